@@ -1,0 +1,42 @@
+/**
+ * The demo's defaults, in one place. Every value is overridable (environment or flags in each
+ * `serve.ts`, explicit config in each app factory); tests use ephemeral ports.
+ */
+
+/** Scopes of the demo's MCP server (see ARCHITECTURE.md). */
+export const SCOPES = {
+  /** The base scope: asked for by the 401 challenge, needed for any MCP call. */
+  connect: 'mcp:connect',
+  /** Needed by the `get_weather` tool; obtained by step-up authorization. */
+  weatherRead: 'weather:read',
+} as const;
+
+export const DEFAULT_PORTS = {
+  authorizationServer: 9000,
+  resourceServer: 8001,
+  clientHost: 3000,
+} as const;
+
+/** Environment variables read by the `serve.ts` files and the orchestrator. */
+export const ENV = {
+  /** The authorization server's issuer URL (its port is the port it listens on). */
+  issuer: 'MCP_DEMO_ISSUER',
+  /** The MCP server's canonical resource URI (its port is the port it listens on). */
+  resource: 'MCP_DEMO_RESOURCE',
+  /** The client's base URL (metadata document and callback live under it). */
+  clientBase: 'MCP_DEMO_CLIENT_BASE',
+} as const;
+
+export const DEFAULT_ISSUER = `http://localhost:${DEFAULT_PORTS.authorizationServer}`;
+/** The canonical resource URI of the MCP server: every access token's `aud` must equal it. */
+export const DEFAULT_RESOURCE = `http://localhost:${DEFAULT_PORTS.resourceServer}/mcp`;
+export const DEFAULT_CLIENT_BASE = `http://localhost:${DEFAULT_PORTS.clientHost}`;
+
+/** Paths under the client's base URL. */
+export const CLIENT_PATHS = {
+  metadataDocument: '/client-metadata.json',
+  callback: '/callback',
+} as const;
+
+/** The subject every demo authorization is approved for (auto-approved consent: a deviation). */
+export const DEMO_SUBJECT = 'demo-user';

@@ -1,0 +1,4 @@
+export * from './oauth-error.ts';
+export * from './trace.ts';
+export * from './defaults.ts';
+export * from './loopback.ts';

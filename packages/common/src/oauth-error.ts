@@ -1,0 +1,179 @@
+/**
+ * The one error type of the project, and the one place that turns it into an HTTP answer.
+ *
+ * - RFC 6749 §5.2 (token endpoint errors) and §4.1.2.1 (authorization errors by redirect)
+ * - RFC 8707 §2 (`invalid_target`)
+ * - RFC 6750 §3 and §3.1 (the `WWW-Authenticate: Bearer` challenge of a resource server)
+ * - RFC 9728 §5.1 (`resource_metadata` in that challenge)
+ * - RFC 7591 §3.2.2 (registration errors)
+ * - RFC 9207 (`iss` on an authorization response, errors included)
+ *
+ * Every party throws `OAuthError`; every app answers with `oauthErrorResponse()`. Anything else
+ * that is thrown becomes a 500 `server_error` whose body says nothing about the cause: no stack
+ * trace, no message, ever reaches the wire.
+ */
+
+export type OAuthErrorCode =
+  // RFC 6749 §4.1.2.1 and §5.2
+  | 'invalid_request'
+  | 'invalid_client'
+  | 'invalid_grant'
+  | 'unauthorized_client'
+  | 'unsupported_grant_type'
+  | 'unsupported_response_type'
+  | 'invalid_scope'
+  | 'access_denied'
+  | 'server_error'
+  | 'temporarily_unavailable'
+  // RFC 8707 §2
+  | 'invalid_target'
+  // RFC 6750 §3.1
+  | 'invalid_token'
+  | 'insufficient_scope'
+  // RFC 7591 §3.2.2
+  | 'invalid_redirect_uri'
+  | 'invalid_client_metadata';
+
+/** The parameters of a `WWW-Authenticate: Bearer` challenge (RFC 6750 §3, RFC 9728 §5.1). */
+export interface BearerChallenge {
+  /** URL of the Protected Resource Metadata document (RFC 9728 §5.1). */
+  resource_metadata?: string;
+  /** Space-separated scopes the request needs (RFC 6750 §3). */
+  scope?: string;
+  /**
+   * RFC 6750 §3.1: "If the request lacks any authentication information ... the resource server
+   * SHOULD NOT include an error code or other error information." Set when no token was sent.
+   */
+  withoutError?: boolean;
+}
+
+/** Where an authorization-endpoint error goes back to the client (RFC 6749 §4.1.2.1). */
+export interface ErrorRedirect {
+  /** The client's registered, already validated redirect URI. */
+  redirect_uri: string;
+  state?: string;
+  /** RFC 9207: the issuer identifier, so the client can detect mix-up attacks. */
+  iss?: string;
+}
+
+export interface OAuthErrorOptions {
+  /** HTTP status; defaults to the one the spec gives the code (400, 401, 403, 500, 503). */
+  status?: number;
+  /** Resource servers: the challenge to send in `WWW-Authenticate`. */
+  bearer?: BearerChallenge;
+  /** Authorization endpoint: redirect the error to the client instead of showing it. */
+  redirect?: ErrorRedirect;
+  /** Extra headers for this error (for example `Cache-Control: no-store`). */
+  headers?: Record<string, string>;
+}
+
+const DEFAULT_STATUS: Partial<Record<OAuthErrorCode, number>> = {
+  invalid_client: 401, // RFC 6749 §5.2: 401 when the client authenticated via a header
+  invalid_token: 401, // RFC 6750 §3.1
+  insufficient_scope: 403, // RFC 6750 §3.1
+  server_error: 500,
+  temporarily_unavailable: 503,
+};
+
+export class OAuthError extends Error {
+  override readonly name = 'OAuthError';
+  readonly error: OAuthErrorCode;
+  readonly status: number;
+  readonly options: OAuthErrorOptions;
+
+  constructor(error: OAuthErrorCode, description: string, options: OAuthErrorOptions = {}) {
+    super(description);
+    this.error = error;
+    this.status = options.status ?? DEFAULT_STATUS[error] ?? 400;
+    this.options = options;
+  }
+
+  /** The human-readable `error_description`. */
+  get description(): string {
+    return this.message;
+  }
+
+  /** The same error, sent back to the client's redirect URI (RFC 6749 §4.1.2.1). */
+  redirectTo(redirect: ErrorRedirect): OAuthError {
+    return new OAuthError(this.error, this.message, { ...this.options, redirect });
+  }
+
+  /** The same error, answered with a `WWW-Authenticate: Bearer` challenge (RFC 6750 §3). */
+  withChallenge(bearer: BearerChallenge): OAuthError {
+    return new OAuthError(this.error, this.message, { ...this.options, bearer });
+  }
+}
+
+/** Anything thrown that is not an `OAuthError` becomes this; its cause never reaches the wire. */
+export function toOAuthError(thrown: unknown): OAuthError {
+  if (thrown instanceof OAuthError) return thrown;
+  return new OAuthError('server_error', 'The server could not complete the request.');
+}
+
+/**
+ * RFC 6750 §3: `error_description` and the other values are quoted-strings whose characters are
+ * limited to %x20-21 / %x23-5B / %x5D-7E; anything else is dropped so a header is always valid.
+ */
+function quoted(value: string): string {
+  return `"${value.replace(/[^\x20-\x21\x23-\x5B\x5D-\x7E]/g, '')}"`;
+}
+
+/** Builds the value of `WWW-Authenticate` for a Bearer challenge. */
+export function formatBearerChallenge(error: OAuthError, bearer: BearerChallenge): string {
+  const params: [string, string][] = [];
+  if (!bearer.withoutError) {
+    params.push(['error', error.error], ['error_description', error.description]);
+  }
+  if (bearer.scope) params.push(['scope', bearer.scope]);
+  if (bearer.resource_metadata) params.push(['resource_metadata', bearer.resource_metadata]);
+  return `Bearer ${params.map(([k, v]) => `${k}=${quoted(v)}`).join(', ')}`;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+}
+
+export interface ErrorResponseOptions {
+  /** Render the error as a small HTML page (a person's browser) instead of JSON. */
+  html?: boolean;
+}
+
+/**
+ * The one mapping from an error to an HTTP response.
+ * - redirect errors: 302 to the client's redirect URI with `error`, `error_description`,
+ *   `state` and `iss` (RFC 6749 §4.1.2.1, RFC 9207 §2);
+ * - bearer errors: the status plus `WWW-Authenticate` (RFC 6750 §3);
+ * - everything else: JSON `{ error, error_description }` (RFC 6749 §5.2) with `no-store`.
+ */
+export function oauthErrorResponse(thrown: unknown, options: ErrorResponseOptions = {}): Response {
+  const err = toOAuthError(thrown);
+  const headers = new Headers({ 'Cache-Control': 'no-store', ...err.options.headers });
+
+  const redirect = err.options.redirect;
+  if (redirect) {
+    const location = new URL(redirect.redirect_uri);
+    location.searchParams.set('error', err.error);
+    location.searchParams.set('error_description', err.description);
+    if (redirect.state !== undefined) location.searchParams.set('state', redirect.state);
+    if (redirect.iss !== undefined) location.searchParams.set('iss', redirect.iss);
+    headers.set('Location', location.href);
+    return new Response(null, { status: 302, headers });
+  }
+
+  const bearer = err.options.bearer;
+  if (bearer) headers.set('WWW-Authenticate', formatBearerChallenge(err, bearer));
+
+  if (options.html) {
+    headers.set('Content-Type', 'text/html; charset=utf-8');
+    const body =
+      `<!doctype html><title>${escapeHtml(err.error)}</title>` +
+      `<h1>Authorization error: ${escapeHtml(err.error)}</h1><p>${escapeHtml(err.description)}</p>`;
+    return new Response(body, { status: err.status, headers });
+  }
+
+  headers.set('Content-Type', 'application/json');
+  const body = bearer?.withoutError
+    ? { error_description: err.description }
+    : { error: err.error, error_description: err.description };
+  return new Response(JSON.stringify(body), { status: err.status, headers });
+}

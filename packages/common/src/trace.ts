@@ -1,0 +1,148 @@
+/**
+ * The trace: a typed stream of events that every party emits about what it did and decided.
+ *
+ * Apps never print. They call the `onEvent` hook from their config; the demo and the CLIs hand
+ * every event to the one printer (`trace-printer.ts`). Server processes write their events to
+ * stdout as JSON lines (see `writeEventLine`), so the orchestrator can merge all parties into one
+ * causal story.
+ *
+ * Ordering across processes: `at` is read from the machine's monotonic clock
+ * (`process.hrtime`, CLOCK_MONOTONIC, shared by every process on the host), in microseconds.
+ * Each event is stamped before the message that it causes is sent, so sorting by `at` puts every
+ * server decision between the client request that caused it and the response that followed.
+ */
+
+export type Party = 'client' | 'authorization-server' | 'resource-server' | 'client-host';
+
+/** Decoded access-token claims that the trace shows (never the token itself). */
+export interface TokenClaims {
+  iss?: string;
+  sub?: string;
+  aud?: string | string[];
+  client_id?: string;
+  scope?: string;
+  exp?: number;
+  iat?: number;
+  jti?: string;
+}
+
+/** Every event kind and its payload. Kinds are named `thing.outcome`. */
+export interface TraceEventMap {
+  // --- the journey (client) --------------------------------------------------------------
+  'journey.started': { server: string };
+  'step.started': { step: number; title: string };
+  'step.finished': { step: number; title: string; ms: number };
+  'journey.succeeded': { ms: number; steps: { step: number; title: string; ms: number }[] };
+  'journey.failed': { step?: number; title?: string; expected: string; received: string };
+
+  // --- what went over the wire (client) ---------------------------------------------------
+  /** `headers` holds only the headers worth teaching; secrets are already shortened. */
+  'http.request': { id: number; method: string; url: string; headers: Record<string, string>; body?: string };
+  'http.response': { id: number; status: number; headers: Record<string, string>; body?: string };
+
+  // --- what the client decided ----------------------------------------------------------
+  'challenge.parsed': { status: number; error?: string; scope?: string; resource_metadata?: string };
+  'prm.discovered': { url: string; resource: string; authorization_servers: string[]; scopes_supported?: string[] };
+  'prm.resource_matched': { resource: string; server: string };
+  'as_metadata.discovered': {
+    url: string;
+    issuer: string;
+    code_challenge_methods_supported: string[];
+    client_id_metadata_document_supported: boolean;
+    registration_endpoint?: string;
+  };
+  'registration.chosen': { method: 'pre-registered' | 'cimd' | 'dcr'; client_id: string; why: string };
+  'registration.completed': { client_id: string; redirect_uris: string[] };
+  'scope.selected': { scope?: string; source: 'challenge' | 'scopes_supported' | 'omitted' | 'step-up' };
+  'pkce.generated': { code_verifier: string; code_challenge: string; code_challenge_method: 'S256' };
+  'authorization.requested': { authorization_endpoint: string; params: Record<string, string> };
+  'authorization.callback': { code: string; state_matched: boolean; iss_matched: boolean };
+  'token.received': { access_token: string; claims: TokenClaims; expires_in?: number };
+  'tool.called': { name: string; arguments: Record<string, unknown> };
+  'tool.result': { name: string; text: string; isError: boolean };
+  'stepup.needed': { held: string[]; challenged: string[]; requesting: string[]; attempt: number; max: number };
+
+  // --- authorization server -------------------------------------------------------------
+  'cimd.fetched': { client_id: string; status: number; bytes: number; ms: number };
+  'cimd.cache_hit': { client_id: string; age_s: number };
+  'cimd.validated': { client_id: string; client_name: string; redirect_uris: string[]; cache_for_s: number };
+  'cimd.rejected': { client_id: string; reason: string };
+  'client.registered': { client_id: string; client_name?: string; redirect_uris: string[] };
+  'consent.auto_approved': { client_id: string; client_host: string; sub: string; scope: string; loopback_redirects_only: boolean };
+  'code.issued': { client_id: string; scope: string; resource: string; expires_in: number };
+  'code.replayed': { client_id: string; revoked_tokens: number };
+  'token.issued': { client_id: string; claims: TokenClaims; expires_in: number };
+
+  // --- resource server ------------------------------------------------------------------
+  'jwks.fetched': { url: string; keys: number };
+  'token.accepted': { claims: TokenClaims };
+  'token.rejected': { reason: string };
+  'scope.insufficient': { tool: string; required: string[]; held: string[] };
+  'origin.rejected': { origin: string };
+  'tool.invoked': { name: string; sub: string };
+
+  // --- any server -----------------------------------------------------------------------
+  'request.rejected': { method: string; path: string; status: number; error: string; error_description: string; www_authenticate?: string; location?: string };
+  'server.listening': { url: string };
+
+  // --- client metadata host -------------------------------------------------------------
+  'cimd.served': { url: string };
+}
+
+export type TraceKind = keyof TraceEventMap;
+
+interface TraceEnvelope<K extends TraceKind> {
+  kind: K;
+  party: Party;
+  /** Monotonic microseconds (see the header). */
+  at: number;
+  /** The spec section that requires what this event shows, e.g. "RFC 9728 §5.1". */
+  spec?: string;
+}
+
+/** One event: the envelope plus the payload of its kind. A discriminated union on `kind`. */
+export type TraceEvent = { [K in TraceKind]: TraceEnvelope<K> & TraceEventMap[K] }[TraceKind];
+
+export type TraceSink = (event: TraceEvent) => void;
+
+/** The payload a party passes to `emit`: the kind's fields, optionally a spec citation. */
+export type EmitArgs<K extends TraceKind> = TraceEventMap[K] & { spec?: string };
+
+export type Emit = <K extends TraceKind>(kind: K, payload: EmitArgs<K>) => void;
+
+/** Microseconds on the machine-wide monotonic clock. */
+export function monotonicMicros(): number {
+  return Number(process.hrtime.bigint() / 1000n);
+}
+
+/** Binds a sink to one party, stamping `party` and `at` on every event. */
+export function createEmitter(party: Party, sink: TraceSink | undefined): Emit {
+  if (!sink) return () => {};
+  return (kind, payload) => {
+    sink({ ...payload, kind, party, at: monotonicMicros() } as unknown as TraceEvent);
+  };
+}
+
+/** Marker so a reader of mixed stdout can tell trace lines from anything else a process says. */
+const LINE_PREFIX = '{"trace":';
+
+/** Serialises one event as a JSON line (server processes write these to stdout). */
+export function formatEventLine(event: TraceEvent): string {
+  return `${LINE_PREFIX}${JSON.stringify(event)}}\n`;
+}
+
+/** Parses a line written by `formatEventLine`; anything else gives `undefined`. */
+export function parseEventLine(line: string): TraceEvent | undefined {
+  if (!line.startsWith(LINE_PREFIX)) return undefined;
+  try {
+    const parsed = JSON.parse(line) as { trace?: TraceEvent };
+    return parsed.trace && typeof parsed.trace.kind === 'string' ? parsed.trace : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Shows the first characters of a secret (token, code, verifier) and hides the rest. */
+export function shorten(secret: string, keep = 8): string {
+  return secret.length <= keep ? secret : `${secret.slice(0, keep)}…`;
+}
