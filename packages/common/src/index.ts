@@ -2,3 +2,4 @@ export * from './oauth-error.ts';
 export * from './trace.ts';
 export * from './defaults.ts';
 export * from './loopback.ts';
+export * from './serve-process.ts';

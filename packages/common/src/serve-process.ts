@@ -1,0 +1,62 @@
+/**
+ * What every `serve.ts` shares: listen on the host and port of the app's own URL, write trace
+ * events to stdout as JSON lines, say clearly when the port is taken, and shut down cleanly on
+ * Ctrl-C, SIGTERM, or (when started by the orchestrator) when the parent goes away.
+ */
+import { createAdaptorServer } from '@hono/node-server';
+import type { AddressInfo } from 'node:net';
+import { createEmitter, formatEventLine, type Party, type TraceSink } from './trace.ts';
+
+/** Exit code of a server whose port is already taken (the orchestrator explains it). */
+export const EXIT_PORT_IN_USE = 3;
+
+/** Set by the orchestrator: exit when stdin closes, so a killed parent leaves no orphan. */
+export const EXIT_WITH_PARENT_ENV = 'MCP_DEMO_EXIT_WITH_PARENT';
+
+/** The trace sink of a server process: one JSON line per event on stdout. */
+export const stdoutSink: TraceSink = (event) => {
+  process.stdout.write(formatEventLine(event));
+};
+
+export interface ServeOptions {
+  party: Party;
+  /** The URL the app is reached at; its hostname and port are where it listens. */
+  url: string;
+  fetch: (request: Request) => Response | Promise<Response>;
+  /** How a user picks another port, for the "port in use" message. */
+  portHint: string;
+}
+
+export function serveApp({ party, url, fetch, portHint }: ServeOptions): void {
+  const { hostname, port } = new URL(url);
+  const server = createAdaptorServer({ fetch });
+  const emit = createEmitter(party, stdoutSink);
+
+  server.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EADDRINUSE') {
+      process.stderr.write(`${party}: port ${port} on ${hostname} is already in use. ${portHint}\n`);
+      process.exit(EXIT_PORT_IN_USE);
+    }
+    process.stderr.write(`${party}: cannot listen on ${url}: ${error.message}\n`);
+    process.exit(1);
+  });
+
+  // Bind to the URL's own host (localhost by default), never to every interface.
+  server.listen(Number(port), hostname.replace(/^\[|\]$/g, ''), () => {
+    const address = server.address() as AddressInfo;
+    emit('server.listening', { url, spec: `listening on ${address.address}:${address.port}` });
+  });
+
+  let closing = false;
+  const shutdown = () => {
+    if (closing) return;
+    closing = true;
+    server.close(() => process.exit(0));
+    if ('closeAllConnections' in server) server.closeAllConnections();
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+  if (process.env[EXIT_WITH_PARENT_ENV] === '1') {
+    process.stdin.on('end', shutdown).on('error', shutdown).resume();
+  }
+}
