@@ -3,3 +3,5 @@ export * from './trace.ts';
 export * from './defaults.ts';
 export * from './loopback.ts';
 export * from './serve-process.ts';
+export * from './trace-printer.ts';
+export * from './trace-writer.ts';

@@ -1,0 +1,182 @@
+/**
+ * The authorization code grant with PKCE, as a client runs it (OAuth 2.1 §4.1, RFC 7636,
+ * RFC 8707, RFC 9207), each exchange a pair: build the request, then process the response.
+ *
+ * Headless: where a browser would follow the AS's redirect to our `/callback`, this client reads
+ * the `Location` header itself. An AS that shows a login or consent page instead of redirecting
+ * needs a person, and the journey says so.
+ */
+import { shorten, type Emit } from '@mcp-auth-demo/common';
+import { decodeJwt } from 'jose';
+import type { AuthorizationServerMetadata } from './discovery.ts';
+import { generatePkce, generateState } from './pkce.ts';
+import type { ClientCredentials } from './registration.ts';
+import { describeResponse, readJsonObject, StepFailure } from './step-failure.ts';
+import type { Fetch } from './traced-fetch.ts';
+
+export interface AuthorizationRequest {
+  metadata: AuthorizationServerMetadata;
+  client: ClientCredentials;
+  redirectUri: string;
+  /** RFC 8707: the MCP server's canonical URI; sent on both requests, the same value. */
+  resource: string;
+  /** Space-separated scopes, or undefined to omit the parameter. */
+  scope: string | undefined;
+}
+
+export interface TokenSet {
+  access_token: string;
+  /** The scopes the token carries: the response's `scope`, else what was asked for. */
+  scopes: string[];
+  expires_in?: number;
+}
+
+export interface AuthorizeContext {
+  fetch: Fetch;
+  emit: Emit;
+}
+
+export async function authorize(request: AuthorizationRequest, ctx: AuthorizeContext): Promise<TokenSet> {
+  const pkce = generatePkce();
+  const state = generateState();
+  ctx.emit('pkce.generated', {
+    code_verifier: shorten(pkce.code_verifier),
+    code_challenge: pkce.code_challenge,
+    code_challenge_method: 'S256',
+    spec: 'RFC 7636 §4.1-4.2',
+  });
+
+  const params: Record<string, string> = {
+    response_type: 'code',
+    client_id: request.client.client_id,
+    redirect_uri: request.redirectUri,
+    code_challenge: pkce.code_challenge,
+    code_challenge_method: 'S256',
+    state,
+    resource: request.resource,
+    ...(request.scope !== undefined && { scope: request.scope }),
+  };
+  const url = new URL(request.metadata.authorization_endpoint);
+  for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
+  ctx.emit('authorization.requested', {
+    authorization_endpoint: request.metadata.authorization_endpoint,
+    params: { ...params, state: shorten(state) },
+    spec: 'OAuth 2.1 §4.1.1, RFC 8707 §2',
+  });
+
+  const response = await ctx.fetch(url, { redirect: 'manual' });
+  const code = await processAuthorizationResponse(response, { ...request, state }, ctx);
+  return requestToken({ ...request, code, code_verifier: pkce.code_verifier }, ctx);
+}
+
+/** Reads the redirect back to us: checks `state` and `iss`, surfaces an `error`, returns the code. */
+async function processAuthorizationResponse(
+  response: Response,
+  expected: AuthorizationRequest & { state: string },
+  ctx: AuthorizeContext,
+): Promise<string> {
+  const location = response.headers.get('location');
+  if (response.status < 300 || response.status > 399 || !location) {
+    throw new StepFailure(
+      `a redirect to ${expected.redirectUri} (this headless client cannot show a login or consent page)`,
+      await describeResponse(response),
+    );
+  }
+  const callback = new URL(location, expected.metadata.authorization_endpoint);
+  if (`${callback.origin}${callback.pathname}` !== new URL(expected.redirectUri).href.split(/[?#]/)[0]) {
+    throw new StepFailure(`a redirect to ${expected.redirectUri}`, `a redirect to ${callback.origin}${callback.pathname}`);
+  }
+  const got = callback.searchParams;
+
+  // OAuth 2.1 §4.1.2 / RFC 6749 §10.12: a response whose state is missing or different is discarded.
+  const stateMatched = got.get('state') === expected.state;
+  // RFC 9207 §2.4: if the AS advertises iss support, iss MUST be present; when present it must match.
+  const iss = got.get('iss');
+  const issRequired = expected.metadata.authorization_response_iss_parameter_supported === true;
+  const issMatched = iss === null ? !issRequired : iss === expected.metadata.issuer;
+
+  const error = got.get('error');
+  if (error) {
+    throw new StepFailure('an authorization code', `error=${error}${got.get('error_description') ? `: ${got.get('error_description')}` : ''}`);
+  }
+  const code = got.get('code');
+  ctx.emit('authorization.callback', {
+    code: code ? shorten(code) : '(none)',
+    state_matched: stateMatched,
+    iss_matched: issMatched,
+    spec: 'RFC 6749 §4.1.2, RFC 9207 §2.4',
+  });
+  if (!stateMatched) throw new StepFailure('the state we sent (RFC 6749 §10.12)', `state=${got.get('state') ?? '(missing)'}`);
+  if (!issMatched) throw new StepFailure(`iss=${expected.metadata.issuer} (RFC 9207)`, `iss=${iss ?? '(missing)'}`);
+  if (!code) throw new StepFailure('a code in the redirect', location);
+  return code;
+}
+
+/** OAuth 2.1 §4.1.3: redeem the code with the PKCE verifier and the same `resource`. */
+async function requestToken(
+  request: AuthorizationRequest & { code: string; code_verifier: string },
+  ctx: AuthorizeContext,
+): Promise<TokenSet> {
+  const form = new URLSearchParams({
+    grant_type: 'authorization_code',
+    code: request.code,
+    redirect_uri: request.redirectUri,
+    code_verifier: request.code_verifier,
+    resource: request.resource,
+  });
+  const headers: Record<string, string> = {
+    'Content-Type': 'application/x-www-form-urlencoded',
+    Accept: 'application/json',
+  };
+  const { client } = request;
+  if (client.token_endpoint_auth_method === 'client_secret_basic' && client.client_secret) {
+    // RFC 6749 §2.3.1: id and secret are form-urlencoded before being joined and base64-encoded.
+    const pair = `${encodeURIComponent(client.client_id)}:${encodeURIComponent(client.client_secret)}`;
+    headers.Authorization = `Basic ${Buffer.from(pair).toString('base64')}`;
+  } else {
+    form.set('client_id', client.client_id);
+    if (client.token_endpoint_auth_method === 'client_secret_post' && client.client_secret) {
+      form.set('client_secret', client.client_secret);
+    }
+  }
+
+  const response = await ctx.fetch(request.metadata.token_endpoint, { method: 'POST', headers, body: form.toString() });
+  return processTokenResponse(response, request, ctx);
+}
+
+async function processTokenResponse(response: Response, request: AuthorizationRequest, ctx: AuthorizeContext): Promise<TokenSet> {
+  if (response.status !== 200) {
+    throw new StepFailure('200 with an access token (OAuth 2.1 §3.2.3)', await describeResponse(response));
+  }
+  const body = await readJsonObject(response, 'a token response');
+  if (typeof body.access_token !== 'string' || typeof body.token_type !== 'string' ||
+      body.token_type.toLowerCase() !== 'bearer') {
+    throw new StepFailure('access_token and token_type "Bearer"', `token_type=${String(body.token_type)}`);
+  }
+  const scope = typeof body.scope === 'string' ? body.scope : request.scope ?? '';
+  const expires_in = typeof body.expires_in === 'number' ? body.expires_in : undefined;
+  ctx.emit('token.received', {
+    access_token: shorten(body.access_token, 12),
+    claims: readClaimsForDisplay(body.access_token),
+    ...(expires_in !== undefined && { expires_in }),
+    spec: 'OAuth 2.1 §3.2.3, RFC 9068 §2.2',
+  });
+  return { access_token: body.access_token, scopes: scope.split(' ').filter(Boolean), ...(expires_in !== undefined && { expires_in }) };
+}
+
+/**
+ * The claims of a JWT access token, decoded WITHOUT verification, only to show them. To the
+ * client an access token is opaque: the resource server verifies it, the client never trusts it.
+ */
+function readClaimsForDisplay(token: string) {
+  try {
+    const { iss, sub, aud, client_id, scope, exp, iat, jti } = decodeJwt(token);
+    return {
+      ...(iss && { iss }), ...(sub && { sub }), ...(aud && { aud }),
+      ...(typeof client_id === 'string' && { client_id }), ...(typeof scope === 'string' && { scope }),
+      ...(exp && { exp }), ...(iat && { iat }), ...(jti && { jti }),
+    };
+  } catch {
+    return {};
+  }
+}

@@ -1,0 +1,165 @@
+/**
+ * Discovery: from an MCP server URL to the authorization server's metadata.
+ *
+ * - MCP 2025-11-25 "Authorization Server Discovery" and "Protected Resource Metadata Discovery
+ *   Requirements": use `resource_metadata` from `WWW-Authenticate` when present, else the
+ *   well-known URIs, path-suffixed first, then root.
+ * - RFC 9728 §3 (the PRM document) and §3.3 (its `resource` must match the server).
+ * - RFC 8414 §3 (AS metadata, path insertion) and §3.3 (`issuer` must match), with the OpenID
+ *   Connect Discovery fallbacks the MCP spec requires.
+ * - MCP "Authorization Code Protection": refuse to go on without S256 PKCE support.
+ */
+import type { Emit } from '@mcp-auth-demo/common';
+import { readJsonObject, StepFailure } from './step-failure.ts';
+import type { Fetch } from './traced-fetch.ts';
+
+export interface ProtectedResourceMetadata {
+  resource: string;
+  authorization_servers: string[];
+  scopes_supported?: string[];
+}
+
+export interface AuthorizationServerMetadata {
+  issuer: string;
+  authorization_endpoint: string;
+  token_endpoint: string;
+  registration_endpoint?: string;
+  scopes_supported?: string[];
+  code_challenge_methods_supported?: string[];
+  token_endpoint_auth_methods_supported?: string[];
+  client_id_metadata_document_supported?: boolean;
+  authorization_response_iss_parameter_supported?: boolean;
+}
+
+export interface DiscoveryContext {
+  fetch: Fetch;
+  emit: Emit;
+}
+
+const ACCEPT_JSON = { headers: { Accept: 'application/json' } };
+
+/** Fetches the first candidate URL that answers 200; 4xx means "try the next one". */
+async function fetchFirstFound(candidates: string[], ctx: DiscoveryContext, what: string) {
+  const misses: string[] = [];
+  for (const url of candidates) {
+    const response = await ctx.fetch(url, ACCEPT_JSON);
+    if (response.ok) return { url, document: await readJsonObject(response, what) };
+    await response.body?.cancel();
+    misses.push(`${url} → ${response.status}`);
+    if (response.status >= 500) break; // a broken server, not a missing document
+  }
+  throw new StepFailure(what, misses.join(', '));
+}
+
+/** The well-known PRM URLs for an MCP server URL, path-suffixed first (RFC 9728 §3.1). */
+export function protectedResourceMetadataUrls(serverUrl: string): string[] {
+  const server = new URL(serverUrl);
+  const path = server.pathname.replace(/\/$/, '');
+  const root = new URL('/.well-known/oauth-protected-resource', server.origin).href;
+  return path ? [new URL(`/.well-known/oauth-protected-resource${path}`, server.origin).href, root] : [root];
+}
+
+/**
+ * RFC 9728 §3.3: the PRM `resource` MUST match the server. Like the official SDK, a resource
+ * that is the same origin and a parent path of the server URL also matches (a PRM at the root
+ * describing the whole origin).
+ */
+export function resourceMatchesServer(resource: string, serverUrl: string): boolean {
+  let res: URL;
+  try {
+    res = new URL(resource);
+  } catch {
+    return false;
+  }
+  const server = new URL(serverUrl);
+  if (res.origin !== server.origin || res.hash) return false;
+  const resPath = res.pathname.endsWith('/') ? res.pathname : `${res.pathname}/`;
+  const serverPath = server.pathname.endsWith('/') ? server.pathname : `${server.pathname}/`;
+  return serverPath.startsWith(resPath);
+}
+
+export async function discoverProtectedResource(
+  serverUrl: string,
+  resourceMetadataUrl: string | undefined,
+  ctx: DiscoveryContext,
+): Promise<ProtectedResourceMetadata> {
+  // MCP: use the URL from WWW-Authenticate when present; otherwise fall back to well-known URIs.
+  const candidates = resourceMetadataUrl ? [resourceMetadataUrl] : protectedResourceMetadataUrls(serverUrl);
+  const { url, document } = await fetchFirstFound(candidates, ctx, 'Protected Resource Metadata (RFC 9728)');
+
+  const { resource, authorization_servers, scopes_supported } = document;
+  if (typeof resource !== 'string') {
+    throw new StepFailure('PRM with a string "resource" (RFC 9728 §2)', JSON.stringify(resource));
+  }
+  // MCP: "The Protected Resource Metadata document MUST include the authorization_servers field".
+  if (!Array.isArray(authorization_servers) || authorization_servers.length === 0 ||
+      !authorization_servers.every((s) => typeof s === 'string')) {
+    throw new StepFailure('PRM with at least one authorization_servers entry', JSON.stringify(authorization_servers));
+  }
+  const scopes = Array.isArray(scopes_supported) ? scopes_supported.filter((s) => typeof s === 'string') : undefined;
+  ctx.emit('prm.discovered', {
+    url,
+    resource,
+    authorization_servers,
+    ...(scopes && { scopes_supported: scopes }),
+    spec: 'RFC 9728 §3',
+  });
+
+  // RFC 9728 §3.3: "If these values are not identical, the data contained in the response MUST NOT be used."
+  if (!resourceMatchesServer(resource, serverUrl)) {
+    throw new StepFailure(`PRM resource matching ${serverUrl} (RFC 9728 §3.3)`, `resource ${resource}`);
+  }
+  ctx.emit('prm.resource_matched', { resource, server: serverUrl, spec: 'RFC 9728 §3.3' });
+  return { resource, authorization_servers, ...(scopes && { scopes_supported: scopes }) };
+}
+
+/**
+ * RFC 8414 §3.1 path insertion plus OpenID Connect Discovery, in the order the MCP spec gives:
+ * no path: oauth-authorization-server, openid-configuration; path `/t1`:
+ * `/.well-known/oauth-authorization-server/t1`, `/.well-known/openid-configuration/t1`,
+ * `/t1/.well-known/openid-configuration`.
+ */
+export function authorizationServerMetadataUrls(issuer: string): string[] {
+  const url = new URL(issuer);
+  const path = url.pathname.replace(/\/$/, '');
+  const at = (p: string) => new URL(p, url.origin).href;
+  if (!path) return [at('/.well-known/oauth-authorization-server'), at('/.well-known/openid-configuration')];
+  return [
+    at(`/.well-known/oauth-authorization-server${path}`),
+    at(`/.well-known/openid-configuration${path}`),
+    at(`${path}/.well-known/openid-configuration`),
+  ];
+}
+
+export async function discoverAuthorizationServer(issuer: string, ctx: DiscoveryContext): Promise<AuthorizationServerMetadata> {
+  const { url, document } = await fetchFirstFound(
+    authorizationServerMetadataUrls(issuer),
+    ctx,
+    'authorization server metadata (RFC 8414 or OpenID Connect Discovery)',
+  );
+  const metadata = document as unknown as AuthorizationServerMetadata;
+  // RFC 8414 §3.3: the issuer "MUST be identical to the authorization server's issuer identifier".
+  if (metadata.issuer !== issuer && metadata.issuer !== issuer.replace(/\/$/, '')) {
+    throw new StepFailure(`metadata issuer ${issuer} (RFC 8414 §3.3)`, `issuer ${String(metadata.issuer)}`);
+  }
+  for (const field of ['authorization_endpoint', 'token_endpoint'] as const) {
+    if (typeof metadata[field] !== 'string') {
+      throw new StepFailure(`a ${field} in the AS metadata`, JSON.stringify(metadata[field]));
+    }
+  }
+  const methods = Array.isArray(metadata.code_challenge_methods_supported) ? metadata.code_challenge_methods_supported : [];
+  ctx.emit('as_metadata.discovered', {
+    url,
+    issuer: metadata.issuer,
+    code_challenge_methods_supported: methods,
+    client_id_metadata_document_supported: metadata.client_id_metadata_document_supported === true,
+    ...(metadata.registration_endpoint && { registration_endpoint: metadata.registration_endpoint }),
+    spec: 'RFC 8414 §3',
+  });
+  // MCP: "If code_challenge_methods_supported is absent, the authorization server does not
+  // support PKCE and MCP clients MUST refuse to proceed."
+  if (!methods.includes('S256')) {
+    throw new StepFailure('code_challenge_methods_supported listing S256 (MCP, RFC 7636)', JSON.stringify(methods));
+  }
+  return metadata;
+}

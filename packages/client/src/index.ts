@@ -1,0 +1,4 @@
+export { runJourney, type JourneyConfig, type JourneyResult, type ToolCall } from './journey.ts';
+export { createClientHost, clientMetadataDocument, clientUrls, type ClientMetadataDocument } from './metadata-document.ts';
+export { parseWwwAuthenticate, bearerChallenge } from './www-authenticate.ts';
+export type { TokenSet } from './authorize.ts';

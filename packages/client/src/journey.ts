@@ -1,0 +1,184 @@
+/**
+ * The journey: what an MCP client does, in order, to call tools on a protected MCP server
+ * (MCP 2025-11-25, "Authorization Flow Steps"):
+ *
+ *   Discovery        an MCP request without a token → 401 with a Bearer challenge → Protected
+ *                    Resource Metadata → authorization server metadata → how to register
+ *   Authorization    scope from the challenge, PKCE S256, state, resource → code → token
+ *   Call a tool      with `Authorization: Bearer`
+ *   Step-up          on 403 insufficient_scope: authorize again for held ∪ challenged scopes
+ *   Retry            the same call with the new token
+ *
+ * Each operation gets at most `maxAuthorizations` authorizations, so a server that always
+ * refuses cannot loop the client (MCP "Step-Up Authorization Flow").
+ */
+import { createEmitter, type TraceSink } from '@mcp-auth-demo/common';
+import { authorize, type TokenSet } from './authorize.ts';
+import { discoverAuthorizationServer, discoverProtectedResource, type AuthorizationServerMetadata } from './discovery.ts';
+import { AuthorizationChallenge, McpConnection, type ToolOutcome } from './mcp-connection.ts';
+import { obtainClientCredentials, type ClientCredentials, type RegistrationOptions } from './registration.ts';
+import { StepFailure } from './step-failure.ts';
+import { Steps, type StepTiming } from './steps.ts';
+import { createTracedFetch, type Fetch } from './traced-fetch.ts';
+
+export interface ToolCall {
+  name: string;
+  arguments: Record<string, unknown>;
+}
+
+export interface JourneyConfig {
+  /** The MCP server's URL (Streamable HTTP endpoint). */
+  serverUrl: string;
+  registration: RegistrationOptions;
+  /** Tools to call in order; `'discover'` lists the tools and calls each that needs no arguments. */
+  calls: ToolCall[] | 'discover';
+  /** At most this many authorizations per operation (default 3). */
+  maxAuthorizations?: number;
+  fetch?: Fetch;
+  onEvent?: TraceSink;
+}
+
+export interface JourneyResult {
+  ok: boolean;
+  /** Every token obtained, in order (the first, then any step-up). */
+  tokens: TokenSet[];
+  outcomes: { name: string; outcome: ToolOutcome }[];
+  steps: StepTiming[];
+  failure?: { step?: number; title?: string; expected: string; received: string };
+}
+
+export async function runJourney(config: JourneyConfig): Promise<JourneyResult> {
+  const emit = createEmitter('client', config.onEvent);
+  const fetch = createTracedFetch(config.fetch ?? globalThis.fetch, emit);
+  const ctx = { fetch, emit };
+  const steps = new Steps(emit);
+  const connection = new McpConnection(config.serverUrl, fetch, emit);
+  const maxAuthorizations = config.maxAuthorizations ?? 3;
+  const result: JourneyResult = { ok: false, tokens: [], outcomes: [], steps: [] };
+
+  let resource: string | undefined;
+  let scopesSupported: string[] | undefined;
+  let metadata: AuthorizationServerMetadata | undefined;
+  let client: ClientCredentials | undefined;
+  let held: string[] = [];
+
+  /** Discovery, from the challenge of a refused request to the AS's metadata and a client_id. */
+  async function discover(challenge: AuthorizationChallenge): Promise<void> {
+    const prm = await discoverProtectedResource(config.serverUrl, challenge.params.resource_metadata, ctx);
+    resource = prm.resource;
+    scopesSupported = prm.scopes_supported;
+    // MCP: the client uses the first authorization server that it supports; we take the first.
+    metadata = await discoverAuthorizationServer(prm.authorization_servers[0]!, ctx);
+    client = await obtainClientCredentials(metadata, config.registration, ctx);
+  }
+
+  async function authorizeFor(scope: string | undefined): Promise<void> {
+    if (!metadata || !client || !resource) throw new StepFailure('discovery before authorization', 'no metadata');
+    const tokens = await authorize(
+      { metadata, client, resource, scope, redirectUri: config.registration.redirectUri },
+      ctx,
+    );
+    result.tokens.push(tokens);
+    held = tokens.scopes;
+    connection.useToken(tokens.access_token);
+  }
+
+  /** MCP "Scope Selection Strategy": the challenge's scope, else every scopes_supported, else none. */
+  function initialScope(challenge: AuthorizationChallenge): string | undefined {
+    if (challenge.params.scope !== undefined) {
+      emit('scope.selected', { scope: challenge.params.scope, source: 'challenge', spec: 'MCP Scope Selection Strategy' });
+      return challenge.params.scope;
+    }
+    if (scopesSupported && scopesSupported.length > 0) {
+      const scope = scopesSupported.join(' ');
+      emit('scope.selected', { scope, source: 'scopes_supported', spec: 'MCP Scope Selection Strategy' });
+      return scope;
+    }
+    emit('scope.selected', { source: 'omitted', spec: 'MCP Scope Selection Strategy' });
+    return undefined;
+  }
+
+  /**
+   * Runs an operation; on a challenge, (re-)authorizes and retries, at most `maxAuthorizations`
+   * times. A 403 insufficient_scope asks for the union of held and challenged scopes.
+   */
+  async function withAuthorization<T>(title: string, operation: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await operation();
+      } catch (error) {
+        if (!(error instanceof AuthorizationChallenge)) throw error;
+        if (attempt > maxAuthorizations) {
+          throw new StepFailure(
+            `success within ${maxAuthorizations} authorizations of this operation (MCP step-up)`,
+            `HTTP ${error.status}${error.params.error ? ` ${error.params.error}` : ''} again; giving up`,
+          );
+        }
+        if (!metadata) await discover(error);
+        if (error.status === 403 && error.params.error === 'insufficient_scope') {
+          const challenged = (error.params.scope ?? '').split(' ').filter(Boolean);
+          // Re-authorizing for scopes the token already holds cannot help: stop instead of looping.
+          if (challenged.length > 0 && challenged.every((s) => held.includes(s))) {
+            throw new StepFailure(
+              `the server to accept a token holding "${challenged.join(' ')}"`,
+              `403 insufficient_scope for scopes the token already has; re-authorizing cannot help`,
+            );
+          }
+          const requesting = [...new Set([...held, ...challenged])];
+          steps.start(`Step-up authorization for "${requesting.join(' ')}"`);
+          emit('stepup.needed', { held, challenged, requesting, attempt, max: maxAuthorizations, spec: 'MCP Step-Up Authorization Flow' });
+          emit('scope.selected', { scope: requesting.join(' '), source: 'step-up', spec: 'MCP Step-Up Authorization Flow' });
+          await authorizeFor(requesting.join(' '));
+        } else if (error.status === 401) {
+          steps.start(attempt === 1 && result.tokens.length === 0 ? 'Authorization' : 'Re-authorization');
+          await authorizeFor(initialScope(error));
+        } else {
+          throw new StepFailure('a 401 challenge or a 403 insufficient_scope', `HTTP ${error.status} ${error.params.error ?? ''}`);
+        }
+        steps.start(`Retry ${title}`);
+      }
+    }
+  }
+
+  emit('journey.started', { server: config.serverUrl });
+  try {
+    steps.start('Discovery: an MCP request without a token, the challenge, the metadata');
+    try {
+      await connection.connect();
+      emit('scope.selected', { source: 'omitted', spec: 'the server asked for no authorization' });
+    } catch (error) {
+      if (!(error instanceof AuthorizationChallenge)) throw error;
+      await discover(error);
+      steps.start(`Authorization (client_id ${client!.client_id})`);
+      await authorizeFor(initialScope(error));
+    }
+
+    let calls = config.calls;
+    if (calls === 'discover') {
+      steps.start('List tools');
+      const tools = await withAuthorization('list tools', () => connection.listTools());
+      calls = tools.filter((t) => t.required.length === 0).map((t) => ({ name: t.name, arguments: {} }));
+    }
+    for (const call of calls) {
+      steps.start(`Call ${call.name}`);
+      const outcome = await withAuthorization(call.name, () => connection.callTool(call.name, call.arguments));
+      result.outcomes.push({ name: call.name, outcome });
+    }
+    steps.finish();
+    result.ok = true;
+    result.steps = steps.all;
+    emit('journey.succeeded', { ms: steps.elapsedMs, steps: result.steps });
+  } catch (error) {
+    const running = steps.running;
+    const failure = error instanceof StepFailure
+      ? { expected: error.expected, received: error.received }
+      : { expected: 'the step to complete', received: error instanceof Error ? error.message : String(error) };
+    result.failure = { ...running, ...failure };
+    steps.finish();
+    result.steps = steps.all;
+    emit('journey.failed', { ...running, ...failure });
+  } finally {
+    await connection.close();
+  }
+  return result;
+}

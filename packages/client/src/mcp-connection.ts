@@ -1,0 +1,120 @@
+/**
+ * The MCP side of the client: the official SDK's `Client` over `StreamableHTTPClientTransport`,
+ * with a `fetch` that puts the access token in the `Authorization` header of every request
+ * (MCP "Token Requirements": never in the query string) and keeps the last 401/403 challenge.
+ *
+ * The SDK's own OAuth support (`authProvider`) is deliberately not used: the journey runs the
+ * authorization itself so that every step can be traced and taught. When a request is refused,
+ * the SDK throws; this wrapper turns that into an `AuthorizationChallenge` the journey acts on.
+ */
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Emit } from '@mcp-auth-demo/common';
+import type { Fetch } from './traced-fetch.ts';
+import { bearerChallenge } from './www-authenticate.ts';
+
+/** The server refused the request for lack of (sufficient) authorization. */
+export class AuthorizationChallenge extends Error {
+  override readonly name = 'AuthorizationChallenge';
+  constructor(
+    readonly status: 401 | 403,
+    /** The Bearer challenge's parameters (`error`, `scope`, `resource_metadata`, …). */
+    readonly params: Record<string, string>,
+  ) {
+    super(`HTTP ${status}${params.error ? ` ${params.error}` : ''}`);
+  }
+}
+
+export interface ToolOutcome {
+  text: string;
+  isError: boolean;
+  structuredContent?: Record<string, unknown>;
+}
+
+export class McpConnection {
+  private accessToken: string | undefined;
+  private lastChallenge: AuthorizationChallenge | undefined;
+  private client: Client | undefined;
+
+  constructor(
+    private readonly serverUrl: string,
+    private readonly fetch: Fetch,
+    private readonly emit: Emit,
+  ) {}
+
+  /** Later requests carry this token; the SDK connection itself is kept. */
+  useToken(token: string): void {
+    this.accessToken = token;
+  }
+
+  private readonly authorizedFetch: Fetch = async (input, init) => {
+    const headers = new Headers(init?.headers);
+    if (this.accessToken) headers.set('Authorization', `Bearer ${this.accessToken}`);
+    const response = await this.fetch(input, { ...init, headers });
+    if (response.status === 401 || response.status === 403) {
+      const params = bearerChallenge(response.headers.get('www-authenticate')) ?? {};
+      this.lastChallenge = new AuthorizationChallenge(response.status, params);
+      this.emit('challenge.parsed', {
+        status: response.status,
+        ...(params.error && { error: params.error }),
+        ...(params.scope !== undefined && { scope: params.scope }),
+        ...(params.resource_metadata && { resource_metadata: params.resource_metadata }),
+        spec: response.status === 401 ? 'RFC 6750 §3, RFC 9728 §5.1' : 'RFC 6750 §3.1 insufficient_scope',
+      });
+    }
+    return response;
+  };
+
+  /** Runs an SDK call; a refusal with a challenge becomes an `AuthorizationChallenge`. */
+  private async guarded<T>(call: () => Promise<T>): Promise<T> {
+    this.lastChallenge = undefined;
+    try {
+      return await call();
+    } catch (error) {
+      if (this.lastChallenge) throw this.lastChallenge;
+      throw error;
+    }
+  }
+
+  /** MCP initialization (a fresh SDK client each time, so a refused attempt leaves nothing behind). */
+  async connect(): Promise<void> {
+    if (this.client) return;
+    const client = new Client({ name: 'mcp-auth-demo-client', version: '0.1.0' });
+    const transport = new StreamableHTTPClientTransport(new URL(this.serverUrl), { fetch: this.authorizedFetch });
+    try {
+      await this.guarded(() => client.connect(transport));
+    } catch (error) {
+      await client.close().catch(() => {});
+      throw error;
+    }
+    this.client = client;
+  }
+
+  async listTools(): Promise<{ name: string; required: string[] }[]> {
+    await this.connect();
+    const { tools } = await this.guarded(() => this.client!.listTools());
+    return tools.map((t) => ({ name: t.name, required: t.inputSchema.required ?? [] }));
+  }
+
+  async callTool(name: string, args: Record<string, unknown>): Promise<ToolOutcome> {
+    await this.connect();
+    this.emit('tool.called', { name, arguments: args });
+    const result = await this.guarded(() => this.client!.callTool({ name, arguments: args }));
+    const content = Array.isArray(result.content) ? result.content : [];
+    const text = content
+      .map((c: { type: string; text?: string }) => (c.type === 'text' ? c.text : `[${c.type}]`))
+      .join('\n');
+    const outcome: ToolOutcome = {
+      text,
+      isError: result.isError === true,
+      ...(result.structuredContent ? { structuredContent: result.structuredContent as Record<string, unknown> } : {}),
+    };
+    this.emit('tool.result', { name, text, isError: outcome.isError });
+    return outcome;
+  }
+
+  async close(): Promise<void> {
+    await this.client?.close().catch(() => {});
+    this.client = undefined;
+  }
+}

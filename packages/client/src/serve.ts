@@ -1,0 +1,16 @@
+/**
+ * The client metadata host as a process: serves the client's CIMD document on
+ * MCP_DEMO_CLIENT_BASE (default http://localhost:3000).
+ */
+import { DEFAULT_CLIENT_BASE, ENV, serveApp, stdoutSink } from '@mcp-auth-demo/common';
+import { createClientHost } from './metadata-document.ts';
+
+const baseUrl = process.env[ENV.clientBase] ?? DEFAULT_CLIENT_BASE;
+const app = createClientHost({ baseUrl, onEvent: stdoutSink });
+
+serveApp({
+  party: 'client-host',
+  url: baseUrl,
+  fetch: app.fetch,
+  portHint: `Set ${ENV.clientBase}=http://localhost:<port> (or pnpm demo --client-port <port>).`,
+});

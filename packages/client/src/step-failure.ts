@@ -1,0 +1,41 @@
+/**
+ * Why the client stopped. Every failure of the journey names what the client expected and
+ * what came back, so the trace's last line is a diagnosis rather than a stack trace.
+ */
+export class StepFailure extends Error {
+  override readonly name = 'StepFailure';
+  constructor(
+    /** What the spec (or the client) needed at this point. */
+    readonly expected: string,
+    /** What the server actually did. */
+    readonly received: string,
+  ) {
+    super(`expected ${expected}; received ${received}`);
+  }
+}
+
+/** Describes a non-success HTTP response in one line for a `StepFailure`. */
+export async function describeResponse(response: Response): Promise<string> {
+  let detail = '';
+  try {
+    const text = (await response.text()).trim();
+    detail = text ? `: ${text.slice(0, 200)}` : '';
+  } catch {
+    // The body could not be read; the status says enough.
+  }
+  return `HTTP ${response.status} from ${response.url || 'the server'}${detail}`;
+}
+
+/** Reads a JSON object body or fails the step saying what came instead. */
+export async function readJsonObject(response: Response, what: string): Promise<Record<string, unknown>> {
+  let parsed: unknown;
+  try {
+    parsed = await response.json();
+  } catch {
+    throw new StepFailure(`${what} as a JSON object`, `a body that is not JSON (HTTP ${response.status})`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new StepFailure(`${what} as a JSON object`, `JSON ${Array.isArray(parsed) ? 'array' : typeof parsed}`);
+  }
+  return parsed as Record<string, unknown>;
+}

@@ -1,0 +1,87 @@
+/**
+ * A `fetch` that reports what goes over the wire: every request and response of the client
+ * becomes an `http.request` / `http.response` trace event. It shows only what teaches (the
+ * method, the URL, `Authorization`, `WWW-Authenticate`, `Location`, `Cache-Control`, a one-line
+ * summary of the body) and shortens every secret it shows.
+ */
+import { shorten, type Emit } from '@mcp-auth-demo/common';
+
+export type Fetch = typeof fetch;
+
+/** Query and form parameters whose values are secrets, shown shortened. */
+const SECRET_PARAMS = new Set(['code', 'code_verifier', 'client_secret', 'access_token', 'refresh_token', 'state']);
+const RESPONSE_HEADERS = ['www-authenticate', 'location', 'cache-control'];
+
+/** A URL as the trace shows it: secret parameters shortened. */
+export function displayUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    for (const [key, value] of parsed.searchParams) {
+      if (SECRET_PARAMS.has(key)) parsed.searchParams.set(key, shorten(value));
+    }
+    return decodeURIComponent(parsed.href);
+  } catch {
+    return url;
+  }
+}
+
+/** One line about a request body: the JSON-RPC method (and tool), or the form fields. */
+function summariseRequestBody(body: unknown, contentType: string | null): string | undefined {
+  if (typeof body !== 'string' || body.length === 0) return undefined;
+  if (contentType?.includes('application/x-www-form-urlencoded')) {
+    const fields = [...new URLSearchParams(body)].map(([k, v]) => `${k}=${SECRET_PARAMS.has(k) ? shorten(v) : v}`);
+    return `form: ${fields.join(' ')}`;
+  }
+  try {
+    const json = JSON.parse(body) as { method?: string; params?: { name?: string; arguments?: unknown } };
+    if (typeof json.method === 'string') {
+      const tool = json.method === 'tools/call' && json.params?.name ? ` ${json.params.name}` : '';
+      return `JSON-RPC ${json.method}${tool}`;
+    }
+    return 'JSON body';
+  } catch {
+    return undefined;
+  }
+}
+
+/** One line about an error response body: the OAuth `error` and its description. */
+async function summariseResponseBody(response: Response): Promise<string | undefined> {
+  if (response.status < 400 || !response.headers.get('content-type')?.includes('json')) return undefined;
+  try {
+    const json = (await response.clone().json()) as { error?: unknown; error_description?: unknown };
+    if (typeof json.error !== 'string') return undefined;
+    return `error=${json.error}${typeof json.error_description === 'string' ? `: ${json.error_description}` : ''}`;
+  } catch {
+    return undefined;
+  }
+}
+
+export function createTracedFetch(baseFetch: Fetch, emit: Emit): Fetch {
+  let nextId = 1;
+  return async (input, init) => {
+    const id = nextId++;
+    // Read the request without constructing a Request, which would consume a streamed body.
+    const url = input instanceof Request ? input.url : String(input);
+    const method = init?.method ?? (input instanceof Request ? input.method : 'GET');
+    const requestHeaders = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined));
+    const headers: Record<string, string> = {};
+    const authorization = requestHeaders.get('authorization');
+    if (authorization) {
+      const [scheme = '', credentials = ''] = authorization.split(' ');
+      headers.Authorization = `${scheme} ${shorten(credentials, 12)}`;
+    }
+    const body = summariseRequestBody(init?.body, requestHeaders.get('content-type'));
+    emit('http.request', { id, method, url: displayUrl(url), headers, ...(body && { body }) });
+
+    const response = await baseFetch(input, init);
+
+    const shown: Record<string, string> = {};
+    for (const name of RESPONSE_HEADERS) {
+      const value = response.headers.get(name);
+      if (value) shown[name.replace(/(^|-)\w/g, (c) => c.toUpperCase())] = name === 'location' ? displayUrl(value) : value;
+    }
+    const summary = await summariseResponseBody(response);
+    emit('http.response', { id, status: response.status, headers: shown, ...(summary && { body: summary }) });
+    return response;
+  };
+}

@@ -1,0 +1,222 @@
+/**
+ * The one trace printer. A pure function from events to text: it numbers the steps, indents
+ * what each party did under the step that caused it, shortens nothing itself (parties shorten
+ * their secrets before emitting), and colours with kleur when asked to.
+ *
+ *   [1] Discovery                                          ← step.started
+ *       → POST http://localhost:8001/mcp                   ← the client's request
+ *           RS  no access token: challenge sent            ← what a server decided meanwhile
+ *       ← 401                                              ← the response
+ *       client  …                                          ← what the client decided
+ */
+import kleur from 'kleur';
+import type { Party, TokenClaims, TraceEvent } from './trace.ts';
+
+export interface PrintOptions {
+  /** ANSI colours (see `shouldUseColor`). */
+  color: boolean;
+}
+
+/** Colour only for a TTY, and never when NO_COLOR is set (https://no-color.org). */
+export function shouldUseColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return true;
+  return stream.isTTY === true;
+}
+
+const PARTY_LABEL: Record<Party, string> = {
+  client: 'client',
+  'authorization-server': 'AS',
+  'resource-server': 'RS',
+  'client-host': 'client-host',
+};
+
+/** Orders events causally (see trace.ts: one monotonic clock for every process). */
+export function sortEvents(events: readonly TraceEvent[]): TraceEvent[] {
+  return [...events].sort((a, b) => a.at - b.at);
+}
+
+/** Renders events (in causal order) as the lines of the trace. */
+export function formatTrace(events: readonly TraceEvent[], options: PrintOptions): string {
+  kleur.enabled = options.color;
+  return sortEvents(events)
+    .flatMap((event) => renderEvent(event))
+    .join('\n');
+}
+
+function claimsLine(claims: TokenClaims): string {
+  const parts: string[] = [];
+  if (claims.sub !== undefined) parts.push(`sub=${claims.sub}`);
+  if (claims.aud !== undefined) parts.push(`aud=${Array.isArray(claims.aud) ? claims.aud.join(',') : claims.aud}`);
+  if (claims.scope !== undefined) parts.push(`scope="${claims.scope}"`);
+  if (claims.client_id !== undefined) parts.push(`client_id=${claims.client_id}`);
+  if (claims.exp !== undefined) parts.push(`exp=${new Date(claims.exp * 1000).toISOString()}`);
+  return parts.length > 0 ? parts.join(' ') : '(not a JWT: opaque to the client)';
+}
+
+function list(values: readonly string[]): string {
+  return values.length === 0 ? '(none)' : values.join(' ');
+}
+
+/** The text of one event, without party label, indentation or citation. */
+function describe(event: TraceEvent): string[] {
+  switch (event.kind) {
+    case 'journey.started':
+      return [`MCP server: ${event.server}`];
+    case 'step.started':
+      return [`[${event.step}] ${event.title}`];
+    case 'step.finished':
+      return [`done in ${event.ms} ms`];
+    case 'journey.succeeded':
+      return [
+        `Journey complete: ${event.steps.length} steps in ${event.ms} ms ` +
+          `(${event.steps.map((s) => `[${s.step}] ${s.ms} ms`).join(', ')})`,
+      ];
+    case 'journey.failed':
+      return [
+        `Journey failed${event.step ? ` at step [${event.step}] ${event.title ?? ''}` : ''}`.trimEnd(),
+        `  expected: ${event.expected}`,
+        `  received: ${event.received}`,
+      ];
+    case 'http.request':
+      return [
+        `→ ${event.method} ${event.url}${event.body ? `  ${event.body}` : ''}`,
+        ...Object.entries(event.headers).map(([k, v]) => `    ${k}: ${v}`),
+      ];
+    case 'http.response':
+      return [
+        `← ${event.status}${event.body ? `  ${event.body}` : ''}`,
+        ...Object.entries(event.headers).map(([k, v]) => `    ${k}: ${v}`),
+      ];
+    case 'challenge.parsed':
+      return [
+        `challenge (${event.status}): ` +
+          [
+            event.error && `error=${event.error}`,
+            event.scope !== undefined && `scope="${event.scope}"`,
+            event.resource_metadata && `resource_metadata=${event.resource_metadata}`,
+          ]
+            .filter(Boolean)
+            .join(', '),
+      ];
+    case 'prm.discovered':
+      return [
+        `protected resource metadata from ${event.url}`,
+        `  resource=${event.resource} authorization_servers=${list(event.authorization_servers)}` +
+          (event.scopes_supported ? ` scopes_supported=${list(event.scopes_supported)}` : ''),
+      ];
+    case 'prm.resource_matched':
+      return [`PRM resource ${event.resource} matches the server ${event.server}`];
+    case 'as_metadata.discovered':
+      return [
+        `authorization server metadata from ${event.url}`,
+        `  issuer=${event.issuer} code_challenge_methods_supported=${list(event.code_challenge_methods_supported)}` +
+          ` client_id_metadata_document_supported=${event.client_id_metadata_document_supported}` +
+          (event.registration_endpoint ? ` registration_endpoint=${event.registration_endpoint}` : ''),
+      ];
+    case 'registration.chosen':
+      return [`client registration: ${event.method} (${event.why}); client_id=${event.client_id}`];
+    case 'registration.completed':
+      return [`registered: client_id=${event.client_id} redirect_uris=${list(event.redirect_uris)}`];
+    case 'scope.selected':
+      return [`scope ${event.scope === undefined ? 'omitted' : `"${event.scope}"`} (from ${event.source})`];
+    case 'pkce.generated':
+      return [`PKCE: code_verifier=${event.code_verifier} code_challenge=${event.code_challenge} (S256)`];
+    case 'authorization.requested':
+      return [
+        `authorization request to ${event.authorization_endpoint}`,
+        ...Object.entries(event.params).map(([k, v]) => `    ${k}=${v}`),
+      ];
+    case 'authorization.callback':
+      return [
+        `redirect back: code=${event.code}, state ${event.state_matched ? 'matches' : 'DIFFERS'}, ` +
+          `iss ${event.iss_matched ? 'matches' : 'DIFFERS'}`,
+      ];
+    case 'token.received':
+      return [
+        `access token ${event.access_token}` + (event.expires_in ? ` (expires_in ${event.expires_in}s)` : ''),
+        `  claims: ${claimsLine(event.claims)}`,
+      ];
+    case 'tool.called':
+      return [`call tool ${event.name} ${JSON.stringify(event.arguments)}`];
+    case 'tool.result':
+      return [`${event.isError ? 'tool error' : 'result'} from ${event.name}:`, ...event.text.split('\n').map((l) => `  ${l}`)];
+    case 'stepup.needed':
+      return [
+        `step-up ${event.attempt}/${event.max}: held "${event.held.join(' ')}" + challenged "${event.challenged.join(' ')}"` +
+          ` → ask for "${event.requesting.join(' ')}"`,
+      ];
+    case 'cimd.fetched':
+      return [`fetched client metadata document ${event.client_id} → ${event.status}, ${event.bytes} bytes, ${event.ms} ms`];
+    case 'cimd.cache_hit':
+      return [`client metadata document ${event.client_id} from cache (age ${event.age_s}s)`];
+    case 'cimd.validated':
+      return [
+        `client metadata document valid: client_name="${event.client_name}" redirect_uris=${list(event.redirect_uris)}` +
+          ` (cache ${event.cache_for_s}s)`,
+      ];
+    case 'cimd.rejected':
+      return [`client metadata document ${event.client_id} rejected: ${event.reason}`];
+    case 'client.registered':
+      return [`registered client ${event.client_id}${event.client_name ? ` ("${event.client_name}")` : ''}`];
+    case 'consent.auto_approved':
+      return [
+        `consent auto-approved for ${event.sub} (demo deviation): client host ${event.client_host}, scope "${event.scope}"` +
+          (event.loopback_redirects_only ? ' (warning: every redirect URI is loopback)' : ''),
+      ];
+    case 'code.issued':
+      return [`authorization code issued: scope "${event.scope}", resource ${event.resource}, expires in ${event.expires_in}s`];
+    case 'code.replayed':
+      return [`authorization code replayed by ${event.client_id}: refused, ${event.revoked_tokens} token(s) revoked`];
+    case 'token.issued':
+      return [`access token issued (expires in ${event.expires_in}s): ${claimsLine(event.claims)}`];
+    case 'jwks.fetched':
+      return [`fetched ${event.keys} signing key(s) from ${event.url}`];
+    case 'token.accepted':
+      return [`token accepted: ${claimsLine(event.claims)}`];
+    case 'token.rejected':
+      return [`token rejected: ${event.reason}`];
+    case 'scope.insufficient':
+      return [`${event.tool} needs "${event.required.join(' ')}", token has "${event.held.join(' ')}"`];
+    case 'origin.rejected':
+      return [`Origin ${event.origin} refused (DNS rebinding protection)`];
+    case 'tool.invoked':
+      return [`tool ${event.name} invoked for ${event.sub}`];
+    case 'request.rejected':
+      return [`${event.method} ${event.path} → ${event.status} ${event.error}: ${event.error_description}`];
+    case 'server.listening':
+      return [`listening on ${event.url}`];
+    case 'cimd.served':
+      return [`served the client metadata document ${event.url}`];
+    default: {
+      const unknown: never = event;
+      return [`${(unknown as TraceEvent).kind}`];
+    }
+  }
+}
+
+/** One event as printed lines: step headings flush left, client lines indented, servers deeper. */
+function renderEvent(event: TraceEvent): string[] {
+  const [first = '', ...rest] = describe(event);
+  const cite = event.spec ? kleur.dim(`  (${event.spec})`) : '';
+  switch (event.kind) {
+    case 'step.started':
+      return ['', kleur.bold().cyan(first)];
+    case 'step.finished':
+      return [kleur.dim(`    ${first}`)];
+    case 'journey.started':
+      return [kleur.bold(first)];
+    case 'journey.succeeded':
+      return ['', kleur.bold().green(`✔ ${first}`)];
+    case 'journey.failed':
+      return ['', kleur.bold().red(`✘ ${first}`), ...rest.map((l) => kleur.red(l))];
+    case 'http.request':
+    case 'http.response':
+      return [`    ${kleur.yellow(first)}${cite}`, ...rest.map((l) => `    ${kleur.dim(l)}`)];
+  }
+  if (event.party === 'client') {
+    return [`    ${first}${cite}`, ...rest.map((l) => `    ${l}`)];
+  }
+  const label = kleur.magenta(PARTY_LABEL[event.party].padEnd(3));
+  return [`        ${label} ${first}${cite}`, ...rest.map((l) => `            ${l}`)];
+}

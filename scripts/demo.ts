@@ -1,0 +1,99 @@
+/**
+ * `pnpm demo`: start the authorization server, the MCP server and the client's metadata host
+ * as real processes, run the whole journey against them, print it as a numbered trace, stop
+ * everything. Exit 0 when the journey succeeds, 1 when it (or the set-up) fails, 130 on Ctrl-C.
+ *
+ *   pnpm demo [--as-port N] [--rs-port N] [--client-port N] [--registration cimd|dcr] [--json]
+ */
+import { createTraceWriter, DEFAULT_PORTS, shouldUseColor } from '@mcp-auth-demo/common';
+import { clientUrls, runJourney } from '@mcp-auth-demo/client';
+import { parseArgs } from 'node:util';
+import { startStack, urlsForPorts, type Stack } from './stack.ts';
+
+const USAGE = 'usage: pnpm demo [--as-port N] [--rs-port N] [--client-port N] [--registration cimd|dcr] [--json]';
+
+function port(value: string | undefined, fallback: number, flag: string): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new Error(`${flag} must be a port number (1-65535), got "${value}"`);
+  return n;
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      'as-port': { type: 'string' },
+      'rs-port': { type: 'string' },
+      'client-port': { type: 'string' },
+      registration: { type: 'string', default: 'cimd' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (values.registration !== 'cimd' && values.registration !== 'dcr') {
+    throw new Error(`--registration must be cimd or dcr, got "${values.registration}"`);
+  }
+  const urls = urlsForPorts({
+    as: port(values['as-port'], DEFAULT_PORTS.authorizationServer, '--as-port'),
+    rs: port(values['rs-port'], DEFAULT_PORTS.resourceServer, '--rs-port'),
+    client: port(values['client-port'], DEFAULT_PORTS.clientHost, '--client-port'),
+  });
+
+  const trace = createTraceWriter({
+    write: (text) => process.stdout.write(text),
+    color: shouldUseColor(process.stdout),
+    json: values.json,
+  });
+
+  let stack: Stack | undefined;
+  const interrupted = new Promise<number>((resolve) => {
+    const onSignal = () => resolve(130);
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  });
+
+  const run = async (): Promise<number> => {
+    stack = await startStack(urls, (event) => trace.push(event));
+    const client = clientUrls(urls.clientBase);
+    const journey = runJourney({
+      serverUrl: urls.resource,
+      registration: {
+        clientMetadataUrl: client.clientId,
+        redirectUri: client.redirectUri,
+        clientName: 'MCP Auth Demo Client',
+        preferDynamicRegistration: values.registration === 'dcr',
+      },
+      calls: [
+        { name: 'whoami', arguments: {} },
+        { name: 'get_weather', arguments: { city: 'Paris' } },
+      ],
+      onEvent: (event) => trace.push(event),
+    });
+    const outcome = await Promise.race([journey, stack.died.then((why) => ({ ok: false as const, why }))]);
+    await trace.flush();
+    if ('why' in outcome) throw new Error(`a server stopped during the journey: ${outcome.why}`);
+    return outcome.ok ? 0 : 1;
+  };
+
+  try {
+    return await Promise.race([run(), interrupted]);
+  } catch (error) {
+    await trace.flush();
+    process.stderr.write(`demo: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  } finally {
+    await stack?.stop();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`demo: ${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`);
+    process.exit(1);
+  },
+);

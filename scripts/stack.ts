@@ -1,0 +1,117 @@
+/**
+ * The three servers of the demo as real processes: start them, know when each is ready, hear
+ * their trace, and stop them all, whatever happened. The orchestrator (demo.ts, serve.ts) uses
+ * this; it imports no app internals, only the path of each package's `serve.ts`.
+ *
+ * - Ready means "the process said `server.listening`": no polling, no fixed sleep.
+ * - A port already taken ends with the server's own message naming the port and the remedy.
+ * - Children get a stdin pipe and exit when it closes, so even a killed orchestrator leaves no
+ *   orphan; on a normal stop they get SIGTERM, and SIGKILL if they do not exit in time.
+ */
+import { EXIT_PORT_IN_USE, EXIT_WITH_PARENT_ENV, ENV, parseEventLine, type Party, type TraceEvent } from '@mcp-auth-demo/common';
+import { execa, type ResultPromise } from 'execa';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+export interface StackUrls {
+  issuer: string;
+  resource: string;
+  clientBase: string;
+}
+
+export function urlsForPorts(ports: { as: number; rs: number; client: number }): StackUrls {
+  return {
+    issuer: `http://localhost:${ports.as}`,
+    resource: `http://localhost:${ports.rs}/mcp`,
+    clientBase: `http://localhost:${ports.client}`,
+  };
+}
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const SERVERS: { party: Party; entry: string }[] = [
+  { party: 'authorization-server', entry: 'packages/authorization-server/src/serve.ts' },
+  { party: 'resource-server', entry: 'packages/resource-server/src/serve.ts' },
+  { party: 'client-host', entry: 'packages/client/src/serve.ts' },
+];
+
+const READY_TIMEOUT_MS = 30_000;
+const STOP_TIMEOUT_MS = 5_000;
+
+export class StackError extends Error {
+  override readonly name = 'StackError';
+}
+
+export interface Stack {
+  stop(): Promise<void>;
+  /** Resolves if a server dies while the stack should be running. */
+  readonly died: Promise<string>;
+}
+
+export async function startStack(urls: StackUrls, onEvent: (event: TraceEvent) => void): Promise<Stack> {
+  const children: ResultPromise[] = [];
+  let stopping = false;
+  let reportDeath: (why: string) => void = () => {};
+  const died = new Promise<string>((resolve) => (reportDeath = resolve));
+
+  const stop = async () => {
+    stopping = true;
+    await Promise.all(
+      children.map(async (child) => {
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+        await child.catch(() => {});
+        clearTimeout(timer);
+      }),
+    );
+  };
+
+  const start = ({ party, entry }: (typeof SERVERS)[number]) =>
+    new Promise<void>((resolve, reject) => {
+      const child = execa(process.execPath, ['--import', 'tsx', entry], {
+        cwd: root,
+        env: {
+          [ENV.issuer]: urls.issuer,
+          [ENV.resource]: urls.resource,
+          [ENV.clientBase]: urls.clientBase,
+          [EXIT_WITH_PARENT_ENV]: '1',
+        },
+        stdin: 'pipe',
+        stdout: 'pipe',
+        stderr: 'pipe',
+        reject: false,
+        buffer: { stdout: false, stderr: true },
+        cleanup: true,
+      });
+      children.push(child);
+      const timer = setTimeout(() => reject(new StackError(`${party} did not start within ${READY_TIMEOUT_MS / 1000}s`)), READY_TIMEOUT_MS);
+
+      createInterface({ input: child.stdout! }).on('line', (line) => {
+        const event = parseEventLine(line);
+        if (!event) return;
+        onEvent(event);
+        if (event.kind === 'server.listening') {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+
+      void child.then((result) => {
+        clearTimeout(timer);
+        const said = String(result.stderr ?? '').trim().split('\n').slice(-3).join('\n');
+        const why = result.exitCode === EXIT_PORT_IN_USE
+          ? said
+          : `${party} exited (${result.exitCode ?? result.signal})${said ? `: ${said}` : ''}`;
+        reject(new StackError(why));
+        if (!stopping) reportDeath(why);
+      });
+    });
+
+  try {
+    await Promise.all(SERVERS.map(start));
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { stop, died };
+}
