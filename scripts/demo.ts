@@ -5,26 +5,18 @@
  *
  *   pnpm demo [--as-port N] [--rs-port N] [--client-port N] [--registration cimd|dcr] [--json]
  */
-import { createTraceWriter, DEFAULT_PORTS, shouldUseColor } from '@mcp-auth-demo/common';
+import { createTraceWriter, shouldUseColor } from '@mcp-auth-demo/common';
 import { clientUrls, runJourney } from '@mcp-auth-demo/client';
 import { parseArgs } from 'node:util';
-import { startStack, urlsForPorts, type Stack } from './stack.ts';
+import { PORT_FLAGS, startStack, urlsFromPortFlags, type Stack } from './stack.ts';
 
 const USAGE = 'usage: pnpm demo [--as-port N] [--rs-port N] [--client-port N] [--registration cimd|dcr] [--json]';
 
-function port(value: string | undefined, fallback: number, flag: string): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new Error(`${flag} must be a port number (1-65535), got "${value}"`);
-  return n;
-}
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
-      'as-port': { type: 'string' },
-      'rs-port': { type: 'string' },
-      'client-port': { type: 'string' },
+      ...PORT_FLAGS,
       registration: { type: 'string', default: 'cimd' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -37,11 +29,7 @@ async function main(): Promise<number> {
   if (values.registration !== 'cimd' && values.registration !== 'dcr') {
     throw new Error(`--registration must be cimd or dcr, got "${values.registration}"`);
   }
-  const urls = urlsForPorts({
-    as: port(values['as-port'], DEFAULT_PORTS.authorizationServer, '--as-port'),
-    rs: port(values['rs-port'], DEFAULT_PORTS.resourceServer, '--rs-port'),
-    client: port(values['client-port'], DEFAULT_PORTS.clientHost, '--client-port'),
-  });
+  const urls = urlsFromPortFlags(values);
 
   const trace = createTraceWriter({
     write: (text) => process.stdout.write(text),

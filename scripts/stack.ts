@@ -8,7 +8,7 @@
  * - Children get a stdin pipe and exit when it closes, so even a killed orchestrator leaves no
  *   orphan; on a normal stop they get SIGTERM, and SIGKILL if they do not exit in time.
  */
-import { EXIT_PORT_IN_USE, EXIT_WITH_PARENT_ENV, ENV, parseEventLine, type Party, type TraceEvent } from '@mcp-auth-demo/common';
+import { DEFAULT_PORTS, EXIT_PORT_IN_USE, EXIT_WITH_PARENT_ENV, ENV, parseEventLine, type Party, type TraceEvent } from '@mcp-auth-demo/common';
 import { execa, type ResultPromise } from 'execa';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +17,29 @@ export interface StackUrls {
   issuer: string;
   resource: string;
   clientBase: string;
+}
+
+/** The `--as-port`, `--rs-port` and `--client-port` flags, for `parseArgs`. */
+export const PORT_FLAGS = {
+  'as-port': { type: 'string' },
+  'rs-port': { type: 'string' },
+  'client-port': { type: 'string' },
+} as const;
+
+function port(value: string | undefined, fallback: number, flag: string): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new Error(`--${flag} must be a port number (1-65535), got "${value}"`);
+  return n;
+}
+
+/** The servers' URLs from the port flags, defaulting to the well-known demo ports. */
+export function urlsFromPortFlags(values: { 'as-port'?: string; 'rs-port'?: string; 'client-port'?: string }): StackUrls {
+  return urlsForPorts({
+    as: port(values['as-port'], DEFAULT_PORTS.authorizationServer, 'as-port'),
+    rs: port(values['rs-port'], DEFAULT_PORTS.resourceServer, 'rs-port'),
+    client: port(values['client-port'], DEFAULT_PORTS.clientHost, 'client-port'),
+  });
 }
 
 export function urlsForPorts(ports: { as: number; rs: number; client: number }): StackUrls {

@@ -69,7 +69,7 @@ function describe(event: TraceEvent): string[] {
       return [`done in ${event.ms} ms`];
     case 'journey.succeeded':
       return [
-        `Journey complete: ${event.steps.length} steps in ${event.ms} ms ` +
+        `Journey complete: ${event.steps.length} step${event.steps.length === 1 ? '' : 's'} in ${event.ms} ms ` +
           `(${event.steps.map((s) => `[${s.step}] ${s.ms} ms`).join(', ')})`,
       ];
     case 'journey.failed':

@@ -1,0 +1,104 @@
+/**
+ * `pnpm client <mcp-url>`: the traced client against any MCP server.
+ *
+ * It runs the same journey as the demo (discovery, registration, authorization, tool calls,
+ * step-up) and prints the same numbered trace. Without `--call` it lists the tools and calls
+ * each one that needs no arguments.
+ */
+import { createTraceWriter, DEFAULT_CLIENT_BASE, shouldUseColor } from '@mcp-auth-demo/common';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { runJourney, type ToolCall } from './journey.ts';
+import { clientUrls } from './metadata-document.ts';
+
+export const CLIENT_USAGE = `usage: pnpm client <mcp-url> [options]
+  --call NAME                 call this tool (default: every tool that needs no arguments)
+  --args JSON                 its arguments, a JSON object (default {})
+  --client-id ID              use a pre-registered client
+  --client-secret SECRET      ...with this secret (client_secret_basic or _post, as the AS supports)
+  --client-metadata-url URL   this client's metadata document URL, used as client_id where the AS
+                              supports CIMD (default: the demo's ${DEFAULT_CLIENT_BASE}/client-metadata.json)
+  --redirect-uri URL          (default: the demo's ${DEFAULT_CLIENT_BASE}/callback)
+  --registration cimd|dcr     prefer CIMD (default) or Dynamic Client Registration
+  --json                      print the trace as JSON lines`;
+
+export class UsageError extends Error {}
+
+export function parseClientArgs(argv: string[]) {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      call: { type: 'string' },
+      args: { type: 'string' },
+      'client-id': { type: 'string' },
+      'client-secret': { type: 'string' },
+      'client-metadata-url': { type: 'string' },
+      'redirect-uri': { type: 'string' },
+      registration: { type: 'string', default: 'cimd' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  const serverUrl = positionals.at(-1);
+  if (!serverUrl || !URL.canParse(serverUrl)) throw new UsageError('the MCP server URL is missing or not a URL');
+  if (values.registration !== 'cimd' && values.registration !== 'dcr') throw new UsageError('--registration must be cimd or dcr');
+  if (values['client-secret'] && !values['client-id']) throw new UsageError('--client-secret needs --client-id');
+
+  let calls: ToolCall[] | 'discover' = 'discover';
+  if (values.call) {
+    let parsed: unknown = {};
+    try {
+      parsed = values.args ? JSON.parse(values.args) : {};
+    } catch {
+      throw new UsageError('--args must be JSON');
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new UsageError('--args must be a JSON object');
+    calls = [{ name: values.call, arguments: parsed as Record<string, unknown> }];
+  } else if (values.args) {
+    throw new UsageError('--args needs --call');
+  }
+
+  const demo = clientUrls(DEFAULT_CLIENT_BASE);
+  return {
+    serverUrl,
+    calls,
+    json: values.json,
+    registration: {
+      ...(values['client-id'] && { clientId: values['client-id'] }),
+      ...(values['client-secret'] && { clientSecret: values['client-secret'] }),
+      clientMetadataUrl: values['client-metadata-url'] ?? demo.clientId,
+      redirectUri: values['redirect-uri'] ?? demo.redirectUri,
+      clientName: 'MCP Auth Demo Client',
+      preferDynamicRegistration: values.registration === 'dcr',
+    },
+  };
+}
+
+/** Runs the CLI; resolves to the exit code (0 success, 1 journey failed, 2 usage). */
+export async function runClientCli(argv: string[]): Promise<number> {
+  let options: ReturnType<typeof parseClientArgs>;
+  try {
+    options = parseClientArgs(argv);
+  } catch (error) {
+    process.stderr.write(`client: ${error instanceof Error ? error.message : String(error)}\n${CLIENT_USAGE}\n`);
+    return 2;
+  }
+  const trace = createTraceWriter({
+    write: (text) => process.stdout.write(text),
+    color: shouldUseColor(process.stdout),
+    json: options.json,
+  });
+  const result = await runJourney({ ...options, onEvent: (event) => trace.push(event) });
+  await trace.flush();
+  return result.ok ? 0 : 1;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  runClientCli(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      process.stderr.write(`client: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}

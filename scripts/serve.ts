@@ -1,0 +1,47 @@
+/**
+ * `pnpm serve`: the authorization server, the MCP server and the client's metadata host stay
+ * up, so any MCP client (the Inspector, an IDE, your own) can be pointed at the MCP URL, and
+ * what that client did is printed live, as the servers decided it. Ctrl-C stops everything.
+ *
+ *   pnpm serve [--as-port N] [--rs-port N] [--client-port N]
+ */
+import { createTraceWriter, shouldUseColor } from '@mcp-auth-demo/common';
+import { parseArgs } from 'node:util';
+import { PORT_FLAGS, startStack, urlsFromPortFlags } from './stack.ts';
+
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: PORT_FLAGS,
+  });
+  const urls = urlsFromPortFlags(values);
+  const trace = createTraceWriter({ write: (t) => process.stdout.write(t), color: shouldUseColor(process.stdout), live: true });
+  const stack = await startStack(urls, (event) => trace.push(event));
+
+  process.stdout.write(
+    `\nReady. Point an MCP client at ${urls.resource}\n` +
+      `  authorization server  ${urls.issuer}\n` +
+      `  client metadata       ${urls.clientBase}/client-metadata.json\n` +
+      `Press Ctrl-C to stop.\n\n`,
+  );
+  const code = await Promise.race([
+    new Promise<number>((resolve) => {
+      process.once('SIGINT', () => resolve(0));
+      process.once('SIGTERM', () => resolve(0));
+    }),
+    stack.died.then((why) => {
+      process.stderr.write(`serve: ${why}\n`);
+      return 1;
+    }),
+  ]);
+  await stack.stop();
+  return code;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`serve: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);
