@@ -1,0 +1,83 @@
+/**
+ * The MCP resource server: a Hono app that opens no port (serve.ts does that).
+ *
+ * Routes, all derived from the configured resource URI so that metadata and paths cannot drift:
+ * - `GET /.well-known/oauth-protected-resource<path>`  RFC 9728 metadata (protected-resource-metadata.ts)
+ * - `<path>` (e.g. `/mcp`)                             the MCP endpoint (mcp-endpoint.ts)
+ * Anything else is a JSON 404.
+ *
+ * Errors: every `OAuthError` thrown anywhere becomes its response in exactly one place,
+ * `app.onError` -> `oauthErrorResponse`; anything unexpected becomes a 500 `server_error` with
+ * no detail on the wire. The `request.rejected` trace event is emitted there, before the answer
+ * leaves, with the exact `WWW-Authenticate` value sent.
+ */
+import { createEmitter, oauthErrorResponse, toOAuthError, type OAuthError } from '@mcp-auth-demo/common';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { createAuthorizationServerKeys } from './authorization-server-keys.ts';
+import { resolveConfig, type ResourceServerConfig } from './config.ts';
+import { jsonRpcErrorResponse } from './json-rpc-error.ts';
+import { createMcpEndpoint } from './mcp-endpoint.ts';
+import { protectedResourceMetadataRoutes } from './protected-resource-metadata.ts';
+
+/** The largest MCP request body read (the MCP SDK's own default bound). */
+export const MAX_REQUEST_BODY_BYTES = 4 * 1024 * 1024;
+
+/** The spec behind each error code, for the trace. */
+const ERROR_SPEC: Record<string, string> = {
+  invalid_request: 'RFC 6750 §3.1 invalid_request',
+  invalid_token: 'RFC 6750 §3.1 invalid_token; MCP authorization "Token Handling"',
+  insufficient_scope: 'RFC 6750 §3.1 insufficient_scope; MCP authorization "Scope Challenge Handling"',
+  temporarily_unavailable: 'RFC 8414 §3 (the authorization server metadata or keys are unavailable)',
+};
+
+function specOf(error: OAuthError): string | undefined {
+  if (error.options.bearer?.withoutError) return 'RFC 6750 §3.1 (no token: a challenge without an error code); RFC 9728 §5.1 resource_metadata';
+  return ERROR_SPEC[error.error];
+}
+
+/** Builds the resource server; throws `ResourceServerConfigError` for an invalid config. */
+export function createResourceServer(input: ResourceServerConfig): Hono {
+  const config = resolveConfig(input);
+  const emit = createEmitter('resource-server', config.onEvent);
+  const keys = createAuthorizationServerKeys({
+    issuer: config.authorizationServer,
+    fetch: config.fetch,
+    now: config.now,
+    emit,
+    allowLoopbackHttp: config.dangerouslyAllowLoopbackHttp,
+  });
+
+  const app = new Hono();
+  app.route('/', protectedResourceMetadataRoutes(config));
+
+  app.use(
+    config.mcpPath,
+    bodyLimit({
+      maxSize: MAX_REQUEST_BODY_BYTES,
+      onError: () => jsonRpcErrorResponse(413, `Payload too large: the request body must not exceed ${MAX_REQUEST_BODY_BYTES} bytes.`),
+    }),
+  );
+  app.all(config.mcpPath, createMcpEndpoint(config, keys));
+
+  app.notFound((c) => c.json({ error: 'not_found', error_description: `Nothing is served at ${c.req.path}.` }, 404));
+
+  app.onError((thrown, c) => {
+    const response = oauthErrorResponse(thrown);
+    const error = toOAuthError(thrown);
+    const wwwAuthenticate = response.headers.get('www-authenticate');
+    emit('request.rejected', {
+      method: c.req.method,
+      path: c.req.path,
+      status: response.status,
+      // RFC 6750 §3.1: a request without a token gets a challenge without an error code.
+      error: error.options.bearer?.withoutError ? '(no error code)' : error.error,
+      error_description: error.description,
+      ...(wwwAuthenticate ? { www_authenticate: wwwAuthenticate } : {}),
+      ...(specOf(error) ? { spec: specOf(error) } : {}),
+    });
+    return response;
+  });
+
+  return app;
+}

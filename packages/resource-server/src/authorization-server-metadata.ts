@@ -1,0 +1,109 @@
+/**
+ * Discovering the authorization server's metadata, for one value: `jwks_uri`, where the keys that
+ * sign its access tokens are published. This is how the resource server works with ANY
+ * authorization server that publishes metadata, with nothing configured but the issuer.
+ *
+ * - RFC 8414 §3.1: the metadata URL inserts `/.well-known/oauth-authorization-server` between the
+ *   host and the path of the issuer ("any terminating "/" MUST be removed" from the path first).
+ * - RFC 8414 §5 and OpenID Connect Discovery 1.0 §4: the `openid-configuration` locations, which
+ *   MCP authorization (2025-11-25) lets an authorization server use instead ("at least one of").
+ *   They are tried in the order MCP clients use: RFC 8414, then OIDC with path insertion, then
+ *   OIDC with the path appended.
+ * - RFC 8414 §3.3: the `issuer` in the document MUST be identical to the configured issuer, or
+ *   "the data contained in the response MUST NOT be used".
+ * - RFC 8414 §2: `jwks_uri` is the URL of the authorization server's JWK Set (RFC 7517).
+ *
+ * A failure here is not the client's fault: the request is answered 503 `temporarily_unavailable`
+ * (the next request tries again; nothing is cached after a failure).
+ */
+import { OAuthError } from '@mcp-auth-demo/common';
+import { checkSecureUrl } from './config.ts';
+
+export interface AuthorizationServerMetadata {
+  issuer: string;
+  jwks_uri: string;
+  /** Where the document was found. */
+  url: string;
+}
+
+/** Bound on every request to the authorization server, so a slow one cannot hold requests forever. */
+export const AUTHORIZATION_SERVER_FETCH_TIMEOUT_MS = 5_000;
+
+/** The error every discovery or key-fetch failure becomes. */
+export function keysUnavailable(detail: string): OAuthError {
+  return new OAuthError('temporarily_unavailable', `Access tokens cannot be verified right now: ${detail}`, { status: 503 });
+}
+
+/** The well-known metadata URLs of an issuer, in the order they are tried. */
+export function metadataUrls(issuer: string): string[] {
+  const url = new URL(issuer);
+  // RFC 8414 §3.1: "any terminating "/" MUST be removed before inserting "/.well-known/"".
+  const path = url.pathname.replace(/\/+$/, '');
+  const urls = [
+    `${url.origin}/.well-known/oauth-authorization-server${path}`,
+    `${url.origin}/.well-known/openid-configuration${path}`,
+  ];
+  if (path) urls.push(`${url.origin}${path}/.well-known/openid-configuration`);
+  return urls;
+}
+
+/** GET a JSON object from the authorization server (metadata or JWKS); `undefined` on 404. */
+export async function fetchJsonObject(
+  fetchImpl: typeof fetch,
+  url: string,
+  what: string,
+): Promise<Record<string, unknown> | undefined> {
+  let response: Response;
+  try {
+    response = await fetchImpl(url, {
+      headers: { accept: 'application/json' },
+      signal: AbortSignal.timeout(AUTHORIZATION_SERVER_FETCH_TIMEOUT_MS),
+    });
+  } catch {
+    throw keysUnavailable(`the ${what} at ${url} could not be fetched.`);
+  }
+  if (response.status === 404) return undefined;
+  if (response.status !== 200) throw keysUnavailable(`the ${what} at ${url} answered HTTP ${response.status}.`);
+  let body: unknown;
+  try {
+    body = await response.json();
+  } catch {
+    throw keysUnavailable(`the ${what} at ${url} is not JSON.`);
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw keysUnavailable(`the ${what} at ${url} is not a JSON object.`);
+  }
+  return body as Record<string, unknown>;
+}
+
+export interface DiscoveryOptions {
+  issuer: string;
+  fetch: typeof fetch;
+  allowLoopbackHttp: boolean;
+}
+
+/** Finds and checks the issuer's metadata; throws 503 `temporarily_unavailable` on failure. */
+export async function discoverAuthorizationServerMetadata(options: DiscoveryOptions): Promise<AuthorizationServerMetadata> {
+  const { issuer } = options;
+  for (const url of metadataUrls(issuer)) {
+    const document = await fetchJsonObject(options.fetch, url, 'authorization server metadata');
+    if (document === undefined) continue; // 404: try the next well-known location
+
+    // RFC 8414 §3.3: "The "issuer" value returned MUST be identical to the authorization server's
+    // issuer identifier value into which the well-known URI string was inserted".
+    if (document.issuer !== issuer) {
+      throw keysUnavailable(`the metadata at ${url} names the issuer ${JSON.stringify(document.issuer)}, not ${issuer} (RFC 8414 §3.3).`);
+    }
+    const jwksUri = document.jwks_uri;
+    if (typeof jwksUri !== 'string' || !URL.canParse(jwksUri)) {
+      throw keysUnavailable(`the metadata at ${url} has no valid jwks_uri (RFC 8414 §2).`);
+    }
+    try {
+      checkSecureUrl('jwks_uri', new URL(jwksUri), options.allowLoopbackHttp);
+    } catch {
+      throw keysUnavailable(`the jwks_uri ${jwksUri} must use https (http only for loopback hosts in the demo).`);
+    }
+    return { issuer, jwks_uri: jwksUri, url };
+  }
+  throw keysUnavailable(`no authorization server metadata was found for ${issuer} (tried ${metadataUrls(issuer).join(', ')}).`);
+}

@@ -1,0 +1,39 @@
+/**
+ * Runs the resource server on the host and port of its resource URI (default
+ * http://localhost:8001/mcp), writing its trace to stdout as JSON lines. The only file of this
+ * package that reads the environment or opens a port.
+ *
+ *   MCP_DEMO_RESOURCE  the canonical resource URI (its path is the MCP endpoint)
+ *   MCP_DEMO_ISSUER    the authorization server whose tokens are accepted
+ */
+import { DEFAULT_ISSUER, DEFAULT_RESOURCE, ENV, serveApp, stdoutSink } from '@mcp-auth-demo/common';
+import { createResourceServer } from './app.ts';
+import { ResourceServerConfigError } from './config.ts';
+
+const resource = process.env[ENV.resource] ?? DEFAULT_RESOURCE;
+const authorizationServer = process.env[ENV.issuer] ?? DEFAULT_ISSUER;
+
+function buildApp() {
+  try {
+    return createResourceServer({
+      resource,
+      authorizationServer,
+      onEvent: stdoutSink,
+      // DEMO DEVIATION: plain http, for loopback hosts only (config.ts enforces the "only").
+      dangerouslyAllowLoopbackHttp: true,
+    });
+  } catch (error) {
+    if (!(error instanceof ResourceServerConfigError)) throw error;
+    process.stderr.write(`resource-server: invalid configuration: ${error.message}\n`);
+    process.exit(2);
+  }
+}
+
+const app = buildApp();
+
+serveApp({
+  party: 'resource-server',
+  url: resource,
+  fetch: app.fetch,
+  portHint: 'Set MCP_DEMO_RESOURCE=http://localhost:<port>/mcp (or pnpm demo --rs-port <port>).',
+});

@@ -1,0 +1,183 @@
+/**
+ * Test support (imported by the *.test.ts files only): a stand-in authorization server that
+ * publishes RFC 8414 metadata and a JWKS from an in-process Hono app, mints RFC 9068 access
+ * tokens with a test RSA key, and counts how often its documents are fetched. The resource
+ * server reaches it through the injected `fetch`; no port is opened.
+ *
+ * Nothing here stubs the resource server's own code: tests drive the real app with real tokens.
+ */
+import type { TraceEvent, TraceKind } from '@mcp-auth-demo/common';
+import { Hono } from 'hono';
+import { exportJWK, exportSPKI, generateKeyPair, SignJWT, type JWK } from 'jose';
+import { randomUUID } from 'node:crypto';
+import { createResourceServer } from './app.ts';
+import type { ResourceServerConfig } from './config.ts';
+
+export const TEST_RESOURCE = 'http://localhost:8001/mcp';
+export const TEST_ISSUER = 'http://localhost:9000';
+export const TEST_PRM_URL = 'http://localhost:8001/.well-known/oauth-protected-resource/mcp';
+export const TEST_CLIENT_ID = 'http://localhost:3000/client-metadata.json';
+
+export interface TestKey {
+  kid: string;
+  privateKey: CryptoKey;
+  publicJwk: JWK;
+  /** The public key as PEM text: what an algorithm-confusion attacker uses as an HMAC secret. */
+  publicPem: string;
+}
+
+export async function createTestKey(kid: string): Promise<TestKey> {
+  const { publicKey, privateKey } = await generateKeyPair('RS256', { extractable: true });
+  const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' };
+  return { kid, privateKey, publicJwk, publicPem: await exportSPKI(publicKey) };
+}
+
+export interface MintOptions {
+  /** Claims to add or override; a claim set to `undefined` is left out. */
+  claims?: Record<string, unknown>;
+  /** Protected-header parameters to add or override; `undefined` leaves one out. */
+  header?: Record<string, unknown>;
+  /** Sign with this key instead of the authorization server's current one. */
+  key?: TestKey;
+}
+
+function withoutUndefined(record: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined));
+}
+
+export interface TestAuthorizationServerOptions {
+  issuer?: string;
+  resource?: string;
+  /** Milliseconds since the epoch; tokens are minted relative to it. */
+  now?: () => number;
+  /** Replaces fields of the metadata document (e.g. a wrong `issuer`). */
+  metadata?: Record<string, unknown>;
+  /** Which well-known document it publishes (RFC 8414 by default, or only OIDC Discovery). */
+  wellKnown?: 'oauth-authorization-server' | 'openid-configuration';
+}
+
+export async function createTestAuthorizationServer(options: TestAuthorizationServerOptions = {}) {
+  const issuer = options.issuer ?? TEST_ISSUER;
+  const resource = options.resource ?? TEST_RESOURCE;
+  const now = options.now ?? Date.now;
+  const signingKey = await createTestKey('test-key-1');
+  const published: TestKey[] = [signingKey];
+  const counts = { metadata: 0, jwks: 0 };
+
+  // RFC 8414 §3.1 / OIDC: the well-known suffix goes between the host and the issuer's path.
+  const issuerPath = new URL(issuer).pathname.replace(/\/+$/, '');
+  const app = new Hono();
+  app.get(`/.well-known/${options.wellKnown ?? 'oauth-authorization-server'}${issuerPath}`, (c) => {
+    counts.metadata += 1;
+    return c.json({ issuer, jwks_uri: `${issuer}/jwks`, token_endpoint: `${issuer}/token`, ...options.metadata });
+  });
+  app.get(`${issuerPath}/jwks`, (c) => {
+    counts.jwks += 1;
+    return c.json({ keys: published.map((key) => key.publicJwk) });
+  });
+
+  /** The `fetch` the resource server gets: only the issuer's origin is reachable. */
+  const fetchImpl: typeof fetch = async (input, init) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    if (url.origin !== new URL(issuer).origin) throw new TypeError(`test fetch refused ${url.href}`);
+    return app.request(url.href, init);
+  };
+
+  return {
+    issuer,
+    app,
+    fetch: fetchImpl,
+    counts,
+    signingKey,
+    /** Adds a key to the published JWKS (key rotation). */
+    publish(key: TestKey): void {
+      published.push(key);
+    },
+    /** A valid RFC 9068 access token for `resource`, unless the options say otherwise. */
+    async mint(mintOptions: MintOptions = {}): Promise<string> {
+      const key = mintOptions.key ?? signingKey;
+      const iat = Math.floor(now() / 1000);
+      const claims = withoutUndefined({
+        iss: issuer,
+        sub: 'alice',
+        aud: resource,
+        client_id: TEST_CLIENT_ID,
+        scope: 'mcp:connect weather:read',
+        iat,
+        exp: iat + 300,
+        jti: randomUUID(),
+        ...mintOptions.claims,
+      });
+      const header = withoutUndefined({ alg: 'RS256', typ: 'at+jwt', kid: key.kid, ...mintOptions.header });
+      return new SignJWT(claims).setProtectedHeader(header as { alg: string }).sign(key.privateKey);
+    },
+  };
+}
+
+export type TestAuthorizationServer = Awaited<ReturnType<typeof createTestAuthorizationServer>>;
+
+/** A resource server wired to a fresh test authorization server, recording its trace. */
+export async function createTestSetup(config: Partial<ResourceServerConfig> = {}, asOptions: TestAuthorizationServerOptions = {}) {
+  const as = await createTestAuthorizationServer({ now: config.now, ...asOptions });
+  const events: TraceEvent[] = [];
+  const app = createResourceServer({
+    resource: TEST_RESOURCE,
+    authorizationServer: as.issuer,
+    fetch: as.fetch,
+    onEvent: (event) => events.push(event),
+    dangerouslyAllowLoopbackHttp: true,
+    ...config,
+  });
+  /** The events of one kind, in order. */
+  function eventsOf<K extends TraceKind>(kind: K): Extract<TraceEvent, { kind: K }>[] {
+    return events.filter((event): event is Extract<TraceEvent, { kind: K }> => event.kind === kind);
+  }
+  return { app, as, events, eventsOf };
+}
+
+/** JSON-RPC messages a client sends. */
+export const rpc = {
+  initialize: (id = 1) => ({
+    jsonrpc: '2.0',
+    id,
+    method: 'initialize',
+    params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'test', version: '0' } },
+  }),
+  listTools: (id = 1) => ({ jsonrpc: '2.0', id, method: 'tools/list' }),
+  callTool: (name: string, args: Record<string, unknown> = {}, id = 1) => ({
+    jsonrpc: '2.0',
+    id,
+    method: 'tools/call',
+    params: { name, arguments: args },
+  }),
+};
+
+export interface PostOptions {
+  token?: string;
+  headers?: Record<string, string>;
+  url?: string;
+  method?: string;
+}
+
+/** A request to the MCP endpoint the way a Streamable HTTP client sends it. */
+export function mcpRequest(app: Hono, body: unknown, options: PostOptions = {}): Promise<Response> {
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    accept: 'application/json, text/event-stream',
+    ...(options.token !== undefined ? { authorization: `Bearer ${options.token}` } : {}),
+    ...options.headers,
+  };
+  const method = options.method ?? 'POST';
+  const init: RequestInit = { method, headers };
+  if (method === 'POST') init.body = typeof body === 'string' ? body : JSON.stringify(body);
+  return Promise.resolve(app.request(options.url ?? TEST_RESOURCE, init));
+}
+
+/** Parses `WWW-Authenticate: Bearer k="v", ...` (the values this server sends never contain quotes). */
+export function parseChallenge(header: string | null): { scheme: string; params: Record<string, string> } | undefined {
+  if (header === null) return undefined;
+  const [scheme = '', ...rest] = header.split(' ');
+  const params: Record<string, string> = {};
+  for (const match of rest.join(' ').matchAll(/([a-z_]+)="([^"]*)"/g)) params[match[1]!] = match[2]!;
+  return { scheme, params };
+}
