@@ -1,0 +1,163 @@
+/**
+ * The authorization server's configuration: a typed interface with a doc comment per field,
+ * validated when the app is built so a bad value fails at startup, not on the first request.
+ * The demo's one transport deviation is named loudly: `dangerouslyAllowLoopbackHttp`.
+ */
+import { DEMO_SUBJECT, isLoopbackHost, SCOPES, type TraceSink } from '@mcp-auth-demo/common';
+import { defaultResolveHost, type GuardedFetch, type ResolveHost } from './fetch-guard.ts';
+import { hasPrivateMembers, type SigningKey } from './keys.ts';
+
+export interface AuthorizationServerConfig {
+  /**
+   * The issuer identifier (RFC 8414 §2): an https URL with no query or fragment (plain http only
+   * on a loopback host, with `dangerouslyAllowLoopbackHttp`). The metadata document, every
+   * endpoint URL, the `iss` of tokens and of authorization responses (RFC 9207) derive from it.
+   */
+  issuer: string;
+  /**
+   * Canonical URIs of the resource servers this AS issues tokens for (RFC 8707 §2). A request's
+   * `resource` must name one of them; it becomes the token's `aud`. The demo passes the MCP
+   * server's `http://localhost:8001/mcp`.
+   */
+  resources: string[];
+  /** Scopes a client may request (RFC 6749 §3.3). Default: `mcp:connect`, `weather:read`. */
+  scopesSupported?: string[];
+  /**
+   * Scope granted when an authorization request omits `scope`. RFC 6749 §3.3 lets the AS "process
+   * the request using a pre-defined default value". Default: the base scope `mcp:connect`.
+   */
+  defaultScope?: string;
+  /** The RS256 key that signs access tokens: `await generateSigningKey()` (keys.ts). */
+  signingKey: SigningKey;
+  /**
+   * DEMO DEVIATION. When true, plain-http Client ID Metadata Document URLs are accepted, for
+   * LOOPBACK hosts only, and only when the issuer itself is on loopback (checked here). The CIMD
+   * draft (§3) requires https; a local demo has no certificates. Redirect URIs need no flag: MCP
+   * allows `http://localhost` redirect URIs anyway (RFC 8252 §7.3).
+   */
+  dangerouslyAllowLoopbackHttp: boolean;
+  /** How Client ID Metadata Documents are fetched. Default: the global `fetch`. */
+  fetch?: GuardedFetch;
+  /** DNS lookup used by the SSRF check (all addresses of a name). Default: `dns.lookup`, all: true. */
+  resolveHost?: ResolveHost;
+  /** Clock in milliseconds (code expiry, token `iat`/`exp`, the CIMD cache). Default: `Date.now`. */
+  now?: () => number;
+  /** The subject every authorization is approved for (auto-approved consent). Default: `demo-user`. */
+  subject?: string;
+  /** Authorization code lifetime, seconds. RFC 6749 §4.1.2: short, at most 10 minutes. Default 60. */
+  codeTtlSeconds?: number;
+  /** Access token lifetime, seconds (MCP: "SHOULD issue short-lived access tokens"). Default 600. */
+  accessTokenTtlSeconds?: number;
+  /** Limits on fetching and caching Client ID Metadata Documents. */
+  cimd?: Partial<CimdLimits>;
+  /** Receives a trace event for every decision. Default: none. */
+  onEvent?: TraceSink;
+}
+
+export interface CimdLimits {
+  /** Largest document accepted, bytes. CIMD §6.6 recommends 5 KB. Default 5120. */
+  maxBytes: number;
+  /** Time allowed for the whole fetch (headers and body), ms. Default 3000. */
+  timeoutMs: number;
+  /** Cache lifetime when the response has no `Cache-Control`, seconds. Default 300. */
+  defaultCacheSeconds: number;
+  /** Upper bound on any cache lifetime, seconds (CIMD §4.4 allows AS bounds). Default 3600. */
+  maxCacheSeconds: number;
+  /** Most documents cached at once. Default 1000. */
+  maxCacheEntries: number;
+}
+
+/** The configuration with every default filled in, as the modules use it. */
+export interface ResolvedConfig extends Required<Omit<AuthorizationServerConfig, 'onEvent' | 'cimd'>> {
+  onEvent: TraceSink | undefined;
+  cimd: CimdLimits;
+  /** True when the issuer's host is loopback (gates the loopback CIMD fetches of CIMD §6.5). */
+  issuerIsLoopback: boolean;
+}
+
+/** RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ). */
+export const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
+
+function fail(message: string): never {
+  throw new Error(`authorization-server config: ${message}`);
+}
+
+function positiveInteger(name: string, value: number): number {
+  if (!Number.isInteger(value) || value <= 0) fail(`${name} must be a positive integer, got ${value}`);
+  return value;
+}
+
+/** Validates `input` and fills in defaults. Throws an `Error` naming the bad field. */
+export function resolveConfig(input: AuthorizationServerConfig): ResolvedConfig {
+  const allowHttp = input.dangerouslyAllowLoopbackHttp;
+  if (typeof allowHttp !== 'boolean') fail('dangerouslyAllowLoopbackHttp must be set to true or false');
+
+  let issuer: URL;
+  try {
+    issuer = new URL(input.issuer);
+  } catch {
+    fail(`issuer "${input.issuer}" is not an absolute URL`);
+  }
+  const issuerIsLoopback = isLoopbackHost(issuer.hostname);
+  // RFC 8414 §2: the issuer is "a URL that uses the "https" scheme and has no query or fragment components".
+  if (input.issuer.includes('?') || input.issuer.includes('#')) fail(`issuer "${input.issuer}" must have no query or fragment (RFC 8414 §2)`);
+  if (issuer.protocol !== 'https:' && !(issuer.protocol === 'http:' && issuerIsLoopback && allowHttp)) {
+    fail(`issuer "${input.issuer}" must use https (http only on a loopback host with dangerouslyAllowLoopbackHttp)`);
+  }
+  if (allowHttp && !issuerIsLoopback) {
+    fail('dangerouslyAllowLoopbackHttp is a local-demo deviation: it requires an issuer on a loopback host');
+  }
+
+  if (!Array.isArray(input.resources) || input.resources.length === 0) fail('resources must list at least one resource URI');
+  for (const resource of input.resources) {
+    // RFC 8707 §2: the resource "MUST be an absolute URI" and "MUST NOT include a fragment component".
+    if (!URL.canParse(resource) || resource.includes('#')) fail(`resource "${resource}" must be an absolute URI without fragment (RFC 8707 §2)`);
+  }
+
+  const scopesSupported = input.scopesSupported ?? [SCOPES.connect, SCOPES.weatherRead];
+  if (scopesSupported.length === 0) fail('scopesSupported must not be empty');
+  for (const scope of scopesSupported) {
+    if (!SCOPE_TOKEN.test(scope)) fail(`scope "${scope}" is not a valid scope-token (RFC 6749 §3.3)`);
+  }
+  const defaultScope = input.defaultScope ?? SCOPES.connect;
+  for (const scope of defaultScope.split(' ')) {
+    if (!scopesSupported.includes(scope)) fail(`defaultScope "${defaultScope}" must be made of scopesSupported`);
+  }
+
+  const key = input.signingKey;
+  if (!key || key.alg !== 'RS256' || !key.kid || !key.privateKey || !key.publicJwk) {
+    fail('signingKey must come from generateSigningKey() (RS256 with a kid)');
+  }
+  if (hasPrivateMembers(key.publicJwk)) fail('signingKey.publicJwk contains private key material');
+
+  const codeTtlSeconds = positiveInteger('codeTtlSeconds', input.codeTtlSeconds ?? 60);
+  // RFC 6749 §4.1.2: "A maximum authorization code lifetime of 10 minutes is RECOMMENDED."
+  if (codeTtlSeconds > 600) fail(`codeTtlSeconds must be at most 600 (RFC 6749 §4.1.2), got ${codeTtlSeconds}`);
+
+  const cimd: CimdLimits = {
+    maxBytes: positiveInteger('cimd.maxBytes', input.cimd?.maxBytes ?? 5 * 1024),
+    timeoutMs: positiveInteger('cimd.timeoutMs', input.cimd?.timeoutMs ?? 3000),
+    defaultCacheSeconds: input.cimd?.defaultCacheSeconds ?? 300,
+    maxCacheSeconds: input.cimd?.maxCacheSeconds ?? 3600,
+    maxCacheEntries: positiveInteger('cimd.maxCacheEntries', input.cimd?.maxCacheEntries ?? 1000),
+  };
+  if (!(cimd.defaultCacheSeconds >= 0 && cimd.maxCacheSeconds >= 0)) fail('cimd cache lifetimes must be >= 0');
+
+  return {
+    issuer: input.issuer,
+    resources: [...input.resources],
+    scopesSupported: [...scopesSupported],
+    defaultScope,
+    signingKey: key,
+    dangerouslyAllowLoopbackHttp: allowHttp,
+    fetch: input.fetch ?? ((url, init) => fetch(url, init)),
+    resolveHost: input.resolveHost ?? defaultResolveHost,
+    now: input.now ?? Date.now,
+    subject: input.subject ?? DEMO_SUBJECT,
+    codeTtlSeconds,
+    accessTokenTtlSeconds: positiveInteger('accessTokenTtlSeconds', input.accessTokenTtlSeconds ?? 600),
+    cimd,
+    onEvent: input.onEvent,
+    issuerIsLoopback,
+  };
+}

@@ -1,0 +1,200 @@
+/**
+ * The guarded fetch of a Client ID Metadata Document: the authorization server takes a URL from
+ * an unknown party and fetches it, which is a Server-Side Request Forgery risk.
+ *
+ * - CIMD draft -01 §6.5: "Authorization servers MUST validate that the Client ID Metadata Document
+ *   URL does not resolve to special-use IP addresses as defined in [RFC6890], except when the
+ *   authorization server itself is also running on a loopback address".
+ * - CIMD draft -01 §4: "The authorization server MUST NOT automatically follow HTTP redirects".
+ * - CIMD draft -01 §6.6: limit the response size; 5 kilobytes is the recommended maximum.
+ *
+ * Known limit: the address is checked here, then `fetch` resolves the name again. A DNS answer
+ * that changes in between (DNS rebinding) is not caught; pinning the connection to the checked
+ * address needs a custom HTTP agent and is later work.
+ */
+import { lookup } from 'node:dns/promises';
+import { BlockList, isIP } from 'node:net';
+import { isLoopbackAddress } from '@mcp-auth-demo/common';
+
+/** How the authorization server fetches documents (tests route it to an in-process app). */
+export type GuardedFetch = (url: string, init: RequestInit) => Response | Promise<Response>;
+
+/** Resolves a host name to every address it has (like `dns.lookup` with `all: true`). */
+export type ResolveHost = (hostname: string) => Promise<{ address: string; family: number }[]>;
+
+export const defaultResolveHost: ResolveHost = (hostname) => lookup(hostname, { all: true });
+
+/** A refusal to fetch, or a fetch whose answer was not acceptable. `message` is safe to show. */
+export class FetchRefused extends Error {
+  override readonly name = 'FetchRefused';
+  /** What the trace may show in addition (never sent to the client). */
+  readonly detail: string | undefined;
+  constructor(message: string, detail?: string) {
+    super(message);
+    this.detail = detail;
+  }
+}
+
+/**
+ * RFC 6890 §2.2.2 (IPv4) and §2.2.3 (IPv6) special-purpose blocks, plus multicast (RFC 5771,
+ * RFC 4291 §2.7), which no metadata host can be. Loopback is classified before this list.
+ * Note: node's BlockList matches an IPv4-mapped IPv6 address (`::ffff:10.0.0.1`) against the
+ * IPv4 rules, so the mapped range needs no rule of its own (and must not get one: a rule for
+ * `::ffff:0:0/96` would match every IPv4 address).
+ */
+const SPECIAL_USE: [string, number, 'ipv4' | 'ipv6', string][] = [
+  ['0.0.0.0', 8, 'ipv4', '"this host on this network"'],
+  ['10.0.0.0', 8, 'ipv4', 'private-use'],
+  ['100.64.0.0', 10, 'ipv4', 'shared address space'],
+  ['169.254.0.0', 16, 'ipv4', 'link-local'],
+  ['172.16.0.0', 12, 'ipv4', 'private-use'],
+  ['192.0.0.0', 24, 'ipv4', 'IETF protocol assignments'],
+  ['192.0.2.0', 24, 'ipv4', 'documentation (TEST-NET-1)'],
+  ['192.88.99.0', 24, 'ipv4', '6to4 relay anycast'],
+  ['192.168.0.0', 16, 'ipv4', 'private-use'],
+  ['198.18.0.0', 15, 'ipv4', 'benchmarking'],
+  ['198.51.100.0', 24, 'ipv4', 'documentation (TEST-NET-2)'],
+  ['203.0.113.0', 24, 'ipv4', 'documentation (TEST-NET-3)'],
+  ['224.0.0.0', 4, 'ipv4', 'multicast'],
+  ['240.0.0.0', 4, 'ipv4', 'reserved (includes limited broadcast)'],
+  ['::', 128, 'ipv6', 'unspecified'],
+  ['64:ff9b::', 96, 'ipv6', 'IPv4-IPv6 translation'],
+  ['100::', 64, 'ipv6', 'discard-only'],
+  ['2001::', 23, 'ipv6', 'IETF protocol assignments'],
+  ['2001:db8::', 32, 'ipv6', 'documentation'],
+  ['2002::', 16, 'ipv6', '6to4'],
+  ['fc00::', 7, 'ipv6', 'unique-local'],
+  ['fe80::', 10, 'ipv6', 'link-local'],
+  ['ff00::', 8, 'ipv6', 'multicast'],
+];
+
+const blocks = SPECIAL_USE.map(([network, prefix, type, name]) => {
+  const list = new BlockList();
+  list.addSubnet(network, prefix, type);
+  return { list, name: `${network}/${prefix} (${name})` };
+});
+
+export type AddressClass = { kind: 'loopback' } | { kind: 'special-use'; block: string } | { kind: 'public' };
+
+/** Classifies one IP address literal (RFC 6890). */
+export function classifyAddress(address: string): AddressClass {
+  if (isLoopbackAddress(address)) return { kind: 'loopback' };
+  const type = isIP(address) === 6 ? 'ipv6' : 'ipv4';
+  const hit = blocks.find(({ list }) => list.check(address, type));
+  return hit ? { kind: 'special-use', block: hit.name } : { kind: 'public' };
+}
+
+/**
+ * The one message the client sees for every address refusal. The details (which address, which
+ * block, or that the name did not resolve) go to the trace only: distinct messages would let
+ * anyone use this server to map names inside its network (split-horizon DNS).
+ */
+const NOT_PUBLIC = 'the client_id host does not resolve to a public address (CIMD §6.5, RFC 6890)';
+
+/**
+ * Resolves the URL's host and refuses it if ANY of its addresses is special-use: the fetch may
+ * connect to any of them. Loopback passes only when `allowLoopback` (the AS is on loopback too).
+ */
+export async function checkHostAddresses(url: URL, resolveHost: ResolveHost, allowLoopback: boolean): Promise<void> {
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  let addresses: string[];
+  if (isIP(host)) {
+    addresses = [host];
+  } else {
+    try {
+      addresses = (await resolveHost(host)).map((entry) => entry.address);
+    } catch (error) {
+      throw new FetchRefused(NOT_PUBLIC, `${host} could not be resolved: ${String(error)}`);
+    }
+  }
+  if (addresses.length === 0) throw new FetchRefused(NOT_PUBLIC, `${host} has no address`);
+  for (const address of addresses) {
+    const found = classifyAddress(address);
+    // CIMD -01 §6.5: loopback only "when the authorization server itself is also running on a loopback address".
+    if (found.kind === 'loopback' && !allowLoopback) {
+      throw new FetchRefused(NOT_PUBLIC, `${host} -> ${address}: loopback, and this server is not on loopback`);
+    }
+    // CIMD -01 §6.5: the URL "MUST NOT resolve to special-use IP addresses as defined in [RFC6890]".
+    if (found.kind === 'special-use') {
+      throw new FetchRefused(NOT_PUBLIC, `${host} -> ${address}: special-use block ${found.block}`);
+    }
+  }
+}
+
+export interface BoundedFetchOptions {
+  fetch: GuardedFetch;
+  timeoutMs: number;
+  maxBytes: number;
+}
+
+export interface BoundedResponse {
+  status: number;
+  headers: Headers;
+  body: Uint8Array;
+}
+
+/**
+ * GETs `url` without following redirects, within `timeoutMs` for the whole exchange (headers
+ * and body), reading at most `maxBytes` of body. Any status is returned (the caller decides what
+ * counts as success), but only a 200 answer has its body read; any other body is discarded.
+ */
+export async function fetchBounded(url: string, { fetch, timeoutMs, maxBytes }: BoundedFetchOptions): Promise<BoundedResponse> {
+  const controller = new AbortController();
+  const deadline = new Promise<never>((_, reject) => {
+    controller.signal.addEventListener('abort', () => reject(new FetchRefused(`no complete answer within ${timeoutMs} ms`)), { once: true });
+  });
+  deadline.catch(() => {}); // observed by the races below; never an unhandled rejection
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  try {
+    let response: Response;
+    try {
+      // CIMD -01 §4: "MUST NOT automatically follow HTTP redirects" (redirect: 'manual').
+      const init: RequestInit = { method: 'GET', redirect: 'manual', signal: controller.signal, headers: { Accept: 'application/json' } };
+      // The race, not only the signal, bounds the time: an injected fetch may ignore the signal.
+      response = await Promise.race([Promise.resolve(fetch(url, init)), deadline]);
+    } catch (error) {
+      if (error instanceof FetchRefused) throw error;
+      throw new FetchRefused('the document could not be fetched', String(error));
+    }
+    if (response.status !== 200) {
+      await response.body?.cancel().catch(() => {});
+      return { status: response.status, headers: response.headers, body: new Uint8Array(0) };
+    }
+    // CIMD -01 §6.6: limit the response size. A declared length is a shortcut, never trusted alone.
+    const declared = Number(response.headers.get('content-length') ?? NaN);
+    if (declared > maxBytes) {
+      await response.body?.cancel().catch(() => {});
+      throw new FetchRefused(`the document is larger than ${maxBytes} bytes (CIMD §6.6)`);
+    }
+    const body = await Promise.race([readAtMost(response, maxBytes, controller.signal), deadline]);
+    return { status: response.status, headers: response.headers, body };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Reads the body stream chunk by chunk and stops as soon as it grows past `maxBytes`. */
+async function readAtMost(response: Response, maxBytes: number, signal: AbortSignal): Promise<Uint8Array> {
+  if (!response.body) return new Uint8Array(0);
+  const reader = response.body.getReader();
+  signal.addEventListener('abort', () => void reader.cancel().catch(() => {}), { once: true });
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => {});
+      throw new FetchRefused(`the document is larger than ${maxBytes} bytes (CIMD §6.6)`);
+    }
+    chunks.push(value);
+  }
+  const body = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return body;
+}
