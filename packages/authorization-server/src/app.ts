@@ -1,0 +1,103 @@
+/**
+ * `createAuthorizationServer(config)`: the authorization server as a Hono app. It opens no port
+ * (serve.ts does), so tests call `app.request()` directly.
+ *
+ * Routes come from the RFC 8414 metadata document (metadata.ts): the URLs it advertises are the
+ * paths that answer. Every error, from any route, goes through `app.onError` to the one mapper
+ * `oauthErrorResponse`; anything that is not an `OAuthError` becomes a bare `server_error`.
+ */
+import { createEmitter, OAuthError, oauthErrorResponse, toOAuthError } from '@mcp-auth-demo/common';
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { createAuthorizeHandler } from './authorize.ts';
+import { createClientResolver } from './clients.ts';
+import { CodeStore } from './codes.ts';
+import { resolveConfig, type AuthorizationServerConfig } from './config.ts';
+import { jwksDocument } from './keys.ts';
+import { authorizationServerMetadata, metadataPath, routePath, type AuthorizationServerMetadata } from './metadata.ts';
+import { createTokenHandler } from './token.ts';
+
+/** The app, plus what the AS knows that a test or a later introspection endpoint may ask. */
+export type AuthorizationServerApp = Hono & {
+  /** The RFC 8414 document the routes were built from. */
+  readonly metadata: AuthorizationServerMetadata;
+  /** True when the access token `jti` was revoked because its code was replayed (codes.ts). */
+  isRevoked(jti: string): boolean;
+};
+
+/** Token requests are a few short form fields; anything bigger is not one. */
+const TOKEN_REQUEST_MAX_BYTES = 16 * 1024;
+
+/** A person's browser gets errors as a small HTML page; programs get JSON. */
+function wantsHtml(c: Context): boolean {
+  return (c.req.header('accept') ?? '').includes('text/html');
+}
+
+export function createAuthorizationServer(input: AuthorizationServerConfig): AuthorizationServerApp {
+  const config = resolveConfig(input); // fail fast: throws on a bad issuer, empty resources, ...
+  const emit = createEmitter('authorization-server', config.onEvent);
+  const metadata = authorizationServerMetadata(config);
+  const codes = new CodeStore({
+    now: config.now,
+    codeTtlSeconds: config.codeTtlSeconds,
+    replayWindowSeconds: config.accessTokenTtlSeconds,
+  });
+  const resolveClient = createClientResolver(config, emit);
+
+  const paths = {
+    metadata: metadataPath(config.issuer),
+    authorization: routePath(metadata.authorization_endpoint),
+    token: routePath(metadata.token_endpoint),
+    jwks: routePath(metadata.jwks_uri),
+  };
+
+  const app = new Hono();
+
+  // Browser-based MCP clients (the Inspector, for one) call these endpoints with fetch, so they
+  // allow any origin. No cookies are involved; /authorize is a navigation and needs no CORS.
+  for (const path of [paths.metadata, paths.jwks, paths.token]) app.use(path, cors());
+
+  // RFC 8414 §3: the metadata document, at the well-known URI derived from the issuer.
+  app.get(paths.metadata, (c) => c.json(metadata));
+
+  // RFC 7517 §5: the public signing key, named by `jwks_uri`.
+  app.get(paths.jwks, (c) => c.json(jwksDocument(config.signingKey)));
+
+  // RFC 6749 §3.1: the authorization endpoint "MUST support the use of the HTTP GET method".
+  app.get(paths.authorization, createAuthorizeHandler({ config, resolveClient, codes, emit }));
+
+  // RFC 6749 §5.1 / §5.2: "Cache-Control: no-store" and "Pragma: no-cache" on every answer, errors too.
+  app.use(paths.token, async (c, next) => {
+    await next();
+    c.res.headers.set('Cache-Control', 'no-store');
+    c.res.headers.set('Pragma', 'no-cache');
+  });
+  const tooLarge = () => {
+    throw new OAuthError('invalid_request', `The token request body is larger than ${TOKEN_REQUEST_MAX_BYTES} bytes.`, { status: 413 });
+  };
+  // RFC 6749 §3.2: "The client MUST use the HTTP POST method when making access token requests."
+  app.post(paths.token, bodyLimit({ maxSize: TOKEN_REQUEST_MAX_BYTES, onError: tooLarge }), createTokenHandler({ config, codes, emit }));
+
+  // The one place errors become responses. The trace event is emitted before the response leaves.
+  function reject(c: Context, error: unknown): Response {
+    const err = toOAuthError(error);
+    const response = oauthErrorResponse(err, { html: wantsHtml(c) });
+    const location = response.headers.get('location');
+    const challenge = response.headers.get('www-authenticate');
+    emit('request.rejected', {
+      method: c.req.method,
+      path: new URL(c.req.url).pathname,
+      status: response.status,
+      error: err.error,
+      error_description: err.description,
+      ...(location ? { location } : {}),
+      ...(challenge ? { www_authenticate: challenge } : {}),
+    });
+    return response;
+  }
+  app.onError((error, c) => reject(c, error));
+  app.notFound((c) => reject(c, new OAuthError('invalid_request', `Nothing here: ${c.req.method} ${new URL(c.req.url).pathname}.`, { status: 404 })));
+
+  return Object.assign(app, { metadata, isRevoked: (jti: string) => codes.isRevoked(jti) });
+}

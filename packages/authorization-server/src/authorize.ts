@@ -1,0 +1,134 @@
+/**
+ * The authorization endpoint (RFC 6749 §4.1.1, OAuth 2.1 §4.1.1), as an ordered list of checks:
+ *
+ *   checkClient -> checkRedirectUri -> checkResponseType -> checkPkce -> checkResource -> checkScope
+ *
+ * RFC 6749 §4.1.2.1: "If the request fails due to a missing, invalid, or mismatching redirection
+ * URI, or if the client identifier is missing or invalid, the authorization server SHOULD inform
+ * the resource owner of the error and MUST NOT automatically redirect the user-agent to the
+ * invalid redirection URI." So the first two checks throw errors that are SHOWN (400). Every
+ * later error is sent back to the validated redirect URI with `error`, `state` and `iss`
+ * (RFC 9207). Success: consent (auto-approved: a named deviation, see consent.ts), then a code.
+ */
+import { OAuthError, toOAuthError, type Emit, type ErrorRedirect } from '@mcp-auth-demo/common';
+import type { Context } from 'hono';
+import type { Client, ResolveClient } from './clients.ts';
+import type { CodeStore } from './codes.ts';
+import { SCOPE_TOKEN, type ResolvedConfig } from './config.ts';
+import { approveConsentAutomatically } from './consent.ts';
+import { requiredParameter, singleParameter } from './parameters.ts';
+import { checkCodeChallenge } from './pkce.ts';
+import { matchRedirectUri } from './redirect-uri.ts';
+import { checkResource } from './resource-indicators.ts';
+
+export interface AuthorizeDependencies {
+  config: ResolvedConfig;
+  resolveClient: ResolveClient;
+  codes: CodeStore;
+  emit: Emit;
+}
+
+/** Shown error: the client_id is missing, or no usable client metadata stands behind it. */
+async function checkClient(params: URLSearchParams, resolveClient: ResolveClient): Promise<Client> {
+  // RFC 6749 §4.1.1: client_id is REQUIRED.
+  const clientId = requiredParameter(params, 'client_id', 'RFC 6749 §4.1.1');
+  return resolveClient(clientId);
+}
+
+/** Shown error: the redirect URI is missing or is not one the client registered. */
+function checkRedirectUri(params: URLSearchParams, client: Client): string {
+  // Required here, even though OAuth 2.1 makes it optional with one registered URI: the demo's
+  // token request always repeats it, and an explicit value is what a learner should see.
+  const requested = requiredParameter(params, 'redirect_uri', 'this server requires it on every request');
+  // RFC 9700 §4.1.3 / CIMD §4.5: an exact match of a registered URI (RFC 8252 §7.3: loopback port may vary).
+  const matched = matchRedirectUri(requested, client.redirect_uris);
+  if (matched === undefined) {
+    throw new OAuthError(
+      'invalid_request',
+      `redirect_uri ${requested} is not registered for this client; registered: ${client.redirect_uris.join(', ')} (exact match, RFC 9700 §4.1.3).`,
+    );
+  }
+  return matched;
+}
+
+function checkResponseType(params: URLSearchParams): void {
+  // RFC 6749 §4.1.1: response_type is REQUIRED.
+  const responseType = requiredParameter(params, 'response_type', 'RFC 6749 §4.1.1');
+  // OAuth 2.1 §4.1.1: "code" is the only response type (implicit "token" was removed).
+  if (responseType !== 'code') {
+    throw new OAuthError('unsupported_response_type', `response_type "${responseType}" is not supported; use "code".`);
+  }
+}
+
+function checkPkce(params: URLSearchParams): string {
+  return checkCodeChallenge(singleParameter(params, 'code_challenge'), singleParameter(params, 'code_challenge_method'));
+}
+
+/**
+ * RFC 6749 §3.3: "If the client omits the scope parameter when requesting authorization, the
+ * authorization server MUST either process the request using a pre-defined default value or fail
+ * the request indicating an invalid scope." This AS grants `config.defaultScope` (the base scope).
+ */
+function checkScope(params: URLSearchParams, config: ResolvedConfig): string {
+  const requested = singleParameter(params, 'scope');
+  if (requested === undefined) return config.defaultScope;
+  const scopes = requested.split(' ');
+  // RFC 6749 §3.3: scope = scope-token *( SP scope-token ).
+  if (!scopes.every((scope) => SCOPE_TOKEN.test(scope))) {
+    throw new OAuthError('invalid_scope', 'scope is malformed: scope-tokens separated by single spaces (RFC 6749 §3.3).');
+  }
+  const unknown = scopes.filter((scope) => !config.scopesSupported.includes(scope));
+  // RFC 6749 §4.1.2.1: invalid_scope when "the requested scope is invalid, unknown, or malformed".
+  if (unknown.length > 0) {
+    throw new OAuthError('invalid_scope', `Unknown scope: ${unknown.join(' ')}; supported: ${config.scopesSupported.join(' ')}.`);
+  }
+  return [...new Set(scopes)].join(' ');
+}
+
+/** `state` to echo on an error redirect, when it can be read unambiguously. */
+function stateForRedirect(params: URLSearchParams): string | undefined {
+  const values = params.getAll('state');
+  return values.length === 1 && values[0] !== '' ? values[0] : undefined;
+}
+
+export function createAuthorizeHandler({ config, resolveClient, codes, emit }: AuthorizeDependencies) {
+  return async function authorize(c: Context): Promise<Response> {
+    const params = new URL(c.req.url).searchParams;
+
+    // Errors thrown here are SHOWN to the user, never redirected (RFC 6749 §4.1.2.1).
+    const client = await checkClient(params, resolveClient);
+    const redirect_uri = checkRedirectUri(params, client);
+
+    // From here on, errors go back to the client (RFC 6749 §4.1.2.1) with `iss` (RFC 9207 §2).
+    const back: ErrorRedirect = { redirect_uri, state: stateForRedirect(params), iss: config.issuer };
+    try {
+      // RFC 6749 §4.1.1: state is RECOMMENDED; when sent, it is echoed unchanged.
+      const state = singleParameter(params, 'state');
+      checkResponseType(params);
+      const code_challenge = checkPkce(params);
+      const resource = checkResource(params, config.resources);
+      const scope = checkScope(params, config);
+
+      approveConsentAutomatically(client, scope, config.subject, emit);
+
+      const code = codes.issue({ client_id: client.client_id, redirect_uri, code_challenge, scope, resource, sub: config.subject });
+      emit('code.issued', {
+        client_id: client.client_id,
+        scope,
+        resource,
+        expires_in: config.codeTtlSeconds,
+        spec: 'RFC 6749 §4.1.2; bound to client, redirect_uri, PKCE challenge, scope, resource',
+      });
+
+      // RFC 6749 §4.1.2: code and state (if sent) are added to the redirect URI's query; RFC 9207 §2: iss too.
+      const location = new URL(redirect_uri);
+      location.searchParams.set('code', code);
+      if (state !== undefined) location.searchParams.set('state', state);
+      location.searchParams.set('iss', config.issuer);
+      return new Response(null, { status: 302, headers: { Location: location.href, 'Cache-Control': 'no-store' } });
+    } catch (error) {
+      // Unexpected errors too: RFC 6749 §4.1.2.1 server_error exists because a 500 cannot be redirected.
+      throw toOAuthError(error).redirectTo(back);
+    }
+  };
+}

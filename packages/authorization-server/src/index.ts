@@ -1,0 +1,7 @@
+/** The authorization server of the MCP authorization demo: build it with `createAuthorizationServer`. */
+export { createAuthorizationServer, type AuthorizationServerApp } from './app.ts';
+export type { AuthorizationServerConfig, CimdLimits } from './config.ts';
+export { generateSigningKey, jwksDocument, type SigningKey } from './keys.ts';
+export { authorizationServerMetadata, metadataPath, ENDPOINT_PATHS, type AuthorizationServerMetadata } from './metadata.ts';
+export { classifyAddress, type GuardedFetch, type ResolveHost } from './fetch-guard.ts';
+export { AUTO_APPROVED_CONSENT } from './consent.ts';

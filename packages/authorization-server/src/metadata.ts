@@ -1,0 +1,77 @@
+/**
+ * Authorization Server Metadata (RFC 8414). Only RFC 8414: this server does not pretend to be
+ * an OpenID Provider, so it serves no `/.well-known/openid-configuration` (MCP clients try RFC
+ * 8414 first and fall back to OIDC discovery only when this one is missing).
+ *
+ * The app's routes are derived from this document (see app.ts), so the URLs it advertises and
+ * the paths that answer cannot drift apart.
+ */
+import { SUPPORTED_CODE_CHALLENGE_METHODS } from './pkce.ts';
+
+/** The paths of the endpoints below the issuer. Change them here and routes follow. */
+export const ENDPOINT_PATHS = {
+  authorization: '/authorize',
+  token: '/token',
+  jwks: '/jwks',
+} as const;
+
+export interface AuthorizationServerMetadata {
+  issuer: string;
+  authorization_endpoint: string;
+  token_endpoint: string;
+  jwks_uri: string;
+  /** RFC 7591 Dynamic Client Registration: not offered yet (a later issue adds it). */
+  registration_endpoint?: string;
+  scopes_supported: string[];
+  response_types_supported: string[];
+  response_modes_supported: string[];
+  grant_types_supported: string[];
+  token_endpoint_auth_methods_supported: string[];
+  code_challenge_methods_supported: string[];
+  /** CIMD §5: the AS fetches client metadata from a `client_id` URL. */
+  client_id_metadata_document_supported: boolean;
+  /** RFC 9207 §3: every authorization response carries `iss`. */
+  authorization_response_iss_parameter_supported: boolean;
+}
+
+/** An endpoint URL below the issuer (which may itself have a path, RFC 8414 §2). */
+function endpoint(issuer: string, path: string): string {
+  return `${issuer.replace(/\/+$/, '')}${path}`;
+}
+
+/** RFC 8414 §2: the metadata document of an authorization server with this configuration. */
+export function authorizationServerMetadata(config: { issuer: string; scopesSupported: string[] }): AuthorizationServerMetadata {
+  return {
+    issuer: config.issuer,
+    authorization_endpoint: endpoint(config.issuer, ENDPOINT_PATHS.authorization),
+    token_endpoint: endpoint(config.issuer, ENDPOINT_PATHS.token),
+    jwks_uri: endpoint(config.issuer, ENDPOINT_PATHS.jwks),
+    scopes_supported: [...config.scopesSupported],
+    response_types_supported: ['code'],
+    // RFC 8414 §2 defaults this to ["query", "fragment"]; only query is implemented.
+    response_modes_supported: ['query'],
+    grant_types_supported: ['authorization_code'],
+    // Public clients only: CIMD documents cannot carry shared secrets (CIMD §4.1).
+    token_endpoint_auth_methods_supported: ['none'],
+    // MCP: clients "MUST refuse to proceed" when this is absent; S256 only (OAuth 2.1 §4.1.1).
+    code_challenge_methods_supported: [...SUPPORTED_CODE_CHALLENGE_METHODS],
+    client_id_metadata_document_supported: true,
+    authorization_response_iss_parameter_supported: true,
+    // RFC 8707 resource indicators are required on both requests (MCP); RFC 8414 registers no
+    // metadata field for them, so none is invented here.
+  };
+}
+
+/**
+ * RFC 8414 §3: the well-known URI is formed by inserting "/.well-known/oauth-authorization-server"
+ * between the host and the issuer's path (if any): `/t1` => `/.well-known/oauth-authorization-server/t1`.
+ */
+export function metadataPath(issuer: string): string {
+  const issuerPath = new URL(issuer).pathname.replace(/\/+$/, '');
+  return `/.well-known/oauth-authorization-server${issuerPath}`;
+}
+
+/** The route path that serves an endpoint URL of the metadata document. */
+export function routePath(endpointUrl: string): string {
+  return new URL(endpointUrl).pathname;
+}

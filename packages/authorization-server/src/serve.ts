@@ -1,0 +1,35 @@
+/**
+ * Runs the authorization server on its issuer URL (default http://localhost:9000). The only file
+ * of this package that reads the environment and opens a port.
+ *
+ *   MCP_DEMO_ISSUER    the issuer URL; the server listens on its host and port
+ *   MCP_DEMO_RESOURCE  the MCP server's canonical URI, the one resource tokens are issued for
+ */
+import { DEFAULT_ISSUER, DEFAULT_RESOURCE, ENV, isLoopbackHost, serveApp, stdoutSink } from '@mcp-auth-demo/common';
+import { createAuthorizationServer } from './app.ts';
+import { generateSigningKey } from './keys.ts';
+
+const issuer = process.env[ENV.issuer] || DEFAULT_ISSUER;
+const resource = process.env[ENV.resource] || DEFAULT_RESOURCE;
+
+let app: ReturnType<typeof createAuthorizationServer>;
+try {
+  app = createAuthorizationServer({
+    issuer,
+    resources: [resource],
+    signingKey: await generateSigningKey(),
+    // The named local-demo deviation (http CIMD URLs on loopback), only for a loopback issuer.
+    dangerouslyAllowLoopbackHttp: URL.canParse(issuer) && isLoopbackHost(new URL(issuer).hostname),
+    onEvent: stdoutSink,
+  });
+} catch (error) {
+  process.stderr.write(`authorization-server: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+}
+
+serveApp({
+  party: 'authorization-server',
+  url: issuer,
+  fetch: app.fetch,
+  portHint: 'Set MCP_DEMO_ISSUER=http://localhost:<port> (or pnpm demo --as-port <port>).',
+});

@@ -1,0 +1,148 @@
+/**
+ * The token endpoint, authorization_code grant (RFC 6749 §4.1.3, OAuth 2.1 §4.1.3), as an
+ * ordered list of checks:
+ *
+ *   checkFormBody -> checkNoClientSecret -> checkGrantType -> required parameters -> checkResource
+ *   -> redeemCode -> checkBinding -> checkPkceVerifier -> mint the token
+ *
+ * Every check before `redeemCode` only reads the request, so a malformed request never touches
+ * any code (its own or another client's). From `redeemCode` on, the code is used up: one
+ * attempt per code, and a failed attempt (wrong verifier, wrong client) burns it, as OAuth 2.1
+ * §4.1.3 allows; a code presented by the wrong party is treated as compromised.
+ *
+ * Errors: RFC 6749 §5.2 codes, status 400 (`invalid_client` 401), plus `invalid_target`
+ * (RFC 8707). Every answer, errors included, has `Cache-Control: no-store` and `Pragma: no-cache`
+ * (RFC 6749 §5.1; the headers are set by app.ts for the whole route).
+ */
+import { OAuthError, type Emit } from '@mcp-auth-demo/common';
+import type { Context } from 'hono';
+import type { AuthorizationGrant, CodeStore } from './codes.ts';
+import type { ResolvedConfig } from './config.ts';
+import { requiredParameter } from './parameters.ts';
+import { isWellFormedCodeVerifier, verifyCodeVerifier } from './pkce.ts';
+import { checkResource } from './resource-indicators.ts';
+import { mintAccessToken } from './tokens.ts';
+
+export interface TokenDependencies {
+  config: ResolvedConfig;
+  codes: CodeStore;
+  emit: Emit;
+}
+
+/** RFC 6749 §4.1.3: parameters "using the application/x-www-form-urlencoded format". */
+async function checkFormBody(c: Context): Promise<URLSearchParams> {
+  const mediaType = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
+  if (mediaType !== 'application/x-www-form-urlencoded') {
+    throw new OAuthError(
+      'invalid_request',
+      'The token request must be application/x-www-form-urlencoded (RFC 6749 §4.1.3), not JSON or anything else.',
+    );
+  }
+  return new URLSearchParams(await c.req.text());
+}
+
+/**
+ * This AS has public clients only (token_endpoint_auth_methods_supported ["none"]). A client
+ * that tries to authenticate anyway gets `invalid_client`; RFC 6749 §5.2: "If the client attempted
+ * to authenticate via the Authorization request header field, the authorization server MUST
+ * respond with an HTTP 401 ... and include the WWW-Authenticate response header field".
+ */
+function checkNoClientSecret(c: Context, params: URLSearchParams, issuer: string): void {
+  const scheme = c.req.header('authorization')?.split(' ')[0];
+  if (scheme) {
+    throw new OAuthError('invalid_client', 'This server authenticates no clients: public clients only (token_endpoint_auth_method "none").', {
+      status: 401,
+      headers: { 'WWW-Authenticate': `${scheme} realm="${issuer}"` },
+    });
+  }
+  if (params.has('client_secret') || params.has('client_assertion')) {
+    throw new OAuthError('invalid_client', 'This server authenticates no clients: public clients only (token_endpoint_auth_method "none").', {
+      status: 400,
+    });
+  }
+}
+
+function checkGrantType(params: URLSearchParams): void {
+  const grantType = requiredParameter(params, 'grant_type', 'RFC 6749 §4.1.3');
+  // RFC 6749 §5.2: unsupported_grant_type when "the authorization grant type is not supported".
+  if (grantType !== 'authorization_code') {
+    throw new OAuthError('unsupported_grant_type', `grant_type "${grantType}" is not supported; use authorization_code.`);
+  }
+}
+
+/** The code's bindings (OAuth 2.1 §4.1.3; RFC 8707 §2) against what the token request says. */
+function checkBinding(grant: AuthorizationGrant, request: { client_id: string; redirect_uri: string; resource: string }): void {
+  // OAuth 2.1 §4.1.3: "ensure that the authorization code was issued to the authenticated confidential client, or ... public client".
+  if (request.client_id !== grant.client_id) {
+    throw new OAuthError('invalid_grant', 'The code was issued to another client.');
+  }
+  // RFC 6749 §4.1.3: redirect_uri must be "identical" to the one in the authorization request.
+  if (request.redirect_uri !== grant.redirect_uri) {
+    throw new OAuthError('invalid_grant', 'redirect_uri differs from the one in the authorization request (RFC 6749 §4.1.3).');
+  }
+  // RFC 8707 §2: a token for a resource the grant does not cover is invalid_target.
+  if (request.resource !== grant.resource) {
+    throw new OAuthError('invalid_target', `The code was issued for ${grant.resource}, not ${request.resource} (RFC 8707 §2).`);
+  }
+}
+
+export function createTokenHandler({ config, codes, emit }: TokenDependencies) {
+  return async function token(c: Context): Promise<Response> {
+    const params = await checkFormBody(c);
+    checkNoClientSecret(c, params, config.issuer);
+    checkGrantType(params);
+    // RFC 6749 §4.1.3 and OAuth 2.1 §4.1.3: code, redirect_uri, client_id (public client), code_verifier.
+    const code = requiredParameter(params, 'code', 'RFC 6749 §4.1.3');
+    const redirect_uri = requiredParameter(params, 'redirect_uri', 'RFC 6749 §4.1.3');
+    const client_id = requiredParameter(params, 'client_id', 'a public client identifies itself, RFC 6749 §4.1.3');
+    const code_verifier = requiredParameter(params, 'code_verifier', 'RFC 7636 §4.5');
+    // RFC 7636 §4.1: 43-128 unreserved characters; a malformed verifier is a malformed request.
+    if (!isWellFormedCodeVerifier(code_verifier)) {
+      throw new OAuthError('invalid_request', 'code_verifier must be 43-128 characters of [A-Za-z0-9-._~] (RFC 7636 §4.1).');
+    }
+    const resource = checkResource(params, config.resources);
+
+    // From here on the code is consumed: a single attempt per code.
+    const redemption = codes.redeem(code);
+    if (redemption.outcome === 'replayed') {
+      emit('code.replayed', {
+        client_id: redemption.grant.client_id,
+        revoked_tokens: redemption.revoked.length,
+        spec: 'RFC 6749 §4.1.2: deny, and revoke the tokens issued from this code',
+      });
+      throw new OAuthError('invalid_grant', 'The code was already used; the tokens issued from it are revoked (RFC 6749 §4.1.2).');
+    }
+    // RFC 6749 §5.2: invalid_grant when the code "is invalid, expired, revoked".
+    if (redemption.outcome === 'unknown') throw new OAuthError('invalid_grant', 'Unknown code.');
+    if (redemption.outcome === 'expired') {
+      throw new OAuthError('invalid_grant', `The code expired (codes live ${config.codeTtlSeconds} s, RFC 6749 §4.1.2).`);
+    }
+    const grant = redemption.grant;
+    checkBinding(grant, { client_id, redirect_uri, resource });
+    // RFC 7636 §4.6: "If the values are not equal, an error response indicating "invalid_grant" ... MUST be returned."
+    if (!verifyCodeVerifier(code_verifier, grant.code_challenge)) {
+      throw new OAuthError('invalid_grant', 'code_verifier does not match the code_challenge (RFC 7636 §4.6).');
+    }
+
+    const issued = await mintAccessToken(grant, {
+      signingKey: config.signingKey,
+      issuer: config.issuer,
+      ttlSeconds: config.accessTokenTtlSeconds,
+      nowMs: config.now(),
+    });
+    codes.recordToken(code, issued.claims.jti, issued.claims.exp * 1000);
+    emit('token.issued', {
+      client_id: grant.client_id,
+      claims: issued.claims,
+      expires_in: issued.expires_in,
+      spec: 'RFC 9068 (JWT access token); aud = resource, RFC 8707',
+    });
+    // RFC 6749 §5.1: access_token, token_type, expires_in, scope.
+    return c.json({
+      access_token: issued.access_token,
+      token_type: 'Bearer',
+      expires_in: issued.expires_in,
+      scope: grant.scope,
+    });
+  };
+}

@@ -1,0 +1,53 @@
+/**
+ * Access tokens as JWTs (RFC 9068, "JWT Profile for OAuth 2.0 Access Tokens").
+ *
+ * - §2.1: header `typ` "at+jwt" ("Resource servers MUST verify that the typ header value is
+ *   at+jwt"), signed (RS256 here), with the `kid` of the key published at `jwks_uri`.
+ * - §2.2: claims `iss`, `exp`, `aud`, `sub`, `client_id`, `iat`, `jti` are REQUIRED; `scope`
+ *   (§2.2.3) carries the granted scopes.
+ * - RFC 8707 §2: `aud` is the resource the client asked for, so the token is good there only.
+ */
+import { randomUUID } from 'node:crypto';
+import { SignJWT } from 'jose';
+import type { TokenClaims } from '@mcp-auth-demo/common';
+import type { AuthorizationGrant } from './codes.ts';
+import type { SigningKey } from './keys.ts';
+
+/** The claims of an issued token, all present. */
+export type AccessTokenClaims = Required<Omit<TokenClaims, 'aud'>> & { aud: string };
+
+export interface IssuedAccessToken {
+  access_token: string;
+  claims: AccessTokenClaims;
+  /** Lifetime in seconds (RFC 6749 §5.1 `expires_in`). */
+  expires_in: number;
+}
+
+export interface MintOptions {
+  signingKey: SigningKey;
+  issuer: string;
+  ttlSeconds: number;
+  nowMs: number;
+}
+
+/** Signs an RFC 9068 access token for what `grant` authorized. */
+export async function mintAccessToken(grant: AuthorizationGrant, options: MintOptions): Promise<IssuedAccessToken> {
+  const iat = Math.floor(options.nowMs / 1000);
+  const claims: AccessTokenClaims = {
+    iss: options.issuer,
+    sub: grant.sub,
+    // RFC 9068 §3: "the aud claim MUST identify the resource server"; a single string, one resource.
+    aud: grant.resource,
+    client_id: grant.client_id,
+    scope: grant.scope,
+    iat,
+    exp: iat + options.ttlSeconds,
+    // RFC 9068 §2.2 / RFC 7519 §4.1.7: a unique identifier, random so it reveals nothing.
+    jti: randomUUID(),
+  };
+  const access_token = await new SignJWT({ ...claims })
+    // RFC 9068 §2.1: "Access tokens MUST be signed" and carry typ "at+jwt".
+    .setProtectedHeader({ alg: options.signingKey.alg, typ: 'at+jwt', kid: options.signingKey.kid })
+    .sign(options.signingKey.privateKey);
+  return { access_token, claims, expires_in: options.ttlSeconds };
+}
