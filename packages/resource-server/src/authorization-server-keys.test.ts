@@ -1,0 +1,126 @@
+/**
+ * RFC 8414 discovery of `jwks_uri` (§3.1 path insertion, §3.3 issuer check, OIDC fallback) and
+ * the JWKS cache: fetched once, shared by concurrent requests, refetched once for an unknown
+ * `kid` (rotation) but not more often than the cooldown, refreshed when old.
+ */
+import { describe, expect, it } from 'vitest';
+import { JWKS_MAX_AGE_MS, JWKS_REFETCH_COOLDOWN_MS } from './authorization-server-keys.ts';
+import { metadataUrls } from './authorization-server-metadata.ts';
+import { createTestKey, createTestSetup, mcpRequest, rpc } from './test-support.ts';
+
+describe('RFC 8414 §3.1: the metadata URLs tried, in order', () => {
+  it.each([
+    ['https://as.example.com', ['https://as.example.com/.well-known/oauth-authorization-server', 'https://as.example.com/.well-known/openid-configuration']],
+    [
+      'https://as.example.com/tenant1/',
+      [
+        'https://as.example.com/.well-known/oauth-authorization-server/tenant1',
+        'https://as.example.com/.well-known/openid-configuration/tenant1',
+        'https://as.example.com/tenant1/.well-known/openid-configuration',
+      ],
+    ],
+  ])('%s', (issuer, urls) => {
+    expect(metadataUrls(issuer)).toEqual(urls);
+  });
+});
+
+describe('discovering the keys of any authorization server from its issuer', () => {
+  it('fetches metadata and JWKS once, even for concurrent first requests, and traces it', async () => {
+    const setup = await createTestSetup();
+    const tokens = await Promise.all([1, 2, 3, 4, 5].map(() => setup.as.mint()));
+    const statuses = await Promise.all(tokens.map(async (token) => (await mcpRequest(setup.app, rpc.initialize(), { token })).status));
+    expect(statuses).toEqual([200, 200, 200, 200, 200]);
+    await mcpRequest(setup.app, rpc.initialize(), { token: tokens[0] });
+    expect(setup.as.counts).toEqual({ metadata: 1, jwks: 1 });
+    expect(setup.eventsOf('jwks.fetched')).toEqual([expect.objectContaining({ url: 'http://localhost:9000/jwks', keys: 1 })]);
+  });
+
+  it('an issuer with a path: the well-known suffix is inserted before the path', async () => {
+    const issuer = 'http://localhost:9000/tenant1';
+    const setup = await createTestSetup({ authorizationServer: issuer }, { issuer });
+    const res = await mcpRequest(setup.app, rpc.initialize(), { token: await setup.as.mint() });
+    expect(res.status).toBe(200);
+  });
+
+  it('an authorization server with only OpenID Connect Discovery works too', async () => {
+    const setup = await createTestSetup({}, { wellKnown: 'openid-configuration' });
+    const res = await mcpRequest(setup.app, rpc.initialize(), { token: await setup.as.mint() });
+    expect(res.status).toBe(200);
+  });
+
+  // The last column: metadata fetches after two requests (a failed discovery is not cached).
+  it.each([
+    ['the metadata names another issuer (RFC 8414 §3.3)', { metadata: { issuer: 'http://localhost:9999' } }, 2],
+    ['the metadata has no jwks_uri', { metadata: { jwks_uri: undefined } }, 2],
+    ['the jwks_uri is plain http on a non-loopback host', { metadata: { jwks_uri: 'http://keys.example.com/jwks' } }, 2],
+    ['the JWKS is not where jwks_uri points', { metadata: { jwks_uri: 'http://localhost:9000/missing' } }, 1],
+  ])('%s: 503 temporarily_unavailable, tried again on the next request', async (_name, asOptions, metadataFetches) => {
+    const setup = await createTestSetup({}, asOptions);
+    const token = await setup.as.mint();
+    const res = await mcpRequest(setup.app, rpc.initialize(), { token });
+
+    expect(res.status).toBe(503);
+    expect(res.headers.get('www-authenticate')).toBeNull();
+    expect(await res.json()).toMatchObject({ error: 'temporarily_unavailable' });
+    expect(setup.eventsOf('request.rejected')).toEqual([expect.objectContaining({ status: 503, error: 'temporarily_unavailable' })]);
+    expect(setup.eventsOf('token.rejected')).toEqual([]);
+
+    expect((await mcpRequest(setup.app, rpc.initialize(), { token })).status).toBe(503);
+    expect(setup.as.counts.metadata).toBe(metadataFetches);
+    expect(setup.eventsOf('request.rejected')).toHaveLength(2);
+  });
+
+  it('an unreachable authorization server: 503, with no detail of the network error', async () => {
+    const setup = await createTestSetup({
+      fetch: async () => {
+        throw new Error('connect ECONNREFUSED 127.0.0.1:9000');
+      },
+    });
+    const res = await mcpRequest(setup.app, rpc.initialize(), { token: await setup.as.mint() });
+    expect(res.status).toBe(503);
+    expect(await res.text()).not.toContain('ECONNREFUSED');
+  });
+});
+
+describe('key rotation and the JWKS cache', () => {
+  it('an unknown kid triggers exactly one refetch, then fails; the cooldown bounds further refetches', async () => {
+    let clock = Date.now();
+    const setup = await createTestSetup({ now: () => clock });
+    expect((await mcpRequest(setup.app, rpc.initialize(), { token: await setup.as.mint() })).status).toBe(200);
+    expect(setup.as.counts.jwks).toBe(1);
+
+    clock += JWKS_REFETCH_COOLDOWN_MS + 1_000;
+    const stranger = await createTestKey('unknown-kid');
+    const first = await mcpRequest(setup.app, rpc.initialize(), { token: await setup.as.mint({ key: stranger }) });
+    expect(first.status).toBe(401);
+    expect(setup.as.counts.jwks).toBe(2);
+
+    const second = await mcpRequest(setup.app, rpc.initialize(), { token: await setup.as.mint({ key: stranger }) });
+    expect(second.status).toBe(401);
+    expect(setup.as.counts.jwks).toBe(2);
+    expect(setup.eventsOf('token.rejected').map((event) => event.reason)).toEqual(['unknown_key', 'unknown_key']);
+  });
+
+  it('a key the authorization server rotated in is picked up by that one refetch', async () => {
+    let clock = Date.now();
+    const setup = await createTestSetup({ now: () => clock });
+    await mcpRequest(setup.app, rpc.initialize(), { token: await setup.as.mint() });
+
+    clock += JWKS_REFETCH_COOLDOWN_MS + 1_000;
+    const rotated = await createTestKey('test-key-2');
+    setup.as.publish(rotated);
+    const res = await mcpRequest(setup.app, rpc.initialize(), { token: await setup.as.mint({ key: rotated }) });
+    expect(res.status).toBe(200);
+    expect(setup.as.counts.jwks).toBe(2);
+  });
+
+  it('a cached JWKS older than the maximum age is fetched again', async () => {
+    let clock = Date.now();
+    const setup = await createTestSetup({ now: () => clock });
+    await mcpRequest(setup.app, rpc.initialize(), { token: await setup.as.mint() });
+    clock += JWKS_MAX_AGE_MS + 1_000;
+    const res = await mcpRequest(setup.app, rpc.initialize(), { token: await setup.as.mint() });
+    expect(res.status).toBe(200);
+    expect(setup.as.counts).toEqual({ metadata: 1, jwks: 2 });
+  });
+});
