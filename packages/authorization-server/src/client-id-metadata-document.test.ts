@@ -27,6 +27,8 @@ interface Row {
   routes?: HarnessOptions['routes'];
   /** How many fetches the AS may make: 0 when the URL itself is refused. */
   fetches: number;
+  /** What the trace must give as the reason: the rule that refused, not some later one. */
+  reason?: RegExp;
   error?: string;
 }
 
@@ -35,53 +37,53 @@ describe('GET /authorize: the client_id is checked, and a bad one is shown, neve
     // --- the URL itself (CIMD §3): refused before any DNS lookup or fetch
     { rule: 'client_id missing', clientId: '', fetches: 0, error: 'invalid_request' },
     { rule: 'not a URL (no registered clients yet)', clientId: 'my-client', fetches: 0 },
-    { rule: 'malformed URL', clientId: 'https://', fetches: 0 },
-    { rule: 'http on a non-loopback host', clientId: 'http://client.example/client-metadata.json', fetches: 0 },
-    { rule: 'a fragment', clientId: `${CLIENT_ID}#frag`, fetches: 0 },
-    { rule: 'an empty fragment', clientId: `${CLIENT_ID}#`, fetches: 0 },
-    { rule: 'userinfo', clientId: 'http://user:pass@localhost:3000/client-metadata.json', fetches: 0 },
-    { rule: 'empty userinfo', clientId: 'http://@localhost:3000/client-metadata.json', fetches: 0 },
-    { rule: 'a ".." segment', clientId: 'http://localhost:3000/docs/../client-metadata.json', fetches: 0 },
-    { rule: 'a "." segment', clientId: 'http://localhost:3000/./client-metadata.json', fetches: 0 },
-    { rule: 'a percent-encoded ".." segment', clientId: 'http://localhost:3000/docs/%2E%2e/client-metadata.json', fetches: 0 },
-    { rule: 'no path', clientId: 'http://localhost:3000', fetches: 0 },
-    { rule: 'only "/" as path', clientId: 'http://localhost:3000/', fetches: 0 },
+    { rule: 'malformed URL', reason: /not a URL/, clientId: 'https://', fetches: 0 },
+    { rule: 'http on a non-loopback host', reason: /https/, clientId: 'http://client.example/client-metadata.json', fetches: 0 },
+    { rule: 'a fragment', reason: /fragment/, clientId: `${CLIENT_ID}#frag`, fetches: 0 },
+    { rule: 'an empty fragment', reason: /fragment/, clientId: `${CLIENT_ID}#`, fetches: 0 },
+    { rule: 'userinfo', reason: /username or password/, clientId: 'http://user:pass@localhost:3000/client-metadata.json', fetches: 0 },
+    { rule: 'empty userinfo', reason: /username or password/, clientId: 'http://@localhost:3000/client-metadata.json', fetches: 0 },
+    { rule: 'a ".." segment', reason: /path segments/, clientId: 'http://localhost:3000/docs/../client-metadata.json', fetches: 0 },
+    { rule: 'a "." segment', reason: /path segments/, clientId: 'http://localhost:3000/./client-metadata.json', fetches: 0 },
+    { rule: 'a percent-encoded ".." segment', reason: /path segments/, clientId: 'http://localhost:3000/docs/%2E%2e/client-metadata.json', fetches: 0 },
+    { rule: 'no path', reason: /contain a path/, clientId: 'http://localhost:3000', fetches: 0 },
+    { rule: 'only "/" as path', reason: /contain a path/, clientId: 'http://localhost:3000/', fetches: 0 },
     // --- the fetch (CIMD §4, §6.6)
-    { rule: 'unknown document (404)', clientId: `${CLIENT_BASE}/nothing.json`, fetches: 1 },
+    { rule: 'unknown document (404)', reason: /HTTP 404/, clientId: `${CLIENT_BASE}/nothing.json`, fetches: 1 },
     {
-      rule: 'a redirect (3xx is not followed)',
+      rule: 'a redirect (3xx is not followed)', reason: /HTTP 302.*redirects are not followed/,
       clientId: `${CLIENT_BASE}/moved.json`,
       routes: (host) => host.get('/moved.json', (c) => c.redirect(CLIENT_ID, 302)),
       fetches: 1,
     },
     {
-      rule: 'a 500 answer',
+      rule: 'a 500 answer', reason: /HTTP 500/,
       clientId: `${CLIENT_BASE}/broken.json`,
       routes: (host) => host.get('/broken.json', (c) => c.json(clientDocument(`${CLIENT_BASE}/broken.json`), 500)),
       fetches: 1,
     },
     {
-      rule: 'a 201 answer (only 200 is success)',
+      rule: 'a 201 answer (only 200 is success)', reason: /HTTP 201/,
       clientId: `${CLIENT_BASE}/created.json`,
       routes: (host) => host.get('/created.json', (c) => c.json(clientDocument(`${CLIENT_BASE}/created.json`), 201)),
       fetches: 1,
     },
-    { rule: 'not JSON', clientId: `${CLIENT_BASE}/text`, routes: (host) => host.get('/text', (c) => c.text('hello')), fetches: 1 },
+    { rule: 'not JSON', reason: /not valid JSON/, clientId: `${CLIENT_BASE}/text`, routes: (host) => host.get('/text', (c) => c.text('hello')), fetches: 1 },
     {
-      rule: 'a JSON array',
+      rule: 'a JSON array', reason: /not a JSON object/,
       clientId: `${CLIENT_BASE}/array.json`,
       routes: (host) => host.get('/array.json', (c) => c.json([clientDocument(`${CLIENT_BASE}/array.json`)])),
       fetches: 1,
     },
-    { rule: 'a document over 5 KB', clientId: `${CLIENT_BASE}/big.json`, routes: serve('/big.json', { client_name: bigName }), fetches: 1 },
+    { rule: 'a document over 5 KB', reason: /larger than 5120 bytes/, clientId: `${CLIENT_BASE}/big.json`, routes: serve('/big.json', { client_name: bigName }), fetches: 1 },
     {
-      rule: 'a body streamed past 5 KB without Content-Length',
+      rule: 'a body streamed past 5 KB without Content-Length', reason: /larger than 5120 bytes/,
       clientId: `${CLIENT_BASE}/stream.json`,
       routes: (host) => host.get('/stream.json', () => new Response(streamed(8), { headers: { 'Content-Type': 'application/json' } })),
       fetches: 1,
     },
     {
-      rule: 'a Content-Length that understates the body (the stream is what counts)',
+      rule: 'a Content-Length that understates the body (the stream is what counts)', reason: /larger than 5120 bytes/,
       clientId: `${CLIENT_BASE}/liar.json`,
       routes: (host) =>
         host.get('/liar.json', () => {
@@ -91,55 +93,56 @@ describe('GET /authorize: the client_id is checked, and a bad one is shown, neve
       fetches: 1,
     },
     {
-      rule: 'a host that never answers (time bound)',
+      rule: 'a host that never answers (time bound)', reason: /within 50 ms/,
       clientId: `${CLIENT_BASE}/hang.json`,
       routes: (host) => host.get('/hang.json', () => new Promise<Response>(() => {})),
       fetches: 1,
     },
     {
-      rule: 'a body that never ends (time bound covers the body)',
+      rule: 'a body that never ends (time bound covers the body)', reason: /within 50 ms/,
       clientId: `${CLIENT_BASE}/drip.json`,
       routes: (host) => host.get('/drip.json', () => new Response(new ReadableStream({ start: (c) => c.enqueue(new TextEncoder().encode('{')) }))),
       fetches: 1,
     },
     // --- the document (CIMD §4.1, MCP required members)
-    { rule: 'client_id differs from the URL', clientId: `${CLIENT_BASE}/other-id.json`, routes: serve('/other-id.json', { client_id: CLIENT_ID }), fetches: 1 },
+    { rule: 'client_id differs from the URL', reason: /is not its URL/, clientId: `${CLIENT_BASE}/other-id.json`, routes: serve('/other-id.json', { client_id: CLIENT_ID }), fetches: 1 },
     {
-      rule: 'client_id differs only by a trailing slash (simple string comparison)',
+      rule: 'client_id differs only by a trailing slash (simple string comparison)', reason: /is not its URL/,
       clientId: `${CLIENT_BASE}/slash.json`,
       routes: serve('/slash.json', { client_id: `${CLIENT_BASE}/slash.json/` }),
       fetches: 1,
     },
-    { rule: 'redirect_uris missing', clientId: `${CLIENT_BASE}/no-uris.json`, routes: serve('/no-uris.json', { redirect_uris: undefined }), fetches: 1 },
-    { rule: 'redirect_uris empty', clientId: `${CLIENT_BASE}/empty-uris.json`, routes: serve('/empty-uris.json', { redirect_uris: [] }), fetches: 1 },
-    { rule: 'redirect_uris not strings', clientId: `${CLIENT_BASE}/num-uris.json`, routes: serve('/num-uris.json', { redirect_uris: [42] }), fetches: 1 },
+    { rule: 'redirect_uris missing', reason: /no redirect_uris/, clientId: `${CLIENT_BASE}/no-uris.json`, routes: serve('/no-uris.json', { redirect_uris: undefined }), fetches: 1 },
+    { rule: 'redirect_uris empty', reason: /no redirect_uris/, clientId: `${CLIENT_BASE}/empty-uris.json`, routes: serve('/empty-uris.json', { redirect_uris: [] }), fetches: 1 },
+    { rule: 'redirect_uris not strings', reason: /no redirect_uris/, clientId: `${CLIENT_BASE}/num-uris.json`, routes: serve('/num-uris.json', { redirect_uris: [42] }), fetches: 1 },
     {
-      rule: 'a plain-http non-loopback redirect URI (MCP: localhost or https)',
+      rule: 'a plain-http non-loopback redirect URI (MCP: localhost or https)', reason: /http:\/\/client.example\/cb.*must use https/,
       clientId: `${CLIENT_BASE}/http-uri.json`,
       routes: serve('/http-uri.json', { redirect_uris: ['http://localhost:3000/callback', 'http://client.example/cb'] }),
       fetches: 1,
     },
-    { rule: 'client_name missing', clientId: `${CLIENT_BASE}/no-name.json`, routes: serve('/no-name.json', { client_name: undefined }), fetches: 1 },
+    { rule: 'client_name missing', reason: /no client_name/, clientId: `${CLIENT_BASE}/no-name.json`, routes: serve('/no-name.json', { client_name: undefined }), fetches: 1 },
     ...['client_secret_basic', 'client_secret_post', 'client_secret_jwt'].map((method) => ({
       rule: `token_endpoint_auth_method ${method}`,
+      reason: /needs a shared secret/,
       clientId: `${CLIENT_BASE}/${method}.json`,
       routes: serve(`/${method}.json`, { token_endpoint_auth_method: method }),
       fetches: 1,
     })),
     {
-      rule: 'token_endpoint_auth_method private_key_jwt (not implemented here)',
+      rule: 'token_endpoint_auth_method private_key_jwt (not implemented here)', reason: /private_key_jwt.*not supported/,
       clientId: `${CLIENT_BASE}/pkjwt.json`,
       routes: serve('/pkjwt.json', { token_endpoint_auth_method: 'private_key_jwt' }),
       fetches: 1,
     },
-    { rule: 'a client_secret member', clientId: `${CLIENT_BASE}/secret.json`, routes: serve('/secret.json', { client_secret: 's3cret' }), fetches: 1 },
+    { rule: 'a client_secret member', reason: /client_secret/, clientId: `${CLIENT_BASE}/secret.json`, routes: serve('/secret.json', { client_secret: 's3cret' }), fetches: 1 },
     {
-      rule: 'a client_secret_expires_at member',
+      rule: 'a client_secret_expires_at member', reason: /client_secret/,
       clientId: `${CLIENT_BASE}/secret-exp.json`,
       routes: serve('/secret-exp.json', { client_secret_expires_at: 0 }),
       fetches: 1,
     },
-  ])('$rule -> 400, no Location', async ({ clientId, routes, fetches, error = 'invalid_client' }) => {
+  ])('$rule -> 400, no Location', async ({ clientId, routes, fetches, reason, error = 'invalid_client' }) => {
     const h = await createHarness({ routes, config: { cimd: { timeoutMs: 50 } } });
     const response = await authorize(h, { client_id: clientId || undefined });
     expect(response.status).toBe(400);
@@ -151,6 +154,7 @@ describe('GET /authorize: the client_id is checked, and a bad one is shown, neve
     if (fetches === 0) expect(h.resolved).toHaveLength(0);
     expect(kinds(h)).not.toContain('cimd.validated');
     expect(kinds(h)).not.toContain('code.issued');
+    if (reason) expect(h.events.find((e) => e.kind === 'cimd.rejected')).toMatchObject({ reason: expect.stringMatching(reason) });
   });
 
   it('the happy-path document passes the same checks (the table above is not vacuous)', async () => {
