@@ -55,7 +55,11 @@ export function createResourceServer(input: ResourceServerConfig): Hono {
     config.mcpPath,
     bodyLimit({
       maxSize: MAX_REQUEST_BODY_BYTES,
-      onError: () => jsonRpcErrorResponse(413, `Payload too large: the request body must not exceed ${MAX_REQUEST_BODY_BYTES} bytes.`),
+      onError: (c) => {
+        const message = `Payload too large: the request body must not exceed ${MAX_REQUEST_BODY_BYTES} bytes.`;
+        emit('request.rejected', { method: c.req.method, path: c.req.path, status: 413, error: 'payload_too_large', error_description: message });
+        return jsonRpcErrorResponse(413, message);
+      },
     }),
   );
   app.all(config.mcpPath, createMcpEndpoint(config, keys));

@@ -72,9 +72,12 @@ describe('Streamable HTTP transport rules', () => {
   });
 
   it('a body over the size bound is 413, before anything else reads it', async () => {
+    const acceptedBefore = setup.eventsOf('token.accepted').length;
     const res = await mcpRequest(setup.app, 'x'.repeat(MAX_REQUEST_BODY_BYTES + 1), { token });
     expect(res.status).toBe(413);
     expect(await res.json()).toMatchObject({ jsonrpc: '2.0', error: { code: -32000 }, id: null });
+    expect(setup.eventsOf('request.rejected').at(-1)).toMatchObject({ status: 413 });
+    expect(setup.eventsOf('token.accepted').length).toBe(acceptedBefore);
   });
 
   it('each request is served by its own MCP server (stateless): tools/call works without initialize', async () => {
