@@ -38,10 +38,11 @@ async function main(): Promise<number> {
   });
 
   let stack: Stack | undefined;
+  // `on`, not `once`: execa's exit hook re-raises a signal that no listener remains for.
   const interrupted = new Promise<number>((resolve) => {
     const onSignal = () => resolve(130);
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
   });
 
   const run = async (): Promise<number> => {

@@ -26,8 +26,8 @@ async function main(): Promise<number> {
   );
   const code = await Promise.race([
     new Promise<number>((resolve) => {
-      process.once('SIGINT', () => resolve(0));
-      process.once('SIGTERM', () => resolve(0));
+      process.on('SIGINT', () => resolve(0));
+      process.on('SIGTERM', () => resolve(0));
     }),
     stack.died.then((why) => {
       process.stderr.write(`serve: ${why}\n`);

@@ -10,7 +10,8 @@ export type Fetch = typeof fetch;
 
 /** Query and form parameters whose values are secrets, shown shortened. */
 const SECRET_PARAMS = new Set(['code', 'code_verifier', 'client_secret', 'access_token', 'refresh_token', 'state']);
-const RESPONSE_HEADERS = ['www-authenticate', 'location', 'cache-control'];
+/** The response headers the trace shows, with their usual spelling. */
+const RESPONSE_HEADERS = { 'www-authenticate': 'WWW-Authenticate', location: 'Location', 'cache-control': 'Cache-Control' };
 
 /** A URL as the trace shows it: secret parameters shortened. */
 export function displayUrl(url: string): string {
@@ -76,9 +77,9 @@ export function createTracedFetch(baseFetch: Fetch, emit: Emit): Fetch {
     const response = await baseFetch(input, init);
 
     const shown: Record<string, string> = {};
-    for (const name of RESPONSE_HEADERS) {
+    for (const [name, label] of Object.entries(RESPONSE_HEADERS)) {
       const value = response.headers.get(name);
-      if (value) shown[name.replace(/(^|-)\w/g, (c) => c.toUpperCase())] = name === 'location' ? displayUrl(value) : value;
+      if (value) shown[label] = name === 'location' ? displayUrl(value) : value;
     }
     const summary = await summariseResponseBody(response);
     emit('http.response', { id, status: response.status, headers: shown, ...(summary && { body: summary }) });

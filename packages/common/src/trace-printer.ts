@@ -39,9 +39,24 @@ export function sortEvents(events: readonly TraceEvent[]): TraceEvent[] {
 /** Renders events (in causal order) as the lines of the trace. */
 export function formatTrace(events: readonly TraceEvent[], options: PrintOptions): string {
   kleur.enabled = options.color;
+  const exchanges: ExchangeContext = { requests: new Map(), lastRequestId: undefined };
   return sortEvents(events)
-    .flatMap((event) => renderEvent(event))
+    .flatMap((event) => renderEvent(event, exchanges))
     .join('\n');
+}
+
+/** Pairs responses with requests, so a response that is not to the latest request says whose it is. */
+interface ExchangeContext {
+  requests: Map<number, string>;
+  lastRequestId: number | undefined;
+}
+
+/** A request URL as printed: the query, if any, one parameter a line below it. */
+function splitQuery(url: string): [string, string[]] {
+  const at = url.indexOf('?');
+  if (at < 0) return [url, []];
+  const params = [...new URLSearchParams(url.slice(at + 1))].map(([k, v]) => `  ${k}=${v}`);
+  return [`${url.slice(0, at)}?`, params];
 }
 
 function claimsLine(claims: TokenClaims): string {
@@ -78,11 +93,14 @@ function describe(event: TraceEvent): string[] {
         `  expected: ${event.expected}`,
         `  received: ${event.received}`,
       ];
-    case 'http.request':
+    case 'http.request': {
+      const [url, query] = splitQuery(event.url);
       return [
-        `→ ${event.method} ${event.url}${event.body ? `  ${event.body}` : ''}`,
+        `→ ${event.method} ${url}${event.body ? `  ${event.body}` : ''}`,
+        ...query,
         ...Object.entries(event.headers).map(([k, v]) => `    ${k}: ${v}`),
       ];
+    }
     case 'http.response':
       return [
         `← ${event.status}${event.body ? `  ${event.body}` : ''}`,
@@ -124,8 +142,8 @@ function describe(event: TraceEvent): string[] {
       return [`PKCE: code_verifier=${event.code_verifier} code_challenge=${event.code_challenge} (S256)`];
     case 'authorization.requested':
       return [
-        `authorization request to ${event.authorization_endpoint}`,
-        ...Object.entries(event.params).map(([k, v]) => `    ${k}=${v}`),
+        `authorization request: PKCE challenge, state, resource=${event.params.resource}` +
+          (event.params.scope === undefined ? ', no scope' : `, scope "${event.params.scope}"`),
       ];
     case 'authorization.callback':
       return [
@@ -196,8 +214,14 @@ function describe(event: TraceEvent): string[] {
 }
 
 /** One event as printed lines: step headings flush left, client lines indented, servers deeper. */
-function renderEvent(event: TraceEvent): string[] {
-  const [first = '', ...rest] = describe(event);
+function renderEvent(event: TraceEvent, exchanges: ExchangeContext): string[] {
+  let [first = '', ...rest] = describe(event);
+  if (event.kind === 'http.request') {
+    exchanges.requests.set(event.id, `${event.method} ${new URL(event.url).pathname}`);
+    exchanges.lastRequestId = event.id;
+  } else if (event.kind === 'http.response' && event.id !== exchanges.lastRequestId && exchanges.requests.has(event.id)) {
+    first = first.replace(/^← \d+/, (status) => `${status} (to ${exchanges.requests.get(event.id)})`);
+  }
   const cite = event.spec ? kleur.dim(`  (${event.spec})`) : '';
   switch (event.kind) {
     case 'step.started':

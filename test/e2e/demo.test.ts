@@ -1,0 +1,121 @@
+/**
+ * `pnpm demo` end to end: three real server processes on ephemeral loopback ports, the real
+ * client, real HTTP. Nothing of ours is mocked.
+ */
+import type { TraceEvent } from '@mcp-auth-demo/common';
+import { describe, expect, it } from 'vitest';
+import { freePorts, isListening, parseTrace, portFlags, processesWithEnv, runScript } from './processes.ts';
+
+type Of<K extends TraceEvent['kind']> = Extract<TraceEvent, { kind: K }>;
+const only = <K extends TraceEvent['kind']>(events: TraceEvent[], kind: K) => events.filter((e): e is Of<K> => e.kind === kind);
+
+describe('pnpm demo', () => {
+  it('walks discovery, authorization, whoami, insufficient_scope, step-up and retry', async () => {
+    const ports = await freePorts();
+    const result = await runScript('scripts/demo.ts', [...portFlags(ports), '--json']);
+    expect(result.stderr).toBe('');
+    expect(result.exitCode).toBe(0);
+    const events = parseTrace(String(result.stdout));
+    const resource = `http://localhost:${ports.rs}/mcp`;
+
+    // The six steps, in order.
+    expect(only(events, 'step.started').map((s) => s.title)).toEqual([
+      'Discovery: an MCP request without a token, the challenge, the metadata',
+      `Authorization (client_id http://localhost:${ports.client}/client-metadata.json)`,
+      'Call whoami',
+      'Call get_weather',
+      'Step-up authorization for "mcp:connect weather:read"',
+      'Retry get_weather',
+    ]);
+    expect(events.at(-1)?.kind).toBe('journey.succeeded');
+
+    // 401 (no token) → … → 403 insufficient_scope → success.
+    const challenges = only(events, 'challenge.parsed');
+    expect(challenges.map((c) => [c.status, c.error ?? null, c.scope])).toEqual([
+      [401, null, 'mcp:connect'],
+      [403, 'insufficient_scope', 'mcp:connect weather:read'],
+    ]);
+
+    // Two tokens, both for this resource: the first with the base scope, the second stepped up.
+    const issued = only(events, 'token.issued');
+    expect(issued.map((t) => [t.claims.aud, t.claims.scope])).toEqual([
+      [resource, 'mcp:connect'],
+      [resource, 'mcp:connect weather:read'],
+    ]);
+    expect(only(events, 'token.received').map((t) => t.claims.scope)).toEqual(['mcp:connect', 'mcp:connect weather:read']);
+
+    // whoami answers with the caller; the retried get_weather with a forecast.
+    const results = only(events, 'tool.result');
+    expect(results.map((r) => [r.name, r.isError])).toEqual([['whoami', false], ['get_weather', false]]);
+    expect(results[0]!.text).toContain('demo-user');
+    expect(results[1]!.text).toMatch(/Paris/);
+
+    // Every party spoke, and server decisions sit between the request and response that caused them.
+    expect(new Set(events.map((e) => e.party))).toEqual(new Set(['client', 'authorization-server', 'resource-server', 'client-host']));
+    const authorizeRequest = only(events, 'http.request').find((r) => r.url.includes('/authorize'))!;
+    const authorizeResponse = only(events, 'http.response').find((r) => r.id === authorizeRequest.id)!;
+    const inside = (e: TraceEvent) => e.at > authorizeRequest.at && e.at < authorizeResponse.at;
+    expect(events.filter(inside).map((e) => e.kind)).toEqual(
+      expect.arrayContaining(['cimd.served', 'cimd.fetched', 'cimd.validated', 'code.issued']),
+    );
+    const sorted = [...events].sort((a, b) => a.at - b.at);
+    expect(sorted).toEqual(events);
+
+    // Nothing left behind.
+    for (const port of Object.values(ports)) expect(await isListening(port)).toBe(false);
+    expect(processesWithEnv(`MCP_DEMO_RESOURCE=${resource}`)).toEqual([]);
+  });
+
+  it('prints a numbered, uncoloured trace with a verdict and timings when not on a TTY', async () => {
+    const ports = await freePorts();
+    const result = await runScript('scripts/demo.ts', portFlags(ports));
+    expect(result.exitCode).toBe(0);
+    const text = String(result.stdout);
+    for (const n of [1, 2, 3, 4, 5, 6]) expect(text).toMatch(new RegExp(`^\\[${n}\\] `, 'm'));
+    expect(text).not.toContain('\u001b[');
+    expect(text).toMatch(/^✔ Journey complete: 6 steps in \d+ ms \(\[1\] \d+ ms, .*\[6\] \d+ ms\)$/m);
+    expect(text).toContain('WWW-Authenticate: Bearer error="insufficient_scope"');
+  });
+
+  it('names the port and the remedy when a port is taken, exits 1 and leaves nothing running', async () => {
+    const ports = await freePorts();
+    const blocker = runScript('test/e2e/hold-port.ts', [String(ports.as)], { buffer: false, timeout: 0 });
+    try {
+      await firstOutput(blocker.stdout!, 'listening');
+      const result = await runScript('scripts/demo.ts', portFlags(ports));
+      expect(result.exitCode).toBe(1);
+      expect(String(result.stderr)).toContain(`port ${ports.as}`);
+      expect(String(result.stderr)).toContain('--as-port');
+      expect(String(result.stderr)).not.toMatch(/\n\s+at /); // no stack trace
+      expect(await isListening(ports.rs)).toBe(false);
+      expect(await isListening(ports.client)).toBe(false);
+      expect(processesWithEnv(`MCP_DEMO_RESOURCE=http://localhost:${ports.rs}/mcp`)).toEqual([]);
+    } finally {
+      blocker.kill('SIGKILL');
+    }
+  });
+
+  it('stops every server on Ctrl-C and exits 130', async () => {
+    const ports = await freePorts();
+    const demo = runScript('scripts/demo.ts', [...portFlags(ports), '--json'], { buffer: false });
+    await firstOutput(demo.stdout!, '"server.listening"');
+    demo.kill('SIGINT');
+    const result = await demo;
+    expect(result.exitCode).toBe(130);
+    for (const port of Object.values(ports)) expect(await isListening(port)).toBe(false);
+    expect(processesWithEnv(`MCP_DEMO_RESOURCE=http://localhost:${ports.rs}/mcp`)).toEqual([]);
+  });
+});
+
+/** Resolves when a process first prints `text`. */
+function firstOutput(stream: NodeJS.ReadableStream, text: string): Promise<void> {
+  return new Promise((resolve) => {
+    const onData = (chunk: Buffer) => {
+      if (chunk.toString().includes(text)) {
+        stream.off('data', onData);
+        resolve();
+      }
+    };
+    stream.on('data', onData);
+  });
+}
