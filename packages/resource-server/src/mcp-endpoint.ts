@@ -23,7 +23,7 @@
  * between requests except the verified-key cache. JSON responses (not SSE) suffice because the
  * tools send no progress notifications; the spec lets the server choose either.
  */
-import { createEmitter, type BearerChallenge } from '@mcp-auth-demo/common';
+import { createEmitter, type BearerChallenge, type Emit } from '@mcp-auth-demo/common';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import type { Context } from 'hono';
@@ -56,8 +56,8 @@ function parseJson(text: string): ReadBody['json'] {
  * gets the very value that was checked (`parsedBody`): what is authorized is what runs. A body
  * that is not JSON goes over as its raw text, for the SDK to answer with its own parse error.
  */
-async function handOffToMcp(request: Request, body: ReadBody, authInfo: AuthInfo, config: ResolvedConfig): Promise<Response> {
-  const server = createMcpServer(createEmitter('resource-server', config.onEvent));
+async function handOffToMcp(request: Request, body: ReadBody, authInfo: AuthInfo, emit: Emit): Promise<Response> {
+  const server = createMcpServer(emit);
   const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
   await server.connect(transport);
   try {
@@ -117,6 +117,6 @@ export function createMcpEndpoint(config: ResolvedConfig, keys: AuthorizationSer
       return jsonRpcErrorResponse(405, 'Method not allowed: this stateless MCP server accepts only POST.', { Allow: 'POST' });
     }
 
-    return handOffToMcp(request, body, accessToken.authInfo, config);
+    return handOffToMcp(request, body, accessToken.authInfo, emit);
   };
 }
