@@ -82,7 +82,10 @@ export function createAuthorizationServer(input: AuthorizationServerConfig): Aut
   // The one place errors become responses. The trace event is emitted before the response leaves.
   function reject(c: Context, error: unknown): Response {
     const err = toOAuthError(error);
-    const response = oauthErrorResponse(err, { html: wantsHtml(c) });
+    // Only the authorization endpoint is visited by a person's browser; the others answer JSON
+    // whatever Accept says (RFC 6749 §5.2: token errors are application/json).
+    const html = c.req.path === paths.authorization && wantsHtml(c);
+    const response = oauthErrorResponse(err, { html });
     const location = response.headers.get('location');
     const challenge = response.headers.get('www-authenticate');
     emit('request.rejected', {

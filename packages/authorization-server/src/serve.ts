@@ -23,7 +23,7 @@ try {
     onEvent: stdoutSink,
   });
 } catch (error) {
-  process.stderr.write(`authorization-server: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 }
 

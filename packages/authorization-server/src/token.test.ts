@@ -113,6 +113,13 @@ describe('POST /token: errors (RFC 6749 §5.2, RFC 8707, RFC 7636 §4.6)', () =>
     await expectTokenError(response, 400, 'invalid_request');
   });
 
+  it('answers JSON even to a client that prefers HTML (RFC 6749 §5.2)', async () => {
+    const h = await createHarness();
+    const response = await requestToken(h, tokenFields('unknown-code'), { Accept: 'text/html' });
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    await expectTokenError(response, 400, 'invalid_grant');
+  });
+
   it('a repeated parameter -> invalid_request (RFC 6749 §3.2)', async () => {
     const h = await createHarness();
     const code = await obtainCode(h);
