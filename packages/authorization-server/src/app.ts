@@ -67,7 +67,7 @@ export function createAuthorizationServer(input: AuthorizationServerConfig): Aut
   // RFC 6749 §3.1: the authorization endpoint "MUST support the use of the HTTP GET method".
   app.get(paths.authorization, createAuthorizeHandler({ config, resolveClient, codes, emit }));
 
-  // RFC 6749 §5.1 / §5.2: "Cache-Control: no-store" and "Pragma: no-cache" on every answer, errors too.
+  // RFC 6749 §5.1: "Cache-Control: no-store" and "Pragma: no-cache" with every token; errors get them too.
   app.use(paths.token, async (c, next) => {
     await next();
     c.res.headers.set('Cache-Control', 'no-store');

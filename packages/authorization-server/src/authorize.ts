@@ -40,12 +40,12 @@ function checkRedirectUri(params: URLSearchParams, client: Client): string {
   // Required here, even though OAuth 2.1 makes it optional with one registered URI: the demo's
   // token request always repeats it, and an explicit value is what a learner should see.
   const requested = requiredParameter(params, 'redirect_uri', 'this server requires it on every request');
-  // RFC 9700 §4.1.3 / CIMD §4.5: an exact match of a registered URI (RFC 8252 §7.3: loopback port may vary).
+  // RFC 9700 §2.1: "MUST utilize exact string matching except for port numbers in localhost redirection URIs".
   const matched = matchRedirectUri(requested, client.redirect_uris);
   if (matched === undefined) {
     throw new OAuthError(
       'invalid_request',
-      `redirect_uri ${requested} is not registered for this client; registered: ${client.redirect_uris.join(', ')} (exact match, RFC 9700 §4.1.3).`,
+      `redirect_uri ${requested} is not registered for this client; registered: ${client.redirect_uris.join(', ')} (exact match, RFC 9700 §2.1).`,
     );
   }
   return matched;

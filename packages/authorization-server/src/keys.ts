@@ -1,8 +1,8 @@
 /**
  * The key that signs access tokens, and the JWK Set that publishes its public half.
  *
- * - RFC 9068 §2.1: access tokens are signed JWTs; RS256 is the algorithm every resource server
- *   must support ("Authorization servers ... MUST support RS256").
+ * - RFC 9068 §2.1: "JWT access tokens MUST be signed", and authorization and resource servers
+ *   "MUST include RS256 ... among their supported signature algorithms".
  * - RFC 7517 §5: the JWK Set served at the metadata's `jwks_uri` (RFC 8414 §2).
  * - RFC 7638: the `kid` is the key's thumbprint, so it names exactly this key.
  */

@@ -26,7 +26,7 @@ export function s256CodeChallenge(codeVerifier: string): string {
 
 /** Authorization request: returns the validated challenge or throws `invalid_request`. */
 export function checkCodeChallenge(challenge: string | undefined, method: string | undefined): string {
-  // OAuth 2.1 §4.1.1: "Clients MUST use code_challenge and code_verifier" (PKCE is required here).
+  // OAuth 2.1 §4.1.1 and MCP: PKCE is required; this AS enforces it for every client, S256 only.
   if (!challenge) {
     throw new OAuthError('invalid_request', 'code_challenge is required (PKCE, RFC 7636; OAuth 2.1 §4.1.1).');
   }

@@ -5,8 +5,8 @@
  *   HTTPS." Plain http on a loopback host is the native-app pattern of RFC 8252 §7.3, so it is
  *   spec behaviour here, not a demo deviation.
  * - RFC 6749 §3.1.2: a redirect URI is absolute and "MUST NOT include a fragment component".
- * - OAuth 2.1 §4.1.1 / RFC 9700 §4.1.3 / CIMD §4.5: the request's redirect URI must be an exact
- *   string match of a registered one.
+ * - RFC 9700 §2.1: "authorization servers MUST utilize exact string matching except for port
+ *   numbers in localhost redirection URIs of native apps" (also CIMD §4.5).
  * - RFC 8252 §7.3: "The authorization server MUST allow any port to be specified at the time of
  *   the request for loopback IP redirect URIs". Only the port may differ.
  */
@@ -39,7 +39,7 @@ export function allLoopback(redirectUris: string[]): boolean {
  * itself (the URI the client will listen on) or `undefined` when nothing matches.
  */
 export function matchRedirectUri(requested: string, registered: string[]): string | undefined {
-  // CIMD §4.5 / RFC 9700 §4.1.3: "the redirect URI in a request is an exact match of a registered redirect URI".
+  // CIMD §4.5: "MUST ensure that the redirect URI in a request is an exact match of a registered redirect URI".
   if (registered.includes(requested)) return requested;
   const portless = loopbackWithoutPort(requested);
   if (portless === undefined) return undefined;
@@ -49,8 +49,8 @@ export function matchRedirectUri(requested: string, registered: string[]): strin
 
 /**
  * For an http URI on a loopback host, the same URI with its port removed; else `undefined`.
- * RFC 8252 §7.3 names the IP literals 127.0.0.1 and [::1]; `localhost` is accepted as well
- * because MCP clients commonly register it (RFC 8252 §8.3 calls it NOT RECOMMENDED, not forbidden).
+ * RFC 8252 §7.3 names the IP literals 127.0.0.1 and [::1]; RFC 9700 §2.1 speaks of "localhost
+ * redirection URIs", and MCP clients commonly register `localhost`, so it is accepted as well.
  */
 function loopbackWithoutPort(uri: string): string | undefined {
   let url: URL;

@@ -7,12 +7,13 @@
  *
  * Every check before `redeemCode` only reads the request, so a malformed request never touches
  * any code (its own or another client's). From `redeemCode` on, the code is used up: one
- * attempt per code, and a failed attempt (wrong verifier, wrong client) burns it, as OAuth 2.1
- * §4.1.3 allows; a code presented by the wrong party is treated as compromised.
+ * attempt per code. A failed attempt (wrong verifier, wrong client) burns it: a decision of this
+ * AS, which treats a code presented by the wrong party as compromised (RFC 6749 §10.5 asks that
+ * codes be short-lived and single-use; nothing requires giving a second try).
  *
  * Errors: RFC 6749 §5.2 codes, status 400 (`invalid_client` 401), plus `invalid_target`
- * (RFC 8707). Every answer, errors included, has `Cache-Control: no-store` and `Pragma: no-cache`
- * (RFC 6749 §5.1; the headers are set by app.ts for the whole route).
+ * (RFC 8707). Every answer has `Cache-Control: no-store` and `Pragma: no-cache` (RFC 6749 §5.1
+ * requires them with tokens; this AS sends them with errors too). app.ts sets them on the route.
  */
 import { OAuthError, type Emit } from '@mcp-auth-demo/common';
 import type { Context } from 'hono';

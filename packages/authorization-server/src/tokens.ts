@@ -1,8 +1,8 @@
 /**
  * Access tokens as JWTs (RFC 9068, "JWT Profile for OAuth 2.0 Access Tokens").
  *
- * - §2.1: header `typ` "at+jwt" ("Resource servers MUST verify that the typ header value is
- *   at+jwt"), signed (RS256 here), with the `kid` of the key published at `jwks_uri`.
+ * - §2.1: "JWT access tokens MUST be signed" (RS256 here, with the `kid` of the key published at
+ *   `jwks_uri`) and "MUST include this media type in the typ header parameter": `at+jwt`.
  * - §2.2: claims `iss`, `exp`, `aud`, `sub`, `client_id`, `iat`, `jti` are REQUIRED; `scope`
  *   (§2.2.3) carries the granted scopes.
  * - RFC 8707 §2: `aud` is the resource the client asked for, so the token is good there only.
@@ -36,7 +36,7 @@ export async function mintAccessToken(grant: AuthorizationGrant, options: MintOp
   const claims: AccessTokenClaims = {
     iss: options.issuer,
     sub: grant.sub,
-    // RFC 9068 §3: "the aud claim MUST identify the resource server"; a single string, one resource.
+    // RFC 9068 §3 / RFC 8707 §2: aud names the requested resource; a single string, one audience.
     aud: grant.resource,
     client_id: grant.client_id,
     scope: grant.scope,
@@ -46,7 +46,7 @@ export async function mintAccessToken(grant: AuthorizationGrant, options: MintOp
     jti: randomUUID(),
   };
   const access_token = await new SignJWT({ ...claims })
-    // RFC 9068 §2.1: "Access tokens MUST be signed" and carry typ "at+jwt".
+    // RFC 9068 §2.1: "JWT access tokens MUST include this media type in the typ header parameter".
     .setProtectedHeader({ alg: options.signingKey.alg, typ: 'at+jwt', kid: options.signingKey.kid })
     .sign(options.signingKey.privateKey);
   return { access_token, claims, expires_in: options.ttlSeconds };
