@@ -1,0 +1,118 @@
+/**
+ * The whole journey against the real apps, wired in-process: the client's, the RS's and the
+ * AS's `fetch` each deliver to the other apps' `app.request`. No port, no process; every line
+ * of our code runs. (The same journey over real processes and sockets: test/e2e.)
+ */
+import { createAuthorizationServer, generateSigningKey } from '@mcp-auth-demo/authorization-server';
+import { clientUrls, createClientHost, runJourney, type JourneyConfig } from '@mcp-auth-demo/client';
+import { inProcessFetch, SCOPES, type TraceEvent } from '@mcp-auth-demo/common';
+import { createResourceServer } from '@mcp-auth-demo/resource-server';
+import { Hono } from 'hono';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const ISSUER = 'http://localhost:9000';
+const RESOURCE = 'http://localhost:8001/mcp';
+const CLIENT_BASE = 'http://localhost:3000';
+let signingKey: Awaited<ReturnType<typeof generateSigningKey>>;
+
+beforeAll(async () => {
+  signingKey = await generateSigningKey();
+});
+
+function world(options: { scopesSupported?: string[]; mcpServer?: { request: Hono['request'] } } = {}) {
+  const events: TraceEvent[] = [];
+  const onEvent = (e: TraceEvent) => events.push(e);
+  const clientHost = createClientHost({ baseUrl: CLIENT_BASE, onEvent });
+  const as = createAuthorizationServer({
+    issuer: ISSUER,
+    resources: [RESOURCE],
+    signingKey,
+    dangerouslyAllowLoopbackHttp: true,
+    fetch: inProcessFetch({ [CLIENT_BASE]: clientHost }),
+    ...(options.scopesSupported && { scopesSupported: options.scopesSupported }),
+    onEvent,
+  });
+  const rs = createResourceServer({
+    resource: RESOURCE,
+    authorizationServer: ISSUER,
+    dangerouslyAllowLoopbackHttp: true,
+    fetch: inProcessFetch({ [ISSUER]: as }),
+    onEvent,
+  });
+  const fetch = inProcessFetch({ [ISSUER]: as, [RESOURCE]: options.mcpServer ?? rs, [CLIENT_BASE]: clientHost });
+  const { clientId, redirectUri } = clientUrls(CLIENT_BASE);
+  const run = (overrides: Partial<JourneyConfig> = {}) =>
+    runJourney({
+      serverUrl: RESOURCE,
+      registration: { clientMetadataUrl: clientId, redirectUri, clientName: 'test' },
+      calls: [{ name: 'whoami', arguments: {} }, { name: 'get_weather', arguments: { city: 'Lisbon' } }],
+      fetch,
+      onEvent,
+      ...overrides,
+    });
+  return { run, events };
+}
+
+describe('the journey against the real apps, in-process', () => {
+  it('gets a base token, is refused get_weather, steps up to the union of scopes and succeeds', async () => {
+    const { run, events } = world();
+    const result = await run();
+    expect(result.failure).toBeUndefined();
+    expect(result.ok).toBe(true);
+    expect(result.tokens.map((t) => t.scopes)).toEqual([[SCOPES.connect], [SCOPES.connect, SCOPES.weatherRead]]);
+    expect(result.outcomes.map((o) => [o.name, o.outcome.isError])).toEqual([['whoami', false], ['get_weather', false]]);
+    expect(result.outcomes[1]!.outcome.text).toContain('Lisbon');
+    const kinds = events.map((e) => e.kind);
+    expect(kinds).toContain('scope.insufficient');
+    expect(kinds.filter((k) => k === 'token.issued')).toHaveLength(2);
+    // The CIMD document was fetched once and then served from the AS's cache.
+    expect(kinds.filter((k) => k === 'cimd.fetched')).toHaveLength(1);
+    expect(kinds).toContain('cimd.cache_hit');
+  });
+
+  it('lists the tools and calls those that need no arguments when no call is named', async () => {
+    const { run } = world();
+    const result = await run({ calls: 'discover' });
+    expect(result.ok).toBe(true);
+    expect(result.outcomes.map((o) => o.name)).toEqual(['whoami']);
+    expect(result.steps.map((s) => s.title)).toContain('List tools');
+  });
+
+  it('ends at the step-up with the AS error when the AS will not grant the scope', async () => {
+    const { run } = world({ scopesSupported: [SCOPES.connect] });
+    const result = await run();
+    expect(result.ok).toBe(false);
+    expect(result.failure).toMatchObject({ step: 5, expected: 'an authorization code' });
+    expect(result.failure!.received).toContain('error=invalid_scope');
+  });
+
+  it('fails at discovery, naming the step, when the MCP server is not there', async () => {
+    const { run } = world();
+    const result = await run({ serverUrl: 'http://localhost:8999/mcp' });
+    expect(result.ok).toBe(false);
+    expect(result.failure).toMatchObject({ step: 1 });
+    expect(result.failure!.received).toMatch(/fetch failed/);
+  });
+
+  it('stops after 3 authorizations of one operation when the server keeps asking for more', async () => {
+    // A foreign MCP server that answers every request with a new insufficient_scope challenge.
+    let challenges = 0;
+    const greedy = new Hono();
+    greedy.get('/.well-known/oauth-protected-resource/mcp', (c) =>
+      c.json({ resource: RESOURCE, authorization_servers: [ISSUER] }));
+    greedy.post('/mcp', (c) => {
+      if (!c.req.header('authorization')) {
+        return c.body(null, 401, { 'WWW-Authenticate': 'Bearer scope="s0", resource_metadata="http://localhost:8001/.well-known/oauth-protected-resource/mcp"' });
+      }
+      challenges += 1;
+      return c.body(null, 403, { 'WWW-Authenticate': `Bearer error="insufficient_scope", scope="s${challenges}"` });
+    });
+    const { run, events } = world({ scopesSupported: ['mcp:connect', 's0', 's1', 's2', 's3', 's4', 's5'], mcpServer: greedy });
+    const result = await run({ calls: [{ name: 'whoami', arguments: {} }] });
+    expect(result.ok).toBe(false);
+    expect(result.failure!.expected).toMatch(/within 3 authorizations/);
+    // One authorization after discovery, then exactly three step-ups for the one operation.
+    expect(events.filter((e) => e.kind === 'authorization.requested')).toHaveLength(4);
+    expect(result.tokens.at(-1)!.scopes).toEqual(['s0', 's1', 's2', 's3']);
+  });
+});
