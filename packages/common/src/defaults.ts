@@ -25,6 +25,8 @@ export const ENV = {
   resource: 'MCP_DEMO_RESOURCE',
   /** The client's base URL (metadata document and callback live under it). */
   clientBase: 'MCP_DEMO_CLIENT_BASE',
+  /** Browser origins (comma-separated) the MCP server accepts besides its own, e.g. an Inspector. */
+  allowedOrigins: 'MCP_DEMO_ALLOWED_ORIGINS',
 } as const;
 
 export const DEFAULT_ISSUER = `http://localhost:${DEFAULT_PORTS.authorizationServer}`;

@@ -17,6 +17,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { createAuthorizationServerKeys } from './authorization-server-keys.ts';
 import { resolveConfig, type ResourceServerConfig } from './config.ts';
 import { jsonRpcErrorResponse } from './json-rpc-error.ts';
+import { mcpCors } from './cors.ts';
 import { createMcpEndpoint } from './mcp-endpoint.ts';
 import { protectedResourceMetadataRoutes } from './protected-resource-metadata.ts';
 
@@ -51,6 +52,7 @@ export function createResourceServer(input: ResourceServerConfig): Hono {
   const app = new Hono();
   app.route('/', protectedResourceMetadataRoutes(config));
 
+  app.use(config.mcpPath, mcpCors(config.allowedOrigins));
   app.use(
     config.mcpPath,
     bodyLimit({
