@@ -44,7 +44,7 @@ export function serveApp({ party, url, fetch, portHint }: ServeOptions): void {
   // Bind to the URL's own host (localhost by default), never to every interface.
   server.listen(Number(port), hostname.replace(/^\[|\]$/g, ''), () => {
     const address = server.address() as AddressInfo;
-    emit("server.listening", { url: `${url} (bound to ${address.address}:${address.port})` });
+    emit('server.listening', { url, bound: `${address.address}:${address.port}` });
   });
 
   let closing = false;

@@ -203,7 +203,7 @@ function describe(event: TraceEvent): string[] {
     case 'request.rejected':
       return [`${event.method} ${event.path} → ${event.status} ${event.error}: ${event.error_description}`];
     case 'server.listening':
-      return [`listening on ${event.url}`];
+      return [`listening on ${event.url} (bound to ${event.bound})`];
     case 'cimd.served':
       return [`served the client metadata document ${event.url}`];
     default: {

@@ -83,7 +83,8 @@ export interface TraceEventMap {
 
   // --- any server -----------------------------------------------------------------------
   'request.rejected': { method: string; path: string; status: number; error: string; error_description: string; www_authenticate?: string; location?: string };
-  'server.listening': { url: string };
+  /** `url` is how clients reach the server; `bound` the address it actually listens on. */
+  'server.listening': { url: string; bound: string };
 
   // --- client metadata host -------------------------------------------------------------
   'cimd.served': { url: string };
