@@ -37,8 +37,10 @@ export function parseClientArgs(argv: string[]) {
       'redirect-uri': { type: 'string' },
       registration: { type: 'string', default: 'cimd' },
       json: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
     },
   });
+  if (values.help) return { help: true as const };
   const serverUrl = positionals.at(-1);
   if (!serverUrl || !URL.canParse(serverUrl)) throw new UsageError('the MCP server URL is missing or not a URL');
   if (values.registration !== 'cimd' && values.registration !== 'dcr') throw new UsageError('--registration must be cimd or dcr');
@@ -60,6 +62,7 @@ export function parseClientArgs(argv: string[]) {
 
   const demo = clientUrls(DEFAULT_CLIENT_BASE);
   return {
+    help: false as const,
     serverUrl,
     calls,
     json: values.json,
@@ -83,12 +86,17 @@ export async function runClientCli(argv: string[]): Promise<number> {
     process.stderr.write(`client: ${error instanceof Error ? error.message : String(error)}\n${CLIENT_USAGE}\n`);
     return 2;
   }
+  if (options.help) {
+    process.stdout.write(`${CLIENT_USAGE}\n`);
+    return 0;
+  }
   const trace = createTraceWriter({
     write: (text) => process.stdout.write(text),
     color: shouldUseColor(process.stdout),
     json: options.json,
   });
-  const result = await runJourney({ ...options, onEvent: (event) => trace.push(event) });
+  const { serverUrl, calls, registration } = options;
+  const result = await runJourney({ serverUrl, calls, registration, onEvent: (event) => trace.push(event) });
   await trace.flush();
   return result.ok ? 0 : 1;
 }
