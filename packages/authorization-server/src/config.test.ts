@@ -37,6 +37,8 @@ describe('config is validated when the app is built (fail fast)', () => {
     { rule: 'a code lifetime over 10 minutes (RFC 6749 §4.1.2)', change: { codeTtlSeconds: 601 }, message: /600/ },
     { rule: 'a fractional token lifetime', change: { accessTokenTtlSeconds: 1.5 }, message: /accessTokenTtlSeconds/ },
     { rule: 'a zero CIMD size cap', change: { cimd: { maxBytes: 0 } }, message: /cimd.maxBytes/ },
+    { rule: 'dynamicClientRegistration not a boolean', change: { dynamicClientRegistration: 'yes' as unknown as boolean }, message: /dynamicClientRegistration/ },
+    { rule: 'a zero registered-client bound', change: { maxRegisteredClients: 0 }, message: /maxRegisteredClients/ },
   ])('$rule -> throws', async ({ change, message }) => {
     const base = await valid();
     const config = typeof change === 'function' ? change(base) : { ...base, ...change };

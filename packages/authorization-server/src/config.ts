@@ -50,6 +50,18 @@ export interface AuthorizationServerConfig {
   accessTokenTtlSeconds?: number;
   /** Limits on fetching and caching Client ID Metadata Documents. */
   cimd?: Partial<CimdLimits>;
+  /**
+   * Offer RFC 7591 Dynamic Client Registration: a `registration_endpoint` in the metadata and
+   * `POST /register` for public clients. MCP keeps it as a MAY, for clients that predate
+   * Client ID Metadata Documents. False makes a CIMD-only server: no endpoint, no metadata member.
+   * Default true.
+   */
+  dynamicClientRegistration?: boolean;
+  /**
+   * Most dynamically registered clients kept in memory at once; registering one more evicts the
+   * oldest (a demo store, see registered-clients.ts). Default 1000.
+   */
+  maxRegisteredClients?: number;
   /** Receives a trace event for every decision. Default: none. */
   onEvent?: TraceSink;
 }
@@ -143,6 +155,9 @@ export function resolveConfig(input: AuthorizationServerConfig): ResolvedConfig 
   };
   if (!(cimd.defaultCacheSeconds >= 0 && cimd.maxCacheSeconds >= 0)) fail('cimd cache lifetimes must be >= 0');
 
+  const dynamicClientRegistration = input.dynamicClientRegistration ?? true;
+  if (typeof dynamicClientRegistration !== 'boolean') fail('dynamicClientRegistration must be true or false');
+
   return {
     issuer: input.issuer,
     resources: [...input.resources],
@@ -157,6 +172,8 @@ export function resolveConfig(input: AuthorizationServerConfig): ResolvedConfig 
     codeTtlSeconds,
     accessTokenTtlSeconds: positiveInteger('accessTokenTtlSeconds', input.accessTokenTtlSeconds ?? 600),
     cimd,
+    dynamicClientRegistration,
+    maxRegisteredClients: positiveInteger('maxRegisteredClients', input.maxRegisteredClients ?? 1000),
     onEvent: input.onEvent,
     issuerIsLoopback,
   };
