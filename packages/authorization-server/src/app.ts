@@ -14,8 +14,10 @@ import { createAuthorizeHandler } from './authorize.ts';
 import { createClientResolver } from './clients.ts';
 import { CodeStore } from './codes.ts';
 import { resolveConfig, type AuthorizationServerConfig } from './config.ts';
+import { createRegistrationHandler } from './dynamic-client-registration.ts';
 import { jwksDocument } from './keys.ts';
 import { authorizationServerMetadata, metadataPath, routePath, type AuthorizationServerMetadata } from './metadata.ts';
+import { RegisteredClients } from './registered-clients.ts';
 import { createTokenHandler } from './token.ts';
 
 /** The app, plus what the AS knows that a test or a later introspection endpoint may ask. */
@@ -28,6 +30,8 @@ export type AuthorizationServerApp = Hono & {
 
 /** Token requests are a few short form fields; anything bigger is not one. */
 const TOKEN_REQUEST_MAX_BYTES = 16 * 1024;
+/** A registration request is a small JSON object (a name, a few redirect URIs); the same bound. */
+const REGISTRATION_REQUEST_MAX_BYTES = 16 * 1024;
 
 /** A person's browser gets errors as a small HTML page; programs get JSON. */
 function wantsHtml(c: Context): boolean {
@@ -43,20 +47,26 @@ export function createAuthorizationServer(input: AuthorizationServerConfig): Aut
     codeTtlSeconds: config.codeTtlSeconds,
     replayWindowSeconds: config.accessTokenTtlSeconds,
   });
-  const resolveClient = createClientResolver(config, emit);
+  // RFC 7591 registrations, per app instance; none at all when registration is turned off.
+  const registered = config.dynamicClientRegistration
+    ? new RegisteredClients({ maxClients: config.maxRegisteredClients, now: config.now })
+    : undefined;
+  const resolveClient = createClientResolver(config, emit, registered);
 
   const paths = {
     metadata: metadataPath(config.issuer),
     authorization: routePath(metadata.authorization_endpoint),
     token: routePath(metadata.token_endpoint),
     jwks: routePath(metadata.jwks_uri),
+    // Only when the metadata document advertises it: no member, no route (a 404).
+    registration: metadata.registration_endpoint ? routePath(metadata.registration_endpoint) : undefined,
   };
 
   const app = new Hono();
 
   // Browser-based MCP clients (the Inspector, for one) call these endpoints with fetch, so they
   // allow any origin. No cookies are involved; /authorize is a navigation and needs no CORS.
-  for (const path of [paths.metadata, paths.jwks, paths.token]) app.use(path, cors());
+  for (const path of [paths.metadata, paths.jwks, paths.token, paths.registration]) if (path) app.use(path, cors());
 
   // RFC 8414 §3: the metadata document, at the well-known URI derived from the issuer.
   app.get(paths.metadata, (c) => c.json(metadata));
@@ -79,11 +89,32 @@ export function createAuthorizationServer(input: AuthorizationServerConfig): Aut
   // RFC 6749 §3.2: "The client MUST use the HTTP POST method when making access token requests."
   app.post(paths.token, bodyLimit({ maxSize: TOKEN_REQUEST_MAX_BYTES, onError: tooLarge }), createTokenHandler({ config, codes, emit }));
 
+  // RFC 7591 §3: the client registration endpoint (POST, a JSON body), when registration is on.
+  if (paths.registration && registered) {
+    // Each answer is one client's registration, never to be replayed from a cache to another
+    // (RFC 7591 §3.2.1 shows "Cache-Control: no-store" and "Pragma: no-cache"); errors get them too.
+    app.use(paths.registration, async (c, next) => {
+      await next();
+      c.res.headers.set('Cache-Control', 'no-store');
+      c.res.headers.set('Pragma', 'no-cache');
+    });
+    const registrationTooLarge = () => {
+      throw new OAuthError('invalid_client_metadata', `The registration request body is larger than ${REGISTRATION_REQUEST_MAX_BYTES} bytes.`, {
+        status: 413,
+      });
+    };
+    app.post(
+      paths.registration,
+      bodyLimit({ maxSize: REGISTRATION_REQUEST_MAX_BYTES, onError: registrationTooLarge }),
+      createRegistrationHandler({ config, clients: registered, emit }),
+    );
+  }
+
   // The one place errors become responses. The trace event is emitted before the response leaves.
   function reject(c: Context, error: unknown): Response {
     const err = toOAuthError(error);
     // Only the authorization endpoint is visited by a person's browser; the others answer JSON
-    // whatever Accept says (RFC 6749 §5.2: token errors are application/json).
+    // whatever Accept says (RFC 6749 §5.2 and RFC 7591 §3.2.2: errors are application/json).
     const html = c.req.path === paths.authorization && wantsHtml(c);
     const response = oauthErrorResponse(err, { html });
     const location = response.headers.get('location');

@@ -8,6 +8,8 @@
  *
  * - CIMD §6.4: "The authorization server SHOULD display the hostname of the client_id on the
  *   authorization interface" (`client_host`).
+ *   A registered client (RFC 7591) has an opaque client_id with no host, and its client_name is
+ *   self-asserted; the hosts of its redirect URIs (where the code will go) stand in for it.
  * - MCP 2025-11-25, Localhost Redirect URI Risks: authorization servers "SHOULD display additional
  *   warnings for localhost-only redirect URIs", because anyone can present a well-known client's
  *   metadata URL and listen on a localhost port (`loopback_redirects_only`).
@@ -26,9 +28,14 @@ export interface ConsentSummary {
   loopback_redirects_only: boolean;
 }
 
+/** The distinct hosts of a client's redirect URIs, in order. */
+function redirectHosts(redirectUris: string[]): string {
+  return [...new Set(redirectUris.map((uri) => new URL(uri).host))].join(', ');
+}
+
 export function summarizeForConsent(client: Client): ConsentSummary {
   return {
-    client_host: new URL(client.client_id).host,
+    client_host: client.source === 'client-id-metadata-document' ? new URL(client.client_id).host : redirectHosts(client.redirect_uris),
     loopback_redirects_only: allLoopback(client.redirect_uris),
   };
 }
@@ -37,11 +44,15 @@ export function summarizeForConsent(client: Client): ConsentSummary {
 export function approveConsentAutomatically(client: Client, scope: string, subject: string, emit: Emit): void {
   const summary = summarizeForConsent(client);
   const warning = summary.loopback_redirects_only ? '; WARNING: every redirect URI is loopback (MCP)' : '';
+  const shown =
+    client.source === 'client-id-metadata-document'
+      ? 'CIMD §6.4 (client_id host)'
+      : 'registered client (RFC 7591): self-asserted name, redirect URI host shown';
   emit('consent.auto_approved', {
     client_id: client.client_id,
     sub: subject,
     scope,
     ...summary,
-    spec: `${AUTO_APPROVED_CONSENT}; CIMD §6.4 (client_id host)${warning}`,
+    spec: `${AUTO_APPROVED_CONSENT}; ${shown}${warning}`,
   });
 }

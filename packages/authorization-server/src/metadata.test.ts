@@ -12,6 +12,7 @@ describe('RFC 8414 metadata', () => {
       authorization_endpoint: `${ISSUER}/authorize`,
       token_endpoint: `${ISSUER}/token`,
       jwks_uri: `${ISSUER}/jwks`,
+      registration_endpoint: `${ISSUER}/register`,
       scopes_supported: ['mcp:connect', 'weather:read'],
       response_types_supported: ['code'],
       response_modes_supported: ['query'],
@@ -40,6 +41,9 @@ describe('RFC 8414 metadata', () => {
     const token = await h.app.request(metadata.token_endpoint, { method: 'POST' });
     expect(token.status).toBe(400);
     expect(await token.json()).toMatchObject({ error: 'invalid_request' });
+    const registration = await h.app.request(String(metadata.registration_endpoint), { method: 'POST' });
+    expect(registration.status).toBe(400);
+    expect(await registration.json()).toMatchObject({ error: 'invalid_client_metadata' });
   });
 
   it('an issuer with a path gets the path-inserted well-known URI and endpoints below it (RFC 8414 §3.1)', async () => {

@@ -13,6 +13,7 @@ export const ENDPOINT_PATHS = {
   authorization: '/authorize',
   token: '/token',
   jwks: '/jwks',
+  registration: '/register',
 } as const;
 
 export interface AuthorizationServerMetadata {
@@ -20,7 +21,7 @@ export interface AuthorizationServerMetadata {
   authorization_endpoint: string;
   token_endpoint: string;
   jwks_uri: string;
-  /** RFC 7591 Dynamic Client Registration: not offered yet (a later issue adds it). */
+  /** RFC 8414 §2: the RFC 7591 client registration endpoint; absent when registration is turned off. */
   registration_endpoint?: string;
   scopes_supported: string[];
   response_types_supported: string[];
@@ -40,18 +41,26 @@ function endpoint(issuer: string, path: string): string {
 }
 
 /** RFC 8414 §2: the metadata document of an authorization server with this configuration. */
-export function authorizationServerMetadata(config: { issuer: string; scopesSupported: string[] }): AuthorizationServerMetadata {
+export function authorizationServerMetadata(config: {
+  issuer: string;
+  scopesSupported: string[];
+  /** Advertise `registration_endpoint` (RFC 7591 Dynamic Client Registration). */
+  dynamicClientRegistration: boolean;
+}): AuthorizationServerMetadata {
   return {
     issuer: config.issuer,
     authorization_endpoint: endpoint(config.issuer, ENDPOINT_PATHS.authorization),
     token_endpoint: endpoint(config.issuer, ENDPOINT_PATHS.token),
     jwks_uri: endpoint(config.issuer, ENDPOINT_PATHS.jwks),
+    // RFC 8414 §2: OPTIONAL; present only when POST /register answers (app.ts derives the route from it).
+    ...(config.dynamicClientRegistration ? { registration_endpoint: endpoint(config.issuer, ENDPOINT_PATHS.registration) } : {}),
     scopes_supported: [...config.scopesSupported],
     response_types_supported: ['code'],
     // RFC 8414 §2 defaults this to ["query", "fragment"]; only query is implemented.
     response_modes_supported: ['query'],
     grant_types_supported: ['authorization_code'],
-    // Public clients only: CIMD documents cannot carry shared secrets (CIMD §4.1).
+    // Public clients only: CIMD documents cannot carry shared secrets (CIMD §4.1), and
+    // registration (RFC 7591) accepts public clients only.
     token_endpoint_auth_methods_supported: ['none'],
     // MCP: clients "MUST refuse to proceed" when this is absent; S256 only (OAuth 2.1 §4.1.1).
     code_challenge_methods_supported: [...SUPPORTED_CODE_CHALLENGE_METHODS],

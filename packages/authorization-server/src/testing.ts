@@ -146,6 +146,37 @@ export function requestToken(h: Harness, fields: Record<string, string | undefin
   });
 }
 
+/** A valid RFC 7591 registration request for a public client; `overrides` set members (undefined drops one). */
+export function registrationRequest(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  const body: Record<string, unknown> = {
+    client_name: 'Registered Test Client',
+    redirect_uris: [REDIRECT_URI],
+    grant_types: ['authorization_code'],
+    response_types: ['code'],
+    token_endpoint_auth_method: 'none',
+    ...overrides,
+  };
+  for (const [name, value] of Object.entries(body)) if (value === undefined) delete body[name];
+  return body;
+}
+
+/** POST /register; `body` is sent as JSON unless it is already a string. */
+export function register(h: Harness, body: unknown = registrationRequest(), headers: Record<string, string> = {}) {
+  return h.app.request(`${ISSUER}/register`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+/** Registers a client and returns its client_id (throws unless the answer is 201). */
+export async function registerClient(h: Harness, overrides: Record<string, unknown> = {}): Promise<string> {
+  const response = await register(h, registrationRequest(overrides));
+  const body = (await response.json()) as { client_id?: unknown };
+  if (response.status !== 201 || typeof body.client_id !== 'string') throw new Error(`registration failed: ${response.status} ${JSON.stringify(body)}`);
+  return body.client_id;
+}
+
 /** A stack frame ("    at fn (file.ts:1:2)") anywhere in a body means a leak. */
 export const STACK_FRAME = /\bat\s+\S*\s*\(?[^()\s]+:\d+:\d+\)?/;
 
