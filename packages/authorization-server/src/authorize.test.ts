@@ -49,7 +49,7 @@ describe('GET /authorize: success', () => {
     const h = await createHarness();
     await authorize(h);
     const consent = h.events.find((e) => e.kind === 'consent.auto_approved');
-    expect(consent).toMatchObject({ client_id: CLIENT_ID, client_host: 'localhost:3000', sub: 'demo-user', loopback_redirects_only: true });
+    expect(consent).toMatchObject({ client_id: CLIENT_ID, client_host: 'localhost:3000', redirect_host: 'localhost:3000', sub: 'demo-user', loopback_redirects_only: true });
     expect(consent?.spec).toMatch(/DEVIATION/);
   });
 

@@ -109,7 +109,7 @@ export function createAuthorizeHandler({ config, resolveClient, codes, emit }: A
       const resource = checkResource(params, config.resources);
       const scope = checkScope(params, config);
 
-      approveConsentAutomatically(client, scope, config.subject, emit);
+      approveConsentAutomatically(client, redirect_uri, scope, config.subject, emit);
 
       const code = codes.issue({ client_id: client.client_id, redirect_uri, code_challenge, scope, resource, sub: config.subject });
       emit('code.issued', {

@@ -41,7 +41,7 @@ export function summarizeForConsent(client: Client): ConsentSummary {
 }
 
 /** Approves the request without asking anyone (the deviation above) and says so in the trace. */
-export function approveConsentAutomatically(client: Client, scope: string, subject: string, emit: Emit): void {
+export function approveConsentAutomatically(client: Client, redirectUri: string, scope: string, subject: string, emit: Emit): void {
   const summary = summarizeForConsent(client);
   const warning = summary.loopback_redirects_only ? '; WARNING: every redirect URI is loopback (MCP)' : '';
   const shown =
@@ -50,6 +50,8 @@ export function approveConsentAutomatically(client: Client, scope: string, subje
       : 'registered client (RFC 7591): self-asserted name, redirect URI host shown';
   emit('consent.auto_approved', {
     client_id: client.client_id,
+    // A consent screen shows where the code will go, not only who asks (the confused-deputy defence).
+    redirect_host: new URL(redirectUri).host,
     sub: subject,
     scope,
     ...summary,

@@ -179,7 +179,8 @@ function describe(event: TraceEvent): string[] {
       return [`registered client ${event.client_id}${event.client_name ? ` ("${event.client_name}")` : ''}`];
     case 'consent.auto_approved':
       return [
-        `consent auto-approved for ${event.sub} (demo deviation): client host ${event.client_host}, scope "${event.scope}"` +
+        `consent auto-approved for ${event.sub} (demo deviation): client ${event.client_host}, ` +
+          `code to ${event.redirect_host}, scope "${event.scope}"` +
           (event.loopback_redirects_only ? ' (warning: every redirect URI is loopback)' : ''),
       ];
     case 'code.issued':

@@ -68,7 +68,15 @@ export interface TraceEventMap {
   'cimd.validated': { client_id: string; client_name: string; redirect_uris: string[]; cache_for_s: number };
   'cimd.rejected': { client_id: string; reason: string };
   'client.registered': { client_id: string; client_name?: string; redirect_uris: string[] };
-  'consent.auto_approved': { client_id: string; client_host: string; sub: string; scope: string; loopback_redirects_only: boolean };
+  'consent.auto_approved': {
+    client_id: string;
+    client_host: string;
+    /** Where the code is about to be sent: the host of this request's redirect URI. */
+    redirect_host: string;
+    sub: string;
+    scope: string;
+    loopback_redirects_only: boolean;
+  };
   'code.issued': { client_id: string; scope: string; resource: string; expires_in: number };
   'code.replayed': { client_id: string; revoked_tokens: number };
   'token.issued': { client_id: string; claims: TokenClaims; expires_in: number };
