@@ -142,9 +142,9 @@ export function createClientIdMetadataDocumentResolver(config: ResolvedConfig, e
       return hit.value;
     }
     // CIMD §6.5: loopback passes only when the AS itself is on loopback.
-    await checkHostAddresses(url, config.resolveHost, config.issuerIsLoopback);
+    const vetted = await checkHostAddresses(url, config.resolveHost, config.issuerIsLoopback);
     const started = performance.now();
-    const response = await fetchBounded(clientId, { fetch: config.fetch, timeoutMs: config.cimd.timeoutMs, maxBytes: config.cimd.maxBytes });
+    const response = await fetchBounded(clientId, { fetch: config.fetch, vetted, timeoutMs: config.cimd.timeoutMs, maxBytes: config.cimd.maxBytes });
     const ms = Math.round(performance.now() - started);
     emit('cimd.fetched', { client_id: clientId, status: response.status, bytes: response.body.byteLength, ms, spec: 'CIMD §4' });
     // CIMD §4: "The authorization server MUST treat all other HTTP status codes [than 200] as an error response."

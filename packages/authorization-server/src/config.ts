@@ -5,6 +5,7 @@
  */
 import { DEMO_SUBJECT, isLoopbackHost, SCOPES, type TraceSink } from '@mcp-auth-demo/common';
 import { defaultResolveHost, type GuardedFetch, type ResolveHost } from './fetch-guard.ts';
+import { fetchPinned } from './pinned-fetch.ts';
 import { hasPrivateMembers, type SigningKey } from './keys.ts';
 
 export interface AuthorizationServerConfig {
@@ -36,7 +37,7 @@ export interface AuthorizationServerConfig {
    * allows `http://localhost` redirect URIs anyway (RFC 8252 §7.3).
    */
   dangerouslyAllowLoopbackHttp: boolean;
-  /** How Client ID Metadata Documents are fetched. Default: the global `fetch`. */
+  /** How Client ID Metadata Documents are fetched. Default: `fetchPinned`, connecting only to the vetted address. */
   fetch?: GuardedFetch;
   /** DNS lookup used by the SSRF check (all addresses of a name). Default: `dns.lookup`, all: true. */
   resolveHost?: ResolveHost;
@@ -165,7 +166,7 @@ export function resolveConfig(input: AuthorizationServerConfig): ResolvedConfig 
     defaultScope,
     signingKey: key,
     dangerouslyAllowLoopbackHttp: allowHttp,
-    fetch: input.fetch ?? ((url, init) => fetch(url, init)),
+    fetch: input.fetch ?? fetchPinned,
     resolveHost: input.resolveHost ?? defaultResolveHost,
     now: input.now ?? Date.now,
     subject: input.subject ?? DEMO_SUBJECT,

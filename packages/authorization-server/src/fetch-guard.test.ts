@@ -38,6 +38,8 @@ describe('special-use addresses (RFC 6890)', () => {
   });
 });
 
+const LOOPBACK = { address: '127.0.0.1', family: 4 };
+
 describe('fetchBounded', () => {
   it('asks fetch not to follow redirects, and hands back a 3xx as it is (CIMD §4)', async () => {
     const seen: RequestInit[] = [];
@@ -46,6 +48,7 @@ describe('fetchBounded', () => {
         seen.push(init);
         return new Response(null, { status: 302, headers: { Location: 'http://localhost:3000/elsewhere' } });
       },
+      vetted: LOOPBACK,
       timeoutMs: 1000,
       maxBytes: 100,
     });
@@ -61,6 +64,7 @@ describe('fetchBounded', () => {
         signal = init.signal ?? undefined;
         return new Promise<Response>(() => {});
       },
+      vetted: LOOPBACK,
       timeoutMs: 20,
       maxBytes: 100,
     });

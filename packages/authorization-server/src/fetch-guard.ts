@@ -8,16 +8,25 @@
  * - CIMD draft -01 §4: "The authorization server MUST NOT automatically follow HTTP redirects".
  * - CIMD draft -01 §6.6: limit the response size; 5 kilobytes is the recommended maximum.
  *
- * Known limit: the address is checked here, then `fetch` resolves the name again. A DNS answer
- * that changes in between (DNS rebinding) is not caught; pinning the connection to the checked
- * address needs a custom HTTP agent and is later work.
+ * DNS rebinding: the address checked here is handed to the fetch (`VettedAddress`), and the
+ * default fetch connects to exactly that address (pinned-fetch.ts) instead of resolving the
+ * name a second time, so a DNS answer that changes in between cannot redirect the fetch.
  */
 import { lookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
 import { isLoopbackAddress } from '@mcp-auth-demo/common';
 
-/** How the authorization server fetches documents (tests route it to an in-process app). */
-export type GuardedFetch = (url: string, init: RequestInit) => Response | Promise<Response>;
+/** An address of the client_id host that passed the SSRF check. */
+export interface VettedAddress {
+  address: string;
+  family: number;
+}
+
+/**
+ * How the authorization server fetches documents: it must connect to `vetted`, the address that
+ * passed the check (the default does, see pinned-fetch.ts; tests route to an in-process app).
+ */
+export type GuardedFetch = (url: string, init: RequestInit, vetted: VettedAddress) => Response | Promise<Response>;
 
 /** Resolves a host name to every address it has (like `dns.lookup` with `all: true`). */
 export type ResolveHost = (hostname: string) => Promise<{ address: string; family: number }[]>;
@@ -95,20 +104,20 @@ const NOT_PUBLIC = 'the client_id host does not resolve to a public address (CIM
  * Resolves the URL's host and refuses it if ANY of its addresses is special-use: the fetch may
  * connect to any of them. Loopback passes only when `allowLoopback` (the AS is on loopback too).
  */
-export async function checkHostAddresses(url: URL, resolveHost: ResolveHost, allowLoopback: boolean): Promise<void> {
+export async function checkHostAddresses(url: URL, resolveHost: ResolveHost, allowLoopback: boolean): Promise<VettedAddress> {
   const host = url.hostname.replace(/^\[|\]$/g, '');
-  let addresses: string[];
+  let resolved: VettedAddress[];
   if (isIP(host)) {
-    addresses = [host];
+    resolved = [{ address: host, family: isIP(host) }];
   } else {
     try {
-      addresses = (await resolveHost(host)).map((entry) => entry.address);
+      resolved = await resolveHost(host);
     } catch (error) {
       throw new FetchRefused(NOT_PUBLIC, `${host} could not be resolved: ${String(error)}`);
     }
   }
-  if (addresses.length === 0) throw new FetchRefused(NOT_PUBLIC, `${host} has no address`);
-  for (const address of addresses) {
+  if (resolved.length === 0) throw new FetchRefused(NOT_PUBLIC, `${host} has no address`);
+  for (const { address } of resolved) {
     const found = classifyAddress(address);
     // CIMD -01 §6.5: loopback only "when the authorization server itself is also running on a loopback address".
     if (found.kind === 'loopback' && !allowLoopback) {
@@ -119,10 +128,13 @@ export async function checkHostAddresses(url: URL, resolveHost: ResolveHost, all
       throw new FetchRefused(NOT_PUBLIC, `${host} -> ${address}: special-use block ${found.block}`);
     }
   }
+  return resolved[0]!;
 }
 
 export interface BoundedFetchOptions {
   fetch: GuardedFetch;
+  /** The address that passed `checkHostAddresses`: the only one the fetch may connect to. */
+  vetted: VettedAddress;
   timeoutMs: number;
   maxBytes: number;
 }
@@ -138,7 +150,7 @@ export interface BoundedResponse {
  * and body), reading at most `maxBytes` of body. Any status is returned (the caller decides what
  * counts as success), but only a 200 answer has its body read; any other body is discarded.
  */
-export async function fetchBounded(url: string, { fetch, timeoutMs, maxBytes }: BoundedFetchOptions): Promise<BoundedResponse> {
+export async function fetchBounded(url: string, { fetch, vetted, timeoutMs, maxBytes }: BoundedFetchOptions): Promise<BoundedResponse> {
   const controller = new AbortController();
   const deadline = new Promise<never>((_, reject) => {
     controller.signal.addEventListener('abort', () => reject(new FetchRefused(`no complete answer within ${timeoutMs} ms`)), { once: true });
@@ -151,7 +163,7 @@ export async function fetchBounded(url: string, { fetch, timeoutMs, maxBytes }: 
       // CIMD -01 §4: "MUST NOT automatically follow HTTP redirects" (redirect: 'manual').
       const init: RequestInit = { method: 'GET', redirect: 'manual', signal: controller.signal, headers: { Accept: 'application/json' } };
       // The race, not only the signal, bounds the time: an injected fetch may ignore the signal.
-      response = await Promise.race([Promise.resolve(fetch(url, init)), deadline]);
+      response = await Promise.race([Promise.resolve(fetch(url, init, vetted)), deadline]);
     } catch (error) {
       if (error instanceof FetchRefused) throw error;
       throw new FetchRefused('the document could not be fetched', String(error));
