@@ -66,6 +66,23 @@ describe('pnpm demo', () => {
     expect(processesWithEnv(`MCP_DEMO_RESOURCE=${resource}`)).toEqual([]);
   });
 
+  it('runs the same journey with Dynamic Client Registration when asked (--registration dcr)', async () => {
+    const ports = await freePorts();
+    const result = await runScript('scripts/demo.ts', [...portFlags(ports), '--registration', 'dcr', '--json']);
+    expect(result.exitCode).toBe(0);
+    const events = parseTrace(String(result.stdout));
+    expect(only(events, 'registration.chosen').map((r) => r.method)).toEqual(['dcr']);
+    const [registered] = only(events, 'client.registered');
+    expect(registered?.redirect_uris).toEqual([`http://localhost:${ports.client}/callback`]);
+    // No metadata document is fetched: the AS knows the client from its registration.
+    expect(only(events, 'cimd.fetched')).toEqual([]);
+    expect(only(events, 'token.issued').map((t) => [t.claims.client_id, t.claims.scope])).toEqual([
+      [registered!.client_id, 'mcp:connect'],
+      [registered!.client_id, 'mcp:connect weather:read'],
+    ]);
+    expect(events.at(-1)?.kind).toBe('journey.succeeded');
+  });
+
   it('prints a numbered, uncoloured trace with a verdict and timings when not on a TTY', async () => {
     const ports = await freePorts();
     const result = await runScript('scripts/demo.ts', portFlags(ports));
