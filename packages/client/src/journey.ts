@@ -145,7 +145,8 @@ export async function runJourney(config: JourneyConfig): Promise<JourneyResult> 
     steps.start('Discovery: an MCP request without a token, the challenge, the metadata');
     try {
       await connection.connect();
-      emit('scope.selected', { source: 'omitted', spec: 'the server asked for no authorization' });
+      // Authorization is OPTIONAL in MCP; a server may also ask only for some methods (a later 401).
+      emit('authorization.not_required', { server: config.serverUrl, spec: 'MCP authorization, Protocol Requirements' });
     } catch (error) {
       if (!(error instanceof AuthorizationChallenge)) throw error;
       await discover(error);

@@ -106,6 +106,8 @@ function describe(event: TraceEvent): string[] {
         `← ${event.status}${event.body ? `  ${event.body}` : ''}`,
         ...Object.entries(event.headers).map(([k, v]) => `    ${k}: ${v}`),
       ];
+    case 'authorization.not_required':
+      return [`${event.server} answered without asking for a token: no authorization needed yet`];
     case 'challenge.parsed':
       return [
         `challenge (${event.status}): ` +

@@ -41,6 +41,7 @@ export interface TraceEventMap {
   'http.response': { id: number; status: number; headers: Record<string, string>; body?: string };
 
   // --- what the client decided ----------------------------------------------------------
+  'authorization.not_required': { server: string };
   'challenge.parsed': { status: number; error?: string; scope?: string; resource_metadata?: string };
   'prm.discovered': { url: string; resource: string; authorization_servers: string[]; scopes_supported?: string[] };
   'prm.resource_matched': { resource: string; server: string };
