@@ -43,7 +43,6 @@ export function summarizeForConsent(client: Client): ConsentSummary {
 /** Approves the request without asking anyone (the deviation above) and says so in the trace. */
 export function approveConsentAutomatically(client: Client, redirectUri: string, scope: string, subject: string, emit: Emit): void {
   const summary = summarizeForConsent(client);
-  const warning = summary.loopback_redirects_only ? '; WARNING: every redirect URI is loopback (MCP)' : '';
   const shown =
     client.source === 'client-id-metadata-document'
       ? 'CIMD §6.4 (client_id host)'
@@ -55,6 +54,6 @@ export function approveConsentAutomatically(client: Client, redirectUri: string,
     sub: subject,
     scope,
     ...summary,
-    spec: `${AUTO_APPROVED_CONSENT}; ${shown}${warning}`,
+    spec: `${AUTO_APPROVED_CONSENT}; ${shown}${summary.loopback_redirects_only ? '; MCP: warn on loopback-only redirect URIs' : ''}`,
   });
 }

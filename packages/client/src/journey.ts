@@ -127,7 +127,6 @@ export async function runJourney(config: JourneyConfig): Promise<JourneyResult> 
           const requesting = [...new Set([...held, ...challenged])];
           steps.start(`Step-up authorization for "${requesting.join(' ')}"`);
           emit('stepup.needed', { held, challenged, requesting, attempt, max: maxAuthorizations, spec: 'MCP Step-Up Authorization Flow' });
-          emit('scope.selected', { scope: requesting.join(' '), source: 'step-up', spec: 'MCP Step-Up Authorization Flow' });
           await authorizeFor(requesting.join(' '));
         } else if (error.status === 401) {
           steps.start(attempt === 1 && result.tokens.length === 0 ? 'Authorization' : 'Re-authorization');

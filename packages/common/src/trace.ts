@@ -54,7 +54,7 @@ export interface TraceEventMap {
   };
   'registration.chosen': { method: 'pre-registered' | 'cimd' | 'dcr'; client_id: string; why: string };
   'registration.completed': { client_id: string; redirect_uris: string[] };
-  'scope.selected': { scope?: string; source: 'challenge' | 'scopes_supported' | 'omitted' | 'step-up' };
+  'scope.selected': { scope?: string; source: 'challenge' | 'scopes_supported' | 'omitted' };
   'pkce.generated': { code_verifier: string; code_challenge: string; code_challenge_method: 'S256' };
   'authorization.requested': { authorization_endpoint: string; params: Record<string, string> };
   'authorization.callback': { code: string; state_matched: boolean; iss_matched: boolean };
