@@ -19,7 +19,7 @@ beforeAll(async () => {
   signingKey = await generateSigningKey();
 });
 
-function world(options: { scopesSupported?: string[]; mcpServer?: { request: Hono['request'] } } = {}) {
+function world(options: { scopesSupported?: string[]; mcpServer?: { request: Hono['request'] }; now?: () => number } = {}) {
   const events: TraceEvent[] = [];
   const onEvent = (e: TraceEvent) => events.push(e);
   const clientHost = createClientHost({ baseUrl: CLIENT_BASE, onEvent });
@@ -30,6 +30,7 @@ function world(options: { scopesSupported?: string[]; mcpServer?: { request: Hon
     dangerouslyAllowLoopbackHttp: true,
     fetch: inProcessFetch({ [CLIENT_BASE]: clientHost }),
     ...(options.scopesSupported && { scopesSupported: options.scopesSupported }),
+    ...(options.now && { now: options.now }),
     onEvent,
   });
   const rs = createResourceServer({
@@ -37,6 +38,7 @@ function world(options: { scopesSupported?: string[]; mcpServer?: { request: Hon
     authorizationServer: ISSUER,
     dangerouslyAllowLoopbackHttp: true,
     fetch: inProcessFetch({ [ISSUER]: as }),
+    ...(options.now && { now: options.now }),
     onEvent,
   });
   const fetch = inProcessFetch({ [ISSUER]: as, [RESOURCE]: options.mcpServer ?? rs, [CLIENT_BASE]: clientHost });
@@ -76,6 +78,23 @@ describe('the journey against the real apps, in-process', () => {
     expect(result.ok).toBe(true);
     expect(result.outcomes.map((o) => o.name)).toEqual(['whoami']);
     expect(result.steps.map((s) => s.title)).toContain('List tools');
+  });
+
+  it('re-authorizes when the token expires mid-session (401 invalid_token), then goes on', async () => {
+    // One clock for both servers; it jumps past the token's lifetime after the first call.
+    let offset = 0;
+    const { run, events } = world({ now: () => Date.now() + offset });
+    const result = await run({
+      calls: [{ name: 'whoami', arguments: {} }, { name: 'whoami', arguments: {} }],
+      onEvent: (e) => {
+        events.push(e);
+        if (e.kind === 'tool.result') offset = 3600_000;
+      },
+    });
+    expect(result.failure).toBeUndefined();
+    expect(result.steps.map((s) => s.title)).toEqual(expect.arrayContaining(['Re-authorization', 'Retry whoami']));
+    expect(events.filter((e) => e.kind === 'token.rejected')).toHaveLength(1);
+    expect(result.tokens).toHaveLength(2);
   });
 
   it('ends at the step-up with the AS error when the AS will not grant the scope', async () => {
