@@ -47,3 +47,25 @@ describe('pnpm serve', () => {
     expect(processesWithEnv(`MCP_DEMO_RESOURCE=http://localhost:${ports.rs}/mcp`)).toEqual([]);
   });
 });
+
+describe('no orphans, even when the orchestrator is killed outright', () => {
+  it('its servers exit by themselves when it dies from SIGKILL (their stdin closes)', async () => {
+    const ports = await freePorts();
+    const serve = runScript('scripts/serve.ts', portFlags(ports), { buffer: false, timeout: 0 });
+    await new Promise<void>((resolve) => {
+      let output = '';
+      serve.stdout!.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes('Press Ctrl-C to stop.')) resolve();
+      });
+    });
+    const marker = `MCP_DEMO_RESOURCE=http://localhost:${ports.rs}/mcp`;
+    expect(processesWithEnv(marker)).toHaveLength(3);
+
+    serve.kill('SIGKILL');
+    await serve;
+    // The servers notice on their own; wait for that (bounded by the test's timeout).
+    while (processesWithEnv(marker).length > 0) await new Promise((r) => setTimeout(r, 50));
+    for (const port of Object.values(ports)) expect(await isListening(port)).toBe(false);
+  });
+});
