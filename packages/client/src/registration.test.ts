@@ -62,6 +62,14 @@ describe('client registration in the MCP order: pre-registered, CIMD, DCR', () =
     expect(endpoint.received).toEqual([]);
   });
 
+  it('does not offer a loopback metadata document to an AS that is not on loopback (it could not fetch it)', async () => {
+    const endpoint = registrationEndpoint(201, { client_id: 'dyn-remote', token_endpoint_auth_method: 'none' });
+    const remote = 'https://as.example';
+    const meta = { ...metadata({ client_id_metadata_document_supported: true }), issuer: remote, registration_endpoint: `${AS}/register` };
+    const { result } = run(meta, base, endpoint.app);
+    expect((await result).client_id).toBe('dyn-remote');
+  });
+
   it.each([
     ['the AS does not support CIMD', metadata({ registration_endpoint: `${AS}/register` }), base],
     ['DCR is preferred', metadata({ client_id_metadata_document_supported: true, registration_endpoint: `${AS}/register` }),

@@ -6,7 +6,7 @@
  *   3. Dynamic Client Registration (RFC 7591), when the AS has a `registration_endpoint`;
  *   4. otherwise a clear error: there is no way to register with this server.
  */
-import type { Emit } from '@mcp-auth-demo/common';
+import { isLoopbackHost, type Emit } from '@mcp-auth-demo/common';
 import type { AuthorizationServerMetadata } from './discovery.ts';
 import { describeResponse, readJsonObject, StepFailure } from './step-failure.ts';
 import type { Fetch } from './traced-fetch.ts';
@@ -49,6 +49,14 @@ function secretMethod(metadata: AuthorizationServerMetadata): TokenEndpointAuthM
   throw new StepFailure('client_secret_basic or client_secret_post at the token endpoint', `only ${supported.join(', ')}`);
 }
 
+/**
+ * CIMD draft -01 §6.5: an AS fetches a loopback document URL only when it runs on loopback
+ * itself. A loopback document (the demo's) is therefore no use to a remote AS: skip CIMD there.
+ */
+function documentReachableBy(documentUrl: string, issuer: string): boolean {
+  return !isLoopbackHost(new URL(documentUrl).hostname) || isLoopbackHost(new URL(issuer).hostname);
+}
+
 export async function obtainClientCredentials(
   metadata: AuthorizationServerMetadata,
   options: RegistrationOptions,
@@ -69,7 +77,8 @@ export async function obtainClientCredentials(
     };
   }
 
-  if (metadata.client_id_metadata_document_supported === true && options.clientMetadataUrl && !options.preferDynamicRegistration) {
+  if (metadata.client_id_metadata_document_supported === true && options.clientMetadataUrl && !options.preferDynamicRegistration &&
+      documentReachableBy(options.clientMetadataUrl, metadata.issuer)) {
     ctx.emit('registration.chosen', {
       method: 'cimd',
       client_id: options.clientMetadataUrl,
