@@ -4,7 +4,7 @@
  * of our code runs. (The same journey over real processes and sockets: test/e2e.)
  */
 import { createAuthorizationServer, generateSigningKey } from '@mcp-auth-demo/authorization-server';
-import { clientUrls, createClientHost, runJourney, type JourneyConfig } from '@mcp-auth-demo/client';
+import { clientUrls, createClientHost, runJourney, startBrowserCallback, type JourneyConfig } from '@mcp-auth-demo/client';
 import { inProcessFetch, SCOPES, type TraceEvent } from '@mcp-auth-demo/common';
 import { createResourceServer } from '@mcp-auth-demo/resource-server';
 import { Hono } from 'hono';
@@ -52,7 +52,7 @@ function world(options: { scopesSupported?: string[]; mcpServer?: { request: Hon
       onEvent,
       ...overrides,
     });
-  return { run, events };
+  return { run, events, as };
 }
 
 describe('the journey against the real apps, in-process', () => {
@@ -95,6 +95,31 @@ describe('the journey against the real apps, in-process', () => {
     expect(result.steps.map((s) => s.title)).toEqual(expect.arrayContaining(['Re-authorization', 'Retry whoami']));
     expect(events.filter((e) => e.kind === 'token.rejected')).toHaveLength(1);
     expect(result.tokens).toHaveLength(2);
+  });
+
+  it.each([
+    ['CIMD (the registered loopback URI differs only in port, RFC 8252 §7.3)', false],
+    ['DCR (the client registers the very URI it listens on)', true],
+  ])('completes with a person\'s browser and a loopback callback: %s', async (_, preferDynamicRegistration) => {
+    const { run, as } = world();
+    // The person: their browser loads the authorization URL and follows the AS's redirect.
+    const browser = await startBrowserCallback({
+      open: async (url) => {
+        const answer = await as.request(url.href);
+        await fetch(answer.headers.get('location')!);
+      },
+    });
+    try {
+      const { clientId } = clientUrls(CLIENT_BASE);
+      const result = await run({
+        registration: { clientMetadataUrl: clientId, redirectUri: browser.redirectUri, clientName: 'test', preferDynamicRegistration },
+        userAgent: browser.userAgent,
+      });
+      expect(result.failure).toBeUndefined();
+      expect(result.tokens).toHaveLength(2);
+    } finally {
+      await browser.close();
+    }
   });
 
   it('ends at the step-up with the AS error when the AS will not grant the scope', async () => {

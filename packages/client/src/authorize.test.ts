@@ -95,7 +95,8 @@ describe('authorization code grant with PKCE (OAuth 2.1 §4.1, RFC 7636, RFC 870
     ['no state', () => ({ code: 'c', iss: AS }), /the state we sent/],
     ['another issuer (RFC 9207 mix-up defence)', (p) => ({ code: 'c', state: p.get('state')!, iss: 'http://evil' }), /RFC 9207/],
     ['no iss although the AS advertises it', (p) => ({ code: 'c', state: p.get('state')!, }), /RFC 9207/],
-    ['an error', (p) => ({ error: 'access_denied', error_description: 'user said no', state: p.get('state')! }), /access_denied: user said no/],
+    ['an error under a forged state (state is checked first)', () => ({ error: 'access_denied', state: 'forged', iss: AS }), /the state we sent/],
+    ['an error', (p) => ({ error: 'access_denied', error_description: 'user said no', state: p.get('state')!, iss: AS }), /access_denied: user said no/],
     ['no code', (p) => ({ state: p.get('state')!, iss: AS }), /a code/],
   ])('discards a redirect with %s and never redeems it', async (_, redirect, message) => {
     const as = fakeAuthorizationServer(redirect);

@@ -2,9 +2,9 @@
  * The authorization code grant with PKCE, as a client runs it (OAuth 2.1 §4.1, RFC 7636,
  * RFC 8707, RFC 9207), each exchange a pair: build the request, then process the response.
  *
- * Headless: where a browser would follow the AS's redirect to our `/callback`, this client reads
- * the `Location` header itself. An AS that shows a login or consent page instead of redirecting
- * needs a person, and the journey says so.
+ * The user agent (user-agent.ts) carries the authorization request: by default this client
+ * reads the AS's redirect itself (headless); with a person's browser, a loopback listener
+ * receives it (browser-callback.ts). Either way the redirect is checked here.
  */
 import { shorten, type Emit } from '@mcp-auth-demo/common';
 import { decodeJwt } from 'jose';
@@ -12,6 +12,7 @@ import type { AuthorizationServerMetadata } from './discovery.ts';
 import { generatePkce, generateState } from './pkce.ts';
 import type { ClientCredentials } from './registration.ts';
 import { describeResponse, readJsonObject, StepFailure } from './step-failure.ts';
+import { headlessUserAgent, withoutQuery, type UserAgent } from './user-agent.ts';
 import type { Fetch } from './traced-fetch.ts';
 
 export interface AuthorizationRequest {
@@ -34,6 +35,8 @@ export interface TokenSet {
 export interface AuthorizeContext {
   fetch: Fetch;
   emit: Emit;
+  /** Carries the authorization request to the AS and brings the redirect back (default: headless). */
+  userAgent?: UserAgent;
 }
 
 export async function authorize(request: AuthorizationRequest, ctx: AuthorizeContext): Promise<TokenSet> {
@@ -64,41 +67,25 @@ export async function authorize(request: AuthorizationRequest, ctx: AuthorizeCon
     spec: 'OAuth 2.1 §4.1.1, RFC 8707 §2',
   });
 
-  const response = await ctx.fetch(url, { redirect: 'manual' });
-  const code = await processAuthorizationResponse(response, { ...request, state }, ctx);
+  const userAgent = ctx.userAgent ?? headlessUserAgent(ctx.fetch);
+  const callback = await userAgent(url, request.redirectUri);
+  const code = processAuthorizationResponse(callback, { ...request, state }, ctx);
   return requestToken({ ...request, code, code_verifier: pkce.code_verifier }, ctx);
 }
 
 /** Reads the redirect back to us: checks `state` and `iss`, surfaces an `error`, returns the code. */
-async function processAuthorizationResponse(
-  response: Response,
+function processAuthorizationResponse(
+  callback: URL,
   expected: AuthorizationRequest & { state: string },
   ctx: AuthorizeContext,
-): Promise<string> {
-  const location = response.headers.get('location');
-  if (response.status < 300 || response.status > 399 || !location) {
-    throw new StepFailure(
-      `a redirect to ${expected.redirectUri} (this headless client cannot show a login or consent page)`,
-      await describeResponse(response),
-    );
-  }
-  const callback = new URL(location, expected.metadata.authorization_endpoint);
-  if (`${callback.origin}${callback.pathname}` !== new URL(expected.redirectUri).href.split(/[?#]/)[0]) {
-    throw new StepFailure(`a redirect to ${expected.redirectUri}`, `a redirect to ${callback.origin}${callback.pathname}`);
-  }
+): string {
   const got = callback.searchParams;
-
   // OAuth 2.1 §4.1.2 / RFC 6749 §10.12: a response whose state is missing or different is discarded.
   const stateMatched = got.get('state') === expected.state;
   // RFC 9207 §2.4: if the AS advertises iss support, iss MUST be present; when present it must match.
   const iss = got.get('iss');
   const issRequired = expected.metadata.authorization_response_iss_parameter_supported === true;
   const issMatched = iss === null ? !issRequired : iss === expected.metadata.issuer;
-
-  const error = got.get('error');
-  if (error) {
-    throw new StepFailure('an authorization code', `error=${error}${got.get('error_description') ? `: ${got.get('error_description')}` : ''}`);
-  }
   const code = got.get('code');
   ctx.emit('authorization.callback', {
     code: code ? shorten(code) : '(none)',
@@ -108,7 +95,11 @@ async function processAuthorizationResponse(
   });
   if (!stateMatched) throw new StepFailure('the state we sent (RFC 6749 §10.12)', `state=${got.get('state') ?? '(missing)'}`);
   if (!issMatched) throw new StepFailure(`iss=${expected.metadata.issuer} (RFC 9207)`, `iss=${iss ?? '(missing)'}`);
-  if (!code) throw new StepFailure('a code in the redirect', location);
+  const error = got.get('error');
+  if (error) {
+    throw new StepFailure('an authorization code', `error=${error}${got.get('error_description') ? `: ${got.get('error_description')}` : ''}`);
+  }
+  if (!code) throw new StepFailure('a code in the redirect', withoutQuery(callback));
   return code;
 }
 

@@ -8,6 +8,7 @@
 import { createTraceWriter, DEFAULT_CLIENT_BASE, shouldUseColor } from '@mcp-auth-demo/common';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { startBrowserCallback } from './browser-callback.ts';
 import { runJourney, type ToolCall } from './journey.ts';
 import { clientUrls } from './metadata-document.ts';
 
@@ -20,6 +21,8 @@ export const CLIENT_USAGE = `usage: pnpm client <mcp-url> [options]
                               supports CIMD (default: the demo's ${DEFAULT_CLIENT_BASE}/client-metadata.json)
   --redirect-uri URL          (default: the demo's ${DEFAULT_CLIENT_BASE}/callback)
   --registration cimd|dcr     prefer CIMD (default) or Dynamic Client Registration
+  --browser                   for an AS that shows a login or consent page: open the authorization
+                              URL in a browser and receive the redirect on a loopback port
   --json                      print the trace as JSON lines`;
 
 export class UsageError extends Error {}
@@ -37,6 +40,7 @@ export function parseClientArgs(argv: string[]) {
       'redirect-uri': { type: 'string' },
       registration: { type: 'string', default: 'cimd' },
       json: { type: 'boolean', default: false },
+      browser: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -45,6 +49,7 @@ export function parseClientArgs(argv: string[]) {
   if (!serverUrl || !URL.canParse(serverUrl)) throw new UsageError('the MCP server URL is missing or not a URL');
   if (values.registration !== 'cimd' && values.registration !== 'dcr') throw new UsageError('--registration must be cimd or dcr');
   if (values['client-secret'] && !values['client-id']) throw new UsageError('--client-secret needs --client-id');
+  if (values.browser && values['redirect-uri']) throw new UsageError('--browser listens on a redirect URI of its own; drop --redirect-uri');
 
   let calls: ToolCall[] | 'discover' = 'discover';
   if (values.call) {
@@ -66,6 +71,7 @@ export function parseClientArgs(argv: string[]) {
     serverUrl,
     calls,
     json: values.json,
+    browser: values.browser,
     registration: {
       ...(values['client-id'] && { clientId: values['client-id'] }),
       ...(values['client-secret'] && { clientSecret: values['client-secret'] }),
@@ -96,9 +102,20 @@ export async function runClientCli(argv: string[]): Promise<number> {
     json: options.json,
   });
   const { serverUrl, calls, registration } = options;
-  const result = await runJourney({ serverUrl, calls, registration, onEvent: (event) => trace.push(event) });
-  await trace.flush();
-  return result.ok ? 0 : 1;
+  const browser = options.browser ? await startBrowserCallback() : undefined;
+  try {
+    const result = await runJourney({
+      serverUrl,
+      calls,
+      registration: browser ? { ...registration, redirectUri: browser.redirectUri } : registration,
+      ...(browser && { userAgent: browser.userAgent }),
+      onEvent: (event) => trace.push(event),
+    });
+    await trace.flush();
+    return result.ok ? 0 : 1;
+  } finally {
+    await browser?.close();
+  }
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

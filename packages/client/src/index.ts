@@ -2,3 +2,5 @@ export { runJourney, type JourneyConfig, type JourneyResult, type ToolCall } fro
 export { createClientHost, clientMetadataDocument, clientUrls, type ClientMetadataDocument } from './metadata-document.ts';
 export { parseWwwAuthenticate, bearerChallenge } from './www-authenticate.ts';
 export type { TokenSet } from './authorize.ts';
+export { startBrowserCallback, type BrowserCallback, type BrowserCallbackOptions } from './browser-callback.ts';
+export { headlessUserAgent, type UserAgent } from './user-agent.ts';

@@ -20,6 +20,7 @@ import { obtainClientCredentials, type ClientCredentials, type RegistrationOptio
 import { StepFailure } from './step-failure.ts';
 import { Steps, type StepTiming } from './steps.ts';
 import { createTracedFetch, type Fetch } from './traced-fetch.ts';
+import type { UserAgent } from './user-agent.ts';
 
 export interface ToolCall {
   name: string;
@@ -34,6 +35,8 @@ export interface JourneyConfig {
   calls: ToolCall[] | 'discover';
   /** At most this many authorizations per operation (default 3). */
   maxAuthorizations?: number;
+  /** Carries authorization requests to the AS (default: headless, see user-agent.ts). */
+  userAgent?: UserAgent;
   fetch?: Fetch;
   onEvent?: TraceSink;
 }
@@ -50,7 +53,7 @@ export interface JourneyResult {
 export async function runJourney(config: JourneyConfig): Promise<JourneyResult> {
   const emit = createEmitter('client', config.onEvent);
   const fetch = createTracedFetch(config.fetch ?? globalThis.fetch, emit);
-  const ctx = { fetch, emit };
+  const ctx = { fetch, emit, ...(config.userAgent && { userAgent: config.userAgent }) };
   const steps = new Steps(emit);
   const connection = new McpConnection(config.serverUrl, fetch, emit);
   const maxAuthorizations = config.maxAuthorizations ?? 3;
