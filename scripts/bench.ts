@@ -73,8 +73,11 @@ async function main() {
   const urls = urlsForPorts({ as: await freePort(), rs: await freePort(), client: await freePort() });
 
   process.stdout.write(`mcp-auth-demo benchmark · Node ${process.version} · ${runs} runs · loopback only\n\n`);
-  const [coldStart, stack] = await timed(() => startStack(urls, () => {}));
+  const spawnedAt = performance.now();
+  const stack = startStack(urls, () => {});
   try {
+    await stack.ready;
+    const coldStart = performance.now() - spawnedAt;
     row('cold start (3 processes listening)', [coldStart]);
 
     const journeys: number[] = [];

@@ -46,7 +46,8 @@ async function main(): Promise<number> {
   });
 
   const run = async (): Promise<number> => {
-    stack = await startStack(urls, (event) => trace.push(event));
+    stack = startStack(urls, (event) => trace.push(event));
+    await stack.ready;
     const client = clientUrls(urls.clientBase);
     const journey = runJourney({
       serverUrl: urls.resource,

@@ -16,7 +16,13 @@ async function main(): Promise<number> {
   });
   const urls = urlsFromPortFlags(values);
   const trace = createTraceWriter({ write: (t) => process.stdout.write(t), color: shouldUseColor(process.stdout), live: true });
-  const stack = await startStack(urls, (event) => trace.push(event));
+  const stack = startStack(urls, (event) => trace.push(event));
+  try {
+    await stack.ready;
+  } catch (error) {
+    await stack.stop();
+    throw error;
+  }
 
   process.stdout.write(
     `\nReady. Point an MCP client at ${urls.resource}\n` +

@@ -21,7 +21,8 @@ describe('startStack', () => {
     const ports = await freePorts();
     const urls = urlsForPorts(ports);
     const events: TraceEvent[] = [];
-    const stack = await startStack(urls, (e) => events.push(e));
+    const stack = startStack(urls, (e) => events.push(e));
+    await stack.ready;
     expect(events.filter((e) => e.kind === 'server.listening').map((e) => e.party).sort()).toEqual([
       'authorization-server', 'client-host', 'resource-server',
     ]);

@@ -65,12 +65,16 @@ export class StackError extends Error {
 }
 
 export interface Stack {
-  stop(): Promise<void>;
+  /** Resolves when every server listens; rejects (with the server's own words) if one cannot. */
+  readonly ready: Promise<void>;
   /** Resolves if a server dies while the stack should be running. */
   readonly died: Promise<string>;
+  /** Stops every server started so far and waits for each to exit; safe at any moment. */
+  stop(): Promise<void>;
 }
 
-export async function startStack(urls: StackUrls, onEvent: (event: TraceEvent) => void): Promise<Stack> {
+/** Spawns the servers at once; `ready` says when they listen. Call `stop()` whatever happens. */
+export function startStack(urls: StackUrls, onEvent: (event: TraceEvent) => void): Stack {
   const children: ResultPromise[] = [];
   let stopping = false;
   let reportDeath: (why: string) => void = () => {};
@@ -130,11 +134,7 @@ export async function startStack(urls: StackUrls, onEvent: (event: TraceEvent) =
       });
     });
 
-  try {
-    await Promise.all(SERVERS.map(start));
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-  return { stop, died };
+  const ready = Promise.all(SERVERS.map(start)).then(() => {});
+  ready.catch(() => {}); // the caller awaits it; a rejection before that is not unhandled
+  return { ready, died, stop };
 }
