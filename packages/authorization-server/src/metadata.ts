@@ -6,6 +6,7 @@
  * The app's routes are derived from this document (see app.ts), so the URLs it advertises and
  * the paths that answer cannot drift apart.
  */
+import { authorizationServerMetadataUrl } from '@mcp-auth-demo/common';
 import { SUPPORTED_CODE_CHALLENGE_METHODS } from './pkce.ts';
 
 /** The paths of the endpoints below the issuer. Change them here and routes follow. */
@@ -76,8 +77,7 @@ export function authorizationServerMetadata(config: {
  * between the host and the issuer's path (if any): `/t1` => `/.well-known/oauth-authorization-server/t1`.
  */
 export function metadataPath(issuer: string): string {
-  const issuerPath = new URL(issuer).pathname.replace(/\/+$/, '');
-  return `/.well-known/oauth-authorization-server${issuerPath}`;
+  return new URL(authorizationServerMetadataUrl(issuer)).pathname;
 }
 
 /** The route path that serves an endpoint URL of the metadata document. */

@@ -45,6 +45,11 @@ describe('Protected Resource Metadata discovery (RFC 9728, MCP 2025-11-25)', () 
       `${RS}/.well-known/oauth-protected-resource`,
     ]);
     expect(protectedResourceMetadataUrls(`${RS}/`)).toEqual([`${RS}/.well-known/oauth-protected-resource`]);
+    // RFC 9728 §3.1 removes only a slash that follows the host: a path keeps its own.
+    expect(protectedResourceMetadataUrls(`${RS}/mcp/`)).toEqual([
+      `${RS}/.well-known/oauth-protected-resource/mcp/`,
+      `${RS}/.well-known/oauth-protected-resource`,
+    ]);
   });
 
   it('uses the resource_metadata URL of the challenge, and only it', async () => {

@@ -9,7 +9,7 @@
  *   Connect Discovery fallbacks the MCP spec requires.
  * - MCP "Authorization Code Protection": refuse to go on without S256 PKCE support.
  */
-import type { Emit } from '@mcp-auth-demo/common';
+import { authorizationServerMetadataUrls, protectedResourceMetadataUrl, type Emit } from '@mcp-auth-demo/common';
 import { readJsonObject, StepFailure } from './step-failure.ts';
 import type { Fetch } from './traced-fetch.ts';
 
@@ -51,12 +51,11 @@ async function fetchFirstFound(candidates: string[], ctx: DiscoveryContext, what
   throw new StepFailure(what, misses.join(', '));
 }
 
-/** The well-known PRM URLs for an MCP server URL, path-suffixed first (RFC 9728 §3.1). */
+/** The well-known PRM URLs for an MCP server URL: path-suffixed first, then the root (MCP). */
 export function protectedResourceMetadataUrls(serverUrl: string): string[] {
-  const server = new URL(serverUrl);
-  const path = server.pathname.replace(/\/$/, '');
-  const root = new URL('/.well-known/oauth-protected-resource', server.origin).href;
-  return path ? [new URL(`/.well-known/oauth-protected-resource${path}`, server.origin).href, root] : [root];
+  const suffixed = protectedResourceMetadataUrl(serverUrl);
+  const root = protectedResourceMetadataUrl(new URL(serverUrl).origin);
+  return suffixed === root ? [root] : [suffixed, root];
 }
 
 /**
@@ -113,23 +112,8 @@ export async function discoverProtectedResource(
   return { resource, authorization_servers, ...(scopes && { scopes_supported: scopes }) };
 }
 
-/**
- * RFC 8414 §3.1 path insertion plus OpenID Connect Discovery, in the order the MCP spec gives:
- * no path: oauth-authorization-server, openid-configuration; path `/t1`:
- * `/.well-known/oauth-authorization-server/t1`, `/.well-known/openid-configuration/t1`,
- * `/t1/.well-known/openid-configuration`.
- */
-export function authorizationServerMetadataUrls(issuer: string): string[] {
-  const url = new URL(issuer);
-  const path = url.pathname.replace(/\/$/, '');
-  const at = (p: string) => new URL(p, url.origin).href;
-  if (!path) return [at('/.well-known/oauth-authorization-server'), at('/.well-known/openid-configuration')];
-  return [
-    at(`/.well-known/oauth-authorization-server${path}`),
-    at(`/.well-known/openid-configuration${path}`),
-    at(`${path}/.well-known/openid-configuration`),
-  ];
-}
+/** RFC 8414 §3.1 path insertion, then OpenID Connect Discovery, in the MCP order (common/well-known.ts). */
+export { authorizationServerMetadataUrls };
 
 export async function discoverAuthorizationServer(issuer: string, ctx: DiscoveryContext): Promise<AuthorizationServerMetadata> {
   const { url, document } = await fetchFirstFound(

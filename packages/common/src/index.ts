@@ -6,3 +6,4 @@ export * from './serve-process.ts';
 export * from './trace-printer.ts';
 export * from './trace-writer.ts';
 export * from './in-process-fetch.ts';
+export * from './well-known.ts';

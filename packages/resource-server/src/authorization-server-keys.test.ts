@@ -3,9 +3,9 @@
  * the JWKS cache: fetched once, shared by concurrent requests, refetched once for an unknown
  * `kid` (rotation) but not more often than the cooldown, refreshed when old.
  */
+import { authorizationServerMetadataUrls } from '@mcp-auth-demo/common';
 import { describe, expect, it } from 'vitest';
 import { JWKS_MAX_AGE_MS, JWKS_REFETCH_COOLDOWN_MS } from './authorization-server-keys.ts';
-import { metadataUrls } from './authorization-server-metadata.ts';
 import { createTestKey, createTestSetup, mcpRequest, rpc } from './test-support.ts';
 
 describe('RFC 8414 §3.1: the metadata URLs tried, in order', () => {
@@ -20,7 +20,7 @@ describe('RFC 8414 §3.1: the metadata URLs tried, in order', () => {
       ],
     ],
   ])('%s', (issuer, urls) => {
-    expect(metadataUrls(issuer)).toEqual(urls);
+    expect(authorizationServerMetadataUrls(issuer)).toEqual(urls);
   });
 });
 

@@ -16,7 +16,7 @@
  * A failure here is not the client's fault: the request is answered 503 `temporarily_unavailable`
  * (the next request tries again; nothing is cached after a failure).
  */
-import { OAuthError } from '@mcp-auth-demo/common';
+import { authorizationServerMetadataUrls, OAuthError } from '@mcp-auth-demo/common';
 import { checkSecureUrl } from './config.ts';
 
 export interface AuthorizationServerMetadata {
@@ -32,19 +32,6 @@ export const AUTHORIZATION_SERVER_FETCH_TIMEOUT_MS = 5_000;
 /** The error every discovery or key-fetch failure becomes. */
 export function keysUnavailable(detail: string): OAuthError {
   return new OAuthError('temporarily_unavailable', `Access tokens cannot be verified right now: ${detail}`, { status: 503 });
-}
-
-/** The well-known metadata URLs of an issuer, in the order they are tried. */
-export function metadataUrls(issuer: string): string[] {
-  const url = new URL(issuer);
-  // RFC 8414 §3.1: "any terminating "/" MUST be removed before inserting "/.well-known/"".
-  const path = url.pathname.replace(/\/+$/, '');
-  const urls = [
-    `${url.origin}/.well-known/oauth-authorization-server${path}`,
-    `${url.origin}/.well-known/openid-configuration${path}`,
-  ];
-  if (path) urls.push(`${url.origin}${path}/.well-known/openid-configuration`);
-  return urls;
 }
 
 /** GET a JSON object from the authorization server (metadata or JWKS); `undefined` on 404. */
@@ -85,7 +72,7 @@ export interface DiscoveryOptions {
 /** Finds and checks the issuer's metadata; throws 503 `temporarily_unavailable` on failure. */
 export async function discoverAuthorizationServerMetadata(options: DiscoveryOptions): Promise<AuthorizationServerMetadata> {
   const { issuer } = options;
-  for (const url of metadataUrls(issuer)) {
+  for (const url of authorizationServerMetadataUrls(issuer)) {
     const document = await fetchJsonObject(options.fetch, url, 'authorization server metadata');
     if (document === undefined) continue; // 404: try the next well-known location
 
@@ -105,5 +92,5 @@ export async function discoverAuthorizationServerMetadata(options: DiscoveryOpti
     }
     return { issuer, jwks_uri: jwksUri, url };
   }
-  throw keysUnavailable(`no authorization server metadata was found for ${issuer} (tried ${metadataUrls(issuer).join(', ')}).`);
+  throw keysUnavailable(`no authorization server metadata was found for ${issuer} (tried ${authorizationServerMetadataUrls(issuer).join(', ')}).`);
 }

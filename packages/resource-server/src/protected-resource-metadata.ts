@@ -13,12 +13,11 @@
  * - MCP authorization (2025-11-25) "Authorization Server Location": the document MUST include
  *   `authorization_servers` with at least one authorization server.
  */
+import { protectedResourceMetadataUrl } from '@mcp-auth-demo/common';
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import type { ResolvedConfig } from './config.ts';
 import { SCOPES_SUPPORTED } from './scopes.ts';
-
-export const PRM_WELL_KNOWN_PREFIX = '/.well-known/oauth-protected-resource';
 
 /** The RFC 9728 §2 document this server publishes. Wire names keep the spec's snake_case. */
 export interface ProtectedResourceMetadata {
@@ -29,11 +28,8 @@ export interface ProtectedResourceMetadata {
   resource_name: string;
 }
 
-/** RFC 9728 §3.1: `https://host/.well-known/oauth-protected-resource` + the resource's path. */
-export function protectedResourceMetadataUrl(resource: string): string {
-  const url = new URL(resource);
-  return new URL(`${PRM_WELL_KNOWN_PREFIX}${url.pathname}`, url.origin).href;
-}
+/** RFC 9728 §3.1: where the document lives (common/well-known.ts, shared with the client). */
+export { protectedResourceMetadataUrl };
 
 export function buildProtectedResourceMetadata(config: ResolvedConfig): ProtectedResourceMetadata {
   return {
