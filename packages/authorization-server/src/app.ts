@@ -6,8 +6,8 @@
  * paths that answer. Every error, from any route, goes through `app.onError` to the one mapper
  * `oauthErrorResponse`; anything that is not an `OAuthError` becomes a bare `server_error`.
  */
-import { createEmitter, OAuthError, oauthErrorResponse, toOAuthError } from '@mcp-auth-demo/common';
-import { Hono, type Context } from 'hono';
+import { createEmitter, OAuthError, oauthErrorResponse, toOAuthError, type OAuthErrorCode } from '@mcp-auth-demo/common';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { createAuthorizeHandler } from './authorize.ts';
@@ -32,6 +32,23 @@ export type AuthorizationServerApp = Hono & {
 const TOKEN_REQUEST_MAX_BYTES = 16 * 1024;
 /** A registration request is a small JSON object (a name, a few redirect URIs); the same bound. */
 const REGISTRATION_REQUEST_MAX_BYTES = 16 * 1024;
+
+/** Answers, errors included, that a cache must never keep or replay to anyone else. */
+const noStore: MiddlewareHandler = async (c, next) => {
+  await next();
+  c.res.headers.set('Cache-Control', 'no-store');
+  c.res.headers.set('Pragma', 'no-cache');
+};
+
+/** Bounds a request body; a larger one gets 413 with the endpoint's own error code. */
+function limitBody(maxSize: number, error: OAuthErrorCode, what: string): MiddlewareHandler {
+  return bodyLimit({
+    maxSize,
+    onError: () => {
+      throw new OAuthError(error, `The ${what} body is larger than ${maxSize} bytes.`, { status: 413 });
+    },
+  });
+}
 
 /** A person's browser gets errors as a small HTML page; programs get JSON. */
 function wantsHtml(c: Context): boolean {
@@ -78,34 +95,22 @@ export function createAuthorizationServer(input: AuthorizationServerConfig): Aut
   app.get(paths.authorization, createAuthorizeHandler({ config, resolveClient, codes, emit }));
 
   // RFC 6749 §5.1: "Cache-Control: no-store" and "Pragma: no-cache" with every token; errors get them too.
-  app.use(paths.token, async (c, next) => {
-    await next();
-    c.res.headers.set('Cache-Control', 'no-store');
-    c.res.headers.set('Pragma', 'no-cache');
-  });
-  const tooLarge = () => {
-    throw new OAuthError('invalid_request', `The token request body is larger than ${TOKEN_REQUEST_MAX_BYTES} bytes.`, { status: 413 });
-  };
+  app.use(paths.token, noStore);
   // RFC 6749 §3.2: "The client MUST use the HTTP POST method when making access token requests."
-  app.post(paths.token, bodyLimit({ maxSize: TOKEN_REQUEST_MAX_BYTES, onError: tooLarge }), createTokenHandler({ config, codes, emit }));
+  app.post(
+    paths.token,
+    limitBody(TOKEN_REQUEST_MAX_BYTES, 'invalid_request', 'token request'),
+    createTokenHandler({ config, codes, emit }),
+  );
 
   // RFC 7591 §3: the client registration endpoint (POST, a JSON body), when registration is on.
   if (paths.registration && registered) {
     // Each answer is one client's registration, never to be replayed from a cache to another
     // (RFC 7591 §3.2.1 shows "Cache-Control: no-store" and "Pragma: no-cache"); errors get them too.
-    app.use(paths.registration, async (c, next) => {
-      await next();
-      c.res.headers.set('Cache-Control', 'no-store');
-      c.res.headers.set('Pragma', 'no-cache');
-    });
-    const registrationTooLarge = () => {
-      throw new OAuthError('invalid_client_metadata', `The registration request body is larger than ${REGISTRATION_REQUEST_MAX_BYTES} bytes.`, {
-        status: 413,
-      });
-    };
+    app.use(paths.registration, noStore);
     app.post(
       paths.registration,
-      bodyLimit({ maxSize: REGISTRATION_REQUEST_MAX_BYTES, onError: registrationTooLarge }),
+      limitBody(REGISTRATION_REQUEST_MAX_BYTES, 'invalid_client_metadata', 'registration request'),
       createRegistrationHandler({ config, clients: registered, emit }),
     );
   }
