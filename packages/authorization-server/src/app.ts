@@ -6,7 +6,7 @@
  * paths that answer. Every error, from any route, goes through `app.onError` to the one mapper
  * `oauthErrorResponse`; anything that is not an `OAuthError` becomes a bare `server_error`.
  */
-import { createEmitter, OAuthError, oauthErrorResponse, toOAuthError, type OAuthErrorCode } from '@mcp-auth-demo/common';
+import { createEmitter, describeRejection, OAuthError, oauthErrorResponse, type OAuthErrorCode } from '@mcp-auth-demo/common';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
@@ -117,22 +117,11 @@ export function createAuthorizationServer(input: AuthorizationServerConfig): Aut
 
   // The one place errors become responses. The trace event is emitted before the response leaves.
   function reject(c: Context, error: unknown): Response {
-    const err = toOAuthError(error);
     // Only the authorization endpoint is visited by a person's browser; the others answer JSON
     // whatever Accept says (RFC 6749 §5.2 and RFC 7591 §3.2.2: errors are application/json).
     const html = c.req.path === paths.authorization && wantsHtml(c);
-    const response = oauthErrorResponse(err, { html });
-    const location = response.headers.get('location');
-    const challenge = response.headers.get('www-authenticate');
-    emit('request.rejected', {
-      method: c.req.method,
-      path: new URL(c.req.url).pathname,
-      status: response.status,
-      error: err.error,
-      error_description: err.description,
-      ...(location ? { location } : {}),
-      ...(challenge ? { www_authenticate: challenge } : {}),
-    });
+    const response = oauthErrorResponse(error, { html });
+    emit('request.rejected', describeRejection(c.req.raw, error, response));
     return response;
   }
   app.onError((error, c) => reject(c, error));

@@ -177,3 +177,31 @@ export function oauthErrorResponse(thrown: unknown, options: ErrorResponseOption
     : { error: err.error, error_description: err.description };
   return new Response(JSON.stringify(body), { status: err.status, headers });
 }
+
+/** What the `request.rejected` trace event says about an error answer (built from that answer). */
+export interface Rejection {
+  method: string;
+  path: string;
+  status: number;
+  error: string;
+  error_description: string;
+  www_authenticate?: string;
+  location?: string;
+}
+
+/** Describes an answer made by `oauthErrorResponse`, for the trace, from what actually went out. */
+export function describeRejection(request: Request, thrown: unknown, response: Response): Rejection {
+  const err = toOAuthError(thrown);
+  const location = response.headers.get('location');
+  const challenge = response.headers.get('www-authenticate');
+  return {
+    method: request.method,
+    path: new URL(request.url).pathname,
+    status: response.status,
+    // RFC 6750 §3.1: a request without a token gets a challenge without an error code.
+    error: err.options.bearer?.withoutError ? '(no error code)' : err.error,
+    error_description: err.description,
+    ...(location ? { location } : {}),
+    ...(challenge ? { www_authenticate: challenge } : {}),
+  };
+}

@@ -12,6 +12,8 @@
  * server decision between the client request that caused it and the response that followed.
  */
 
+import type { Rejection } from './oauth-error.ts';
+
 export type Party = 'client' | 'authorization-server' | 'resource-server' | 'client-host';
 
 /** Decoded access-token claims that the trace shows (never the token itself). */
@@ -91,7 +93,8 @@ export interface TraceEventMap {
   'tool.invoked': { name: string; sub: string };
 
   // --- any server -----------------------------------------------------------------------
-  'request.rejected': { method: string; path: string; status: number; error: string; error_description: string; www_authenticate?: string; location?: string };
+  /** An error answer, as `describeRejection` (oauth-error.ts) reads it off the response. */
+  'request.rejected': Rejection;
   /** `url` is how clients reach the server; `bound` the address it actually listens on. */
   'server.listening': { url: string; bound: string };
 

@@ -11,7 +11,7 @@
  * no detail on the wire. The `request.rejected` trace event is emitted there, before the answer
  * leaves, with the exact `WWW-Authenticate` value sent.
  */
-import { createEmitter, oauthErrorResponse, toOAuthError, type OAuthError } from '@mcp-auth-demo/common';
+import { createEmitter, describeRejection, oauthErrorResponse, toOAuthError, type OAuthError } from '@mcp-auth-demo/common';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { createAuthorizationServerKeys } from './authorization-server-keys.ts';
@@ -70,18 +70,8 @@ export function createResourceServer(input: ResourceServerConfig): Hono {
 
   app.onError((thrown, c) => {
     const response = oauthErrorResponse(thrown);
-    const error = toOAuthError(thrown);
-    const wwwAuthenticate = response.headers.get('www-authenticate');
-    emit('request.rejected', {
-      method: c.req.method,
-      path: c.req.path,
-      status: response.status,
-      // RFC 6750 §3.1: a request without a token gets a challenge without an error code.
-      error: error.options.bearer?.withoutError ? '(no error code)' : error.error,
-      error_description: error.description,
-      ...(wwwAuthenticate ? { www_authenticate: wwwAuthenticate } : {}),
-      ...(specOf(error) ? { spec: specOf(error) } : {}),
-    });
+    const spec = specOf(toOAuthError(thrown));
+    emit('request.rejected', { ...describeRejection(c.req.raw, thrown, response), ...(spec ? { spec } : {}) });
     return response;
   });
 
