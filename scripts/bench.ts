@@ -10,19 +10,8 @@
  *   pnpm bench [--runs N]
  */
 import { clientUrls, runJourney } from '@mcp-auth-demo/client';
-import { createServer } from 'node:net';
 import { parseArgs } from 'node:util';
-import { startStack, urlsForPorts, type StackUrls } from './stack.ts';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { freePorts, startStack, urlsForPorts, type StackUrls } from './stack.ts';
 
 function stats(samples: number[]) {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -70,7 +59,7 @@ function toolCall(urls: StackUrls, token: string, id: number) {
 async function main() {
   const { values } = parseArgs({ options: { runs: { type: 'string', default: '20' } } });
   const runs = Math.max(1, Math.min(500, Number(values.runs) || 20));
-  const urls = urlsForPorts({ as: await freePort(), rs: await freePort(), client: await freePort() });
+  const urls = urlsForPorts(await freePorts());
 
   process.stdout.write(`mcp-auth-demo benchmark · Node ${process.version} · ${runs} runs · loopback only\n\n`);
   const spawnedAt = performance.now();

@@ -10,6 +10,7 @@
  */
 import { DEFAULT_PORTS, EXIT_PORT_IN_USE, EXIT_WITH_PARENT_ENV, ENV, parseEventLine, type Party, type TraceEvent } from '@mcp-auth-demo/common';
 import { execa, type ResultPromise } from 'execa';
+import { createServer, type AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
@@ -40,6 +41,24 @@ export function urlsFromPortFlags(values: { 'as-port'?: string; 'rs-port'?: stri
     rs: port(values['rs-port'], DEFAULT_PORTS.resourceServer, 'rs-port'),
     client: port(values['client-port'], DEFAULT_PORTS.clientHost, 'client-port'),
   });
+}
+
+/** A loopback port that was free a moment ago (the OS picks it): for tests and the benchmark. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** One free port for each server of the stack. */
+export async function freePorts(): Promise<{ as: number; rs: number; client: number }> {
+  return { as: await freePort(), rs: await freePort(), client: await freePort() };
 }
 
 export function urlsForPorts(ports: { as: number; rs: number; client: number }): StackUrls {

@@ -10,22 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 export const root = fileURLToPath(new URL('../..', import.meta.url));
 
-/** A port that was free a moment ago (the OS picks it; tests never use the well-known ones). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-export async function freePorts() {
-  return { as: await freePort(), rs: await freePort(), client: await freePort() };
-}
+export { freePort, freePorts } from '../../scripts/stack.ts';
 
 export function portFlags(ports: { as: number; rs: number; client: number }): string[] {
   return ['--as-port', String(ports.as), '--rs-port', String(ports.rs), '--client-port', String(ports.client)];
