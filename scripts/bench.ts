@@ -11,7 +11,7 @@
  */
 import { clientUrls, runJourney } from '@mcp-auth-demo/client';
 import { parseArgs } from 'node:util';
-import { freePorts, startStack, urlsForPorts, type StackUrls } from './stack.ts';
+import { freePorts, startStack, urlsForPorts, type StackUrls } from '@mcp-auth-demo/stack';
 
 function stats(samples: number[]) {
   const sorted = [...samples].sort((a, b) => a - b);

@@ -8,7 +8,7 @@
 import { createTraceWriter, shouldUseColor } from '@mcp-auth-demo/common';
 import { clientUrls, runJourney } from '@mcp-auth-demo/client';
 import { parseArgs } from 'node:util';
-import { PORT_FLAGS, startStack, urlsFromPortFlags, type Stack } from './stack.ts';
+import { PORT_FLAGS, startStack, urlsFromPortFlags, type Stack } from '@mcp-auth-demo/stack';
 
 const USAGE = 'usage: pnpm demo [--as-port N] [--rs-port N] [--client-port N] [--registration cimd|dcr] [--json]';
 

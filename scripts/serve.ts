@@ -7,7 +7,7 @@
  */
 import { createTraceWriter, shouldUseColor } from '@mcp-auth-demo/common';
 import { parseArgs } from 'node:util';
-import { PORT_FLAGS, startStack, urlsFromPortFlags } from './stack.ts';
+import { PORT_FLAGS, startStack, urlsFromPortFlags } from '@mcp-auth-demo/stack';
 
 
 async function main(): Promise<number> {

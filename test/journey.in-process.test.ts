@@ -5,7 +5,8 @@
  */
 import { createAuthorizationServer, generateSigningKey } from '@mcp-auth-demo/authorization-server';
 import { clientUrls, createClientHost, runJourney, startBrowserCallback, type JourneyConfig } from '@mcp-auth-demo/client';
-import { inProcessFetch, SCOPES, type TraceEvent } from '@mcp-auth-demo/common';
+import {SCOPES, type TraceEvent } from '@mcp-auth-demo/common';
+import { inProcessFetch } from '@mcp-auth-demo/common/testing';
 import { createResourceServer } from '@mcp-auth-demo/resource-server';
 import { Hono } from 'hono';
 import { beforeAll, describe, expect, it } from 'vitest';

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 export const root = fileURLToPath(new URL('../..', import.meta.url));
 
-export { freePort, freePorts } from '../../scripts/stack.ts';
+export { freePort, freePorts } from '@mcp-auth-demo/stack';
 
 export function portFlags(ports: { as: number; rs: number; client: number }): string[] {
   return ['--as-port', String(ports.as), '--rs-port', String(ports.rs), '--client-port', String(ports.client)];

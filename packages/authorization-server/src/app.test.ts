@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { authorize, CLIENT_BASE, clientDocument, createHarness, ISSUER, obtainCode, requestToken, STACK_FRAME, tokenFields, type Harness } from './testing.ts';
+import { authorize, CLIENT_BASE, clientDocument, createHarness, ISSUER, obtainCode, requestToken, STACK_FRAME, tokenFields, type Harness } from '../testing/index.ts';
 
 const NO_STORE_CLIENT = `${CLIENT_BASE}/no-store.json`;
 

@@ -11,14 +11,14 @@ import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { createAuthorizeHandler } from './authorize.ts';
-import { createClientResolver } from './clients.ts';
+import { createClientResolver } from './resolve-client.ts';
 import { CodeStore } from './codes.ts';
 import { resolveConfig, type AuthorizationServerConfig } from './config.ts';
 import { createRegistrationHandler } from './dynamic-client-registration.ts';
 import { jwksDocument } from './keys.ts';
 import { authorizationServerMetadata, metadataPath, routePath, type AuthorizationServerMetadata } from './metadata.ts';
 import { RegisteredClients } from './registered-clients.ts';
-import { createTokenHandler } from './token.ts';
+import { createTokenHandler } from './token-endpoint.ts';
 
 /** The app, plus what the AS knows that a test or a later introspection endpoint may ask. */
 export type AuthorizationServerApp = Hono & {

@@ -12,7 +12,7 @@
  */
 import { OAuthError, toOAuthError, type Emit, type ErrorRedirect } from '@mcp-auth-demo/common';
 import type { Context } from 'hono';
-import type { Client, ResolveClient } from './clients.ts';
+import type { Client, ResolveClient } from './resolve-client.ts';
 import type { CodeStore } from './codes.ts';
 import { SCOPE_TOKEN, type ResolvedConfig } from './config.ts';
 import { approveConsentAutomatically } from './consent.ts';

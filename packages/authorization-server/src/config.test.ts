@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createAuthorizationServer } from './app.ts';
 import type { AuthorizationServerConfig } from './config.ts';
-import { ISSUER, RESOURCE, testSigningKey } from './testing.ts';
+import { ISSUER, RESOURCE, testSigningKey } from '../testing/index.ts';
 
 async function valid(): Promise<AuthorizationServerConfig> {
   return { issuer: ISSUER, resources: [RESOURCE], signingKey: await testSigningKey(), dangerouslyAllowLoopbackHttp: true };

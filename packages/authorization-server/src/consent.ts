@@ -15,7 +15,7 @@
  *   metadata URL and listen on a localhost port (`loopback_redirects_only`).
  */
 import type { Emit } from '@mcp-auth-demo/common';
-import type { Client } from './clients.ts';
+import type { Client } from './resolve-client.ts';
 import { allLoopback } from './redirect-uri.ts';
 
 /** The deviation, as the trace states it. */

@@ -1,4 +1,5 @@
-import { createEmitter, inProcessFetch } from '@mcp-auth-demo/common';
+import { createEmitter } from '@mcp-auth-demo/common';
+import { inProcessFetch } from '@mcp-auth-demo/common/testing';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { authorize, type AuthorizationRequest } from './authorize.ts';

@@ -5,5 +5,4 @@ export * from './loopback.ts';
 export * from './serve-process.ts';
 export * from './trace-printer.ts';
 export * from './trace-writer.ts';
-export * from './in-process-fetch.ts';
 export * from './well-known.ts';

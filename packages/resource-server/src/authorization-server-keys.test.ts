@@ -6,7 +6,7 @@
 import { authorizationServerMetadataUrls } from '@mcp-auth-demo/common';
 import { describe, expect, it } from 'vitest';
 import { JWKS_MAX_AGE_MS, JWKS_REFETCH_COOLDOWN_MS } from './authorization-server-keys.ts';
-import { createTestKey, createTestSetup, mcpRequest, rpc } from './test-support.ts';
+import { createTestKey, createTestSetup, mcpRequest, rpc } from '../testing/index.ts';
 
 describe('RFC 8414 §3.1: the metadata URLs tried, in order', () => {
   it.each([

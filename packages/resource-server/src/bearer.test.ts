@@ -4,7 +4,7 @@
  * parameters and the body's error code.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createTestSetup, mcpRequest, parseChallenge, rpc, TEST_PRM_URL, TEST_RESOURCE } from './test-support.ts';
+import { createTestSetup, mcpRequest, parseChallenge, rpc, TEST_PRM_URL, TEST_RESOURCE } from '../testing/index.ts';
 
 let setup: Awaited<ReturnType<typeof createTestSetup>>;
 let valid: string;

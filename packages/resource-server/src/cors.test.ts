@@ -3,7 +3,7 @@
  * challenge; every other origin gets no CORS headers (and the Origin check's 403).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createTestSetup, mcpRequest, rpc, TEST_RESOURCE } from './test-support.ts';
+import { createTestSetup, mcpRequest, rpc, TEST_RESOURCE } from '../testing/index.ts';
 
 const INSPECTOR = 'http://localhost:6274';
 let setup: Awaited<ReturnType<typeof createTestSetup>>;

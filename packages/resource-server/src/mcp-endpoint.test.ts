@@ -4,7 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MAX_REQUEST_BODY_BYTES } from './app.ts';
-import { createTestSetup, mcpRequest, parseChallenge, rpc, TEST_RESOURCE } from './test-support.ts';
+import { createTestSetup, mcpRequest, parseChallenge, rpc, TEST_RESOURCE } from '../testing/index.ts';
 
 let setup: Awaited<ReturnType<typeof createTestSetup>>;
 let token: string;

@@ -3,7 +3,7 @@
  * and invalid one gets 403. Absent (non-browser clients) and allowed origins pass.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createTestSetup, mcpRequest, rpc, TEST_PRM_URL } from './test-support.ts';
+import { createTestSetup, mcpRequest, rpc, TEST_PRM_URL } from '../testing/index.ts';
 
 let setup: Awaited<ReturnType<typeof createTestSetup>>;
 let token: string;

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { protectedResourceMetadataUrl } from './protected-resource-metadata.ts';
-import { createTestSetup, mcpRequest, parseChallenge, rpc, TEST_ISSUER, TEST_PRM_URL, TEST_RESOURCE } from './test-support.ts';
+import { createTestSetup, mcpRequest, parseChallenge, rpc, TEST_ISSUER, TEST_PRM_URL, TEST_RESOURCE } from '../testing/index.ts';
 
 describe('RFC 9728 §3.1: the well-known URL inserts the suffix between host and path', () => {
   it.each([

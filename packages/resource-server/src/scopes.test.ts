@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { requiredScopes } from './scopes.ts';
-import { createTestSetup, mcpRequest, parseChallenge, rpc, TEST_PRM_URL } from './test-support.ts';
+import { createTestSetup, mcpRequest, parseChallenge, rpc, TEST_PRM_URL } from '../testing/index.ts';
 import { REQUIRED_SCOPES_META_KEY } from './tools.ts';
 
 let setup: Awaited<ReturnType<typeof createTestSetup>>;

@@ -11,7 +11,7 @@ import type { Hono } from 'hono';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestSetup } from './test-support.ts';
+import { createTestSetup } from '../testing/index.ts';
 import { REQUIRED_SCOPES_META_KEY } from './tools.ts';
 
 let httpServer: ServerType;

@@ -15,7 +15,7 @@ import {
   TEST_PRM_URL,
   TEST_RESOURCE,
   type TestAuthorizationServer,
-} from './test-support.ts';
+} from '../testing/index.ts';
 import type { RejectionReason } from './verify-access-token.ts';
 
 let setup: Awaited<ReturnType<typeof createTestSetup>>;

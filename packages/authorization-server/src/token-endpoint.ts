@@ -22,7 +22,7 @@ import type { ResolvedConfig } from './config.ts';
 import { requiredParameter } from './parameters.ts';
 import { isWellFormedCodeVerifier, verifyCodeVerifier } from './pkce.ts';
 import { checkResource } from './resource-indicators.ts';
-import { mintAccessToken } from './tokens.ts';
+import { mintAccessToken } from './access-token.ts';
 
 export interface TokenDependencies {
   config: ResolvedConfig;

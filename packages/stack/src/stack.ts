@@ -69,7 +69,7 @@ export function urlsForPorts(ports: { as: number; rs: number; client: number }):
   };
 }
 
-const root = fileURLToPath(new URL('..', import.meta.url));
+const root = fileURLToPath(new URL('../../..', import.meta.url));
 const SERVERS: { party: Party; entry: string }[] = [
   { party: 'authorization-server', entry: 'packages/authorization-server/src/serve.ts' },
   { party: 'resource-server', entry: 'packages/resource-server/src/serve.ts' },

@@ -6,9 +6,9 @@
  */
 import { DEFAULT_ISSUER, DEFAULT_RESOURCE, type TraceEvent } from '@mcp-auth-demo/common';
 import { Hono } from 'hono';
-import { createAuthorizationServer, type AuthorizationServerApp } from './app.ts';
-import type { AuthorizationServerConfig } from './config.ts';
-import { generateSigningKey, type SigningKey } from './keys.ts';
+import { createAuthorizationServer, type AuthorizationServerApp } from '../src/app.ts';
+import type { AuthorizationServerConfig } from '../src/config.ts';
+import { generateSigningKey, type SigningKey } from '../src/keys.ts';
 
 export const ISSUER = DEFAULT_ISSUER; // http://localhost:9000
 export const RESOURCE = DEFAULT_RESOURCE; // http://localhost:8001/mcp

@@ -5,7 +5,7 @@
 import type { TraceEvent } from '@mcp-auth-demo/common';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { isListening, processesWithEnv } from '../test/e2e/processes.ts';
+import { isListening, processesWithEnv } from '../../../test/e2e/processes.ts';
 import { freePorts, startStack, urlsForPorts } from './stack.ts';
 
 function cmdline(pid: number): string {

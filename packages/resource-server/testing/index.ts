@@ -10,8 +10,8 @@ import type { TraceEvent, TraceKind } from '@mcp-auth-demo/common';
 import { Hono } from 'hono';
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT, type JWK } from 'jose';
 import { randomUUID } from 'node:crypto';
-import { createResourceServer } from './app.ts';
-import type { ResourceServerConfig } from './config.ts';
+import { createResourceServer } from '../src/app.ts';
+import type { ResourceServerConfig } from '../src/config.ts';
 
 export const TEST_RESOURCE = 'http://localhost:8001/mcp';
 export const TEST_ISSUER = 'http://localhost:9000';
