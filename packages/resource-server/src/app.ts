@@ -50,7 +50,6 @@ export function createResourceServer(input: ResourceServerConfig): Hono {
   const keys = createAuthorizationServerKeys({
     issuer: config.authorizationServer,
     fetch: config.fetch,
-    now: config.now,
     emit,
     allowLoopbackHttp: config.dangerouslyAllowLoopbackHttp,
   });
