@@ -1,7 +1,8 @@
 /**
  * RFC 8414 discovery of `jwks_uri` (§3.1 path insertion, §3.3 issuer check, OIDC fallback) and
- * the JWKS cache: fetched once, shared by concurrent requests, refetched once for an unknown
- * `kid` (rotation) but not more often than the cooldown, refreshed when old.
+ * the JWKS cache (jose's createRemoteJWKSet): fetched once, shared by concurrent requests,
+ * refetched for an unknown `kid` (rotation, an AS restart) at once or at the end of a short
+ * cooldown, never more often, and refreshed when old.
  */
 import { authorizationServerMetadataUrls } from '@mcp-auth-demo/common';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -115,17 +116,14 @@ describe('key rotation and the JWKS cache (jose createRemoteJWKSet)', () => {
   it('a burst of tokens with made-up kids costs at most one JWKS fetch per cooldown', async () => {
     const setup = await createTestSetup();
     expect((await mcpRequest(setup.app, rpc.initialize(), { token: await setup.as.mint() })).status).toBe(200);
-    const strangers = await Promise.all(Array.from({ length: 20 }, (_, i) => createTestKey(`made-up-${i}`)));
-    const tokens = await Promise.all(strangers.map((key) => setup.as.mint({ key })));
+    const stranger = await createTestKey('made-up');
+    const tokens = await Promise.all(Array.from({ length: 20 }, (_, i) => setup.as.mint({ key: stranger, header: { kid: `made-up-${i}` } })));
 
-    const started = performance.now();
     const statuses = await Promise.all(tokens.map(async (token) => (await mcpRequest(setup.app, rpc.initialize(), { token })).status));
-    const elapsed = performance.now() - started;
 
     expect(statuses).toEqual(tokens.map(() => 401));
     // The first fetch, plus one shared refetch when the cooldown ended (not one per token).
     expect(setup.as.counts.jwks).toBe(2);
-    expect(elapsed).toBeLessThan(JWKS_REFETCH_COOLDOWN_MS * 5);
   });
 
   it('a key the authorization server rotated in (published beside the old one) is picked up by one refetch', async () => {
@@ -156,10 +154,7 @@ describe('key rotation and the JWKS cache (jose createRemoteJWKSet)', () => {
     ['not a JWK Set (no keys array)', { keys: 'none' }],
     ['a keys array of non-objects', { keys: [1, 2] }],
   ])('a JWKS endpoint that serves %s: 503 temporarily_unavailable, not a verdict on the token', async (_name, document) => {
-    const setup = await createTestSetup();
-    setup.as.app.get('/bad-jwks', (c) => c.json(document));
-    const broken = await createTestSetup({ fetch: setup.as.fetch }, { metadata: { jwks_uri: 'http://localhost:9000/bad-jwks' } });
-    // The second setup's own AS serves the metadata naming /bad-jwks; route that path to the first.
+    const broken = await createTestSetup({}, { metadata: { jwks_uri: 'http://localhost:9000/bad-jwks' } });
     broken.as.app.get('/bad-jwks', (c) => c.json(document));
     const res = await mcpRequest(broken.app, rpc.initialize(), { token: await broken.as.mint() });
     expect(res.status).toBe(503);

@@ -98,12 +98,14 @@ export function createAuthorizationServerKeys(options: AuthorizationServerKeysOp
   return {
     async getKey(protectedHeader, token) {
       const keySet = await remoteKeySet();
+      const versionBefore = version;
       try {
         return await keySet(protectedHeader, token);
       } catch (error) {
         // jose refetches for an unknown kid by itself, except during the cooldown: then wait it
         // out (at most JWKS_REFETCH_COOLDOWN_MS) instead of refusing a key that may be new.
-        if (!(error instanceof errors.JWKSNoMatchingKey) || !keySet.coolingDown) throw error;
+        // A set fetched since this request began (by jose for it, or for another) already had its chance.
+        if (!(error instanceof errors.JWKSNoMatchingKey) || !keySet.coolingDown || version !== versionBefore) throw error;
         await refetchWhenCooledDown(keySet);
         return keySet(protectedHeader, token);
       }
