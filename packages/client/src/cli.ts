@@ -10,6 +10,7 @@ import { createTraceWriter, DEFAULT_CLIENT_BASE, shouldUseColor } from '@mcp-aut
 import { parseArgs } from 'node:util';
 import { startBrowserCallback } from './browser-callback.ts';
 import { runJourney, type ToolCall } from './journey.ts';
+import { isSpecChoice, SPEC_CHOICES } from './mcp-connection.ts';
 import { clientUrls } from './metadata-document.ts';
 
 export const CLIENT_USAGE = `usage: pnpm client <mcp-url> [options]
@@ -21,6 +22,9 @@ export const CLIENT_USAGE = `usage: pnpm client <mcp-url> [options]
                               supports CIMD (default: the demo's ${DEFAULT_CLIENT_BASE}/client-metadata.json)
   --redirect-uri URL          (default: the demo's ${DEFAULT_CLIENT_BASE}/callback)
   --registration cimd|dcr     prefer CIMD (default) or Dynamic Client Registration
+  --spec 2025-11-25|2026-07-28|auto
+                              the MCP revision to speak (default 2025-11-25); auto probes the
+                              server with server/discover and falls back to 2025-11-25
   --browser                   for an AS that shows a login or consent page: open the authorization
                               URL in a browser and receive the redirect on a loopback port
   --json                      print the trace as JSON lines`;
@@ -39,6 +43,7 @@ export function parseClientArgs(argv: string[]) {
       'client-metadata-url': { type: 'string' },
       'redirect-uri': { type: 'string' },
       registration: { type: 'string', default: 'cimd' },
+      spec: { type: 'string', default: '2025-11-25' },
       json: { type: 'boolean', default: false },
       browser: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -48,6 +53,7 @@ export function parseClientArgs(argv: string[]) {
   const serverUrl = positionals.at(-1);
   if (!serverUrl || !URL.canParse(serverUrl)) throw new UsageError('the MCP server URL is missing or not a URL');
   if (values.registration !== 'cimd' && values.registration !== 'dcr') throw new UsageError('--registration must be cimd or dcr');
+  if (!isSpecChoice(values.spec)) throw new UsageError(`--spec must be one of ${SPEC_CHOICES.join(', ')}`);
   if (values['client-secret'] && !values['client-id']) throw new UsageError('--client-secret needs --client-id');
   if (values.browser && values['redirect-uri']) throw new UsageError('--browser listens on a redirect URI of its own; drop --redirect-uri');
 
@@ -70,6 +76,7 @@ export function parseClientArgs(argv: string[]) {
     help: false as const,
     serverUrl,
     calls,
+    spec: values.spec,
     json: values.json,
     browser: values.browser,
     registration: {
@@ -101,12 +108,13 @@ export async function runClientCli(argv: string[]): Promise<number> {
     color: shouldUseColor(process.stdout),
     json: options.json,
   });
-  const { serverUrl, calls, registration } = options;
+  const { serverUrl, calls, registration, spec } = options;
   const browser = options.browser ? await startBrowserCallback() : undefined;
   try {
     const result = await runJourney({
       serverUrl,
       calls,
+      spec,
       registration: browser ? { ...registration, redirectUri: browser.redirectUri } : registration,
       ...(browser && { userAgent: browser.userAgent }),
       onEvent: (event) => trace.push(event),

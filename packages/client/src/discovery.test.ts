@@ -126,10 +126,17 @@ describe('authorization server metadata discovery (RFC 8414 §3, OpenID Connect 
     if (issuer !== AS) expect(as.asked).not.toContain('/.well-known/oauth-authorization-server');
   });
 
-  it('refuses metadata whose issuer differs from the one it was found for (RFC 8414 §3.3)', async () => {
-    const as = documents({ '/.well-known/oauth-authorization-server': asMetadata('http://evil.localhost') });
+  it.each([
+    ['another host', AS, 'http://evil.localhost'],
+    ['a trailing slash the expected issuer lacks', AS, `${AS}/`],
+    ['a path the expected issuer lacks', AS, `${AS}/t1`],
+    // MCP 2026-07-28: no trailing-slash leniency (this one the client used to accept).
+    ['a missing trailing slash the expected issuer has', `${AS}/`, AS],
+    ['another letter case', AS, AS.toUpperCase().replace('HTTP', 'http')],
+  ])('refuses metadata whose issuer differs from the expected one by %s (RFC 8414 §3.3, exact comparison)', async (_, expected, served) => {
+    const as = documents({ '/.well-known/oauth-authorization-server': asMetadata(served) });
     const { ctx } = context({ [AS]: as.app });
-    await expect(discoverAuthorizationServer(AS, ctx)).rejects.toThrow(/RFC 8414 §3.3/);
+    await expect(discoverAuthorizationServer(expected, ctx)).rejects.toThrow(/RFC 8414 §3.3/);
   });
 
   it.each([

@@ -122,8 +122,9 @@ export async function discoverAuthorizationServer(issuer: string, ctx: Discovery
     'authorization server metadata (RFC 8414 or OpenID Connect Discovery)',
   );
   const metadata = document as unknown as AuthorizationServerMetadata;
-  // RFC 8414 §3.3: the issuer "MUST be identical to the authorization server's issuer identifier".
-  if (metadata.issuer !== issuer && metadata.issuer !== issuer.replace(/\/$/, '')) {
+  // RFC 8414 §3.3: the issuer "MUST be identical to the authorization server's issuer identifier";
+  // MCP 2026-07-28 authorization: compared exactly (no trailing-slash or other normalisation).
+  if (metadata.issuer !== issuer) {
     throw new StepFailure(`metadata issuer ${issuer} (RFC 8414 §3.3)`, `issuer ${String(metadata.issuer)}`);
   }
   for (const field of ['authorization_endpoint', 'token_endpoint'] as const) {

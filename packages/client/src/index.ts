@@ -5,3 +5,4 @@ export type { TokenSet } from './authorize.ts';
 export { startBrowserCallback, type BrowserCallback, type BrowserCallbackOptions } from './browser-callback.ts';
 export { headlessUserAgent, type UserAgent } from './user-agent.ts';
 export { runClientCli, parseClientArgs, UsageError, CLIENT_USAGE } from './cli.ts';
+export { isSpecChoice, SPEC_CHOICES, type SpecChoice } from './mcp-connection.ts';

@@ -15,8 +15,9 @@
 import { createEmitter, type TraceSink } from '@mcp-auth-demo/common';
 import { authorize, type TokenSet } from './authorize.ts';
 import { discoverAuthorizationServer, discoverProtectedResource, type AuthorizationServerMetadata } from './discovery.ts';
-import { AuthorizationChallenge, McpConnection, type ToolOutcome } from './mcp-connection.ts';
-import { obtainClientCredentials, type ClientCredentials, type RegistrationOptions } from './registration.ts';
+import { AuthorizationChallenge, McpConnection, type SpecChoice, type ToolOutcome } from './mcp-connection.ts';
+import { IssuerBoundCredentials } from './issuer-bound-credentials.ts';
+import type { ClientCredentials, RegistrationOptions } from './registration.ts';
 import { StepFailure } from './step-failure.ts';
 import { Steps, type StepTiming } from './steps.ts';
 import { createTracedFetch, type Fetch } from './traced-fetch.ts';
@@ -30,6 +31,8 @@ export interface ToolCall {
 export interface JourneyConfig {
   /** The MCP server's URL (Streamable HTTP endpoint). */
   serverUrl: string;
+  /** The MCP revision to speak: 2025-11-25 (default), 2026-07-28, or auto (probe, then fall back). */
+  spec?: SpecChoice;
   registration: RegistrationOptions;
   /** Tools to call in order; `'discover'` lists the tools and calls each that needs no arguments. */
   calls: ToolCall[] | 'discover';
@@ -55,7 +58,8 @@ export async function runJourney(config: JourneyConfig): Promise<JourneyResult> 
   const fetch = createTracedFetch(config.fetch ?? globalThis.fetch, emit);
   const ctx = { fetch, emit, ...(config.userAgent && { userAgent: config.userAgent }) };
   const steps = new Steps(emit);
-  const connection = new McpConnection(config.serverUrl, fetch, emit);
+  const spec = config.spec ?? '2025-11-25';
+  const connection = new McpConnection(config.serverUrl, fetch, emit, spec);
   const maxAuthorizations = config.maxAuthorizations ?? 3;
   const result: JourneyResult = { ok: false, tokens: [], outcomes: [], steps: [] };
 
@@ -63,16 +67,24 @@ export async function runJourney(config: JourneyConfig): Promise<JourneyResult> 
   let scopesSupported: string[] | undefined;
   let metadata: AuthorizationServerMetadata | undefined;
   let client: ClientCredentials | undefined;
+  const credentials = new IssuerBoundCredentials(config.registration, emit);
+  /** The scopes the token holds, and the scopes the last authorization request asked for. */
   let held: string[] = [];
+  let requested: string[] = [];
 
-  /** Discovery, from the challenge of a refused request to the AS's metadata and a client_id. */
+  /**
+   * Discovery, from the challenge of a refused request to the AS's metadata and a client_id.
+   * Run again on every 401: the resource may have moved to another authorization server, and
+   * then the client re-registers there (SEP-2352, issuer-bound-credentials.ts).
+   */
   async function discover(challenge: AuthorizationChallenge): Promise<void> {
     const prm = await discoverProtectedResource(config.serverUrl, challenge.params.resource_metadata, ctx);
     resource = prm.resource;
     scopesSupported = prm.scopes_supported;
     // MCP: the client uses the first authorization server that it supports; we take the first.
-    metadata = await discoverAuthorizationServer(prm.authorization_servers[0]!, ctx);
-    client = await obtainClientCredentials(metadata, config.registration, ctx);
+    const issuer = prm.authorization_servers[0]!;
+    if (metadata?.issuer !== issuer) metadata = await discoverAuthorizationServer(issuer, ctx);
+    client = await credentials.for(metadata, ctx);
   }
 
   async function authorizeFor(scope: string | undefined): Promise<void> {
@@ -83,6 +95,7 @@ export async function runJourney(config: JourneyConfig): Promise<JourneyResult> 
     );
     result.tokens.push(tokens);
     held = tokens.scopes;
+    requested = scope?.split(' ').filter(Boolean) ?? [];
     connection.useToken(tokens.access_token);
   }
 
@@ -103,7 +116,8 @@ export async function runJourney(config: JourneyConfig): Promise<JourneyResult> 
 
   /**
    * Runs an operation; on a challenge, (re-)authorizes and retries, at most `maxAuthorizations`
-   * times. A 403 insufficient_scope asks for the union of held and challenged scopes.
+   * times. A 403 insufficient_scope asks for the union of the scopes requested last time and
+   * the challenged ones (MCP 2026-07-28 authorization, step-up, SEP-2350).
    */
   async function withAuthorization<T>(title: string, operation: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt += 1) {
@@ -117,7 +131,7 @@ export async function runJourney(config: JourneyConfig): Promise<JourneyResult> 
             `HTTP ${error.status}${error.params.error ? ` ${error.params.error}` : ''} again; giving up`,
           );
         }
-        if (!metadata) await discover(error);
+        if (!metadata || error.status === 401) await discover(error);
         if (error.status === 403 && error.params.error === 'insufficient_scope') {
           const challenged = (error.params.scope ?? '').split(' ').filter(Boolean);
           // Re-authorizing for scopes the token already holds cannot help: stop instead of looping.
@@ -127,9 +141,11 @@ export async function runJourney(config: JourneyConfig): Promise<JourneyResult> 
               `403 insufficient_scope for scopes the token already has; re-authorizing cannot help`,
             );
           }
-          const requesting = [...new Set([...held, ...challenged])];
+          // SEP-2350: previously REQUESTED ∪ challenged, so nothing asked for before is lost, even
+          // a scope the AS chose not to grant last time.
+          const requesting = [...new Set([...requested, ...challenged])];
           steps.start(`Step-up authorization for "${requesting.join(' ')}"`);
-          emit('stepup.needed', { held, challenged, requesting, attempt, max: maxAuthorizations, spec: 'MCP Step-Up Authorization Flow' });
+          emit('stepup.needed', { held, requested, challenged, requesting, attempt, max: maxAuthorizations, spec: 'MCP Step-Up Authorization Flow; MCP 2026-07-28 SEP-2350 (union with the scopes requested before)' });
           await authorizeFor(requesting.join(' '));
         } else if (error.status === 401) {
           steps.start(attempt === 1 && result.tokens.length === 0 ? 'Authorization' : 'Re-authorization');
@@ -142,7 +158,7 @@ export async function runJourney(config: JourneyConfig): Promise<JourneyResult> 
     }
   }
 
-  emit('journey.started', { server: config.serverUrl });
+  emit('journey.started', { server: config.serverUrl, spec });
   try {
     steps.start('Discovery: an MCP request without a token, the challenge, the metadata');
     try {

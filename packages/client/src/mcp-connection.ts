@@ -1,15 +1,25 @@
 /**
- * The MCP side of the client: the official SDK's `Client` over `StreamableHTTPClientTransport`,
+ * The MCP side of the client: the official SDK v2 `Client` over `StreamableHTTPClientTransport`,
  * with a `fetch` that puts the access token in the `Authorization` header of every request
  * (MCP "Token Requirements": never in the query string) and keeps the last 401/403 challenge.
+ *
+ * It speaks either protocol revision (`spec`):
+ * - `2025-11-25`: the `initialize` handshake, then requests the server understands in that
+ *   negotiated context (MCP 2025-11-25 lifecycle).
+ * - `2026-07-28`: no handshake. The SDK checks with `server/discover` that the server speaks
+ *   2026-07-28, then every request carries its revision in `_meta` and in the
+ *   `MCP-Protocol-Version` header, and its method (and tool name) in `Mcp-Method` / `Mcp-Name`
+ *   (MCP 2026-07-28 transports, "Request Metadata"): each request stands alone, so any server
+ *   instance can answer it.
+ * - `auto`: probe with `server/discover`; a server that does not answer it as a 2026-07-28
+ *   server is spoken to in 2025-11-25 (MCP 2026-07-28 transports, "Backward Compatibility").
  *
  * The SDK's own OAuth support (`authProvider`) is deliberately not used: the journey runs the
  * authorization itself so that every step can be traced and taught. When a request is refused,
  * the SDK throws; this wrapper turns that into an `AuthorizationChallenge` the journey acts on.
  */
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { Emit } from '@mcp-auth-demo/common';
+import { Client, StreamableHTTPClientTransport, type VersionNegotiationMode } from '@modelcontextprotocol/client';
+import type { Emit, ProtocolRevision } from '@mcp-auth-demo/common';
 import type { Fetch } from './traced-fetch.ts';
 import { bearerChallenge } from './www-authenticate.ts';
 
@@ -31,6 +41,22 @@ export interface ToolOutcome {
   structuredContent?: Record<string, unknown>;
 }
 
+/** Which protocol revision to speak: one of them, or `auto` (probe, then fall back). */
+export type SpecChoice = ProtocolRevision | 'auto';
+
+export const SPEC_CHOICES: readonly SpecChoice[] = ['2025-11-25', '2026-07-28', 'auto'];
+
+export function isSpecChoice(value: unknown): value is SpecChoice {
+  return SPEC_CHOICES.includes(value as SpecChoice);
+}
+
+/** How the SDK is asked to negotiate for each choice. */
+function negotiation(spec: SpecChoice): VersionNegotiationMode {
+  if (spec === '2025-11-25') return 'legacy';
+  if (spec === '2026-07-28') return { pin: '2026-07-28' };
+  return 'auto';
+}
+
 export class McpConnection {
   private accessToken: string | undefined;
   private lastChallenge: AuthorizationChallenge | undefined;
@@ -40,6 +66,7 @@ export class McpConnection {
     private readonly serverUrl: string,
     private readonly fetch: Fetch,
     private readonly emit: Emit,
+    private readonly spec: SpecChoice = '2025-11-25',
   ) {}
 
   /** Later requests carry this token; the SDK connection itself is kept. */
@@ -76,10 +103,13 @@ export class McpConnection {
     }
   }
 
-  /** MCP initialization (a fresh SDK client each time, so a refused attempt leaves nothing behind). */
+  /**
+   * Connects in the chosen revision (a fresh SDK client each time, so a refused attempt leaves
+   * nothing behind): the 2025-11-25 handshake, or the 2026-07-28 `server/discover` check.
+   */
   async connect(): Promise<void> {
     if (this.client) return;
-    const client = new Client({ name: 'mcp-auth-demo-client', version: '0.1.0' });
+    const client = new Client({ name: 'mcp-auth-demo-client', version: '0.1.0' }, { versionNegotiation: { mode: negotiation(this.spec) } });
     const transport = new StreamableHTTPClientTransport(new URL(this.serverUrl), { fetch: this.authorizedFetch });
     try {
       await this.guarded(() => client.connect(transport));
@@ -88,12 +118,20 @@ export class McpConnection {
       throw error;
     }
     this.client = client;
+    const modern = client.getProtocolEra() === 'modern';
+    const version = client.getNegotiatedProtocolVersion() ?? 'unknown';
+    this.emit('mcp.connected', {
+      revision: version,
+      chosen: this.spec,
+      handshake: modern ? 'none: server/discover confirmed the revision; every request carries it' : 'initialize',
+      spec: modern ? 'MCP 2026-07-28 transports, "Request Metadata"; versioning, server/discover' : 'MCP 2025-11-25 lifecycle, initialization',
+    });
   }
 
   async listTools(): Promise<{ name: string; required: string[] }[]> {
     await this.connect();
     const { tools } = await this.guarded(() => this.client!.listTools());
-    return tools.map((t) => ({ name: t.name, required: t.inputSchema.required ?? [] }));
+    return tools.map((t) => ({ name: t.name, required: (t.inputSchema.required as string[] | undefined) ?? [] }));
   }
 
   async callTool(name: string, args: Record<string, unknown>): Promise<ToolOutcome> {

@@ -85,8 +85,21 @@ describe('client registration in the MCP order: pre-registered, CIMD, DCR', () =
       grant_types: ['authorization_code'],
       response_types: ['code'],
       token_endpoint_auth_method: 'none',
+      application_type: 'native',
     }]);
     expect(events.map((e) => e.kind)).toEqual(['registration.chosen', 'registration.completed']);
+  });
+
+  it.each([
+    ['native for a loopback redirect (a CLI on this machine)', 'http://localhost:3000/callback', 'native'],
+    ['native for an IPv4 loopback redirect', 'http://127.0.0.1:49152/callback', 'native'],
+    ['native for an IPv6 loopback redirect', 'http://[::1]:49152/callback', 'native'],
+    ['web for a redirect to a web origin', 'https://app.example/callback', 'web'],
+  ])('DCR sends application_type %s (MCP 2026-07-28, SEP-837)', async (_, redirectUri, expected) => {
+    const endpoint = registrationEndpoint(201, { client_id: 'dyn-2' });
+    const { result } = run(metadata({ registration_endpoint: `${AS}/register` }), { ...base, redirectUri }, endpoint.app);
+    await result;
+    expect(endpoint.received).toEqual([expect.objectContaining({ application_type: expected })]);
   });
 
   it.each([

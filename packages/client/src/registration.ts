@@ -23,6 +23,11 @@ export interface RegistrationOptions {
   /** Pre-registered client id (and secret, for a confidential client). */
   clientId?: string;
   clientSecret?: string;
+  /**
+   * The issuer the pre-registered client belongs to; it is never sent to another (SEP-2352).
+   * Default: the first authorization server the client meets.
+   */
+  clientIssuer?: string;
   /** The URL of this client's metadata document: used as `client_id` with CIMD. */
   clientMetadataUrl?: string;
   /** Skip CIMD and use Dynamic Client Registration even where CIMD is supported. */
@@ -116,6 +121,16 @@ function registeredAuthMethod(
   return known.find((m) => m !== 'none' && (supported ?? ['client_secret_basic']).includes(m)) ?? 'none';
 }
 
+/**
+ * OpenID Connect Dynamic Client Registration §2 `application_type`, which MCP 2026-07-28 makes
+ * a MUST for DCR (SEP-837): `native` for a client whose redirect URI is on this machine (a CLI,
+ * a desktop app: loopback, RFC 8252 §7.3), `web` for one that redirects to a web origin. Valid
+ * under 2025-11-25 too, so it is always sent.
+ */
+export function applicationType(redirectUri: string): 'native' | 'web' {
+  return isLoopbackHost(new URL(redirectUri).hostname) ? 'native' : 'web';
+}
+
 /** RFC 7591 §3.1: a public client registers its metadata and receives a `client_id`. */
 async function registerDynamically(
   metadata: AuthorizationServerMetadata,
@@ -137,6 +152,8 @@ async function registerDynamically(
       grant_types: ['authorization_code'],
       response_types: ['code'],
       token_endpoint_auth_method: 'none',
+      // MCP 2026-07-28 client registration (SEP-837): "MUST include application_type".
+      application_type: applicationType(options.redirectUri),
     }),
   });
   // RFC 7591 §3.2.1: success is 201 Created with the client information.

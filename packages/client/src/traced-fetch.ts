@@ -10,6 +10,12 @@ export type Fetch = typeof fetch;
 
 /** Query and form parameters whose values are secrets, shown shortened. */
 const SECRET_PARAMS = new Set(['code', 'code_verifier', 'client_secret', 'access_token', 'refresh_token', 'state']);
+/**
+ * The MCP request headers the trace shows: in 2026-07-28 they carry the revision, the method
+ * and the tool name of every request (MCP 2026-07-28 transports, "Request Metadata"); in
+ * 2025-11-25 the revision after `initialize`, and a session id if the server set one.
+ */
+const MCP_REQUEST_HEADERS = { 'mcp-protocol-version': 'MCP-Protocol-Version', 'mcp-method': 'Mcp-Method', 'mcp-name': 'Mcp-Name', 'mcp-session-id': 'Mcp-Session-Id' };
 /** The response headers the trace shows, with their usual spelling. */
 const RESPONSE_HEADERS = { 'www-authenticate': 'WWW-Authenticate', location: 'Location', 'cache-control': 'Cache-Control' };
 
@@ -70,6 +76,10 @@ export function createTracedFetch(baseFetch: Fetch, emit: Emit): Fetch {
     if (authorization) {
       const [scheme = '', credentials = ''] = authorization.split(' ');
       headers.Authorization = `${scheme} ${shorten(credentials, 12)}`;
+    }
+    for (const [name, label] of Object.entries(MCP_REQUEST_HEADERS)) {
+      const value = requestHeaders.get(name);
+      if (value) headers[label] = value;
     }
     const body = summariseRequestBody(init?.body, requestHeaders.get('content-type'));
     emit('http.request', { id, method, url: displayUrl(url), headers, ...(body && { body }) });

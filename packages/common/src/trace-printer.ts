@@ -78,7 +78,7 @@ function list(values: readonly string[]): string {
 function describe(event: TraceEvent): string[] {
   switch (event.kind) {
     case 'journey.started':
-      return [`MCP server: ${event.server}`];
+      return [`MCP server: ${event.server}${event.spec ? ` (MCP ${event.spec})` : ''}`];
     case 'step.started':
       return [`[${event.step}] ${event.title}`];
     case 'step.finished':
@@ -163,9 +163,14 @@ function describe(event: TraceEvent): string[] {
     case 'tool.result':
       // The server's own text, behind a gutter: a line it forges cannot pass for one of ours.
       return [`${event.isError ? 'tool error' : 'result'} from ${event.name}:`, ...event.text.split('\n').map((l) => `  │ ${l}`)];
+    case 'credentials.not_reused':
+      return [`client_id ${event.client_id} belongs to ${event.bound_to}: not sent to ${event.issuer}; registering there anew`];
+    case 'mcp.connected':
+      return [`MCP ${event.revision} (asked for ${event.chosen}); handshake: ${event.handshake}`];
     case 'stepup.needed':
       return [
-        `step-up ${event.attempt}/${event.max}: held "${event.held.join(' ')}" + challenged "${event.challenged.join(' ')}"` +
+        `step-up ${event.attempt}/${event.max}: ${event.requested ? `requested before "${event.requested.join(' ')}"` : `held "${event.held.join(' ')}"`}` +
+          ` + challenged "${event.challenged.join(' ')}"` +
           ` → ask for "${event.requesting.join(' ')}"`,
       ];
     case 'cimd.fetched':

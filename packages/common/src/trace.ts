@@ -34,7 +34,7 @@ export interface TokenClaims {
 /** Every event kind and its payload. Kinds are named `thing.outcome`. */
 export interface TraceEventMap {
   // --- the journey (client) --------------------------------------------------------------
-  'journey.started': { server: string };
+  'journey.started': { server: string; spec?: ProtocolRevision | 'auto' };
   'step.started': { step: number; title: string };
   'step.finished': { step: number; title: string; ms: number };
   'journey.succeeded': { ms: number; steps: { step: number; title: string; ms: number }[] };
@@ -66,7 +66,11 @@ export interface TraceEventMap {
   'token.received': { access_token: string; claims: TokenClaims; expires_in?: number };
   'tool.called': { name: string; arguments: Record<string, unknown> };
   'tool.result': { name: string; text: string; isError: boolean };
-  'stepup.needed': { held: string[]; challenged: string[]; requesting: string[]; attempt: number; max: number };
+  /** The MCP connection is up: which revision it speaks, what was asked for, what replaced a handshake. */
+  'mcp.connected': { revision: string; chosen: ProtocolRevision | 'auto'; handshake: string };
+  'stepup.needed': { held: string[]; requested?: string[]; challenged: string[]; requesting: string[]; attempt: number; max: number };
+  /** Credentials of one authorization server withheld from another (SEP-2352); the client registers anew. */
+  'credentials.not_reused': { client_id: string; bound_to: string; issuer: string };
 
   // --- authorization server -------------------------------------------------------------
   'cimd.fetched': { client_id: string; status: number; bytes: number; ms: number };

@@ -3,15 +3,15 @@
  * as real processes, run the whole journey against them, print it as a numbered trace, stop
  * everything. Exit 0 when the journey succeeds, 1 when it (or the set-up) fails, 130 on Ctrl-C.
  *
- *   pnpm demo [--as-port N] [--rs-port N] [--client-port N] [--registration cimd|dcr] [--json]
+ *   pnpm demo [--as-port N] [--rs-port N] [--client-port N] [--registration cimd|dcr] [--spec 2025-11-25|2026-07-28|auto] [--json]
  */
 import { createTraceWriter, shouldUseColor } from '@mcp-auth-demo/common';
-import { clientUrls, runJourney } from '@mcp-auth-demo/client';
+import { clientUrls, isSpecChoice, runJourney, SPEC_CHOICES } from '@mcp-auth-demo/client';
 import { parseArgs } from 'node:util';
 import { PORT_FLAGS, urlsFromPortFlags } from './ports.ts';
 import { startStack, type Stack } from './stack.ts';
 
-export const DEMO_USAGE = 'usage: pnpm demo [--as-port N] [--rs-port N] [--client-port N] [--registration cimd|dcr] [--json]';
+export const DEMO_USAGE = 'usage: pnpm demo [--as-port N] [--rs-port N] [--client-port N] [--registration cimd|dcr] [--spec 2025-11-25|2026-07-28|auto] [--json]';
 
 
 async function demo(argv: string[]): Promise<number> {
@@ -20,6 +20,7 @@ async function demo(argv: string[]): Promise<number> {
     options: {
       ...PORT_FLAGS,
       registration: { type: 'string', default: 'cimd' },
+      spec: { type: 'string', default: '2025-11-25' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -31,6 +32,8 @@ async function demo(argv: string[]): Promise<number> {
   if (values.registration !== 'cimd' && values.registration !== 'dcr') {
     throw new Error(`--registration must be cimd or dcr, got "${values.registration}"`);
   }
+  if (!isSpecChoice(values.spec)) throw new Error(`--spec must be one of ${SPEC_CHOICES.join(', ')}, got "${values.spec}"`);
+  const spec = values.spec;
   const urls = urlsFromPortFlags(values);
 
   const trace = createTraceWriter({
@@ -53,6 +56,7 @@ async function demo(argv: string[]): Promise<number> {
     const client = clientUrls(urls.clientBase);
     const journey = runJourney({
       serverUrl: urls.resource,
+      spec,
       registration: {
         clientMetadataUrl: client.clientId,
         redirectUri: client.redirectUri,
