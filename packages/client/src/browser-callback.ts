@@ -12,6 +12,7 @@ import { execFile } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { checkBrowserUrl } from './endpoint-policy.ts';
 import { StepFailure } from './step-failure.ts';
 import type { UserAgent } from './user-agent.ts';
 
@@ -67,6 +68,8 @@ export async function startBrowserCallback(options: BrowserCallbackOptions = {})
   const redirectUri = `http://${host}:${port}${path}`;
 
   const userAgent: UserAgent = async (authorizationUrl) => {
+    // Refused before anything is opened: the AS metadata chose this URL, not the user.
+    checkBrowserUrl(authorizationUrl);
     const landed = new Promise<URL>((resolve, reject) => {
       const timer = setTimeout(() => reject(new StepFailure(`the browser to come back to ${redirectUri}`, `nothing within ${timeoutMs / 1000}s`)), timeoutMs);
       deliver = (url) => {
