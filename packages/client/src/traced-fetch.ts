@@ -26,8 +26,8 @@ export function displayUrl(url: string): string {
   }
 }
 
-/** Control characters (C0, DEL, C1) and bidi overrides: shown, never produced, by the trace. */
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+/** What the printer neutralises (common/terminal-safe.ts): the client must not produce it by decoding. */
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /**
  * Percent-decoding for readability (`scope=mcp:connect weather:read`), except what decodes into
