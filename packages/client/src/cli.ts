@@ -94,6 +94,20 @@ export function parseClientArgs(argv: string[]) {
   };
 }
 
+/**
+ * After a run that registered a new client (DCR) for a person: how to reuse it, so the next run
+ * neither registers again nor (with an AS that remembers consent per client) asks again. The
+ * credentials stay bound to the issuer they came from (MCP 2026-07-28: never reused with another AS).
+ */
+export function reuseHint(serverUrl: string, clientId: string, issuer: string): string {
+  const quote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", "'\\''")}'`);
+  return (
+    `\nThis run registered a new client at ${issuer} (client_id ${clientId}).\n` +
+    `To reuse it next time instead of registering again:\n` +
+    `  pnpm client ${quote(serverUrl)} --browser --client-id ${quote(clientId)} --issuer ${quote(issuer)}\n`
+  );
+}
+
 /** Runs the CLI; resolves to the exit code (0 success, 1 journey failed, 2 usage). */
 export async function runClientCli(argv: string[]): Promise<number> {
   let options: ReturnType<typeof parseClientArgs>;
@@ -114,15 +128,22 @@ export async function runClientCli(argv: string[]): Promise<number> {
   });
   const { serverUrl, calls, registration } = options;
   const browser = options.browser ? await startBrowserCallback() : undefined;
+  let issuer: string | undefined;
+  let registered: string | undefined;
   try {
     const result = await runJourney({
       serverUrl,
       calls,
       registration: browser ? { ...registration, redirectUri: browser.redirectUri } : registration,
       ...(browser && { userAgent: browser.userAgent }),
-      onEvent: (event) => trace.push(event),
+      onEvent: (event) => {
+        if (event.kind === 'as_metadata.discovered') issuer = event.issuer;
+        if (event.kind === 'registration.completed') registered = event.client_id;
+        trace.push(event);
+      },
     });
     await trace.flush();
+    if (browser && registered && issuer) process.stderr.write(reuseHint(serverUrl, registered, issuer));
     return result.ok ? 0 : 1;
   } finally {
     await browser?.close();

@@ -51,8 +51,13 @@ describe('client registration in the MCP order: pre-registered, CIMD, DCR', () =
     ['any AS when neither an --issuer nor the MCP server is known', {}, undefined],
   ])('secret exfiltration: never sends --client-secret to %s', async (_, named, serverUrl) => {
     const { result, events } = run(metadata(), { ...base, clientId: 'pre', clientSecret: 'shh', ...named }, new Hono(), serverUrl);
-    await expect(result).rejects.toThrow(/the secret is not sent to it/);
+    await expect(result).rejects.toThrow(/the secret is not sent to it|belong to another AS/);
     expect(events).toEqual([]);
+  });
+
+  it('issuer binding: a --client-id named for one issuer is not used with another AS (SEP-2352)', async () => {
+    const { result } = run(metadata(), { ...base, clientId: 'pre', issuer: 'https://as.example' });
+    await expect(result).rejects.toThrow(/belong to another AS/);
   });
 
   it('says loudly where the secret goes when it is allowed (an AS on the MCP server host)', async () => {

@@ -83,6 +83,13 @@ export async function obtainClientCredentials(
   if (options.clientId) {
     // A client secret goes only to the AS the user named (issue: a remote MCP server chooses the
     // AS; RFC 6749 §2.3.1 credentials are for one AS, and MCP 2026-07-28 binds them to the issuer).
+    // MCP 2026-07-28 (SEP-2352): credentials are bound to their issuer, never used with another AS.
+    if (options.issuer !== undefined && options.issuer !== metadata.issuer) {
+      throw new StepFailure(
+        `the authorization server named with --issuer (${options.issuer}) for --client-id`,
+        `issuer ${JSON.stringify(metadata.issuer)}: these credentials belong to another AS`,
+      );
+    }
     if (options.clientSecret && !secretDestinationAllowed(metadata.issuer, options, ctx.serverUrl)) {
       throw new StepFailure(
         options.issuer
