@@ -7,8 +7,9 @@
  * party it was never meant for. So credentials are kept per issuer:
  *
  * - registered credentials (DCR) are reused only with the issuer that issued them;
- * - pre-registered credentials (`--client-id`) are bound to the issuer named with them, or else
- *   to the first authorization server this client meets; another AS never sees them;
+ * - pre-registered credentials (`--client-id`) are bound to the issuer named with them
+ *   (`--issuer`; registration.ts refuses to use them with any other), or else to the first
+ *   authorization server they are used with; another AS never sees them;
  * - when the protected resource moves to another authorization server, the client registers
  *   anew there (CIMD or DCR) instead of reusing what it had.
  *
@@ -27,7 +28,7 @@ export class IssuerBoundCredentials {
     private readonly options: RegistrationOptions,
     private readonly emit: Emit,
   ) {
-    this.preRegisteredIssuer = options.clientIssuer;
+    this.preRegisteredIssuer = options.issuer;
   }
 
   /** The credentials to use with this authorization server, registering if it is a new one. */
@@ -37,14 +38,16 @@ export class IssuerBoundCredentials {
     let options = this.options;
     if (options.clientId !== undefined) {
       this.preRegisteredIssuer ??= metadata.issuer;
-      if (this.preRegisteredIssuer !== metadata.issuer) {
+      // Once used with their own AS, the credentials stay there: a NEW AS gets a new registration.
+      // (Never used yet, a mismatch with --issuer is refused outright by registration.ts.)
+      if (this.preRegisteredIssuer !== metadata.issuer && this.byIssuer.has(this.preRegisteredIssuer)) {
         this.emit('credentials.not_reused', {
           client_id: options.clientId,
           bound_to: this.preRegisteredIssuer,
           issuer: metadata.issuer,
           spec: 'MCP 2026-07-28 client registration (SEP-2352): credentials are bound to their issuer',
         });
-        const { clientId: _id, clientSecret: _secret, ...rest } = options;
+        const { clientId: _id, clientSecret: _secret, issuer: _issuer, ...rest } = options;
         options = rest;
       }
     } else if (this.byIssuer.size > 0) {

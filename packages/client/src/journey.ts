@@ -14,9 +14,11 @@
  */
 import { createEmitter, type TraceSink } from '@mcp-auth-demo/common';
 import { authorize, type TokenSet } from './authorize.ts';
+import { createBoundedFetch, type FetchBounds } from './bounded-fetch.ts';
 import { discoverAuthorizationServer, discoverProtectedResource, type AuthorizationServerMetadata } from './discovery.ts';
-import { AuthorizationChallenge, McpConnection, type SpecChoice, type ToolOutcome } from './mcp-connection.ts';
+import { checkAuthorizationServerEndpoint, checkAuthorizationServerEndpoints, createPolicyFetch, type ResolveHost } from './endpoint-policy.ts';
 import { IssuerBoundCredentials } from './issuer-bound-credentials.ts';
+import { AuthorizationChallenge, McpConnection, type SpecChoice, type ToolOutcome } from './mcp-connection.ts';
 import type { ClientCredentials, RegistrationOptions } from './registration.ts';
 import { StepFailure } from './step-failure.ts';
 import { Steps, type StepTiming } from './steps.ts';
@@ -41,6 +43,10 @@ export interface JourneyConfig {
   /** Carries authorization requests to the AS (default: headless, see user-agent.ts). */
   userAgent?: UserAgent;
   fetch?: Fetch;
+  /** Time and size bounds of every fetch (default 10 s, 1 MiB; bounded-fetch.ts). */
+  fetchBounds?: FetchBounds;
+  /** How host names are resolved for the SSRF check (endpoint-policy.ts; default DNS). */
+  resolveHost?: ResolveHost;
   onEvent?: TraceSink;
 }
 
@@ -55,7 +61,12 @@ export interface JourneyResult {
 
 export async function runJourney(config: JourneyConfig): Promise<JourneyResult> {
   const emit = createEmitter('client', config.onEvent);
-  const fetch = createTracedFetch(config.fetch ?? globalThis.fetch, emit);
+  // Outermost the policy (a refused URL is never sent, so never traced), then the trace, then
+  // the bounds around the real fetch.
+  const fetch = createPolicyFetch(
+    createTracedFetch(createBoundedFetch(config.fetch ?? globalThis.fetch, config.fetchBounds), emit),
+    { serverUrl: config.serverUrl, ...(config.resolveHost && { resolveHost: config.resolveHost }) },
+  );
   const ctx = { fetch, emit, ...(config.userAgent && { userAgent: config.userAgent }) };
   const steps = new Steps(emit);
   const spec = config.spec ?? '2025-11-25';
@@ -83,8 +94,12 @@ export async function runJourney(config: JourneyConfig): Promise<JourneyResult> 
     scopesSupported = prm.scopes_supported;
     // MCP: the client uses the first authorization server that it supports; we take the first.
     const issuer = prm.authorization_servers[0]!;
-    if (metadata?.issuer !== issuer) metadata = await discoverAuthorizationServer(issuer, ctx);
-    client = await credentials.for(metadata, ctx);
+    if (metadata?.issuer !== issuer) {
+      checkAuthorizationServerEndpoint('issuer', issuer);
+      metadata = await discoverAuthorizationServer(issuer, ctx);
+      checkAuthorizationServerEndpoints(metadata as unknown as Record<string, unknown>);
+    }
+    client = await credentials.for(metadata, { ...ctx, serverUrl: config.serverUrl });
   }
 
   async function authorizeFor(scope: string | undefined): Promise<void> {
