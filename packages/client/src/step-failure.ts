@@ -2,6 +2,8 @@
  * Why the client stopped. Every failure of the journey names what the client expected and
  * what came back, so the trace's last line is a diagnosis rather than a stack trace.
  */
+import { JsonObjectError, parseJsonObject, type JsonObject } from '@mcp-auth-demo/common';
+
 export class StepFailure extends Error {
   override readonly name = 'StepFailure';
   constructor(
@@ -27,15 +29,14 @@ export async function describeResponse(response: Response): Promise<string> {
 }
 
 /** Reads a JSON object body or fails the step saying what came instead. */
-export async function readJsonObject(response: Response, what: string): Promise<Record<string, unknown>> {
-  let parsed: unknown;
+export async function readJsonObject(response: Response, what: string): Promise<JsonObject> {
   try {
-    parsed = await response.json();
-  } catch {
-    throw new StepFailure(`${what} as a JSON object`, `a body that is not JSON (HTTP ${response.status})`);
+    return parseJsonObject(await response.text());
+  } catch (error) {
+    if (!(error instanceof JsonObjectError)) throw error;
+    throw new StepFailure(
+      `${what} as a JSON object`,
+      error.found === 'not JSON' ? `a body that is not JSON (HTTP ${response.status})` : `JSON ${error.found}`,
+    );
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new StepFailure(`${what} as a JSON object`, `JSON ${Array.isArray(parsed) ? 'array' : typeof parsed}`);
-  }
-  return parsed as Record<string, unknown>;
 }
