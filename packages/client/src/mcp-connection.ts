@@ -19,9 +19,8 @@
  * the SDK throws; this wrapper turns that into an `AuthorizationChallenge` the journey acts on.
  */
 import { Client, StreamableHTTPClientTransport, type VersionNegotiationMode } from '@modelcontextprotocol/client';
-import type { Emit, ProtocolRevision } from '@mcp-auth-demo/common';
+import { bearerChallenge, type Emit, type ProtocolRevision } from '@mcp-auth-demo/common';
 import type { Fetch } from './traced-fetch.ts';
-import { bearerChallenge } from './www-authenticate.ts';
 
 /** The server refused the request for lack of (sufficient) authorization. */
 export class AuthorizationChallenge extends Error {
