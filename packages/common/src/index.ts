@@ -7,3 +7,4 @@ export * from './trace-printer.ts';
 export * from './trace-writer.ts';
 export * from './well-known.ts';
 export * from './terminal-safe.ts';
+export * from './eras-lesson.ts';
