@@ -2,7 +2,8 @@
  * The adapter between the MCP conformance suite and `pnpm client`.
  *
  * The suite runs this command with the MCP server URL as the last argument, and for the
- * pre-registration scenario puts the client's credentials in MCP_CONFORMANCE_CONTEXT (JSON).
+ * pre-registration scenario puts the client's credentials in MCP_CONFORMANCE_CONTEXT (JSON), and
+ * the revision under test in MCP_CONFORMANCE_PROTOCOL_VERSION.
  * This maps them onto the client's flags and nothing else: every scenario gets the same
  * client with the same options (the scenario's name is never read), so what passes is the
  * client's own behaviour.
@@ -21,7 +22,16 @@ function credentialFlags(context: string | undefined): string[] {
   ];
 }
 
+/**
+ * With `--spec-version`, the suite names the revision to speak in MCP_CONFORMANCE_PROTOCOL_VERSION:
+ * 2026-07-28 selects the stateless era (`--spec 2026-07-28`); anything else the default.
+ */
+function specFlags(version: string | undefined): string[] {
+  return version === '2026-07-28' ? ['--spec', '2026-07-28'] : [];
+}
+
 const argv = [
+  ...specFlags(process.env.MCP_CONFORMANCE_PROTOCOL_VERSION),
   '--client-metadata-url',
   CONFORMANCE_CLIENT_METADATA_URL,
   ...credentialFlags(process.env.MCP_CONFORMANCE_CONTEXT),

@@ -70,6 +70,10 @@ describe('the journey in each MCP revision', () => {
     // The RS saw every MCP request in the revision the client chose.
     const eras = new Set(events.filter((e) => e.kind === 'mcp.era_detected').map((e) => (e as { era: string }).era));
     expect([...eras]).toEqual([expected]);
+    // A 2026-07-28 run closes with the lesson of what changed; a 2025-11-25 run has nothing to compare.
+    const lesson = events.find((e) => e.kind === 'lesson.eras_compared');
+    if (expected === '2026-07-28') expect(lesson).toMatchObject({ revision: '2026-07-28', compared_with: '2025-11-25' });
+    else expect(lesson).toBeUndefined();
   });
 
   it('2026-07-28 sends no initialize: every MCP request names its revision and method in headers', async () => {

@@ -12,7 +12,7 @@
  * Each operation gets at most `maxAuthorizations` authorizations, so a server that always
  * refuses cannot loop the client (MCP "Step-Up Authorization Flow").
  */
-import { createEmitter, type TraceSink } from '@mcp-auth-demo/common';
+import { createEmitter, ERA_DIFFERENCES, type TraceSink } from '@mcp-auth-demo/common';
 import { authorize, type TokenSet } from './authorize.ts';
 import { createBoundedFetch, type FetchBounds } from './bounded-fetch.ts';
 import { discoverAuthorizationServer, discoverProtectedResource, type AuthorizationServerMetadata } from './discovery.ts';
@@ -202,6 +202,9 @@ export async function runJourney(config: JourneyConfig): Promise<JourneyResult> 
     result.ok = true;
     result.steps = steps.all;
     emit('journey.succeeded', { ms: steps.elapsedMs, steps: result.steps });
+    if (connection.revision === '2026-07-28') {
+      emit('lesson.eras_compared', { revision: '2026-07-28', compared_with: '2025-11-25', differences: ERA_DIFFERENCES });
+    }
   } catch (error) {
     const running = steps.running;
     const failure = error instanceof StepFailure

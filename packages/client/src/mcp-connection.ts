@@ -150,6 +150,11 @@ export class McpConnection {
     return outcome;
   }
 
+  /** The revision the connection speaks, once connected. */
+  get revision(): string | undefined {
+    return this.client?.getNegotiatedProtocolVersion();
+  }
+
   async close(): Promise<void> {
     await this.client?.close().catch(() => {});
     this.client = undefined;

@@ -13,3 +13,4 @@ export * from './json-object.ts';
 export * from './media-type.ts';
 export type { AuthorizationServerMetadata } from './authorization-server-metadata.ts';
 export * from './config-error.ts';
+export * from './eras-lesson.ts';

@@ -88,6 +88,11 @@ function describe(event: TraceEvent): string[] {
         `Journey complete: ${event.steps.length} step${event.steps.length === 1 ? '' : 's'} in ${event.ms} ms ` +
           `(${event.steps.map((s) => `[${s.step}] ${s.ms} ms`).join(', ')})`,
       ];
+    case 'lesson.eras_compared':
+      return [
+        `What changed from MCP ${event.compared_with} to ${event.revision}, as this run showed it:`,
+        ...event.differences.flatMap((d) => [`  ${d.topic}`, `    ${event.compared_with}: ${d.before}`, `    ${event.revision}: ${d.now}`, `    (${d.spec})`]),
+      ];
     case 'journey.failed':
       return [
         `Journey failed${event.step ? ` at step [${event.step}] ${event.title ?? ''}` : ''}`.trimEnd(),
@@ -263,6 +268,8 @@ function renderEvent(event: TraceEvent, exchanges: ExchangeContext): string[] {
       return [kleur.bold(first)];
     case 'journey.succeeded':
       return ['', kleur.bold().green(`✔ ${first}`)];
+    case 'lesson.eras_compared':
+      return ['', kleur.bold(first), ...rest.map((l) => (l.startsWith('  ') && !l.startsWith('    ') ? kleur.cyan(l) : kleur.dim(l)))];
     case 'journey.failed':
       return ['', kleur.bold().red(`✘ ${first}`), ...rest.map((l) => kleur.red(l))];
     case 'http.request':

@@ -12,6 +12,7 @@
  * server decision between the client request that caused it and the response that followed.
  */
 
+import type { ErasLesson } from './eras-lesson.ts';
 import type { Rejection } from './oauth-error.ts';
 
 /** The MCP protocol revisions this project speaks (2025-11-25 is the default). */
@@ -38,6 +39,8 @@ export interface TraceEventMap {
   'step.started': { step: number; title: string };
   'step.finished': { step: number; title: string; ms: number };
   'journey.succeeded': { ms: number; steps: { step: number; title: string; ms: number }[] };
+  /** The closing lesson of a 2026-07-28 run: what changed against 2025-11-25 (eras-lesson.ts). */
+  'lesson.eras_compared': ErasLesson;
   'journey.failed': { step?: number; title?: string; expected: string; received: string };
 
   // --- what went over the wire (client) ---------------------------------------------------
