@@ -24,7 +24,8 @@ describe('CORS for browser MCP clients', () => {
     expect(res.status).toBe(204);
     expect(res.headers.get('access-control-allow-origin')).toBe(INSPECTOR);
     const allowed = res.headers.get('access-control-allow-headers')!.toLowerCase();
-    for (const header of ['authorization', 'content-type', 'mcp-protocol-version', 'mcp-session-id']) expect(allowed).toContain(header);
+    // 2025-11-25 clients send MCP-Protocol-Version and Mcp-Session-Id; 2026-07-28 clients also Mcp-Method and Mcp-Name.
+    for (const header of ['authorization', 'content-type', 'mcp-protocol-version', 'mcp-session-id', 'mcp-method', 'mcp-name']) expect(allowed).toContain(header);
   });
 
   it('lets an allowed origin read the 401 challenge (WWW-Authenticate is exposed)', async () => {

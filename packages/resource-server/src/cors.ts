@@ -15,7 +15,8 @@ export function mcpCors(allowedOrigins: readonly string[]) {
   return cors({
     origin: (origin) => (allowedOrigins.includes(origin) ? origin : null),
     allowMethods: ['POST', 'GET', 'DELETE', 'OPTIONS'],
-    allowHeaders: ['Authorization', 'Content-Type', 'Accept', 'Mcp-Protocol-Version', 'Mcp-Session-Id', 'Last-Event-ID'],
+    // Mcp-Method and Mcp-Name: every 2026-07-28 request carries them (MCP 2026-07-28 transports, "Request Metadata").
+    allowHeaders: ['Authorization', 'Content-Type', 'Accept', 'Mcp-Protocol-Version', 'Mcp-Method', 'Mcp-Name', 'Mcp-Session-Id', 'Last-Event-ID'],
     exposeHeaders: ['WWW-Authenticate', 'Mcp-Session-Id', 'Mcp-Protocol-Version'],
     maxAge: 600,
   });
