@@ -1,0 +1,46 @@
+/**
+ * The successful authorization response (RFC 6749 §4.1.2): a code bound to everything that was
+ * approved, sent to the validated redirect URI with `state` and `iss` (RFC 9207 §2). Used by the
+ * authorization endpoint (auto-approved loopback requests) and by the consent form (approved by
+ * a person).
+ */
+import type { Emit } from '@mcp-auth-demo/common';
+import type { CodeStore } from './codes.ts';
+import type { ResolvedConfig } from './config.ts';
+import type { Client } from './resolve-client.ts';
+
+/** An authorization request that passed every check of the authorization endpoint. */
+export interface ValidatedAuthorizationRequest {
+  client: Client;
+  /** The registered (matched) redirect URI the response goes to. */
+  redirect_uri: string;
+  state?: string;
+  code_challenge: string;
+  scope: string;
+  resource: string;
+}
+
+export interface ResponseDependencies {
+  config: ResolvedConfig;
+  codes: CodeStore;
+  emit: Emit;
+}
+
+export function respondWithCode(request: ValidatedAuthorizationRequest, sub: string, { config, codes, emit }: ResponseDependencies): Response {
+  const { client, redirect_uri, code_challenge, scope, resource, state } = request;
+  const code = codes.issue({ client_id: client.client_id, redirect_uri, code_challenge, scope, resource, sub });
+  emit('code.issued', {
+    client_id: client.client_id,
+    scope,
+    resource,
+    expires_in: config.codeTtlSeconds,
+    spec: 'RFC 6749 §4.1.2; bound to client, redirect_uri, PKCE challenge, scope, resource',
+  });
+
+  // RFC 6749 §4.1.2: code and state (if sent) are added to the redirect URI's query; RFC 9207 §2: iss too.
+  const location = new URL(redirect_uri);
+  location.searchParams.set('code', code);
+  if (state !== undefined) location.searchParams.set('state', state);
+  location.searchParams.set('iss', config.issuer);
+  return new Response(null, { status: 302, headers: { Location: location.href, 'Cache-Control': 'no-store' } });
+}
