@@ -20,14 +20,19 @@ import { errorPage } from './error-page.ts';
 import { jwksDocument } from './keys.ts';
 import { authorizationServerMetadata, metadataPath, routePath, type AuthorizationServerMetadata } from './metadata.ts';
 import { RegisteredClients } from './registered-clients.ts';
+import { RevokedTokens } from './revoked-tokens.ts';
 import { createTokenHandler } from './token-endpoint.ts';
 
 /** The app, plus what the AS knows that a test or a later introspection endpoint may ask. */
 export type AuthorizationServerApp = Hono & {
   /** The RFC 8414 document the routes were built from. */
   readonly metadata: AuthorizationServerMetadata;
-  /** True when the access token `jti` was revoked because its code was replayed (codes.ts). */
+  /** True when the access token `jti` was revoked (a replayed code, a reused refresh token). */
   isRevoked(jti: string): boolean;
+  /** The revoked-token record itself (revoked-tokens.ts), for the introspection endpoint. */
+  readonly revoked: RevokedTokens;
+  /** The authorization code store (its sizes are what tests and the benchmark watch). */
+  readonly codes: CodeStore;
 };
 
 /** Token requests are a few short form fields; anything bigger is not one. */
@@ -63,10 +68,15 @@ export function createAuthorizationServer(input: AuthorizationServerConfig): Aut
   const config = resolveConfig(input); // fail fast: throws on a bad issuer, empty resources, ...
   const emit = createEmitter('authorization-server', config.onEvent);
   const metadata = authorizationServerMetadata(config);
+  // The one record of revoked access tokens (revoked-tokens.ts): replays write it, readers ask it.
+  const revoked = new RevokedTokens(config.now);
   const codes = new CodeStore({
     now: config.now,
     codeTtlSeconds: config.codeTtlSeconds,
     replayWindowSeconds: config.accessTokenTtlSeconds,
+    maxPendingCodes: config.maxPendingCodes,
+    maxPendingCodesPerClient: config.maxPendingCodesPerClient,
+    maxRedeemedCodes: config.maxRedeemedCodes,
   });
   // RFC 7591 registrations, per app instance; none at all when registration is turned off.
   const registered = config.dynamicClientRegistration
@@ -121,7 +131,7 @@ export function createAuthorizationServer(input: AuthorizationServerConfig): Aut
   app.post(
     paths.token,
     limitBody(TOKEN_REQUEST_MAX_BYTES, 'invalid_request', 'token request'),
-    createTokenHandler({ config, codes, emit }),
+    createTokenHandler({ config, codes, revoked, emit }),
   );
 
   // RFC 7591 §3: the client registration endpoint (POST, a JSON body), when registration is on.
@@ -151,5 +161,5 @@ export function createAuthorizationServer(input: AuthorizationServerConfig): Aut
   app.onError((error, c) => reject(c, error));
   app.notFound((c) => reject(c, new OAuthError('invalid_request', `Nothing here: ${c.req.method} ${new URL(c.req.url).pathname}.`, { status: 404 })));
 
-  return Object.assign(app, { metadata, isRevoked: (jti: string) => codes.isRevoked(jti) });
+  return Object.assign(app, { metadata, revoked, codes, isRevoked: (jti: string) => revoked.isRevoked(jti) });
 }

@@ -4,8 +4,8 @@
  * authorization endpoint (auto-approved loopback requests) and by the consent form (approved by
  * a person).
  */
-import type { Emit } from '@mcp-auth-demo/common';
-import type { CodeStore } from './codes.ts';
+import { OAuthError, type Emit } from '@mcp-auth-demo/common';
+import type { AuthorizationGrant, CodeStore } from './codes.ts';
 import type { ResolvedConfig } from './config.ts';
 import type { Client } from './resolve-client.ts';
 
@@ -26,9 +26,25 @@ export interface ResponseDependencies {
   emit: Emit;
 }
 
+/**
+ * A code, or the refusal of a full store. RFC 6749 §4.1.2.1: temporarily_unavailable, "The
+ * authorization server is currently unable to handle the request due to a temporary overloading".
+ * Redirected like any error after the redirect URI is known; codes expire within a minute, so
+ * the client may simply try again.
+ */
+function issueCode(codes: CodeStore, grant: AuthorizationGrant): string {
+  const issuance = codes.issue(grant);
+  if (issuance.issued) return issuance.code;
+  const whose = issuance.reason === 'client_full' ? 'this client has' : 'all clients together have';
+  throw new OAuthError(
+    'temporarily_unavailable',
+    `Too many authorization codes pending: ${whose} ${issuance.limit} unredeemed codes; redeem them or retry after they expire (RFC 6749 §4.1.2.1).`,
+  );
+}
+
 export function respondWithCode(request: ValidatedAuthorizationRequest, sub: string, { config, codes, emit }: ResponseDependencies): Response {
   const { client, redirect_uri, code_challenge, scope, resource, state } = request;
-  const code = codes.issue({ client_id: client.client_id, redirect_uri, code_challenge, scope, resource, sub });
+  const code = issueCode(codes, { client_id: client.client_id, redirect_uri, code_challenge, scope, resource, sub });
   emit('code.issued', {
     client_id: client.client_id,
     scope,

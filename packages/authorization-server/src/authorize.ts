@@ -22,7 +22,7 @@ import { dangerouslyAutoApproveLoopback, refuseWithoutPerson, routeConsent } fro
 import type { ConsentInteraction } from './consent-interaction.ts';
 import { requiredParameter, singleParameter } from './parameters.ts';
 import { checkCodeChallenge } from './pkce.ts';
-import { matchRedirectUri } from './redirect-uri.ts';
+import { abbreviated, matchRedirectUri, MAX_URI_LENGTH } from './redirect-uri.ts';
 import { checkResource } from './resource-indicators.ts';
 
 export interface AuthorizeDependencies {
@@ -33,10 +33,19 @@ export interface AuthorizeDependencies {
   emit: Emit;
 }
 
+/** Shown error: client_id and redirect_uri are stored with every code, so their length is bounded. */
+function checkLength(name: string, value: string): void {
+  if (value.length > MAX_URI_LENGTH) {
+    throw new OAuthError('invalid_request', `${name} is longer than ${MAX_URI_LENGTH} characters, this server's bound on stored values.`);
+  }
+}
+
 /** Shown error: the client_id is missing, or no usable client metadata stands behind it. */
 async function checkClient(params: URLSearchParams, resolveClient: ResolveClient): Promise<Client> {
   // RFC 6749 §4.1.1: client_id is REQUIRED.
   const clientId = requiredParameter(params, 'client_id', 'RFC 6749 §4.1.1');
+  // Stored with every code: bounded before anything (a fetch included) happens.
+  checkLength('client_id', clientId);
   return resolveClient(clientId);
 }
 
@@ -45,12 +54,14 @@ function checkRedirectUri(params: URLSearchParams, client: Client): string {
   // Required here, even though OAuth 2.1 makes it optional with one registered URI: the demo's
   // token request always repeats it, and an explicit value is what a learner should see.
   const requested = requiredParameter(params, 'redirect_uri', 'this server requires it on every request');
+  // Stored with every code, echoed in the Location header: bounded (codes.ts).
+  checkLength('redirect_uri', requested);
   // RFC 9700 §2.1: "MUST utilize exact string matching except for port numbers in localhost redirection URIs".
   const matched = matchRedirectUri(requested, client.redirect_uris);
   if (matched === undefined) {
     throw new OAuthError(
       'invalid_request',
-      `redirect_uri ${requested} is not registered for this client; registered: ${client.redirect_uris.join(', ')} (exact match, RFC 9700 §2.1).`,
+      `redirect_uri ${abbreviated(requested)} is not registered for this client; registered: ${client.redirect_uris.join(', ')} (exact match, RFC 9700 §2.1).`,
     );
   }
   return matched;

@@ -63,6 +63,19 @@ export interface AuthorizationServerConfig {
   codeTtlSeconds?: number;
   /** Access token lifetime, seconds (MCP: "SHOULD issue short-lived access tokens"). Default 600. */
   accessTokenTtlSeconds?: number;
+  /**
+   * Most authorization codes issued and not yet redeemed, all clients together; when reached,
+   * /authorize answers `temporarily_unavailable` until codes are redeemed or expire (codes.ts).
+   * Default 10000.
+   */
+  maxPendingCodes?: number;
+  /** Most unredeemed codes for one client_id (so one client cannot fill the store). Default 1000. */
+  maxPendingCodesPerClient?: number;
+  /**
+   * Most redeemed codes remembered for replay detection (RFC 6749 §4.1.2 revocation); the oldest
+   * is forgotten first. Default 100000.
+   */
+  maxRedeemedCodes?: number;
   /** Limits on fetching and caching Client ID Metadata Documents. */
   cimd?: Partial<CimdLimits>;
   /**
@@ -192,6 +205,9 @@ export function resolveConfig(input: AuthorizationServerConfig): ResolvedConfig 
     maxPendingAuthorizations: positiveInteger('maxPendingAuthorizations', input.maxPendingAuthorizations ?? 1000),
     codeTtlSeconds,
     accessTokenTtlSeconds: positiveInteger('accessTokenTtlSeconds', input.accessTokenTtlSeconds ?? 600),
+    maxPendingCodes: positiveInteger('maxPendingCodes', input.maxPendingCodes ?? 10_000),
+    maxPendingCodesPerClient: positiveInteger('maxPendingCodesPerClient', input.maxPendingCodesPerClient ?? 1000),
+    maxRedeemedCodes: positiveInteger('maxRedeemedCodes', input.maxRedeemedCodes ?? 100_000),
     cimd,
     dynamicClientRegistration,
     maxRegisteredClients: positiveInteger('maxRegisteredClients', input.maxRegisteredClients ?? 1000),
