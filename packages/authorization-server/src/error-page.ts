@@ -8,7 +8,7 @@
  *
  * In words first (what happened, what to do next), the technical detail below.
  */
-import { toOAuthError, type OAuthErrorCode } from '@mcp-auth-demo/common';
+import { toOAuthError, type HttpErrorCode, type OAuthErrorCode } from '@mcp-auth-demo/common';
 import { h, htmlPage } from './html-page.ts';
 
 interface Explanation {
@@ -17,7 +17,7 @@ interface Explanation {
   next: string;
 }
 
-const EXPLANATIONS: Partial<Record<OAuthErrorCode, Explanation>> = {
+const EXPLANATIONS: Partial<Record<OAuthErrorCode | HttpErrorCode, Explanation>> = {
   invalid_client: {
     title: 'This application is not recognised',
     happened: 'The application that sent you here identified itself with a client ID that this authorization server cannot use.',
