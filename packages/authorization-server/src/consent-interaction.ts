@@ -220,7 +220,7 @@ export class ConsentInteraction {
       client_id: pending.client.client_id,
       ...(pending.sub && { sub: pending.sub }),
       scope: pending.scope,
-      spec: 'RFC 6749 §4.1.2.1: access_denied goes back to the client, with state and iss (RFC 9207)',
+      spec: 'RFC 6749 §4.1.2.1 access_denied, redirected with state; RFC 9207 §2 iss',
     });
     throw this.#redirect(pending, new OAuthError('access_denied', pending.sub ? 'The user denied the request.' : 'The user cancelled the sign-in.'));
   }

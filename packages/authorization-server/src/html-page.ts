@@ -36,7 +36,9 @@ h1{font-size:1.4rem;margin:.2rem 0 1rem}
 .host{display:block;font:700 1.5rem/1.3 ui-monospace,Menlo,Consolas,monospace;color:#0b4fae;word-break:break-all}
 .box{border:1px solid #d8dce3;border-radius:8px;padding:.75rem 1rem;margin:1rem 0}
 .box h2{font-size:.8rem;text-transform:uppercase;letter-spacing:.05em;color:#5b6475;margin:0 0 .3rem}
-code,.mono{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9em;word-break:break-all}
+code,.mono{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9em}
+code{white-space:nowrap}
+.mono{word-break:break-all}
 ul.scopes{list-style:none;padding:0;margin:0}
 ul.scopes li{padding:.4rem 0;border-top:1px solid #eef0f3}
 ul.scopes li:first-child{border-top:0}

@@ -205,7 +205,7 @@ function describe(event: TraceEvent): string[] {
           (event.new_scopes.length > 0 ? ` (new: ${event.new_scopes.join(' ')})` : ' (nothing new)'),
       ];
     case 'consent.denied':
-      return [`${event.sub ?? 'the person'} denied the request: access_denied goes back to the client with state and iss`];
+      return [`${event.sub ?? 'the person'} ${event.sub ? 'denied the request on the consent page' : 'cancelled the sign-in'}: access_denied goes back to the client`];
     case 'code.issued':
       return [`authorization code issued: scope "${event.scope}", resource ${event.resource}, expires in ${event.expires_in}s`];
     case 'code.replayed':
