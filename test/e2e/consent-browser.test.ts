@@ -13,7 +13,8 @@ import type { TraceEvent } from '@mcp-auth-demo/common';
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { describeWithChromium, launchChromium, type BrowserSession } from '../support/chromium.ts';
-import { freePorts, parseTrace, portFlags, runScript } from './processes.ts';
+import { freePorts } from '@mcp-auth-demo/stack';
+import { parseTrace, portFlags, runCommand } from './processes.ts';
 
 type Of<K extends TraceEvent['kind']> = Extract<TraceEvent, { kind: K }>;
 const only = <K extends TraceEvent['kind']>(events: TraceEvent[], kind: K) => events.filter((e): e is Of<K> => e.kind === kind);
@@ -21,7 +22,7 @@ const only = <K extends TraceEvent['kind']>(events: TraceEvent[], kind: K) => ev
 /** Starts `pnpm demo --interactive`; `authorizationUrl(n)` resolves to the n-th URL it asks the person to open. */
 async function startInteractiveDemo() {
   const ports = await freePorts();
-  const demo = runScript('scripts/demo.ts', ['--interactive', '--json', ...portFlags(ports)], {
+  const demo = runCommand('demo', ['--interactive', '--json', ...portFlags(ports)], {
     env: { NO_COLOR: '1', BROWSER: 'true' },
     timeout: 120_000,
   });
@@ -70,7 +71,7 @@ describeWithChromium('pnpm demo --interactive in Chromium: sign-in and consent p
       await signIn(page);
       // What the consent page must show: client_id host, redirect host, scopes in words, loopback warning.
       await expect(page.locator('#client .host').textContent()).resolves.toBe(`localhost:${run.ports.client}`);
-      await expect(page.locator('#redirect .host').textContent()).resolves.toMatch(/^localhost:\d+$/);
+      await expect(page.locator('#redirect .host').textContent()).resolves.toMatch(/^(localhost|127\.0\.0\.1|\[::1\]):\d+$/);
       await expect(page.locator('#loopback-warning').isVisible()).resolves.toBe(true);
       await expect(page.locator('#scopes li').allTextContents()).resolves.toEqual([expect.stringMatching(/mcp:connect\s*NEW/)]);
       await browser.screenshot(page, 'consent-page');

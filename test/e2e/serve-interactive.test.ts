@@ -4,12 +4,13 @@
  * and a headless client is told it needs a browser.
  */
 import { describe, expect, it } from 'vitest';
-import { freePorts, portFlags, runScript } from './processes.ts';
+import { freePorts } from '@mcp-auth-demo/stack';
+import { portFlags, runCommand } from './processes.ts';
 
 describe('pnpm serve --interactive', () => {
   it('answers /authorize with the sign-in page (no code), and a headless client is told to use a browser', async () => {
     const ports = await freePorts();
-    const serve = runScript('scripts/serve.ts', ['--interactive', ...portFlags(ports)], { buffer: false, timeout: 0 });
+    const serve = runCommand('serve', ['--interactive', ...portFlags(ports)], { buffer: false, timeout: 0 });
     let output = '';
     await new Promise<void>((resolve) => {
       serve.stdout!.on('data', (chunk: Buffer) => {
@@ -37,7 +38,7 @@ describe('pnpm serve --interactive', () => {
       expect(page.headers.get('x-frame-options')).toBe('DENY');
       expect(await page.text()).toContain('<h1>Sign in</h1>');
 
-      const client = await runScript('packages/client/src/cli.ts', [
+      const client = await runCommand('client', [
         '--client-metadata-url', `${clientBase}/client-metadata.json`,
         '--redirect-uri', `${clientBase}/callback`,
         `http://localhost:${ports.rs}/mcp`,
