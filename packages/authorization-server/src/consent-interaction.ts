@@ -94,12 +94,10 @@ export class ConsentInteraction {
     if (c.req.url.length > MAX_REQUEST_URL_BYTES) {
       throw new OAuthError('invalid_request', `The authorization request is larger than ${MAX_REQUEST_URL_BYTES} bytes; it is not held for consent.`);
     }
-    const headers: [string, string][] = [];
     let browser = getCookie(c, BROWSER_COOKIE);
-    if (!browser || !/^[A-Za-z0-9_-]{43}$/.test(browser)) {
-      browser = token();
-      headers.push(cookie(BROWSER_COOKIE, browser, this.#options.ttlSeconds * 1000, 'Strict'));
-    }
+    if (!browser || !/^[A-Za-z0-9_-]{43}$/.test(browser)) browser = token();
+    // Set again each time, so the cookie outlives this (the newest) pending request.
+    const headers: [string, string][] = [cookie(BROWSER_COOKIE, browser, this.#options.ttlSeconds * 1000, 'Strict')];
     const sub = this.#signedIn(c);
     const id = token();
     const pending: PendingAuthorization = { ...request, browser, csrf: token(), failures: 0, ...(sub && { sub }) };

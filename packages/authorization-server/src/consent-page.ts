@@ -99,9 +99,9 @@ export function consentPage(view: ConsentView, headers: [string, string][] = [])
   const body = h`<h1>Allow access?</h1>
 <p class="who">${clientName(client)} wants access to your account <code>${view.sub}</code>.</p>
 <div class="box" id="client">
-<h2>${fromDocument ? 'Application, identified by its client ID URL' : 'Registered application (its name is self-asserted)'}</h2>
+<h2>${fromDocument ? 'Application, identified by its client ID URL' : 'Registered application: no verified host, its name is self-asserted'}</h2>
 <span class="host">${summary.client_host}</span>
-<span class="mono">${fromDocument ? client.client_id : `client_id ${client.client_id}; redirect hosts shown`}</span>
+<span class="mono">${fromDocument ? client.client_id : `client_id ${client.client_id} (registered here; the host above is where its redirect URIs point)`}</span>
 </div>
 <div class="box" id="redirect">
 <h2>The authorization code will be sent to</h2>
