@@ -32,7 +32,9 @@ export async function readBodyText(request: Request, maxBytes = MAX_REQUEST_BODY
     if (done) break;
     size += value.byteLength;
     if (size > maxBytes) {
-      await reader.cancel();
+      // Stop reading, but do not cancel: cancelling may destroy the connection before the 413
+      // is sent. The HTTP layer discards the rest, bounded, and closes (common/http-server.ts).
+      reader.releaseLock();
       throw payloadTooLarge(maxBytes);
     }
     chunks.push(value);
