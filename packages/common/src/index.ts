@@ -7,4 +7,5 @@ export * from './http-server.ts';
 export * from './trace-printer.ts';
 export * from './trace-writer.ts';
 export * from './well-known.ts';
+export * from './address-class.ts';
 export * from './terminal-safe.ts';
