@@ -145,24 +145,28 @@ describe('every POST gets an answer (a batch that cancels its own call)', () => 
   });
 });
 
-describe('a 2025 request the SDK never answers still gets an answer, bounded in time', () => {
-  it('a tool that never returns: 503 with a JSON-RPC -32603 error after the deadline', async () => {
-    const serve = createProtocolEras(() => {}, {
-      legacyDeadlineMs: 50,
-      createServer: () => {
-        const server = new McpServer({ name: 'stuck', version: '0' });
-        server.registerTool('stuck', { description: 'never returns' }, () => new Promise(() => {}));
-        return server;
-      },
-    });
-    const message = rpc.callTool('stuck');
+describe('a request the SDK never answers still gets an answer, bounded in time (either era)', () => {
+  const stuckServer = () => {
+    const server = new McpServer({ name: 'stuck', version: '0' });
+    server.registerTool('stuck', { description: 'never returns' }, () => new Promise(() => {}));
+    return server;
+  };
+  const post = (message: unknown, headers: Record<string, string> = {}) => {
     const text = JSON.stringify(message);
     const request = new Request('http://localhost:8001/mcp', {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
       body: text,
     });
-    const res = await serve(request, { text, json: { ok: true, value: message } }, { token: 't', clientId: 'c', scopes: [] });
+    return { request, body: { text, json: { ok: true as const, value: message } } };
+  };
+
+  it.each([
+    ['2025-11-25', post(rpc.callTool('stuck'))],
+    ['2026-07-28', post(modern('tools/call', { name: 'stuck', arguments: {} }), modernHeaders('tools/call', 'stuck'))],
+  ])('%s: a tool that never returns gets 503 with a JSON-RPC -32603 error after the deadline', async (_era, { request, body }) => {
+    const serve = createProtocolEras(() => {}, { legacyDeadlineMs: 100, createServer: stuckServer });
+    const res = await serve(request, body, { token: 't', clientId: 'c', scopes: [] });
     expect(res.status).toBe(503);
     expect(await res.json()).toMatchObject({ jsonrpc: '2.0', error: { code: -32603 }, id: null });
   });

@@ -41,7 +41,7 @@ export interface ReadBody {
   json: { ok: true; value: unknown } | { ok: false };
 }
 
-/** The largest time a legacy request may take before it is answered with an error anyway. */
+/** The longest a request may take before it is answered with an error anyway (either era). */
 export const LEGACY_RESPONSE_DEADLINE_MS = 30_000;
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -65,8 +65,8 @@ export function withoutSelfCancellations(body: unknown): unknown {
 }
 
 /** The request with its body restored (the endpoint consumed the original stream). */
-function replay(request: Request, text: string): Request {
-  return new Request(request.url, { method: request.method, headers: request.headers, body: text });
+function replay(request: Request, text: string, signal?: AbortSignal): Request {
+  return new Request(request.url, { method: request.method, headers: request.headers, body: text, ...(signal && { signal }) });
 }
 
 function methodOf(body: ReadBody): string {
@@ -85,7 +85,7 @@ function deadlineResponse(): Response {
 }
 
 export interface ProtocolErasOptions {
-  /** A 2025 request not answered within this many milliseconds gets a 503 (default 30 s). */
+  /** A request not answered within this many milliseconds gets a 503 (default 30 s). */
   legacyDeadlineMs?: number;
   /** Builds the per-request server (default: the two tools of tools.ts). */
   createServer?: () => McpServer;
@@ -102,23 +102,38 @@ export function createProtocolEras(emit: Emit, options: ProtocolErasOptions = {}
   // Modern leg: the SDK's entry, strict (a legacy request never reaches it, see below).
   const modern = createMcpHandler(factory, { legacy: 'reject' });
 
+  /**
+   * Every POST gets an answer in bounded time, whatever the SDK does with it: at the deadline
+   * the exchange is aborted (the SDK stops work on an aborted request) and a 503 goes out.
+   */
+  async function withDeadline(answer: (signal: AbortSignal) => Promise<Response>): Promise<Response> {
+    const abort = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<Response>((resolve) => {
+      timer = setTimeout(() => {
+        abort.abort();
+        resolve(deadlineResponse());
+      }, deadlineMs);
+      timer.unref();
+    });
+    try {
+      return await Promise.race([answer(abort.signal), deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   async function serveLegacy(request: Request, body: ReadBody, authInfo: AuthInfo): Promise<Response> {
     const server = factory();
     const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     await server.connect(transport);
-    let timer: NodeJS.Timeout | undefined;
     try {
-      const answer = body.json.ok
-        ? transport.handleRequest(replay(request, body.text), { authInfo, parsedBody: withoutSelfCancellations(body.json.value) })
-        : transport.handleRequest(replay(request, body.text), { authInfo });
-      // Issue: every POST gets an answer in bounded time, whatever the SDK does with it.
-      const deadline = new Promise<Response>((resolve) => {
-        timer = setTimeout(() => resolve(deadlineResponse()), deadlineMs);
-        timer.unref();
-      });
-      return await Promise.race([answer, deadline]);
+      return await withDeadline((signal) =>
+        body.json.ok
+          ? transport.handleRequest(replay(request, body.text, signal), { authInfo, parsedBody: withoutSelfCancellations(body.json.value) })
+          : transport.handleRequest(replay(request, body.text, signal), { authInfo }),
+      );
     } finally {
-      clearTimeout(timer);
       await server.close();
     }
   }
@@ -135,6 +150,6 @@ export function createProtocolEras(emit: Emit, options: ProtocolErasOptions = {}
       spec: legacy ? 'MCP 2026-07-28 versioning, backward compatibility' : 'MCP 2026-07-28 transports, request metadata',
     });
     if (legacy) return serveLegacy(request, body, authInfo);
-    return modern.fetch(replay(request, body.text), { authInfo, ...(body.json.ok && { parsedBody: body.json.value }) });
+    return withDeadline((signal) => modern.fetch(replay(request, body.text, signal), { authInfo, ...(body.json.ok && { parsedBody: body.json.value }) }));
   };
 }
