@@ -18,13 +18,15 @@ import { createRegistrationHandler } from './dynamic-client-registration.ts';
 import { jwksDocument } from './keys.ts';
 import { authorizationServerMetadata, metadataPath, routePath, type AuthorizationServerMetadata } from './metadata.ts';
 import { RegisteredClients } from './registered-clients.ts';
+import { RevokedTokens } from './revoked-tokens.ts';
 import { createTokenHandler } from './token-endpoint.ts';
+import { createIntrospectionHandler } from './token-introspection.ts';
 
 /** The app, plus what the AS knows that a test or a later introspection endpoint may ask. */
 export type AuthorizationServerApp = Hono & {
   /** The RFC 8414 document the routes were built from. */
   readonly metadata: AuthorizationServerMetadata;
-  /** True when the access token `jti` was revoked because its code was replayed (codes.ts). */
+  /** True when the access token `jti` is in the AS's revoked-token store (revoked-tokens.ts). */
   isRevoked(jti: string): boolean;
 };
 
@@ -32,6 +34,8 @@ export type AuthorizationServerApp = Hono & {
 const TOKEN_REQUEST_MAX_BYTES = 16 * 1024;
 /** A registration request is a small JSON object (a name, a few redirect URIs); the same bound. */
 const REGISTRATION_REQUEST_MAX_BYTES = 16 * 1024;
+/** An introspection request is one token and a hint; the same bound. */
+const INTROSPECTION_REQUEST_MAX_BYTES = 16 * 1024;
 
 /** Answers, errors included, that a cache must never keep or replay to anyone else. */
 const noStore: MiddlewareHandler = async (c, next) => {
@@ -59,7 +63,10 @@ export function createAuthorizationServer(input: AuthorizationServerConfig): Aut
   const config = resolveConfig(input); // fail fast: throws on a bad issuer, empty resources, ...
   const emit = createEmitter('authorization-server', config.onEvent);
   const metadata = authorizationServerMetadata(config);
+  // The one revoked-token store: codes (and refresh-token reuse) write it, introspection reads it.
+  const revoked = new RevokedTokens(config.now);
   const codes = new CodeStore({
+    revoked,
     now: config.now,
     codeTtlSeconds: config.codeTtlSeconds,
     replayWindowSeconds: config.accessTokenTtlSeconds,
@@ -77,6 +84,7 @@ export function createAuthorizationServer(input: AuthorizationServerConfig): Aut
     jwks: routePath(metadata.jwks_uri),
     // Only when the metadata document advertises it: no member, no route (a 404).
     registration: metadata.registration_endpoint ? routePath(metadata.registration_endpoint) : undefined,
+    introspection: metadata.introspection_endpoint ? routePath(metadata.introspection_endpoint) : undefined,
   };
 
   const app = new Hono();
@@ -115,6 +123,17 @@ export function createAuthorizationServer(input: AuthorizationServerConfig): Aut
     );
   }
 
+  // RFC 7662 §2.1: the introspection endpoint (POST, a form body), for authenticated resource
+  // servers. Its answers describe a token, so no cache may keep them; errors get no-store too.
+  if (paths.introspection) {
+    app.use(paths.introspection, noStore);
+    app.post(
+      paths.introspection,
+      limitBody(INTROSPECTION_REQUEST_MAX_BYTES, 'invalid_request', 'introspection request'),
+      createIntrospectionHandler({ config, revoked, emit }),
+    );
+  }
+
   // The one place errors become responses. The trace event is emitted before the response leaves.
   function reject(c: Context, error: unknown): Response {
     // Only the authorization endpoint is visited by a person's browser; the others answer JSON
@@ -127,5 +146,5 @@ export function createAuthorizationServer(input: AuthorizationServerConfig): Aut
   app.onError((error, c) => reject(c, error));
   app.notFound((c) => reject(c, new OAuthError('invalid_request', `Nothing here: ${c.req.method} ${new URL(c.req.url).pathname}.`, { status: 404 })));
 
-  return Object.assign(app, { metadata, isRevoked: (jti: string) => codes.isRevoked(jti) });
+  return Object.assign(app, { metadata, isRevoked: (jti: string) => revoked.isRevoked(jti) });
 }

@@ -9,11 +9,11 @@
  * - OAuth 2.1 §4.1.3: the code is bound to the client, the redirect URI and the PKCE challenge;
  *   RFC 8707 §2 adds the resource, RFC 6749 §3.3 the scope.
  *
- * Revocation of self-contained JWTs is limited: the resource server validates tokens locally
- * and never asks this store. `isRevoked(jti)` is the AS's own record (tests and a future
- * introspection endpoint, RFC 7662, can read it); short token lifetimes bound the rest.
+ * A replay writes the revoked `jti`s into the AS's one revoked-token store (revoked-tokens.ts),
+ * which the RFC 7662 introspection endpoint reads: that is how the resource server refuses them.
  */
 import { randomBytes } from 'node:crypto';
+import type { RevokedTokens } from './revoked-tokens.ts';
 
 /** Everything a code stands for; the token request must match it. */
 export interface AuthorizationGrant {
@@ -48,16 +48,18 @@ export interface CodeStoreOptions {
   codeTtlSeconds: number;
   /** How long a used code is remembered, so a replay is recognised: the access token lifetime. */
   replayWindowSeconds: number;
+  /** Where a replay records the tokens it revokes: the AS's one store, which introspection reads. */
+  revoked: RevokedTokens;
 }
 
 export class CodeStore {
   readonly #codes = new Map<string, CodeRecord>();
-  /** jti -> the token's expiry (ms); after it the entry is pointless and is dropped. */
-  readonly #revoked = new Map<string, number>();
+  readonly #revoked: RevokedTokens;
   readonly #options: CodeStoreOptions;
 
   constructor(options: CodeStoreOptions) {
     this.#options = options;
+    this.#revoked = options.revoked;
   }
 
   /** Issues a fresh code for `grant`: 256 random bits, base64url (RFC 6749 §10.10). */
@@ -79,7 +81,7 @@ export class CodeStore {
     if (!record) return { outcome: 'unknown' };
     if (record.used) {
       const revoked = record.tokens.map(({ jti, expiresAtMs }) => {
-        this.#revoked.set(jti, expiresAtMs);
+        this.#revoked.revoke(jti, expiresAtMs);
         return jti;
       });
       return { outcome: 'replayed', grant: record.grant, revoked };
@@ -98,20 +100,12 @@ export class CodeStore {
     this.#codes.get(code)?.tokens.push({ jti, expiresAtMs });
   }
 
-  /** True when the token `jti` was revoked because its code was replayed. */
-  isRevoked(jti: string): boolean {
-    return this.#revoked.has(jti);
-  }
-
-  /** Drops codes past their replay window and revocations of tokens that have expired anyway. */
+  /** Drops codes past their replay window. */
   #forgetOld(): void {
     const now = this.#options.now();
     const windowMs = this.#options.replayWindowSeconds * 1000;
     for (const [code, record] of this.#codes) {
       if (now >= record.expiresAtMs + windowMs) this.#codes.delete(code);
-    }
-    for (const [jti, expiresAtMs] of this.#revoked) {
-      if (now >= expiresAtMs) this.#revoked.delete(jti);
     }
   }
 }

@@ -15,6 +15,7 @@ export const ENDPOINT_PATHS = {
   token: '/token',
   jwks: '/jwks',
   registration: '/register',
+  introspection: '/introspect',
 } as const;
 
 export interface AuthorizationServerMetadata {
@@ -24,6 +25,10 @@ export interface AuthorizationServerMetadata {
   jwks_uri: string;
   /** RFC 8414 §2: the RFC 7591 client registration endpoint; absent when registration is turned off. */
   registration_endpoint?: string;
+  /** RFC 8414 §2: the RFC 7662 introspection endpoint, when resource servers may call it. */
+  introspection_endpoint?: string;
+  /** RFC 8414 §2: how a resource server authenticates to the introspection endpoint. */
+  introspection_endpoint_auth_methods_supported?: string[];
   scopes_supported: string[];
   response_types_supported: string[];
   response_modes_supported: string[];
@@ -47,6 +52,8 @@ export function authorizationServerMetadata(config: {
   scopesSupported: string[];
   /** Advertise `registration_endpoint` (RFC 7591 Dynamic Client Registration). */
   dynamicClientRegistration: boolean;
+  /** Resource servers allowed to introspect; none means no introspection endpoint. */
+  introspectionClients?: readonly unknown[];
 }): AuthorizationServerMetadata {
   return {
     issuer: config.issuer,
@@ -55,6 +62,14 @@ export function authorizationServerMetadata(config: {
     jwks_uri: endpoint(config.issuer, ENDPOINT_PATHS.jwks),
     // RFC 8414 §2: OPTIONAL; present only when POST /register answers (app.ts derives the route from it).
     ...(config.dynamicClientRegistration ? { registration_endpoint: endpoint(config.issuer, ENDPOINT_PATHS.registration) } : {}),
+    // RFC 8414 §2: OPTIONAL; present only when some resource server has introspection credentials.
+    ...(config.introspectionClients?.length
+      ? {
+          introspection_endpoint: endpoint(config.issuer, ENDPOINT_PATHS.introspection),
+          // RFC 6749 §2.3.1 HTTP Basic, the one method RFC 6749 requires every AS to support.
+          introspection_endpoint_auth_methods_supported: ['client_secret_basic'],
+        }
+      : {}),
     scopes_supported: [...config.scopesSupported],
     response_types_supported: ['code'],
     // RFC 8414 §2 defaults this to ["query", "fragment"]; only query is implemented.

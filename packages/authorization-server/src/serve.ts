@@ -4,13 +4,16 @@
  *
  *   MCP_DEMO_ISSUER    the issuer URL; the server listens on its host and port
  *   MCP_DEMO_RESOURCE  the MCP server's canonical URI, the one resource tokens are issued for
+ *   MCP_DEMO_INTROSPECTION_SECRET  the MCP server's secret for RFC 7662 introspection (its
+ *                      client_id is `mcp-demo-resource-server`); unset: no introspection endpoint
  */
-import { DEFAULT_ISSUER, DEFAULT_RESOURCE, ENV, isLoopbackHost, serveApp, stdoutSink } from '@mcp-auth-demo/common';
+import { DEFAULT_ISSUER, DEFAULT_RESOURCE, ENV, isLoopbackHost, RESOURCE_SERVER_CLIENT_ID, serveApp, stdoutSink } from '@mcp-auth-demo/common';
 import { createAuthorizationServer } from './app.ts';
 import { generateSigningKey } from './keys.ts';
 
 const issuer = process.env[ENV.issuer] || DEFAULT_ISSUER;
 const resource = process.env[ENV.resource] || DEFAULT_RESOURCE;
+const introspectionSecret = process.env[ENV.introspectionSecret];
 
 let app: ReturnType<typeof createAuthorizationServer>;
 try {
@@ -20,6 +23,10 @@ try {
     signingKey: await generateSigningKey(),
     // The named local-demo deviation (http CIMD URLs on loopback), only for a loopback issuer.
     dangerouslyAllowLoopbackHttp: URL.canParse(issuer) && isLoopbackHost(new URL(issuer).hostname),
+    // RFC 7662: the MCP server may ask whether a token is still active (how revocation reaches it).
+    ...(introspectionSecret
+      ? { introspectionClients: [{ client_id: RESOURCE_SERVER_CLIENT_ID, client_secret: introspectionSecret, resource }] }
+      : {}),
     onEvent: stdoutSink,
   });
 } catch (error) {

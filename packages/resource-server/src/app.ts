@@ -20,6 +20,7 @@ import { jsonRpcErrorResponse } from './json-rpc-error.ts';
 import { mcpCors } from './cors.ts';
 import { createMcpEndpoint } from './mcp-endpoint.ts';
 import { protectedResourceMetadataRoutes } from './protected-resource-metadata.ts';
+import { createConfiguredIntrospection } from './token-introspection.ts';
 
 /** The largest MCP request body read (the MCP SDK's own default bound). */
 export const MAX_REQUEST_BODY_BYTES = 4 * 1024 * 1024;
@@ -49,6 +50,9 @@ export function createResourceServer(input: ResourceServerConfig): Hono {
     allowLoopbackHttp: config.dangerouslyAllowLoopbackHttp,
   });
 
+  // RFC 7662: asks the AS whether a token is still active (revocation), when credentials are set.
+  const introspection = createConfiguredIntrospection(config, emit);
+
   const app = new Hono();
   app.route('/', protectedResourceMetadataRoutes(config));
 
@@ -64,7 +68,7 @@ export function createResourceServer(input: ResourceServerConfig): Hono {
       },
     }),
   );
-  app.all(config.mcpPath, createMcpEndpoint(config, keys));
+  app.all(config.mcpPath, createMcpEndpoint(config, keys, introspection));
 
   app.notFound((c) => c.json({ error: 'not_found', error_description: `Nothing is served at ${c.req.path}.` }, 404));
 

@@ -22,6 +22,8 @@ import { checkSecureUrl } from './config.ts';
 export interface AuthorizationServerMetadata {
   issuer: string;
   jwks_uri: string;
+  /** RFC 8414 §2 / RFC 7662: where this server may introspect tokens, when the AS offers it. */
+  introspection_endpoint?: string;
   /** Where the document was found. */
   url: string;
 }
@@ -90,7 +92,18 @@ export async function discoverAuthorizationServerMetadata(options: DiscoveryOpti
     } catch {
       throw keysUnavailable(`the jwks_uri ${jwksUri} must use https (http only for loopback hosts in the demo).`);
     }
-    return { issuer, jwks_uri: jwksUri, url };
+    // RFC 7662 §4: tokens and this server's credentials go there, so the same https rule applies.
+    const introspection = document.introspection_endpoint;
+    let introspectionEndpoint: string | undefined;
+    if (typeof introspection === 'string' && URL.canParse(introspection)) {
+      try {
+        checkSecureUrl('introspection_endpoint', new URL(introspection), options.allowLoopbackHttp);
+        introspectionEndpoint = introspection;
+      } catch {
+        throw keysUnavailable(`the introspection_endpoint ${introspection} must use https (http only for loopback hosts in the demo).`);
+      }
+    }
+    return { issuer, jwks_uri: jwksUri, url, ...(introspectionEndpoint ? { introspection_endpoint: introspectionEndpoint } : {}) };
   }
   throw keysUnavailable(`no authorization server metadata was found for ${issuer} (tried ${authorizationServerMetadataUrls(issuer).join(', ')}).`);
 }

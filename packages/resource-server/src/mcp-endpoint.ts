@@ -34,6 +34,7 @@ import { jsonRpcErrorResponse } from './json-rpc-error.ts';
 import { checkOrigin } from './origin.ts';
 import { protectedResourceMetadataUrl } from './protected-resource-metadata.ts';
 import { checkScopes, requiredScopes } from './scopes.ts';
+import type { TokenIntrospection } from './token-introspection.ts';
 import { createMcpServer } from './tools.ts';
 import { verifyAccessToken, type VerifiedAccessToken } from './verify-access-token.ts';
 
@@ -70,7 +71,7 @@ async function handOffToMcp(request: Request, body: ReadBody, authInfo: AuthInfo
 }
 
 /** The Hono handler of the MCP endpoint, for every method. */
-export function createMcpEndpoint(config: ResolvedConfig, keys: AuthorizationServerKeys) {
+export function createMcpEndpoint(config: ResolvedConfig, keys: AuthorizationServerKeys, introspection?: TokenIntrospection) {
   const emit = createEmitter('resource-server', config.onEvent);
   const resourceMetadata = protectedResourceMetadataUrl(config.resource);
 
@@ -96,6 +97,7 @@ export function createMcpEndpoint(config: ResolvedConfig, keys: AuthorizationSer
         clockToleranceSeconds: config.clockToleranceSeconds,
         now: config.now,
         emit,
+        introspection,
       });
       checkScopes(accessToken.scopes, required, emit);
     } catch (error) {

@@ -17,6 +17,9 @@
  *    other server (MCP security best practices, "Token Passthrough"; "confused deputy").
  * 8. The claims RFC 9068 §2.2 makes REQUIRED are present and typed (`sub`, `client_id`, `iat`,
  *    `jti`, and `exp`, `iss`, `aud` above), plus `scope` (§2.2.3), which this server authorizes on.
+ * 9. Revocation: when this server has introspection credentials, the AS confirms the token is
+ *    still active (RFC 7662 §2.2; token-introspection.ts). A token that passed 1-8 but was revoked
+ *    (a replayed code, a reused refresh token) is refused here.
  *
  * The token itself is only ever compared and verified here; it is never forwarded anywhere
  * (MCP authorization: servers "MUST NOT accept or transit any other tokens").
@@ -25,6 +28,7 @@ import { OAuthError, type Emit, type TokenClaims } from '@mcp-auth-demo/common';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { parseScopeClaim } from './scopes.ts';
+import type { TokenIntrospection } from './token-introspection.ts';
 
 /** RFC 8725 §3.1: an explicit allow-list. Asymmetric only: never `none`, never `HS*`. */
 export const ALLOWED_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'];
@@ -44,7 +48,8 @@ export type RejectionReason =
   | 'expired'
   | 'not_yet_valid'
   | 'missing_claim'
-  | 'invalid_claim';
+  | 'invalid_claim'
+  | 'revoked';
 
 /** A token that passed every check. */
 export interface VerifiedAccessToken {
@@ -61,6 +66,8 @@ export interface VerifyOptions {
   clockToleranceSeconds: number;
   now: () => number;
   emit: Emit;
+  /** RFC 7662 introspection at the AS; when present, check 9 (revocation) runs on every request. */
+  introspection?: TokenIntrospection | undefined;
 }
 
 class Rejection extends Error {
@@ -119,6 +126,21 @@ function checkClaims(payload: JWTPayload, resource: string): VerifiedAccessToken
   };
 }
 
+/**
+ * Check 9: the AS still holds the token active (RFC 7662 §2.2). Throws a `Rejection` when it does
+ * not, and 503 (from token-introspection.ts) when it cannot be asked: never "accept" by default.
+ */
+async function checkStillActive(token: string, resource: string, introspection: TokenIntrospection): Promise<void> {
+  const answer = await introspection.introspect(token);
+  // RFC 7662 §2.2: "active" false covers revoked, expired, unknown and not-for-you alike.
+  if (!answer.active) throw new Rejection('revoked', 'The access token is no longer active: the authorization server revoked it (RFC 7662 §2.2).');
+  // The AS's own word on the audience must name this server too (RFC 8707 §2), if it gives one.
+  const aud = answer.aud;
+  if (aud !== undefined && !(Array.isArray(aud) ? aud : [aud]).includes(resource)) {
+    throw new Rejection('wrong_audience', 'The authorization server says the token was not issued for this MCP server (aud).');
+  }
+}
+
 /** Validates `token` or throws 401 `invalid_token`; emits `token.accepted` / `token.rejected`. */
 export async function verifyAccessToken(token: string, options: VerifyOptions): Promise<VerifiedAccessToken> {
   let claims: VerifiedAccessToken['claims'];
@@ -138,6 +160,10 @@ export async function verifyAccessToken(token: string, options: VerifyOptions): 
       requiredClaims: REQUIRED_CLAIMS,
     });
     claims = checkClaims(payload, options.resource);
+    // THE RULE: revocation is checked on EVERY request. A cache of verified tokens may spare the
+    // work above (signature, claims) but must sit before this line and never skip it; the only
+    // cache allowed here is the introspection client's own, bounded by introspection.cacheSeconds.
+    if (options.introspection) await checkStillActive(token, options.resource, options.introspection);
   } catch (error) {
     // The authorization server could not be reached: not a verdict on the token.
     if (error instanceof OAuthError) throw error;
