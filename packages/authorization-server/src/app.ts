@@ -26,8 +26,12 @@ import { createIntrospectionHandler } from './token-introspection.ts';
 export type AuthorizationServerApp = Hono & {
   /** The RFC 8414 document the routes were built from. */
   readonly metadata: AuthorizationServerMetadata;
-  /** True when the access token `jti` is in the AS's revoked-token store (revoked-tokens.ts). */
+  /** True when the access token `jti` was revoked (a replayed code, a reused refresh token). */
   isRevoked(jti: string): boolean;
+  /** The revoked-token record itself (revoked-tokens.ts), for the introspection endpoint. */
+  readonly revoked: RevokedTokens;
+  /** The authorization code store (its sizes are what tests and the benchmark watch). */
+  readonly codes: CodeStore;
 };
 
 /** Token requests are a few short form fields; anything bigger is not one. */
@@ -63,17 +67,24 @@ export function createAuthorizationServer(input: AuthorizationServerConfig): Aut
   const config = resolveConfig(input); // fail fast: throws on a bad issuer, empty resources, ...
   const emit = createEmitter('authorization-server', config.onEvent);
   const metadata = authorizationServerMetadata(config);
-  // The one revoked-token store: codes (and refresh-token reuse) write it, introspection reads it.
+  // The one record of revoked access tokens (revoked-tokens.ts): replays write it, readers ask it.
   const revoked = new RevokedTokens(config.now);
   const codes = new CodeStore({
-    revoked,
     now: config.now,
     codeTtlSeconds: config.codeTtlSeconds,
     replayWindowSeconds: config.accessTokenTtlSeconds,
+    maxPendingCodes: config.maxPendingCodes,
+    maxPendingCodesPerClient: config.maxPendingCodesPerClient,
+    maxRedeemedCodes: config.maxRedeemedCodes,
   });
   // RFC 7591 registrations, per app instance; none at all when registration is turned off.
   const registered = config.dynamicClientRegistration
-    ? new RegisteredClients({ maxClients: config.maxRegisteredClients, now: config.now })
+    ? new RegisteredClients({
+        maxClients: config.maxRegisteredClients,
+        unusedGraceSeconds: config.registrationGraceSeconds,
+        idleSeconds: config.registeredClientIdleSeconds,
+        now: config.now,
+      })
     : undefined;
   const resolveClient = createClientResolver(config, emit, registered);
 
@@ -108,7 +119,7 @@ export function createAuthorizationServer(input: AuthorizationServerConfig): Aut
   app.post(
     paths.token,
     limitBody(TOKEN_REQUEST_MAX_BYTES, 'invalid_request', 'token request'),
-    createTokenHandler({ config, codes, emit }),
+    createTokenHandler({ config, codes, revoked, emit }),
   );
 
   // RFC 7591 §3: the client registration endpoint (POST, a JSON body), when registration is on.
@@ -146,5 +157,5 @@ export function createAuthorizationServer(input: AuthorizationServerConfig): Aut
   app.onError((error, c) => reject(c, error));
   app.notFound((c) => reject(c, new OAuthError('invalid_request', `Nothing here: ${c.req.method} ${new URL(c.req.url).pathname}.`, { status: 404 })));
 
-  return Object.assign(app, { metadata, isRevoked: (jti: string) => revoked.isRevoked(jti) });
+  return Object.assign(app, { metadata, revoked, codes, isRevoked: (jti: string) => revoked.isRevoked(jti) });
 }

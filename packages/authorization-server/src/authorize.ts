@@ -13,12 +13,12 @@
 import { OAuthError, toOAuthError, type Emit, type ErrorRedirect } from '@mcp-auth-demo/common';
 import type { Context } from 'hono';
 import type { Client, ResolveClient } from './resolve-client.ts';
-import type { CodeStore } from './codes.ts';
+import type { AuthorizationGrant, CodeStore } from './codes.ts';
 import { SCOPE_TOKEN, type ResolvedConfig } from './config.ts';
 import { approveConsentAutomatically } from './consent.ts';
 import { requiredParameter, singleParameter } from './parameters.ts';
 import { checkCodeChallenge } from './pkce.ts';
-import { matchRedirectUri } from './redirect-uri.ts';
+import { abbreviated, matchRedirectUri, MAX_URI_LENGTH } from './redirect-uri.ts';
 import { checkResource } from './resource-indicators.ts';
 
 export interface AuthorizeDependencies {
@@ -28,10 +28,19 @@ export interface AuthorizeDependencies {
   emit: Emit;
 }
 
+/** Shown error: client_id and redirect_uri are stored with every code, so their length is bounded. */
+function checkLength(name: string, value: string): void {
+  if (value.length > MAX_URI_LENGTH) {
+    throw new OAuthError('invalid_request', `${name} is longer than ${MAX_URI_LENGTH} characters, this server's bound on stored values.`);
+  }
+}
+
 /** Shown error: the client_id is missing, or no usable client metadata stands behind it. */
 async function checkClient(params: URLSearchParams, resolveClient: ResolveClient): Promise<Client> {
   // RFC 6749 §4.1.1: client_id is REQUIRED.
   const clientId = requiredParameter(params, 'client_id', 'RFC 6749 §4.1.1');
+  // Stored with every code: bounded before anything (a fetch included) happens.
+  checkLength('client_id', clientId);
   return resolveClient(clientId);
 }
 
@@ -40,12 +49,14 @@ function checkRedirectUri(params: URLSearchParams, client: Client): string {
   // Required here, even though OAuth 2.1 makes it optional with one registered URI: the demo's
   // token request always repeats it, and an explicit value is what a learner should see.
   const requested = requiredParameter(params, 'redirect_uri', 'this server requires it on every request');
+  // Stored with every code, echoed in the Location header: bounded (codes.ts).
+  checkLength('redirect_uri', requested);
   // RFC 9700 §2.1: "MUST utilize exact string matching except for port numbers in localhost redirection URIs".
   const matched = matchRedirectUri(requested, client.redirect_uris);
   if (matched === undefined) {
     throw new OAuthError(
       'invalid_request',
-      `redirect_uri ${requested} is not registered for this client; registered: ${client.redirect_uris.join(', ')} (exact match, RFC 9700 §2.1).`,
+      `redirect_uri ${abbreviated(requested)} is not registered for this client; registered: ${client.redirect_uris.join(', ')} (exact match, RFC 9700 §2.1).`,
     );
   }
   return matched;
@@ -85,6 +96,22 @@ function checkScope(params: URLSearchParams, config: ResolvedConfig): string {
   return [...new Set(scopes)].join(' ');
 }
 
+/**
+ * A code, or the refusal of a full store. RFC 6749 §4.1.2.1: temporarily_unavailable, "The
+ * authorization server is currently unable to handle the request due to a temporary overloading".
+ * Redirected like any error after the redirect URI is known; codes expire within a minute, so
+ * the client may simply try again.
+ */
+function issueCode(codes: CodeStore, grant: AuthorizationGrant): string {
+  const issuance = codes.issue(grant);
+  if (issuance.issued) return issuance.code;
+  const whose = issuance.reason === 'client_full' ? 'this client has' : 'all clients together have';
+  throw new OAuthError(
+    'temporarily_unavailable',
+    `Too many authorization codes pending: ${whose} ${issuance.limit} unredeemed codes; redeem them or retry after they expire (RFC 6749 §4.1.2.1).`,
+  );
+}
+
 /** `state` to echo on an error redirect, when it can be read unambiguously. */
 function stateForRedirect(params: URLSearchParams): string | undefined {
   const values = params.getAll('state');
@@ -111,7 +138,7 @@ export function createAuthorizeHandler({ config, resolveClient, codes, emit }: A
 
       approveConsentAutomatically(client, redirect_uri, scope, config.subject, emit);
 
-      const code = codes.issue({ client_id: client.client_id, redirect_uri, code_challenge, scope, resource, sub: config.subject });
+      const code = issueCode(codes, { client_id: client.client_id, redirect_uri, code_challenge, scope, resource, sub: config.subject });
       emit('code.issued', {
         client_id: client.client_id,
         scope,

@@ -50,6 +50,19 @@ export interface AuthorizationServerConfig {
   codeTtlSeconds?: number;
   /** Access token lifetime, seconds (MCP: "SHOULD issue short-lived access tokens"). Default 600. */
   accessTokenTtlSeconds?: number;
+  /**
+   * Most authorization codes issued and not yet redeemed, all clients together; when reached,
+   * /authorize answers `temporarily_unavailable` until codes are redeemed or expire (codes.ts).
+   * Default 10000.
+   */
+  maxPendingCodes?: number;
+  /** Most unredeemed codes for one client_id (so one client cannot fill the store). Default 1000. */
+  maxPendingCodesPerClient?: number;
+  /**
+   * Most redeemed codes remembered for replay detection (RFC 6749 §4.1.2 revocation); the oldest
+   * is forgotten first. Default 100000.
+   */
+  maxRedeemedCodes?: number;
   /** Limits on fetching and caching Client ID Metadata Documents. */
   cimd?: Partial<CimdLimits>;
   /**
@@ -60,8 +73,11 @@ export interface AuthorizationServerConfig {
    */
   dynamicClientRegistration?: boolean;
   /**
-   * Most dynamically registered clients kept in memory at once; registering one more evicts the
-   * oldest (a demo store, see registered-clients.ts). Default 1000.
+   * Most dynamically registered clients kept in memory at once (a demo store, see
+   * registered-clients.ts). When full, a registration evicts a never-used registration older
+   * than `registrationGraceSeconds` or a client idle for `registeredClientIdleSeconds`, never a
+   * recently active one; with none to evict it is refused (503 temporarily_unavailable).
+   * Default 1000.
    */
   maxRegisteredClients?: number;
   /**
@@ -70,6 +86,10 @@ export interface AuthorizationServerConfig {
    * `resources`). Empty (the default): no endpoint and no `introspection_endpoint` in the metadata.
    */
   introspectionClients?: IntrospectionClient[];
+  /** How long a registration that was never used is protected from eviction, seconds. Default 600. */
+  registrationGraceSeconds?: number;
+  /** How long a used registered client is protected from eviction after its last use, seconds. Default 86400. */
+  registeredClientIdleSeconds?: number;
   /** Receives a trace event for every decision. Default: none. */
   onEvent?: TraceSink;
 }
@@ -192,10 +212,15 @@ export function resolveConfig(input: AuthorizationServerConfig): ResolvedConfig 
     subject: input.subject ?? DEMO_SUBJECT,
     codeTtlSeconds,
     accessTokenTtlSeconds: positiveInteger('accessTokenTtlSeconds', input.accessTokenTtlSeconds ?? 600),
+    maxPendingCodes: positiveInteger('maxPendingCodes', input.maxPendingCodes ?? 10_000),
+    maxPendingCodesPerClient: positiveInteger('maxPendingCodesPerClient', input.maxPendingCodesPerClient ?? 1000),
+    maxRedeemedCodes: positiveInteger('maxRedeemedCodes', input.maxRedeemedCodes ?? 100_000),
     cimd,
     dynamicClientRegistration,
     maxRegisteredClients: positiveInteger('maxRegisteredClients', input.maxRegisteredClients ?? 1000),
     introspectionClients: introspectionClients.map((client) => ({ ...client })),
+    registrationGraceSeconds: positiveInteger('registrationGraceSeconds', input.registrationGraceSeconds ?? 600),
+    registeredClientIdleSeconds: positiveInteger('registeredClientIdleSeconds', input.registeredClientIdleSeconds ?? 86_400),
     onEvent: input.onEvent,
     issuerIsLoopback,
   };

@@ -12,8 +12,22 @@
  */
 import { isLoopbackHost } from '@mcp-auth-demo/common';
 
+/**
+ * The longest client_id or redirect_uri this AS accepts, registered or requested. Both are stored
+ * with every pending authorization code (codes.ts), so this length times the store's bound is the
+ * memory anyone can claim; 2,048 characters is far beyond any real client's URL.
+ */
+export const MAX_URI_LENGTH = 2048;
+
+/** A long value cut short for a message (an error must not echo 14 KB back). */
+export function abbreviated(value: string, max = 80): string {
+  return value.length > max ? `${value.slice(0, max)}... (${value.length} characters)` : value;
+}
+
 /** Why a redirect URI cannot be registered, or `undefined` when it can. */
 export function redirectUriProblem(uri: string): string | undefined {
+  // Not a spec rule: this server's bound on what it stores (see MAX_URI_LENGTH).
+  if (uri.length > MAX_URI_LENGTH) return `redirect URI "${abbreviated(uri)}" is longer than ${MAX_URI_LENGTH} characters`;
   let url: URL;
   try {
     url = new URL(uri);

@@ -1,35 +1,51 @@
 /**
- * The authorization server's ONE record of revoked access tokens, by `jti` (RFC 7519 §4.1.7).
+ * The access tokens this authorization server has revoked, by `jti` (RFC 9068 §2.2): the one
+ * record that every revocation writes and that every reader asks.
  *
- * Who writes here: a replayed authorization code revokes the tokens issued from it (RFC 6749
- * §4.1.2, codes.ts); refresh-token reuse revokes the whole family (RFC 9700 §4.14).
- * Who reads it: the token introspection endpoint (RFC 7662, token-introspection.ts), which is how
- * a resource server learns that a JWT it could verify on its own has been revoked.
+ * Writers: a replayed authorization code revokes what it issued (RFC 6749 §4.1.2); a reused
+ * refresh token revokes its whole family, access tokens included (RFC 9700 §4.14.2).
+ * Readers: `app.isRevoked(jti)`, and the RFC 7662 introspection endpoint (`active: false`).
  *
- * An entry is kept only until the token's own `exp`: after that, the token is refused as expired
- * everywhere anyway, so remembering its revocation would only grow the set.
+ * Interface (kept to two calls on purpose): `revoke(jti, expiresAtMs)` and `isRevoked(jti)`.
+ * An entry is worth keeping only until the token would have expired anyway, so each carries the
+ * token's `exp`; entries are dropped from the front of the Map (insertion order) once expired,
+ * stopping at the first live one: O(1) amortised. Every access token lives `accessTokenTtlSeconds`,
+ * so insertion order is close to expiry order; an entry behind a live one waits at most one
+ * token lifetime longer, and `isRevoked` of an expired token is harmless (it is refused anyway).
  */
+
 export class RevokedTokens {
-  /** jti -> the token's expiry (ms since the epoch). */
+  /** jti -> the token's expiry (ms). */
   readonly #revoked = new Map<string, number>();
+  readonly #now: () => number;
 
-  constructor(private readonly now: () => number) {}
+  constructor(now: () => number) {
+    this.#now = now;
+  }
 
-  /** Records that the token `jti` (which expires at `expiresAtMs`) is revoked. */
+  /** Records that the token `jti`, valid until `expiresAtMs`, must no longer be accepted. */
   revoke(jti: string, expiresAtMs: number): void {
     this.#forgetExpired();
+    if (expiresAtMs <= this.#now() || this.#revoked.has(jti)) return;
     this.#revoked.set(jti, expiresAtMs);
   }
 
-  /** True when the token `jti` was revoked (and has not yet expired). */
+  /** True when the token `jti` was revoked (and has not expired since). */
   isRevoked(jti: string): boolean {
-    return this.#revoked.has(jti);
+    const expiresAtMs = this.#revoked.get(jti);
+    return expiresAtMs !== undefined && this.#now() < expiresAtMs;
+  }
+
+  /** How many revocations are remembered (tests, the benchmark). */
+  get size(): number {
+    return this.#revoked.size;
   }
 
   #forgetExpired(): void {
-    const now = this.now();
+    const now = this.#now();
     for (const [jti, expiresAtMs] of this.#revoked) {
-      if (now >= expiresAtMs) this.#revoked.delete(jti);
+      if (now < expiresAtMs) break;
+      this.#revoked.delete(jti);
     }
   }
 }

@@ -23,10 +23,12 @@ import { requiredParameter } from './parameters.ts';
 import { isWellFormedCodeVerifier, verifyCodeVerifier } from './pkce.ts';
 import { checkResource } from './resource-indicators.ts';
 import { mintAccessToken } from './access-token.ts';
+import type { RevokedTokens } from './revoked-tokens.ts';
 
 export interface TokenDependencies {
   config: ResolvedConfig;
   codes: CodeStore;
+  revoked: RevokedTokens;
   emit: Emit;
 }
 
@@ -87,7 +89,7 @@ function checkBinding(grant: AuthorizationGrant, request: { client_id: string; r
   }
 }
 
-export function createTokenHandler({ config, codes, emit }: TokenDependencies) {
+export function createTokenHandler({ config, codes, revoked, emit }: TokenDependencies) {
   return async function token(c: Context): Promise<Response> {
     const params = await checkFormBody(c);
     checkNoClientSecret(c, params, config.issuer);
@@ -106,9 +108,11 @@ export function createTokenHandler({ config, codes, emit }: TokenDependencies) {
     // From here on the code is consumed: a single attempt per code.
     const redemption = codes.redeem(code);
     if (redemption.outcome === 'replayed') {
+      // RFC 6749 §4.1.2: the AS "SHOULD revoke (when possible) all tokens previously issued based on that authorization code".
+      for (const { jti, expiresAtMs } of redemption.products.tokens) revoked.revoke(jti, expiresAtMs);
       emit('code.replayed', {
-        client_id: redemption.grant.client_id,
-        revoked_tokens: redemption.revoked.length,
+        client_id: redemption.client_id,
+        revoked_tokens: redemption.products.tokens.length,
         spec: 'RFC 6749 §4.1.2: deny, and revoke the tokens issued from this code',
       });
       throw new OAuthError('invalid_grant', 'The code was already used; the tokens issued from it are revoked (RFC 6749 §4.1.2).');
@@ -131,7 +135,7 @@ export function createTokenHandler({ config, codes, emit }: TokenDependencies) {
       ttlSeconds: config.accessTokenTtlSeconds,
       nowMs: config.now(),
     });
-    codes.recordToken(code, issued.claims.jti, issued.claims.exp * 1000);
+    codes.recordProducts(code, { token: { jti: issued.claims.jti, expiresAtMs: issued.claims.exp * 1000 } });
     emit('token.issued', {
       client_id: grant.client_id,
       claims: issued.claims,

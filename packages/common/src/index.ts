@@ -6,3 +6,4 @@ export * from './serve-process.ts';
 export * from './trace-printer.ts';
 export * from './trace-writer.ts';
 export * from './well-known.ts';
+export * from './terminal-safe.ts';

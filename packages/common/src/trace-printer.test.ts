@@ -67,3 +67,40 @@ describe('event lines (server processes → orchestrator)', () => {
     expect(parseEventLine('{"trace": not json')).toBeUndefined();
   });
 });
+
+describe('formatTrace neutralises what other parties chose (issue 8 item 1)', () => {
+  const osc52 = '\u001b]52;c;cm0gLXJmIH4=\u0007';
+  const clear = '\u001b[2J\u001b[H';
+  const hostile: TraceEvent[] = [
+    { kind: 'request.rejected', party: 'authorization-server', at: 1, method: 'POST', path: '/token', status: 400, error: 'unsupported_grant_type', error_description: `grant_type "${osc52}" is not supported` },
+    { kind: 'client.registered', party: 'authorization-server', at: 2, client_id: 'c1', client_name: `${clear}✔ Journey complete`, redirect_uris: ['https://x.example/cb'] },
+    { kind: 'http.request', party: 'client', at: 3, id: 1, method: 'GET', url: `http://localhost:1/a?x=${encodeURIComponent(osc52)}`, headers: {} },
+    { kind: 'http.response', party: 'client', at: 4, id: 1, status: 400, headers: { 'WWW-Authenticate': `Bearer error="${clear}"` }, body: `error=x: a\r✔ fake` },
+    { kind: 'tool.result', party: 'client', at: 5, name: 'whoami', text: `line one\nline two ${osc52}`, isError: false },
+    { kind: 'step.started', party: 'client', at: 6, step: 1, title: `Call evil\u202eexe.txt` },
+    { kind: 'token.rejected', party: 'resource-server', at: 7, reason: 'x', spec: `RFC 6750${clear}` },
+  ];
+
+  it.each([true, false])('no control character survives (color %s); each is shown escaped', (color) => {
+    const text = formatTrace(hostile, { color });
+    // The only controls left are the printer's own newlines and, with colour, its own SGR codes.
+    const withoutOwnColour = text.replace(/\u001b\[[0-9;]*m/g, '');
+    expect(withoutOwnColour).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+    expect(withoutOwnColour).toContain('grant_type "\\x1b]52;c;cm0gLXJmIH4=\\x07"');
+    expect(withoutOwnColour).toContain('\\x1b[2J\\x1b[H✔ Journey complete');
+    expect(withoutOwnColour).toContain('error=x: a\\x0d✔ fake');
+    expect(withoutOwnColour).toContain('Call evil\\u202eexe.txt');
+    expect(withoutOwnColour).toContain('x=\\x1b]52;c;cm0gLXJmIH4=\\x07');
+  });
+
+  it('keeps a multi-line tool result on separate lines, each behind a gutter so a forged line cannot pass for a printed one', () => {
+    const lines = formatTrace(hostile, { color: false }).split('\n');
+    expect(lines).toContain('      │ line one');
+    expect(lines).toContain('      │ line two \\x1b]52;c;cm0gLXJmIH4=\\x07');
+  });
+
+  it('prints a kind it does not know with its fields instead of dropping it', () => {
+    const text = formatTrace([{ kind: 'future.thing', party: 'resource-server', at: 1, detail: `a${clear}` } as unknown as TraceEvent], { color: false });
+    expect(text).toContain('future.thing detail=a\\x1b[2J\\x1b[H');
+  });
+});

@@ -10,6 +10,7 @@
  *       client  …                                          ← what the client decided
  */
 import kleur from 'kleur';
+import { terminalSafe } from './terminal-safe.ts';
 import type { Party, TokenClaims, TraceEvent } from './trace.ts';
 
 export interface PrintOptions {
@@ -160,7 +161,8 @@ function describe(event: TraceEvent): string[] {
     case 'tool.called':
       return [`call tool ${event.name} ${JSON.stringify(event.arguments)}`];
     case 'tool.result':
-      return [`${event.isError ? 'tool error' : 'result'} from ${event.name}:`, ...event.text.split('\n').map((l) => `  ${l}`)];
+      // The server's own text, behind a gutter: a line it forges cannot pass for one of ours.
+      return [`${event.isError ? 'tool error' : 'result'} from ${event.name}:`, ...event.text.split('\n').map((l) => `  │ ${l}`)];
     case 'stepup.needed':
       return [
         `step-up ${event.attempt}/${event.max}: held "${event.held.join(' ')}" + challenged "${event.challenged.join(' ')}"` +
@@ -215,23 +217,42 @@ function describe(event: TraceEvent): string[] {
       return [`listening on ${event.url} (bound to ${event.bound})`];
     case 'cimd.served':
       return [`served the client metadata document ${event.url}`];
-    default: {
-      const unknown: never = event;
-      return [`${(unknown as TraceEvent).kind}`];
-    }
+    default:
+      return describeUnknown(event);
   }
+}
+
+function pathOf(url: string): string {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * A kind this printer has no sentence for yet (another party added it): its name and its
+ * fields, so nothing is silently dropped.
+ */
+function describeUnknown(event: TraceEvent): string[] {
+  const { kind, party: _party, at: _at, spec: _spec, ...fields } = event as TraceEvent & Record<string, unknown>;
+  const shown = Object.entries(fields).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
+  return [[kind, ...shown].join(' ')];
 }
 
 /** One event as printed lines: step headings flush left, client lines indented, servers deeper. */
 function renderEvent(event: TraceEvent, exchanges: ExchangeContext): string[] {
   let [first = '', ...rest] = describe(event);
   if (event.kind === 'http.request') {
-    exchanges.requests.set(event.id, `${event.method} ${new URL(event.url).pathname}`);
+    exchanges.requests.set(event.id, `${event.method} ${pathOf(event.url)}`);
     exchanges.lastRequestId = event.id;
   } else if (event.kind === 'http.response' && event.id !== exchanges.lastRequestId && exchanges.requests.has(event.id)) {
     first = first.replace(/^← \d+/, (status) => `${status} (to ${exchanges.requests.get(event.id)})`);
   }
-  const cite = event.spec ? kleur.dim(`  (${event.spec})`) : '';
+  // Issue 8 item 1: every value was chosen by some party; none reaches the terminal as a control.
+  first = terminalSafe(first);
+  rest = rest.map(terminalSafe);
+  const cite = event.spec ? kleur.dim(`  (${terminalSafe(event.spec)})`) : '';
   switch (event.kind) {
     case 'step.started':
       return ['', kleur.bold().cyan(first)];

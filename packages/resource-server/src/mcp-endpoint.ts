@@ -39,7 +39,7 @@ import { createMcpServer } from './tools.ts';
 import { verifyAccessToken, type VerifiedAccessToken } from './verify-access-token.ts';
 
 /** The body as read once: its text, and its JSON value when it parses. */
-interface ReadBody {
+export interface ReadBody {
   text: string;
   json: { ok: true; value: unknown } | { ok: false };
 }
@@ -57,7 +57,7 @@ function parseJson(text: string): ReadBody['json'] {
  * gets the very value that was checked (`parsedBody`): what is authorized is what runs. A body
  * that is not JSON goes over as its raw text, for the SDK to answer with its own parse error.
  */
-async function handOffToMcp(request: Request, body: ReadBody, authInfo: AuthInfo, emit: Emit): Promise<Response> {
+export async function handOffToMcp(request: Request, body: ReadBody, authInfo: AuthInfo, emit: Emit): Promise<Response> {
   const server = createMcpServer(emit);
   const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
   await server.connect(transport);

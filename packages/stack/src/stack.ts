@@ -91,11 +91,14 @@ export interface Stack {
   readonly died: Promise<string>;
   /** Stops every server started so far and waits for each to exit; safe at any moment. */
   stop(): Promise<void>;
+  /** The process id of each server started (for measurements such as `pnpm bench`'s RSS). */
+  pids(): Partial<Record<Party, number>>;
 }
 
 /** Spawns the servers at once; `ready` says when they listen. Call `stop()` whatever happens. */
 export function startStack(urls: StackUrls, onEvent: (event: TraceEvent) => void): Stack {
   const children: ResultPromise[] = [];
+  const pidOf: Partial<Record<Party, number>> = {};
   let stopping = false;
   let reportDeath: (why: string) => void = () => {};
   const died = new Promise<string>((resolve) => (reportDeath = resolve));
@@ -134,6 +137,7 @@ export function startStack(urls: StackUrls, onEvent: (event: TraceEvent) => void
         cleanup: true,
       });
       children.push(child);
+      if (child.pid !== undefined) pidOf[party] = child.pid;
       const timer = setTimeout(() => reject(new StackError(`${party} did not start within ${READY_TIMEOUT_MS / 1000}s`)), READY_TIMEOUT_MS);
 
       createInterface({ input: child.stdout! }).on('line', (line) => {
@@ -159,5 +163,5 @@ export function startStack(urls: StackUrls, onEvent: (event: TraceEvent) => void
 
   const ready = Promise.all(SERVERS.map(start)).then(() => {});
   ready.catch(() => {}); // the caller awaits it; a rejection before that is not unhandled
-  return { ready, died, stop };
+  return { ready, died, stop, pids: () => ({ ...pidOf }) };
 }

@@ -1,0 +1,2 @@
+export { runBench, printReport } from './bench.ts';
+export { formatReport, judge, type BenchReport, type Target } from './report.ts';

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { formatReport, judge, type BenchReport } from './report.ts';
+
+const figures = (rate: number) => ({ requests: 10_000, rate, p50: 2, p99: 9 });
+
+function report(overrides: Partial<BenchReport> = {}): BenchReport {
+  return {
+    node: 'v20.20.2',
+    startup: { listenedAt: { 'authorization-server': 300, 'resource-server': 320, 'client-host': 250 }, allListening: 320 },
+    rss: { idle: { 'authorization-server': 55, 'resource-server': 60, 'client-host': 50 }, afterLoad: { 'resource-server': 80 } },
+    rs: { ours: figures(1900), sdkNoAuth: figures(2000), bareHono: figures(9000) },
+    as: { batches: [{ flows: 10_000, rate: 1200, p50: 5, p99: 9 }, { flows: 10_000, rate: 1150, p50: 5, p99: 9 }], signBaseline: figures(2500) },
+    journey: { n: 20, p50: 40, p95: 60 },
+    demo: { wallMs: 900, journeyMs: 120, runs: [] },
+    ...overrides,
+  };
+}
+
+describe('the benchmark judges its targets from the measured figures', () => {
+  it('marks every target met when the figures meet them', () => {
+    expect(judge(report()).filter((t) => !t.met)).toEqual([]);
+  });
+
+  it.each([
+    ['RS authenticated / unauthenticated SDK ≥ 0.90', { rs: { ours: figures(1700), sdkNoAuth: figures(2000), bareHono: figures(9000) } }],
+    ['AS flat: last batch within 10% of the first', { as: { batches: [{ flows: 1, rate: 1200, p50: 1, p99: 1 }, { flows: 1, rate: 1000, p50: 1, p99: 1 }], signBaseline: figures(2500) } }],
+    ['AS ≥ 1,000 flows/s at concurrency 8', { as: { batches: [{ flows: 1, rate: 990, p50: 1, p99: 1 }, { flows: 1, rate: 990, p50: 1, p99: 1 }], signBaseline: figures(2500) } }],
+    ['pnpm demo, command to exit, median of 5 ≤ 1000 ms', { demo: { wallMs: 1001, journeyMs: 100, runs: [] } }],
+    ['idle RSS of each server ≤ 70 MB', { rss: { idle: { 'resource-server': 71 }, afterLoad: {} } }],
+  ] as [string, Partial<BenchReport>][])('fails "%s" when the figure misses it', (name, overrides) => {
+    const missed = judge(report(overrides)).filter((t) => !t.met).map((t) => t.name);
+    expect(missed).toEqual([name]);
+  });
+
+  it('prints both ratios and every target in the table', () => {
+    const text = formatReport(report());
+    expect(text).toContain('ours/(a) 0.95   (a)/(b) 0.22');
+    expect(text.match(/^ {2}[✔✘] /gm)).toHaveLength(6);
+  });
+});

@@ -1,0 +1,81 @@
+/** The benchmark's figures as a table for people, or as JSON; and each target, met or not. */
+import type { Party } from '@mcp-auth-demo/common';
+import type { AsFigures } from './as-flows.ts';
+import type { DemoRun } from './demo-runs.ts';
+import type { RsFigures } from './rs-throughput.ts';
+
+export interface BenchReport {
+  node: string;
+  startup: { listenedAt: Partial<Record<Party, number>>; allListening: number };
+  rss: { idle: Partial<Record<Party, number>>; afterLoad: Partial<Record<Party, number>> };
+  rs: RsFigures;
+  as: AsFigures;
+  journey: { n: number; p50: number; p95: number };
+  demo: { wallMs: number; journeyMs: number; runs: DemoRun[] };
+}
+
+export interface Target {
+  name: string;
+  measured: string;
+  met: boolean;
+}
+
+/** The targets of the performance work, judged from the report. */
+export function judge(report: BenchReport): Target[] {
+  const { rs, as, demo, rss } = report;
+  const authRatio = rs.ours.rate / rs.sdkNoAuth.rate;
+  const first = as.batches[0]!.rate;
+  const last = as.batches.at(-1)!.rate;
+  const idle = Object.values(rss.idle).filter((v): v is number => v !== undefined);
+  return [
+    { name: 'pnpm demo, command to exit, median of 5 ≤ 1000 ms', measured: `${demo.wallMs.toFixed(0)} ms`, met: demo.wallMs <= 1000 },
+    { name: 'the journey inside pnpm demo < 150 ms', measured: `${demo.journeyMs.toFixed(0)} ms`, met: demo.journeyMs < 150 },
+    { name: 'RS authenticated / unauthenticated SDK ≥ 0.90', measured: authRatio.toFixed(2), met: authRatio >= 0.9 },
+    { name: 'AS ≥ 1,000 flows/s at concurrency 8', measured: `${Math.min(...as.batches.map((b) => b.rate)).toFixed(0)} flows/s (slowest batch)`, met: as.batches.every((b) => b.rate >= 1000) },
+    { name: 'AS flat: last batch within 10% of the first', measured: `${((last / first) * 100).toFixed(0)}%`, met: last >= first * 0.9 },
+    { name: 'idle RSS of each server ≤ 70 MB', measured: `${Math.max(...idle).toFixed(0)} MB (largest)`, met: idle.every((mb) => mb <= 70) },
+  ];
+}
+
+const ms = (v: number) => `${v.toFixed(1)} ms`;
+/** autocannon measures latency in whole milliseconds. */
+const lat = (v: number) => (v < 1 ? '<1 ms' : `${v.toFixed(0)} ms`);
+const perS = (v: number) => `${v.toFixed(0)}/s`;
+const mb = (v: number | undefined) => (v === undefined ? 'n/a' : `${v.toFixed(0)} MB`);
+const PARTIES: Party[] = ['authorization-server', 'resource-server', 'client-host'];
+
+export function formatReport(report: BenchReport): string {
+  const { rs, as } = report;
+  const lines = [
+    `mcp-auth-demo benchmark · Node ${report.node} · loopback only · load by autocannon, 8 connections`,
+    '',
+    'start-up (spawn → listening)',
+    ...PARTIES.map((p) => `  ${p.padEnd(22)} ${ms(report.startup.listenedAt[p] ?? Number.NaN).padStart(10)}`),
+    `  ${'all three'.padEnd(22)} ${ms(report.startup.allListening).padStart(10)}`,
+    '',
+    'memory (RSS)                      idle   after the RS load',
+    ...PARTIES.map((p) => `  ${p.padEnd(28)} ${mb(report.rss.idle[p]).padStart(7)}   ${mb(report.rss.afterLoad[p]).padStart(7)}`),
+    '',
+    `RS tools/call (whoami), ${rs.ours.requests} requests each     rate        p50      p99`,
+    `  ours (token verified)            ${perS(rs.ours.rate).padStart(8)} ${lat(rs.ours.p50).padStart(9)} ${lat(rs.ours.p99).padStart(8)}`,
+    `  (a) same SDK layer, no auth      ${perS(rs.sdkNoAuth.rate).padStart(8)} ${lat(rs.sdkNoAuth.p50).padStart(9)} ${lat(rs.sdkNoAuth.p99).padStart(8)}`,
+    `  (b) bare Hono                    ${perS(rs.bareHono.rate).padStart(8)} ${lat(rs.bareHono.p50).padStart(9)} ${lat(rs.bareHono.p99).padStart(8)}`,
+    `  ours/(a) ${(rs.ours.rate / rs.sdkNoAuth.rate).toFixed(2)}   (a)/(b) ${(rs.sdkNoAuth.rate / rs.bareHono.rate).toFixed(2)}`,
+    '',
+    'AS authorize + token flows, in consecutive batches      flows/s      p50      p99',
+    ...as.batches.map((b, i) => `  batch ${i + 1} (${b.flows} flows)                          ${perS(b.rate).padStart(8)} ${lat(b.p50).padStart(8)} ${lat(b.p99).padStart(8)}`),
+    `  bare Hono, one RS256 sign per request                ${perS(as.signBaseline.rate).padStart(8)} ${lat(as.signBaseline.p50).padStart(8)} ${lat(as.signBaseline.p99).padStart(8)}`,
+    `  flows/s ÷ signs/s ${(as.batches[0]!.rate / as.signBaseline.rate).toFixed(2)}`,
+    '',
+    `whole journey (2 authorizations, 3 calls), n=${report.journey.n}: p50 ${ms(report.journey.p50)}  p95 ${ms(report.journey.p95)}`,
+    `pnpm demo end to end, cold, median of ${report.demo.runs.length}: ${ms(report.demo.wallMs)} (the journey inside it: ${ms(report.demo.journeyMs)})`,
+    '',
+    'targets',
+    ...judge(report).map((t) => `  ${t.met ? '✔' : '✘'} ${t.name.padEnd(52)} ${t.measured}`),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+export function printReport(report: BenchReport, json: boolean): void {
+  process.stdout.write(json ? `${JSON.stringify({ ...report, targets: judge(report) }, null, 2)}\n` : formatReport(report));
+}

@@ -1,0 +1,53 @@
+/**
+ * The resource server's hot path: an authenticated `tools/call` (whoami), against the same
+ * MCP layer with no authorization and against bare Hono, each under the same load.
+ */
+import { load, type LoadFigures } from './load.ts';
+
+export interface RsFigures {
+  ours: LoadFigures;
+  sdkNoAuth: LoadFigures;
+  bareHono: LoadFigures;
+}
+
+const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'whoami', arguments: {} } });
+
+function toolCallLoad(url: string, amount: number, connections: number, token?: string) {
+  return load({
+    url,
+    connections,
+    amount,
+    requests: [{
+      method: 'POST',
+      body,
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        'mcp-protocol-version': '2025-11-25',
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
+    }],
+  });
+}
+
+/**
+ * Runs each target in turn, warm-up first, then interleaves the measured runs (ours, a, b,
+ * ours, a, b) so a change in machine load touches all three alike; keeps each one's best.
+ */
+export async function measureRsThroughput(targets: { ours: string; sdkNoAuth: string; bareHono: string }, token: string, amount: number): Promise<RsFigures> {
+  const connections = 8;
+  const run = {
+    ours: (n = amount) => toolCallLoad(targets.ours, n, connections, token),
+    sdkNoAuth: (n = amount) => toolCallLoad(`${targets.sdkNoAuth}/mcp`, n, connections),
+    bareHono: (n = amount) => toolCallLoad(`${targets.bareHono}/mcp`, n, connections),
+  };
+  for (const warm of Object.values(run)) await warm(Math.min(amount, 2000));
+  const best: Partial<RsFigures> = {};
+  for (let round = 0; round < 2; round += 1) {
+    for (const [name, measure] of Object.entries(run) as [keyof RsFigures, () => Promise<LoadFigures>][]) {
+      const figures = await measure();
+      if (!best[name] || figures.rate > best[name]!.rate) best[name] = figures;
+    }
+  }
+  return best as RsFigures;
+}
