@@ -68,8 +68,8 @@ export async function createTestAuthorizationServer(options: TestAuthorizationSe
   const issuer = options.issuer ?? TEST_ISSUER;
   const resource = options.resource ?? TEST_RESOURCE;
   const now = options.now ?? Date.now;
-  const signingKey = await createTestKey('test-key-1');
-  const published: TestKey[] = [signingKey];
+  let signingKey = await createTestKey('test-key-1');
+  let published: TestKey[] = [signingKey];
   const counts = { metadata: 0, jwks: 0 };
   /** Tokens (by the whole string) the stand-in AS says are inactive, and answers it overrides. */
   const revoked = new Set<string>();
@@ -122,7 +122,9 @@ export async function createTestAuthorizationServer(options: TestAuthorizationSe
     app,
     fetch: fetchImpl,
     counts,
-    signingKey,
+    get signingKey() {
+      return signingKey;
+    },
     /** The introspection endpoint's behaviour (`answer` by default; tests switch it) and its call count. */
     introspection,
     /** From now on, introspection says `token` is inactive (the AS revoked it). */
@@ -136,6 +138,11 @@ export async function createTestAuthorizationServer(options: TestAuthorizationSe
     /** Adds a key to the published JWKS (key rotation). */
     publish(key: TestKey): void {
       published.push(key);
+    },
+    /** What a restart of an authorization server without a persistent key does: a new key replaces the old one. */
+    async restart(): Promise<void> {
+      signingKey = await createTestKey(`test-key-${randomUUID().slice(0, 8)}`);
+      published = [signingKey];
     },
     /** A valid RFC 9068 access token for `resource`, unless the options say otherwise. */
     async mint(mintOptions: MintOptions = {}): Promise<string> {
