@@ -10,6 +10,7 @@
  * - RFC 9068 §4: "some small leeway, usually no more than a few minutes, to account for clock skew".
  */
 import { isLoopbackHost, type TraceSink } from '@mcp-auth-demo/common';
+import { resolveTokenProfile, type ResolvedTokenProfile, type TokenProfile } from './token-profile.ts';
 
 export interface ResourceServerConfig {
   /**
@@ -53,6 +54,12 @@ export interface ResourceServerConfig {
    * checked locally only, and a revoked one works until it expires.
    */
   introspection?: IntrospectionSettings;
+  /**
+   * What this server's authorization server's access tokens look like (token-profile.ts). Default:
+   * strict RFC 9068. Each relaxation is named there and in the README ("Bring your own
+   * authorization server"); the issuer and audience checks are never optional.
+   */
+  tokenProfile?: TokenProfile;
 }
 
 export interface IntrospectionSettings {
@@ -84,6 +91,7 @@ export interface ResolvedConfig {
   now: () => number;
   dangerouslyAllowLoopbackHttp: boolean;
   introspection: Required<Omit<IntrospectionSettings, 'endpoint'>> & { endpoint?: string } | undefined;
+  tokenProfile: ResolvedTokenProfile;
 }
 
 export const DEFAULT_INTROSPECTION_CACHE_SECONDS = 0;
@@ -191,5 +199,6 @@ export function resolveConfig(config: ResourceServerConfig): ResolvedConfig {
     now: config.now ?? Date.now,
     dangerouslyAllowLoopbackHttp: allowLoopbackHttp,
     introspection: resolveIntrospection(config.introspection, allowLoopbackHttp),
+    tokenProfile: resolveTokenProfile(config.tokenProfile, resource.href, config.introspection !== undefined),
   };
 }

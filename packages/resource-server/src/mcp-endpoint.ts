@@ -70,6 +70,7 @@ export function createMcpEndpoint(config: ResolvedConfig, keys: AuthorizationSer
         clockToleranceSeconds: config.clockToleranceSeconds,
         now: config.now,
         emit,
+        profile: config.tokenProfile,
         introspection,
       });
       checkScopes(accessToken.scopes, required, emit);
