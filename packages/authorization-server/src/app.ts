@@ -16,7 +16,7 @@ import { CodeStore } from './codes.ts';
 import { resolveConfig, type AuthorizationServerConfig } from './config.ts';
 import { createRegistrationHandler } from './dynamic-client-registration.ts';
 import { jwksDocument } from './keys.ts';
-import { authorizationServerMetadata, metadataPath, routePath, type AuthorizationServerMetadata } from './metadata.ts';
+import { authorizationServerMetadata, metadataPath, routePath, type ServedMetadata } from './metadata.ts';
 import { RegisteredClients } from './registered-clients.ts';
 import { RevokedTokens } from './revoked-tokens.ts';
 import { createTokenHandler } from './token-endpoint.ts';
@@ -25,7 +25,7 @@ import { createIntrospectionHandler } from './token-introspection.ts';
 /** The app, plus what the AS knows that a test or a later introspection endpoint may ask. */
 export type AuthorizationServerApp = Hono & {
   /** The RFC 8414 document the routes were built from. */
-  readonly metadata: AuthorizationServerMetadata;
+  readonly metadata: ServedMetadata;
   /** True when the access token `jti` was revoked (a replayed code, a reused refresh token). */
   isRevoked(jti: string): boolean;
   /** The revoked-token record itself (revoked-tokens.ts), for the introspection endpoint. */

@@ -3,7 +3,7 @@
  * validated when the app is built so a bad value fails at startup, not on the first request.
  * The demo's one transport deviation is named loudly: `dangerouslyAllowLoopbackHttp`.
  */
-import { DEMO_SUBJECT, isLoopbackHost, SCOPES, type TraceSink } from '@mcp-auth-demo/common';
+import { ConfigError, DEMO_SUBJECT, isLoopbackHost, SCOPES, type TraceSink } from '@mcp-auth-demo/common';
 import { defaultResolveHost, type GuardedFetch, type ResolveHost } from './fetch-guard.ts';
 import { fetchPinned } from './pinned-fetch.ts';
 import { hasPrivateMembers, type SigningKey } from './keys.ts';
@@ -119,7 +119,7 @@ export interface ResolvedConfig extends Required<Omit<AuthorizationServerConfig,
 export const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 
 function fail(message: string): never {
-  throw new Error(`authorization-server config: ${message}`);
+  throw new ConfigError(message);
 }
 
 function positiveInteger(name: string, value: number): number {
@@ -127,7 +127,7 @@ function positiveInteger(name: string, value: number): number {
   return value;
 }
 
-/** Validates `input` and fills in defaults. Throws an `Error` naming the bad field. */
+/** Validates `input` and fills in defaults. Throws a `ConfigError` naming the bad field. */
 export function resolveConfig(input: AuthorizationServerConfig): ResolvedConfig {
   const allowHttp = input.dangerouslyAllowLoopbackHttp;
   if (typeof allowHttp !== 'boolean') fail('dangerouslyAllowLoopbackHttp must be set to true or false');

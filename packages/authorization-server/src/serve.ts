@@ -7,7 +7,7 @@
  *   MCP_DEMO_INTROSPECTION_SECRET  the MCP server's secret for RFC 7662 introspection (its
  *                      client_id is `mcp-demo-resource-server`); unset: no introspection endpoint
  */
-import { DEFAULT_ISSUER, DEFAULT_RESOURCE, ENV, isLoopbackHost, RESOURCE_SERVER_CLIENT_ID, serveApp, stdoutSink } from '@mcp-auth-demo/common';
+import { buildAppOrExit, DEFAULT_ISSUER, DEFAULT_RESOURCE, ENV, isLoopbackHost, RESOURCE_SERVER_CLIENT_ID, serveApp, stdoutSink } from '@mcp-auth-demo/common';
 import { createAuthorizationServer } from './app.ts';
 import { generateSigningKey } from './keys.ts';
 
@@ -15,12 +15,12 @@ const issuer = process.env[ENV.issuer] || DEFAULT_ISSUER;
 const resource = process.env[ENV.resource] || DEFAULT_RESOURCE;
 const introspectionSecret = process.env[ENV.introspectionSecret];
 
-let app: ReturnType<typeof createAuthorizationServer>;
-try {
-  app = createAuthorizationServer({
+const signingKey = await generateSigningKey();
+const app = buildAppOrExit('authorization-server', () =>
+  createAuthorizationServer({
     issuer,
     resources: [resource],
-    signingKey: await generateSigningKey(),
+    signingKey,
     // The named local-demo deviation (http CIMD URLs on loopback), only for a loopback issuer.
     dangerouslyAllowLoopbackHttp: URL.canParse(issuer) && isLoopbackHost(new URL(issuer).hostname),
     // RFC 7662: the MCP server may ask whether a token is still active (how revocation reaches it).
@@ -28,11 +28,8 @@ try {
       ? { introspectionClients: [{ client_id: RESOURCE_SERVER_CLIENT_ID, client_secret: introspectionSecret, resource }] }
       : {}),
     onEvent: stdoutSink,
-  });
-} catch (error) {
-  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
-}
+  }),
+);
 
 serveApp({
   party: 'authorization-server',

@@ -17,7 +17,7 @@
  * Neither the token nor the answer is ever forwarded anywhere.
  */
 import type { TokenClaims } from '@mcp-auth-demo/common';
-import { AccessTokenRejection } from './access-token-rejection.ts';
+import { InvalidAccessToken } from './invalid-access-token.ts';
 import { readScopes, type ResolvedTokenProfile } from './token-profile.ts';
 import type { IntrospectionResponse, TokenIntrospection } from './token-introspection.ts';
 
@@ -33,11 +33,11 @@ export function checkAudience(aud: unknown, profile: ResolvedTokenProfile, what:
   const audiences = Array.isArray(aud) ? aud : aud === undefined ? [] : [aud];
   // RFC 8707 §2 / MCP authorization: tokens "issued specifically for them as the intended audience".
   if (!audiences.includes(profile.audience)) {
-    throw new AccessTokenRejection('wrong_audience', `${what} was not issued for this MCP server (aud must name ${profile.audience}).`);
+    throw new InvalidAccessToken('wrong_audience', `${what} was not issued for this MCP server (aud must name ${profile.audience}).`);
   }
   // Strict: this server only (MCP "Token Passthrough"); the named relaxation lets others ride along.
   if (audiences.length !== 1 && !profile.allowOtherAudiences) {
-    throw new AccessTokenRejection('wrong_audience', `${what} must be issued for this MCP server only (aud names other audiences too).`);
+    throw new InvalidAccessToken('wrong_audience', `${what} must be issued for this MCP server only (aud names other audiences too).`);
   }
 }
 
@@ -45,7 +45,7 @@ export function checkAudience(aud: unknown, profile: ResolvedTokenProfile, what:
 export async function checkStillActive(token: string, profile: ResolvedTokenProfile, introspection: TokenIntrospection): Promise<void> {
   const answer = await introspection.introspect(token);
   // RFC 7662 §2.2: "active" false covers revoked, expired, unknown and not-for-you alike.
-  if (!answer.active) throw new AccessTokenRejection('revoked', 'The access token is no longer active: the authorization server revoked it (RFC 7662 §2.2).');
+  if (!answer.active) throw new InvalidAccessToken('revoked', 'The access token is no longer active: the authorization server revoked it (RFC 7662 §2.2).');
   // The AS's own word on the audience must name this server too, when it gives one.
   if (answer.aud !== undefined) checkAudience(answer.aud, profile, 'The authorization server says the token');
 }
@@ -53,7 +53,7 @@ export async function checkStillActive(token: string, profile: ResolvedTokenProf
 function requiredString(answer: IntrospectionResponse, claim: string): string {
   const value = answer[claim];
   if (typeof value !== 'string' || value === '') {
-    throw new AccessTokenRejection(value === undefined ? 'missing_claim' : 'invalid_claim', `The introspection answer lacks a non-empty "${claim}".`);
+    throw new InvalidAccessToken(value === undefined ? 'missing_claim' : 'invalid_claim', `The introspection answer lacks a non-empty "${claim}".`);
   }
   return value;
 }
@@ -66,22 +66,22 @@ export interface OpaqueOptions {
   now: () => number;
 }
 
-/** An opaque token, checked by asking the AS (RFC 7662 §2.1); throws an `AccessTokenRejection`. */
+/** An opaque token, checked by asking the AS (RFC 7662 §2.1); throws an `InvalidAccessToken`. */
 export async function verifyOpaqueAccessToken(token: string, options: OpaqueOptions): Promise<{ claims: IntrospectedClaims; scopes: string[] }> {
   const answer = await options.introspection.introspect(token);
-  if (!answer.active) throw new AccessTokenRejection('inactive', 'The authorization server says this access token is not active (RFC 7662 §2.2).');
+  if (!answer.active) throw new InvalidAccessToken('inactive', 'The authorization server says this access token is not active (RFC 7662 §2.2).');
   // Never optional, for opaque tokens too: an answer that does not say for whom is refused.
   checkAudience(answer.aud, options.profile, 'The token');
   // RFC 7662 §2.2 `iss` is OPTIONAL; when present it must be our issuer, compared exactly.
   if (answer.iss !== undefined && answer.iss !== options.issuer) {
-    throw new AccessTokenRejection('wrong_issuer', 'The token was not issued by this server\'s authorization server (iss).');
+    throw new InvalidAccessToken('wrong_issuer', 'The token was not issued by this server\'s authorization server (iss).');
   }
   const nowSeconds = Math.floor(options.now() / 1000);
   if (answer.exp !== undefined && (typeof answer.exp !== 'number' || answer.exp + options.clockToleranceSeconds <= nowSeconds)) {
-    throw new AccessTokenRejection('expired', 'The access token has expired (exp of the introspection answer).');
+    throw new InvalidAccessToken('expired', 'The access token has expired (exp of the introspection answer).');
   }
   const scopes = readScopes(answer.scope, 'scope');
-  if (scopes === undefined) throw new AccessTokenRejection('invalid_claim', 'The introspection answer\'s "scope" must be a space-separated string (RFC 7662 §2.2).');
+  if (scopes === undefined) throw new InvalidAccessToken('invalid_claim', 'The introspection answer\'s "scope" must be a space-separated string (RFC 7662 §2.2).');
   const claims: IntrospectedClaims = {
     iss: options.issuer,
     sub: requiredString(answer, 'sub'),

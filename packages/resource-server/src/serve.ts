@@ -11,9 +11,8 @@
  *                             (client_id `mcp-demo-resource-server`); unset: no revocation check
  *   MCP_DEMO_INTROSPECTION_CACHE_SECONDS  how long an "active" answer is reused (default 0)
  */
-import { DEFAULT_ISSUER, DEFAULT_RESOURCE, ENV, RESOURCE_SERVER_CLIENT_ID, serveApp, stdoutSink } from '@mcp-auth-demo/common';
+import { buildAppOrExit, DEFAULT_ISSUER, DEFAULT_RESOURCE, ENV, RESOURCE_SERVER_CLIENT_ID, serveApp, stdoutSink } from '@mcp-auth-demo/common';
 import { createResourceServer } from './app.ts';
-import { ResourceServerConfigError } from './config.ts';
 
 const resource = process.env[ENV.resource] ?? DEFAULT_RESOURCE;
 const authorizationServer = process.env[ENV.issuer] ?? DEFAULT_ISSUER;
@@ -21,34 +20,26 @@ const allowedOrigins = (process.env[ENV.allowedOrigins] ?? '').split(',').map((o
 const introspectionSecret = process.env[ENV.introspectionSecret];
 const introspectionCache = process.env[ENV.introspectionCacheSeconds];
 
-function buildApp() {
-  try {
-    return createResourceServer({
-      resource,
-      authorizationServer,
-      allowedOrigins,
-      onEvent: stdoutSink,
-      // RFC 7662: revocation reaches this server through introspection at the AS.
-      ...(introspectionSecret
-        ? {
-            introspection: {
-              clientId: RESOURCE_SERVER_CLIENT_ID,
-              clientSecret: introspectionSecret,
-              ...(introspectionCache ? { cacheSeconds: Number(introspectionCache) } : {}),
-            },
-          }
-        : {}),
-      // DEMO DEVIATION: plain http, for loopback hosts only (config.ts enforces the "only").
-      dangerouslyAllowLoopbackHttp: true,
-    });
-  } catch (error) {
-    if (!(error instanceof ResourceServerConfigError)) throw error;
-    process.stderr.write(`resource-server: invalid configuration: ${error.message}\n`);
-    process.exit(2);
-  }
-}
-
-const app = buildApp();
+const app = buildAppOrExit('resource-server', () =>
+  createResourceServer({
+    resource,
+    authorizationServer,
+    allowedOrigins,
+    onEvent: stdoutSink,
+    // RFC 7662: revocation reaches this server through introspection at the AS.
+    ...(introspectionSecret
+      ? {
+          introspection: {
+            clientId: RESOURCE_SERVER_CLIENT_ID,
+            clientSecret: introspectionSecret,
+            ...(introspectionCache ? { cacheSeconds: Number(introspectionCache) } : {}),
+          },
+        }
+      : {}),
+    // DEMO DEVIATION: plain http, for loopback hosts only (config.ts enforces the "only").
+    dangerouslyAllowLoopbackHttp: true,
+  }),
+);
 
 serveApp({
   party: 'resource-server',

@@ -15,7 +15,7 @@ import {
   TEST_RESOURCE,
   type TestAuthorizationServer,
 } from '../testing/index.ts';
-import type { RejectionReason } from './access-token-rejection.ts';
+import type { InvalidTokenReason } from './invalid-access-token.ts';
 import type { TokenProfile } from './token-profile.ts';
 
 const ENTRA_API_CLIENT_ID = '6e74172b-be56-4843-9ff4-e66a39bb12e3';
@@ -79,7 +79,7 @@ const SHAPES: Record<Provider, (as: TestAuthorizationServer) => Promise<string>>
 };
 
 /** Why the strict default refuses each provider's token. */
-const STRICT_REFUSAL: Record<Provider, RejectionReason> = {
+const STRICT_REFUSAL: Record<Provider, InvalidTokenReason> = {
   keycloak: 'wrong_typ',
   auth0: 'wrong_typ',
   auth0Rfc9068: 'wrong_audience',
@@ -109,7 +109,7 @@ describe.each(Object.keys(PROFILES) as Provider[])('a %s-shaped token', (provide
     expect(setup.eventsOf('token.rejected').map((e) => e.reason)).toEqual([STRICT_REFUSAL[provider]]);
   });
 
-  it.each<[string, Record<string, unknown>, RejectionReason]>([
+  it.each<[string, Record<string, unknown>, InvalidTokenReason]>([
     ['from another issuer (never optional)', { iss: 'https://evil.example/' }, 'wrong_issuer'],
     ['for another audience (never optional)', { aud: 'https://other.example/mcp' }, 'wrong_audience'],
     ['expired (never optional)', { iat: nowSeconds() - 900, exp: nowSeconds() - 600 }, 'expired'],
@@ -128,7 +128,7 @@ describe.each(Object.keys(PROFILES) as Provider[])('a %s-shaped token', (provide
 });
 
 describe('each relaxation is narrow', () => {
-  it.each<[string, TokenProfile, (as: TestAuthorizationServer) => Promise<string>, RejectionReason]>([
+  it.each<[string, TokenProfile, (as: TestAuthorizationServer) => Promise<string>, InvalidTokenReason]>([
     ['typ JWT accepted, an ID token (aud = the client) still is not', PROFILES.keycloak, (as) => as.mint({ header: { typ: 'JWT' }, claims: { aud: 'mcp-client', azp: 'mcp-client', nonce: 'n' } }), 'wrong_audience'],
     ['typ JWT accepted, typ "id_token+jwt" still is not', PROFILES.keycloak, (as) => as.mint({ header: { typ: 'id_token+jwt' }, claims: { azp: 'c' } }), 'wrong_typ'],
     ['no typ accepted (Okta), typ JWT still is not', PROFILES.okta, (as) => as.mint({ header: { typ: 'JWT' }, claims: { cid: 'c', scp: ['mcp:connect'] } }), 'wrong_typ'],
@@ -168,7 +168,7 @@ describe('opaque tokens through RFC 7662 introspection', () => {
     expect(setup.eventsOf('token.accepted')[0]?.claims).toMatchObject({ sub: 'alice', client_id: 'c', aud: TEST_RESOURCE });
   });
 
-  it.each<[string, Record<string, unknown>, RejectionReason]>([
+  it.each<[string, Record<string, unknown>, InvalidTokenReason]>([
     ['inactive', { active: false }, 'inactive'],
     ['active for another audience', { ...active, aud: 'http://localhost:8002/mcp' }, 'wrong_audience'],
     ['active with no audience at all (never optional)', { ...active, aud: undefined }, 'wrong_audience'],

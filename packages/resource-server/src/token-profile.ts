@@ -17,7 +17,7 @@
  * exactly (RFC 9068 §4), an audience check naming this server (RFC 8707 §2; MCP "Token Audience
  * Binding"), `exp` (RFC 9068 §4), and a subject and client to report.
  */
-import { ResourceServerConfigError } from './config.ts';
+import { ConfigError } from '@mcp-auth-demo/common';
 
 /** How access tokens are shaped and checked; see the table above. */
 export interface TokenProfile {
@@ -73,7 +73,7 @@ export const RFC9068_REQUIRED_CLAIMS = ['iss', 'exp', 'aud', 'sub', 'client_id',
 const NEVER_OPTIONAL = ['iss', 'exp', 'aud', 'sub'];
 
 function fail(message: string): never {
-  throw new ResourceServerConfigError(message);
+  throw new ConfigError(message);
 }
 
 /** RFC 7515 §4.1.9: "application/" may be omitted, and media types compare case-insensitively. */

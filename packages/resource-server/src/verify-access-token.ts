@@ -32,12 +32,12 @@
 import { OAuthError, type Emit, type TokenClaims } from '@mcp-auth-demo/common';
 import type { AuthInfo } from '@modelcontextprotocol/server';
 import { decodeProtectedHeader, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
-import { AccessTokenRejection, type RejectionReason } from './access-token-rejection.ts';
+import { InvalidAccessToken, type InvalidTokenReason } from './invalid-access-token.ts';
 import { checkAudience, checkStillActive, verifyOpaqueAccessToken } from './introspected-access-token.ts';
 import type { TokenIntrospection } from './token-introspection.ts';
 import { normaliseTyp, readScopes, type ResolvedTokenProfile } from './token-profile.ts';
 
-export type { RejectionReason } from './access-token-rejection.ts';
+export type { InvalidTokenReason } from './invalid-access-token.ts';
 
 /** RFC 8725 §3.1: an explicit allow-list. Asymmetric only: never `none`, never `HS*`. */
 export const ALLOWED_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'];
@@ -67,9 +67,9 @@ export interface VerifyOptions {
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 
 /** Turns jose's error into a reason and a description a developer can act on. */
-function describe(error: unknown): AccessTokenRejection {
-  if (error instanceof AccessTokenRejection) return error;
-  const reject = (reason: RejectionReason, text: string) => new AccessTokenRejection(reason, text);
+function describe(error: unknown): InvalidAccessToken {
+  if (error instanceof InvalidAccessToken) return error;
+  const reject = (reason: InvalidTokenReason, text: string) => new InvalidAccessToken(reason, text);
   if (error instanceof errors.JOSEAlgNotAllowed) return reject('alg_not_allowed', `The token's "alg" is not allowed; accepted: ${ALLOWED_ALGORITHMS.join(', ')}.`);
   if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) {
     return reject('unknown_key', 'The token is not signed with a key of the authorization server (unknown "kid").');
@@ -88,7 +88,7 @@ function describe(error: unknown): AccessTokenRejection {
 
 function requireString(payload: JWTPayload, claim: string): string {
   const value = payload[claim];
-  if (typeof value !== 'string' || value === '') throw new AccessTokenRejection('invalid_claim', `The token's "${claim}" claim must be a non-empty string.`);
+  if (typeof value !== 'string' || value === '') throw new InvalidAccessToken('invalid_claim', `The token's "${claim}" claim must be a non-empty string.`);
   return value;
 }
 
@@ -101,14 +101,14 @@ function checkTyp(typ: unknown, profile: ResolvedTokenProfile): void {
   const normalised = normaliseTyp(typ);
   if (normalised === undefined || !profile.acceptedTypes.includes(normalised)) {
     const accepted = profile.acceptedTypes.map((t) => (t === null ? '(no typ)' : t)).join(', ');
-    throw new AccessTokenRejection('wrong_typ', `The token is not a JWT access token: typ ${typ === undefined ? 'is absent' : JSON.stringify(typ)}; accepted: ${accepted} (RFC 9068 §4).`);
+    throw new InvalidAccessToken('wrong_typ', `The token is not a JWT access token: typ ${typ === undefined ? 'is absent' : JSON.stringify(typ)}; accepted: ${accepted} (RFC 9068 §4).`);
   }
 }
 
 /** RFC 9068 §2.2 (or the profile's list): the claims that must be present, after the typ is known good. */
 function checkRequiredClaims(payload: JWTPayload, profile: ResolvedTokenProfile): void {
   for (const claim of profile.requiredClaims) {
-    if (payload[claim] === undefined) throw new AccessTokenRejection('missing_claim', `The token lacks the required "${claim}" claim (RFC 9068 §2.2).`);
+    if (payload[claim] === undefined) throw new InvalidAccessToken('missing_claim', `The token lacks the required "${claim}" claim (RFC 9068 §2.2).`);
   }
 }
 
@@ -117,7 +117,7 @@ function checkClaims(payload: JWTPayload, profile: ResolvedTokenProfile): { clai
   checkAudience(payload.aud, profile, 'The token');
   const scopes = readScopes(payload[profile.scopeClaim], profile.scopeClaim);
   // RFC 9068 §2.2.3 / RFC 8693 §4.2: `scope` is a space-separated string, not an array.
-  if (scopes === undefined) throw new AccessTokenRejection('invalid_claim', `The token's "${profile.scopeClaim}" claim has the wrong type.`);
+  if (scopes === undefined) throw new InvalidAccessToken('invalid_claim', `The token's "${profile.scopeClaim}" claim has the wrong type.`);
   const jti = optionalString(payload, 'jti');
   return {
     scopes,
@@ -164,7 +164,7 @@ export async function verifyAccessToken(token: string, options: VerifyOptions): 
     if (!opaque) verified = await verifyJwt(token, options);
     else if (options.profile.opaqueTokens === 'introspect' && options.introspection) {
       verified = await verifyOpaqueAccessToken(token, { ...options, introspection: options.introspection });
-    } else throw new AccessTokenRejection('malformed', 'The access token is not a well-formed signed JWT.');
+    } else throw new InvalidAccessToken('malformed', 'The access token is not a well-formed signed JWT.');
   } catch (error) {
     // The authorization server could not be reached: not a verdict on the token (503).
     if (error instanceof OAuthError) throw error;

@@ -3,7 +3,7 @@
  * by tests) and a description a developer can act on. Every one becomes 401 `invalid_token`
  * (RFC 6750 §3.1) in verify-access-token.ts.
  */
-export type RejectionReason =
+export type InvalidTokenReason =
   | 'malformed'
   | 'alg_not_allowed'
   | 'unknown_key'
@@ -20,9 +20,9 @@ export type RejectionReason =
   /** An opaque token the AS says is not active (RFC 7662 §2.2). */
   | 'inactive';
 
-export class AccessTokenRejection extends Error {
+export class InvalidAccessToken extends Error {
   constructor(
-    readonly reason: RejectionReason,
+    readonly reason: InvalidTokenReason,
     description: string,
   ) {
     super(description);
