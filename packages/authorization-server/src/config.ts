@@ -44,8 +44,22 @@ export interface AuthorizationServerConfig {
   resolveHost?: ResolveHost;
   /** Clock in milliseconds (code expiry, token `iat`/`exp`, the CIMD cache). Default: `Date.now`. */
   now?: () => number;
-  /** The subject every authorization is approved for (auto-approved consent). Default: `demo-user`. */
+  /**
+   * The one demo account: the subject every authorization is approved for, and the username of
+   * the sign-in page (DEMO DEVIATION: one fixed account). Default: `demo-user`.
+   */
   subject?: string;
+  /**
+   * True: every authorization request gets the sign-in and consent page (`pnpm demo --interactive`).
+   * False (default, headless): a request whose redirect URI is on loopback is auto-approved (a named
+   * deviation: the code cannot leave this machine); any other is refused with `access_denied`,
+   * since no person can be asked (consent.ts).
+   */
+  interactive?: boolean;
+  /** How long a pending authorization request waits for the person, seconds. Default 600. */
+  interactionTtlSeconds?: number;
+  /** Most authorization requests waiting for a person at once (a tenth of them per client). Default 1000. */
+  maxPendingAuthorizations?: number;
   /** Authorization code lifetime, seconds. RFC 6749 §4.1.2: short, at most 10 minutes. Default 60. */
   codeTtlSeconds?: number;
   /** Access token lifetime, seconds (MCP: "SHOULD issue short-lived access tokens"). Default 600. */
@@ -195,6 +209,8 @@ export function resolveConfig(input: AuthorizationServerConfig): ResolvedConfig 
   if (new Set(introspectionClients.map((client) => client.client_id)).size !== introspectionClients.length) {
     fail('introspectionClients must not repeat a client_id');
   }
+  const interactive = input.interactive ?? false;
+  if (typeof interactive !== 'boolean') fail('interactive must be true or false');
 
   const dynamicClientRegistration = input.dynamicClientRegistration ?? true;
   if (typeof dynamicClientRegistration !== 'boolean') fail('dynamicClientRegistration must be true or false');
@@ -210,6 +226,9 @@ export function resolveConfig(input: AuthorizationServerConfig): ResolvedConfig 
     resolveHost: input.resolveHost ?? defaultResolveHost,
     now: input.now ?? Date.now,
     subject: input.subject ?? DEMO_SUBJECT,
+    interactive,
+    interactionTtlSeconds: positiveInteger('interactionTtlSeconds', input.interactionTtlSeconds ?? 600),
+    maxPendingAuthorizations: positiveInteger('maxPendingAuthorizations', input.maxPendingAuthorizations ?? 1000),
     codeTtlSeconds,
     accessTokenTtlSeconds: positiveInteger('accessTokenTtlSeconds', input.accessTokenTtlSeconds ?? 600),
     maxPendingCodes: positiveInteger('maxPendingCodes', input.maxPendingCodes ?? 10_000),

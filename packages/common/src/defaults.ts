@@ -35,6 +35,8 @@ export const ENV = {
   introspectionSecret: 'MCP_DEMO_INTROSPECTION_SECRET',
   /** Seconds the RS may reuse an "active" introspection answer: the revocation delay bound. Default 0. */
   introspectionCacheSeconds: 'MCP_DEMO_INTROSPECTION_CACHE_SECONDS',
+  /** `1`: the authorization server asks a person (sign-in and consent page) for every request. */
+  interactive: 'MCP_DEMO_INTERACTIVE',
 } as const;
 
 /** The resource server's client identifier at the authorization server, for RFC 7662 introspection. */
