@@ -52,7 +52,10 @@ export const REQUIRED: Record<Revision, string[]> = {
 /** Run with --all and reported only, at each revision: the suite's client scenarios outside auth. */
 export const OTHER: Record<Revision, string[]> = {
   '2025-11-25': ['initialize', 'tools_call'],
-  '2026-07-28': ['tools_call', 'request-metadata', 'http-standard-headers'],
+  '2026-07-28': [
+    'tools_call', 'request-metadata', 'http-standard-headers', 'http-custom-headers', 'http-invalid-tool-headers',
+    'sep-2322-client-request-state', 'json-schema-ref-no-deref',
+  ],
 };
 
 /**

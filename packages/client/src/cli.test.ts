@@ -14,11 +14,20 @@ describe('parseClientArgs', () => {
     ['--args that are not JSON', ['--call', 'x', '--args', '{', MCP], /--args must be JSON$/],
     ['--args that are a JSON array, not an object', ['--call', 'x', '--args', '[1]', MCP], /--args must be a JSON object/],
     ['an unknown registration', ['--registration', 'magic', MCP], /--registration must be cimd or dcr/],
+    ['an MCP revision the client does not speak', ['--spec', '2025-06-18', MCP], /--spec must be one of 2025-11-25, 2026-07-28, auto/],
     ['--client-secret without --client-id', ['--client-secret', 's', MCP], /--client-secret needs --client-id/],
     ['--browser with --redirect-uri', ['--browser', '--redirect-uri', 'http://localhost:1/cb', MCP], /--browser listens on a redirect URI of its own/],
   ])('refuses %s with a usage error', (_, argv, message) => {
     expect(() => parseClientArgs(argv)).toThrow(UsageError);
     expect(() => parseClientArgs(argv)).toThrow(message);
+  });
+
+  it.each([
+    [[], '2025-11-25'],
+    [['--spec', '2026-07-28'], '2026-07-28'],
+    [['--spec', 'auto'], 'auto'],
+  ])('speaks MCP %j → %s (2025-11-25 unless asked otherwise)', (flags, spec) => {
+    expect(parseClientArgs([...flags, MCP])).toMatchObject({ spec });
   });
 
   it('lists and calls the argument-free tools by default, with the demo client and CIMD', () => {

@@ -117,15 +117,15 @@ export async function runJourney(config: JourneyConfig): Promise<JourneyResult> 
   /** MCP "Scope Selection Strategy": the challenge's scope, else every scopes_supported, else none. */
   function initialScope(challenge: AuthorizationChallenge): string | undefined {
     if (challenge.params.scope !== undefined) {
-      emit('scope.selected', { scope: challenge.params.scope, source: 'challenge', spec: 'MCP Scope Selection Strategy' });
+      emit('scope.selected', { scope: challenge.params.scope, source: 'challenge', spec: 'MCP 2025-11-25 authorization, Scope Selection Strategy' });
       return challenge.params.scope;
     }
     if (scopesSupported && scopesSupported.length > 0) {
       const scope = scopesSupported.join(' ');
-      emit('scope.selected', { scope, source: 'scopes_supported', spec: 'MCP Scope Selection Strategy' });
+      emit('scope.selected', { scope, source: 'scopes_supported', spec: 'MCP 2025-11-25 authorization, Scope Selection Strategy' });
       return scope;
     }
-    emit('scope.selected', { source: 'omitted', spec: 'MCP Scope Selection Strategy' });
+    emit('scope.selected', { source: 'omitted', spec: 'MCP 2025-11-25 authorization, Scope Selection Strategy' });
     return undefined;
   }
 
@@ -160,7 +160,7 @@ export async function runJourney(config: JourneyConfig): Promise<JourneyResult> 
           // a scope the AS chose not to grant last time.
           const requesting = [...new Set([...requested, ...challenged])];
           steps.start(`Step-up authorization for "${requesting.join(' ')}"`);
-          emit('stepup.needed', { held, requested, challenged, requesting, attempt, max: maxAuthorizations, spec: 'MCP Step-Up Authorization Flow; MCP 2026-07-28 SEP-2350 (union with the scopes requested before)' });
+          emit('stepup.needed', { held, requested, challenged, requesting, attempt, max: maxAuthorizations, spec: 'MCP 2025-11-25 authorization, Step-Up Authorization Flow; MCP 2026-07-28 SEP-2350 (union with the scopes requested before)' });
           await authorizeFor(requesting.join(' '));
         } else if (error.status === 401) {
           steps.start(attempt === 1 && result.tokens.length === 0 ? 'Authorization' : 'Re-authorization');
@@ -179,7 +179,7 @@ export async function runJourney(config: JourneyConfig): Promise<JourneyResult> 
     try {
       await connection.connect();
       // Authorization is OPTIONAL in MCP; a server may also ask only for some methods (a later 401).
-      emit('authorization.not_required', { server: config.serverUrl, spec: 'MCP authorization, Protocol Requirements' });
+      emit('authorization.not_required', { server: config.serverUrl, spec: 'MCP 2025-11-25 authorization, Protocol Requirements' });
     } catch (error) {
       if (!(error instanceof AuthorizationChallenge)) throw error;
       await discover(error);

@@ -27,11 +27,11 @@ import { notFound } from './transport-errors.ts';
 /** The spec behind each error code, for the trace. */
 const ERROR_SPEC: Record<string, string> = {
   invalid_request: 'RFC 6750 §3.1 invalid_request',
-  invalid_token: 'RFC 6750 §3.1 invalid_token; MCP authorization "Token Handling"',
-  insufficient_scope: 'RFC 6750 §3.1 insufficient_scope; MCP authorization "Scope Challenge Handling"',
+  invalid_token: 'RFC 6750 §3.1 invalid_token; MCP 2025-11-25 authorization "Token Handling"',
+  insufficient_scope: 'RFC 6750 §3.1 insufficient_scope; MCP 2025-11-25 authorization "Scope Challenge Handling"',
   temporarily_unavailable: 'RFC 8414 §3 (the authorization server metadata or keys are unavailable)',
-  forbidden_origin: 'MCP transports, Streamable HTTP, Security Warning: "MUST respond with HTTP 403 Forbidden"',
-  method_not_allowed: 'MCP transports, Streamable HTTP: "return HTTP 405 Method Not Allowed"',
+  forbidden_origin: 'MCP 2025-11-25 transports, Streamable HTTP, Security Warning: "MUST respond with HTTP 403 Forbidden"',
+  method_not_allowed: 'MCP 2025-11-25 transports, Streamable HTTP: "return HTTP 405 Method Not Allowed"',
   payload_too_large: 'RFC 9110 §15.5.14 413 Content Too Large',
 };
 

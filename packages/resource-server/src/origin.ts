@@ -29,7 +29,7 @@ import { forbiddenOrigin } from './transport-errors.ts';
 export function checkOrigin(request: Request, allowedOrigins: readonly string[], emit: Emit): void {
   const origin = request.headers.get('origin');
   if (origin === null || allowedOrigins.includes(origin)) return;
-  emit('origin.rejected', { origin, spec: 'MCP transports, Streamable HTTP, Security Warning: "MUST validate the Origin header"' });
+  emit('origin.rejected', { origin, spec: 'MCP 2025-11-25 transports, Streamable HTTP, Security Warning: "MUST validate the Origin header"' });
   // MCP transports: "If the Origin header is present and invalid, servers MUST respond with HTTP 403 Forbidden."
   throw forbiddenOrigin(origin);
 }

@@ -82,7 +82,7 @@ export function checkScopes(held: readonly string[], required: RequiredScopes, e
     tool: required.operation,
     required: required.scopes,
     held: [...held],
-    spec: 'RFC 6750 §3.1 insufficient_scope; MCP authorization "Runtime Insufficient Scope Errors"',
+    spec: 'RFC 6750 §3.1 insufficient_scope; MCP 2025-11-25 authorization "Runtime Insufficient Scope Errors"',
   });
   // RFC 6750 §3.1: "The resource server SHOULD respond with the HTTP 403 (Forbidden) status code
   // and MAY include the "scope" attribute with the scope necessary to access the protected resource."
