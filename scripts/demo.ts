@@ -3,14 +3,20 @@
  * as real processes, run the whole journey against them, print it as a numbered trace, stop
  * everything. Exit 0 when the journey succeeds, 1 when it (or the set-up) fails, 130 on Ctrl-C.
  *
- *   pnpm demo [--as-port N] [--rs-port N] [--client-port N] [--registration cimd|dcr] [--json]
+ *   pnpm demo [--as-port N] [--rs-port N] [--client-port N] [--registration cimd|dcr]
+ *             [--verbose | --json] [--diagram FILE]
+ *
+ * The trace has three levels: the lesson (default), the full wire view (--verbose) and the raw
+ * typed events (--json). --diagram writes a Mermaid sequence diagram of the run as well.
  */
-import { createTraceWriter, shouldUseColor } from '@mcp-auth-demo/common';
+import { createTraceWriter, formatMermaid, shouldUseColor, type TraceEvent } from '@mcp-auth-demo/common';
+import { writeFileSync } from 'node:fs';
 import { clientUrls, runJourney } from '@mcp-auth-demo/client';
 import { parseArgs } from 'node:util';
 import { PORT_FLAGS, startStack, urlsFromPortFlags, type Stack } from '@mcp-auth-demo/stack';
 
-const USAGE = 'usage: pnpm demo [--as-port N] [--rs-port N] [--client-port N] [--registration cimd|dcr] [--json]';
+const USAGE =
+  'usage: pnpm demo [--as-port N] [--rs-port N] [--client-port N] [--registration cimd|dcr] [--verbose | --json] [--diagram FILE]';
 
 
 async function main(): Promise<number> {
@@ -19,6 +25,8 @@ async function main(): Promise<number> {
       ...PORT_FLAGS,
       registration: { type: 'string', default: 'cimd' },
       json: { type: 'boolean', default: false },
+      verbose: { type: 'boolean', default: false },
+      diagram: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -31,11 +39,24 @@ async function main(): Promise<number> {
   }
   const urls = urlsFromPortFlags(values);
 
-  const trace = createTraceWriter({
+  if (values.json && values.verbose) throw new Error('--json and --verbose are two different outputs: choose one');
+  const recorded: TraceEvent[] = [];
+  const writer = createTraceWriter({
     write: (text) => process.stdout.write(text),
     color: shouldUseColor(process.stdout),
     json: values.json,
+    detail: values.verbose ? 'verbose' : 'lesson',
   });
+  const trace = {
+    push: (event: TraceEvent) => {
+      recorded.push(event);
+      writer.push(event);
+    },
+    flush: async () => {
+      await writer.flush();
+      if (values.diagram) writeFileSync(values.diagram, formatMermaid(recorded));
+    },
+  };
 
   let stack: Stack | undefined;
   // `on`, not `once`: execa's exit hook re-raises a signal that no listener remains for.

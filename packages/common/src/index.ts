@@ -7,3 +7,5 @@ export * from './trace-printer.ts';
 export * from './trace-writer.ts';
 export * from './well-known.ts';
 export * from './terminal-safe.ts';
+export * from './trace-diagram.ts';
+export * from './trace-teaching.ts';

@@ -147,7 +147,7 @@ export async function verifyAccessToken(token: string, options: VerifyOptions): 
   }
 
   const scopes = parseScopeClaim(claims.scope);
-  options.emit('token.accepted', { claims, spec: 'RFC 9068 §4; RFC 8707 §2 (aud is this server)' });
+  options.emit('token.accepted', { claims, resource: options.resource, spec: 'RFC 9068 §4; RFC 8707 §2 (aud is this server)' });
   return {
     claims,
     scopes,
