@@ -7,7 +7,9 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { freePorts, isListening, parseTrace, portFlags, processesWithEnv, runScript } from './processes.ts';
+import { freePorts } from '@mcp-auth-demo/stack';
+import { isListening, processesWithEnv } from '@mcp-auth-demo/stack/testing';
+import { parseTrace, portFlags, runCommand, runScript } from './processes.ts';
 
 type Of<K extends TraceEvent['kind']> = Extract<TraceEvent, { kind: K }>;
 const only = <K extends TraceEvent['kind']>(events: TraceEvent[], kind: K) => events.filter((e): e is Of<K> => e.kind === kind);
@@ -15,7 +17,7 @@ const only = <K extends TraceEvent['kind']>(events: TraceEvent[], kind: K) => ev
 describe('pnpm demo', () => {
   it('walks discovery, authorization, whoami, insufficient_scope, step-up and retry', async () => {
     const ports = await freePorts();
-    const result = await runScript('scripts/demo.ts', [...portFlags(ports), '--json']);
+    const result = await runCommand('demo', [...portFlags(ports), '--json']);
     expect(result.stderr).toBe('');
     expect(result.exitCode).toBe(0);
     const events = parseTrace(String(result.stdout));
@@ -71,7 +73,7 @@ describe('pnpm demo', () => {
 
   it('runs the same journey with Dynamic Client Registration when asked (--registration dcr)', async () => {
     const ports = await freePorts();
-    const result = await runScript('scripts/demo.ts', [...portFlags(ports), '--registration', 'dcr', '--json']);
+    const result = await runCommand('demo', [...portFlags(ports), '--registration', 'dcr', '--json']);
     expect(result.exitCode).toBe(0);
     const events = parseTrace(String(result.stdout));
     expect(only(events, 'registration.chosen').map((r) => r.method)).toEqual(['dcr']);
@@ -88,7 +90,7 @@ describe('pnpm demo', () => {
 
   it('prints the lesson by default: numbered, uncoloured, at most 100 lines at 120 columns, with a recap', async () => {
     const ports = await freePorts();
-    const result = await runScript('scripts/demo.ts', portFlags(ports));
+    const result = await runCommand('demo', portFlags(ports));
     expect(result.exitCode).toBe(0);
     const text = String(result.stdout);
     for (const n of [1, 2, 3, 4, 5, 6]) expect(text).toMatch(new RegExp(`^\\[${n}\\] `, 'm'));
@@ -104,7 +106,7 @@ describe('pnpm demo', () => {
   it('--verbose prints the full wire view with every header and the step timings; --diagram writes the picture', async () => {
     const ports = await freePorts();
     const diagram = join(mkdtempSync(join(tmpdir(), 'mcp-demo-')), 'journey.mmd');
-    const result = await runScript('scripts/demo.ts', [...portFlags(ports), '--verbose', '--diagram', diagram]);
+    const result = await runCommand('demo', [...portFlags(ports), '--verbose', '--diagram', diagram]);
     expect(result.exitCode).toBe(0);
     const text = String(result.stdout);
     expect(text).toMatch(/^✔ Journey complete: 6 steps in \d+ ms \(\[1\] \d+ ms, .*\[6\] \d+ ms\)$/m);
@@ -121,7 +123,7 @@ describe('pnpm demo', () => {
     const blocker = runScript('test/e2e/hold-port.ts', [String(ports.as)], { buffer: false, timeout: 0 });
     try {
       await firstOutput(blocker.stdout!, 'listening');
-      const result = await runScript('scripts/demo.ts', portFlags(ports));
+      const result = await runCommand('demo', portFlags(ports));
       expect(result.exitCode).toBe(1);
       expect(String(result.stderr)).toContain(`port ${ports.as}`);
       expect(String(result.stderr)).toContain('--as-port');
@@ -136,7 +138,7 @@ describe('pnpm demo', () => {
 
   it('stops every server on Ctrl-C and exits 130', async () => {
     const ports = await freePorts();
-    const demo = runScript('scripts/demo.ts', [...portFlags(ports), '--json'], { buffer: false });
+    const demo = runCommand('demo', [...portFlags(ports), '--json'], { buffer: false });
     await firstOutput(demo.stdout!, '"server.listening"');
     demo.kill('SIGINT');
     const result = await demo;

@@ -76,7 +76,12 @@ export function createAuthorizationServer(input: AuthorizationServerConfig): Aut
   });
   // RFC 7591 registrations, per app instance; none at all when registration is turned off.
   const registered = config.dynamicClientRegistration
-    ? new RegisteredClients({ maxClients: config.maxRegisteredClients, now: config.now })
+    ? new RegisteredClients({
+        maxClients: config.maxRegisteredClients,
+        unusedGraceSeconds: config.registrationGraceSeconds,
+        idleSeconds: config.registeredClientIdleSeconds,
+        now: config.now,
+      })
     : undefined;
   const resolveClient = createClientResolver(config, emit, registered);
 

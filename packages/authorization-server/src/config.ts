@@ -72,10 +72,17 @@ export interface AuthorizationServerConfig {
    */
   dynamicClientRegistration?: boolean;
   /**
-   * Most dynamically registered clients kept in memory at once; registering one more evicts the
-   * oldest (a demo store, see registered-clients.ts). Default 1000.
+   * Most dynamically registered clients kept in memory at once (a demo store, see
+   * registered-clients.ts). When full, a registration evicts a never-used registration older
+   * than `registrationGraceSeconds` or a client idle for `registeredClientIdleSeconds`, never a
+   * recently active one; with none to evict it is refused (503 temporarily_unavailable).
+   * Default 1000.
    */
   maxRegisteredClients?: number;
+  /** How long a registration that was never used is protected from eviction, seconds. Default 600. */
+  registrationGraceSeconds?: number;
+  /** How long a used registered client is protected from eviction after its last use, seconds. Default 86400. */
+  registeredClientIdleSeconds?: number;
   /** Receives a trace event for every decision. Default: none. */
   onEvent?: TraceSink;
 }
@@ -191,6 +198,8 @@ export function resolveConfig(input: AuthorizationServerConfig): ResolvedConfig 
     cimd,
     dynamicClientRegistration,
     maxRegisteredClients: positiveInteger('maxRegisteredClients', input.maxRegisteredClients ?? 1000),
+    registrationGraceSeconds: positiveInteger('registrationGraceSeconds', input.registrationGraceSeconds ?? 600),
+    registeredClientIdleSeconds: positiveInteger('registeredClientIdleSeconds', input.registeredClientIdleSeconds ?? 86_400),
     onEvent: input.onEvent,
     issuerIsLoopback,
   };

@@ -237,14 +237,59 @@ describe('POST /register: refusals (RFC 7591 §3.2.2), and nothing is stored', (
   });
 });
 
-describe('the store of registered clients is bounded (a demo store)', () => {
-  it('evicts the oldest registration when full, and says so in the trace', async () => {
+describe('the store of registered clients is bounded, and never evicts a recently active client', () => {
+  async function expectRegistrationRefused(response: Response): Promise<void> {
+    // RFC 7591 §3.2.2: a JSON error object; 503 + Retry-After: the refusal is temporary.
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('60');
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(await response.json()).toMatchObject({ error: 'temporarily_unavailable' });
+  }
+
+  it('1,000 anonymous registrations do not push out the legitimate client: once full, new ones are refused', async () => {
+    const h = await createHarness({ config: { maxRegisteredClients: 1000 } });
+    const legitimate = await registerClient(h);
+    expect((await authorize(h, { client_id: legitimate })).status).toBe(302);
+    for (let i = 0; i < 999; i += 1) await registerClient(h);
+    await expectRegistrationRefused(await register(h));
+    expect((await authorize(h, { client_id: legitimate })).status).toBe(302);
+  });
+
+  it('a fresh registration that has not authorized yet is protected too (the grace period)', async () => {
     const h = await createHarness({ config: { maxRegisteredClients: 2 } });
-    const [a, b, c] = [await registerClient(h), await registerClient(h), await registerClient(h)];
-    expect(h.events.at(-1)?.spec).toContain(`oldest client ${a} evicted`);
-    await expectShownError(await authorize(h, { client_id: a }), 400, 'invalid_client');
-    expect((await authorize(h, { client_id: b })).status).toBe(302);
-    expect((await authorize(h, { client_id: c })).status).toBe(302);
+    const fresh = await registerClient(h);
+    await registerClient(h);
+    h.advance(599_000);
+    await expectRegistrationRefused(await register(h));
+    expect((await authorize(h, { client_id: fresh })).status).toBe(302);
+  });
+
+  it('evicts a never-used registration once past the grace period, oldest first, and says so in the trace', async () => {
+    const h = await createHarness({ config: { maxRegisteredClients: 2 } });
+    const unused = await registerClient(h);
+    const active = await registerClient(h);
+    expect((await authorize(h, { client_id: active })).status).toBe(302);
+    h.advance(600_000);
+    const newcomer = await registerClient(h);
+    expect(h.events.at(-1)?.spec).toContain(`never-used client ${unused} evicted`);
+    await expectShownError(await authorize(h, { client_id: unused }), 400, 'invalid_client');
+    expect((await authorize(h, { client_id: active })).status).toBe(302);
+    expect((await authorize(h, { client_id: newcomer })).status).toBe(302);
+  });
+
+  it('evicts a used client only after it has been idle for registeredClientIdleSeconds, least recently used first', async () => {
+    const h = await createHarness({ config: { maxRegisteredClients: 2, registeredClientIdleSeconds: 3600 } });
+    const older = await registerClient(h);
+    const newer = await registerClient(h);
+    await authorize(h, { client_id: older });
+    await authorize(h, { client_id: newer });
+    h.advance(1800_000);
+    await authorize(h, { client_id: older }); // older is now the more recently used
+    h.advance(1800_000);
+    await registerClient(h);
+    expect(h.events.at(-1)?.spec).toContain(`idle client ${newer} evicted`);
+    expect((await authorize(h, { client_id: older })).status).toBe(302);
+    await expectRegistrationRefused(await register(h));
   });
 });
 

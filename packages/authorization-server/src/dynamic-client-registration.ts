@@ -31,6 +31,9 @@ import { SCOPE_TOKEN, type ResolvedConfig } from './config.ts';
 import type { ClientRegistration, RegisteredClient, RegisteredClients } from './registered-clients.ts';
 import { redirectUriProblem } from './redirect-uri.ts';
 
+/** How long a refused registrant is asked to wait (the never-used grace period frees slots soonest). */
+const RETRY_AFTER_SECONDS = 60;
+
 export interface RegistrationDependencies {
   config: ResolvedConfig;
   clients: RegisteredClients;
@@ -188,12 +191,26 @@ export function createRegistrationHandler({ config, clients, emit }: Registratio
       ...(client_name !== undefined ? { client_name } : {}),
       ...(scope !== undefined ? { scope } : {}),
     };
-    const { client, evicted } = clients.register(registration);
+    const outcome = clients.register(registration);
+    if (!outcome.registered) {
+      // RFC 7591 §3.1: open registration may be "limited to prevent a denial-of-service attack";
+      // recently active clients are never evicted to make room (registered-clients.ts).
+      // RFC 7591 §3.2.2 defines no code for a full server; its errors are RFC 6749-style JSON, and
+      // RFC 6749's temporarily_unavailable (with 503 and Retry-After) says exactly this.
+      throw new OAuthError(
+        'temporarily_unavailable',
+        `Registration refused: this server keeps at most ${outcome.limit} registered clients and every one of them was active recently. Retry later, or use a Client ID Metadata Document URL as client_id (no registration needed).`,
+        { status: 503, headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) } },
+      );
+    }
+    const { client, evicted } = outcome;
 
     const notes = [
       member(metadata, 'token_endpoint_auth_method') === undefined ? 'token_endpoint_auth_method "none" substituted for the default' : '',
       dropped.length > 0 ? `${dropped.join(', ')} not registered (no refresh tokens here)` : '',
-      evicted ? `store full (${config.maxRegisteredClients}): oldest client ${evicted} evicted` : '',
+      evicted
+        ? `store full (${config.maxRegisteredClients}): ${evicted.why === 'unused' ? 'never-used' : 'idle'} client ${evicted.client_id} evicted`
+        : '',
     ].filter(Boolean);
     emit('client.registered', {
       client_id: client.client_id,

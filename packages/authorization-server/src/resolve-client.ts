@@ -40,7 +40,8 @@ export function createClientResolver(config: ResolvedConfig, emit: Emit, registe
       const metadata = await resolveDocument(clientId);
       return { ...metadata, source: 'client-id-metadata-document' };
     }
-    const client = registered?.get(clientId);
+    // A use keeps the client from eviction (registered-clients.ts).
+    const client = registered?.use(clientId);
     if (client) {
       const { client_id, client_name, redirect_uris } = client;
       return { client_id, ...(client_name !== undefined ? { client_name } : {}), redirect_uris, source: 'dynamic-client-registration' };

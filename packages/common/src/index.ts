@@ -6,6 +6,7 @@ export * from './serve-process.ts';
 export * from './trace-printer.ts';
 export * from './trace-writer.ts';
 export * from './well-known.ts';
+export * from './address-class.ts';
 export * from './terminal-safe.ts';
 export * from './trace-diagram.ts';
 export * from './trace-teaching.ts';

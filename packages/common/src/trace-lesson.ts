@@ -124,6 +124,16 @@ export function formatLesson(events: readonly TraceEvent[], history: readonly Tr
         // Said on the line of the resource check, when there is one.
         if (events.some((e) => e.kind === 'prm.resource_matched')) continue;
         break;
+      case 'mcp.era_detected': {
+        // One line per era decision: the methods it covered, listed; said again only when it changes.
+        const same = (e: TraceEvent): e is Of<'mcp.era_detected'> =>
+          e.kind === 'mcp.era_detected' && e.era === event.era && e.evidence === event.evidence;
+        const earlier = history.slice(0, history.indexOf(event)).filter(same);
+        if (earlier.length > 0) continue;
+        const methods = [...new Set(events.filter(same).map((e) => e.method))];
+        push(`        ${kleur.magenta(LABEL[event.party].padEnd(3))} ${terminalSafe(`MCP ${event.era} for ${methods.join(', ')}`)}`);
+        continue;
+      }
       case 'cimd.fetched':
         // Said together with the verdict on the document, when there is one.
         if (events.some((e) => e.kind === 'cimd.validated' && e.client_id === event.client_id)) continue;
@@ -155,7 +165,7 @@ export function formatLesson(events: readonly TraceEvent[], history: readonly Tr
         push('', kleur.bold().green(`✔ Journey complete: ${event.steps.length} steps in ${event.ms} ms`));
         {
           const lines = recap(history);
-          if (lines.length > 0) push('', 'What this run showed:', ...lines.flatMap((l) => wrap(l, '      ', '  ')));
+          if (lines.length > 0) push('What this run showed:', ...lines.flatMap((l) => wrap(l, '      ', '  ')));
         }
         continue;
       case 'journey.failed': {
@@ -279,7 +289,7 @@ function lessonText(event: TraceEvent, prm?: Of<'prm.discovered'>): string[] | u
       return [`PRM (protected resource metadata): trusts AS ${list(event.authorization_servers)}` +
         (event.scopes_supported ? `, scopes ${list(event.scopes_supported)}` : '')];
     case 'prm.resource_matched':
-      return [`PRM (server metadata): resource = this server; AS ${list(prm?.authorization_servers ?? [])}` +
+      return [`PRM: resource = this server; AS ${list(prm?.authorization_servers ?? [])}` +
         (prm?.scopes_supported ? `; scopes ${list(prm.scopes_supported)}` : '')];
     case 'as_metadata.discovered':
       return [`AS metadata: issuer ${event.issuer}, PKCE ${list(event.code_challenge_methods_supported)}` +

@@ -20,8 +20,7 @@ export interface CastUrls {
 /** The cast, printed before step [1]: one line per party, with the short name used afterwards. */
 export function cast(urls: CastUrls): string[] {
   const user = urls.userAgent === 'headless'
-    ? ['  user    a person and their browser: signs in at the AS and approves access. SIMULATED here (headless stand-in,',
-       '          consent auto-approved) so the demo runs unattended']
+    ? ['  user    a person and their browser, signing in and approving at the AS. SIMULATED: headless, consent auto-approved']
     : ['  user    you, in your browser: you sign in at the AS and approve access; the browser brings the code back'];
   return [
     'Who takes part (the short names used below):',
@@ -53,7 +52,7 @@ export function stepTopic(title: string): StepTopic | undefined {
 export const STEP_WHY: Record<StepTopic, string> = {
   discovery:
     'The client knows only the server\'s URL. The 401 refusal says which scope to ask for and where the server\'s ' +
-    'metadata is; the metadata names the authorization server (AS) it trusts. No set-up beforehand.',
+    'metadata (PRM) is; the PRM names the authorization server (AS) it trusts. No set-up beforehand.',
   authorization:
     'the user\'s browser visits the AS, the user approves, and a one-time code comes back for the client to exchange.',
   're-authorization':
