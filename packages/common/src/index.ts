@@ -10,3 +10,8 @@ export * from './address-class.ts';
 export * from './terminal-safe.ts';
 export * from './trace-diagram.ts';
 export * from './trace-teaching.ts';
+export * from './www-authenticate.ts';
+export * from './json-object.ts';
+export * from './media-type.ts';
+export type { AuthorizationServerMetadata } from './authorization-server-metadata.ts';
+export * from './config-error.ts';
