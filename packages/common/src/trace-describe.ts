@@ -168,6 +168,12 @@ export function describe(event: TraceEvent): string[] {
       return [`PKCE failed: SHA-256(code_verifier ${event.code_verifier}) = ${event.computed_challenge}, but the code was issued for ${event.stored_challenge}`];
     case 'token.issued':
       return [`access token issued (expires in ${event.expires_in}s): ${claimsLine(event.claims)}`];
+    case 'token.introspected':
+      return [
+        `introspection (RFC 7662): token ${event.active ? 'active' : `INACTIVE${event.reason ? ` (${event.reason})` : ''}`}` +
+          (event.caller ? `, asked by ${event.caller}` : '') +
+          (event.cached ? ' (cached answer)' : ''),
+      ];
     case 'jwks.fetched':
       return [`fetched ${event.keys} signing key(s) from ${event.url}`];
     case 'token.accepted':

@@ -5,7 +5,8 @@
  * - Five participants: the user and their browser, the client, the client's metadata document
  *   (client-host), the authorization server, the MCP server.
  * - One arrow per exchange: each HTTP request the client sent (labelled with its answer), each
- *   fetch a server made (the AS fetching the metadata document, the RS fetching the AS's keys),
+ *   fetch a server made (the AS fetching the metadata document, the RS fetching the AS's keys or
+ *   asking it whether a token is still active),
  *   and the browser's hop back to the client's callback.
  * - Notes for the decisions that teach (PKCE verified, aud checked, insufficient_scope, …), and
  *   the step numbers as highlighted sections.
@@ -104,6 +105,11 @@ export function formatMermaid(events: readonly TraceEvent[]): string {
         break;
       case 'jwks.fetched':
         arrow('RS', 'AS', `GET ${pathOf(e.url)} → ${e.keys} key(s)`);
+        break;
+      case 'token.introspected':
+        // RFC 7662: the AS answers the RS's question; the RS may reuse a positive answer briefly.
+        if (e.party === 'authorization-server') arrow('RS', 'AS', `introspect token → ${e.active ? 'active' : 'inactive'}`);
+        else if (e.cached) note('RS', 'introspection answer reused from cache');
         break;
       case 'cimd.validated':
         note('AS', 'metadata document valid: client_id is its own URL, redirect_uri listed');

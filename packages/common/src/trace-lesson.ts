@@ -162,10 +162,10 @@ export function formatLesson(events: readonly TraceEvent[], history: readonly Tr
         continue;
       }
       case 'journey.succeeded':
-        push('', kleur.bold().green(`✔ Journey complete: ${event.steps.length} steps in ${event.ms} ms`));
         {
           const lines = recap(history);
-          if (lines.length > 0) push('What this run showed:', ...lines.flatMap((l) => wrap(l, '      ', '  ')));
+          push('', kleur.bold().green(`✔ Journey complete: ${event.steps.length} steps in ${event.ms} ms.`) +
+            (lines.length > 0 ? ' What this run showed:' : ''), ...lines.flatMap((l) => wrap(l, '      ', '  ')));
         }
         continue;
       case 'journey.failed': {

@@ -141,13 +141,6 @@ export const RECAP_RULES: RecapRule[] = [
     return stepUp &&
       `[${stepUp.step}] Step-up asked for held ∪ challenged = "${stepUp.event.requesting.join(' ')}": the new token kept what the old one had.`;
   },
-  (events) => {
-    const retried = events.filter((e) => e.event.kind === 'step.started' && e.event.title.startsWith('Retry')).at(-1);
-    const result = retried && events.find((e) => e.step === retried.step && e.event.kind === 'tool.result');
-    return result && result.event.kind === 'tool.result' && !result.event.isError
-      ? `[${retried.step}] The retried call succeeded with the new token.`
-      : undefined;
-  },
 ];
 
 /** The closing recap: 5-8 lines for the demo's journey, fewer for a shorter one. */

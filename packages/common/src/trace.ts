@@ -107,6 +107,12 @@ export interface TraceEventMap {
   /** RFC 7636 §4.6 at /token: the verifier hashed (S256) and compared with the challenge stored with the code. */
   'pkce.verified': { client_id: string; code_verifier: string; computed_challenge: string; stored_challenge: string };
   'pkce.failed': { client_id: string; code_verifier: string; computed_challenge: string; stored_challenge: string };
+  /**
+   * RFC 7662: an introspection answer. At the AS: who asked (`caller`), the verdict, and why a
+   * token is inactive (`reason`, never sent on the wire). At the RS: the verdict it received, or
+   * reused from its short cache (`cached`).
+   */
+  'token.introspected': { active: boolean; caller?: string; reason?: string; jti?: string; cached?: boolean };
 
   // --- resource server ------------------------------------------------------------------
   'jwks.fetched': { url: string; keys: number };
