@@ -30,6 +30,7 @@ export const CLIENT_USAGE = `usage: pnpm client <mcp-url> [options]
                               server with server/discover and falls back to 2025-11-25
   --browser                   for an AS that shows a login or consent page: open the authorization
                               URL in a browser and receive the redirect on a loopback port
+  --verbose                   the full wire view (every exchange and header) instead of the lesson
   --json                      print the trace as JSON lines`;
 
 export class UsageError extends Error {}
@@ -49,6 +50,7 @@ export function parseClientArgs(argv: string[]) {
       registration: { type: 'string', default: 'cimd' },
       spec: { type: 'string', default: '2025-11-25' },
       json: { type: 'boolean', default: false },
+      verbose: { type: 'boolean', default: false },
       browser: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -87,6 +89,7 @@ export function parseClientArgs(argv: string[]) {
     calls,
     spec: values.spec,
     json: values.json,
+    verbose: values.verbose,
     browser: values.browser,
     registration: {
       ...(values['client-id'] && { clientId: values['client-id'] }),
@@ -131,6 +134,7 @@ export async function runClientCli(argv: string[]): Promise<number> {
     write: (text) => process.stdout.write(text),
     color: shouldUseColor(process.stdout),
     json: options.json,
+    detail: options.verbose ? 'verbose' : 'lesson',
   });
   const { serverUrl, calls, registration, spec } = options;
   const browser = options.browser ? await startBrowserCallback() : undefined;
