@@ -16,6 +16,7 @@ import { CodeStore } from './codes.ts';
 import { resolveConfig, type AuthorizationServerConfig } from './config.ts';
 import { createRegistrationHandler } from './dynamic-client-registration.ts';
 import { jwksDocument } from './keys.ts';
+import { clientOf } from './observations.ts';
 import { authorizationServerMetadata, metadataPath, routePath, type AuthorizationServerMetadata } from './metadata.ts';
 import { RegisteredClients } from './registered-clients.ts';
 import { RevokedTokens } from './revoked-tokens.ts';
@@ -101,7 +102,10 @@ export function createAuthorizationServer(input: AuthorizationServerConfig): Aut
   for (const path of [paths.metadata, paths.jwks, paths.token, paths.registration]) if (path) app.use(path, cors());
 
   // RFC 8414 §3: the metadata document, at the well-known URI derived from the issuer.
-  app.get(paths.metadata, (c) => c.json(metadata));
+  app.get(paths.metadata, (c) => {
+    emit('as_metadata.served', { path: c.req.path });
+    return c.json(metadata);
+  });
 
   // RFC 7517 §5: the public signing key, named by `jwks_uri`.
   app.get(paths.jwks, (c) => c.json(jwksDocument(config.signingKey)));
@@ -136,7 +140,8 @@ export function createAuthorizationServer(input: AuthorizationServerConfig): Aut
     // whatever Accept says (RFC 6749 §5.2 and RFC 7591 §3.2.2: errors are application/json).
     const html = c.req.path === paths.authorization && wantsHtml(c);
     const response = oauthErrorResponse(error, { html });
-    emit('request.rejected', describeRejection(c.req.raw, error, response));
+    const client_id = clientOf(c.req.raw);
+    emit('request.rejected', { ...describeRejection(c.req.raw, error, response), ...(client_id ? { client_id } : {}) });
     return response;
   }
   app.onError((error, c) => reject(c, error));

@@ -17,6 +17,7 @@ import type { AuthorizationGrant, CodeStore } from './codes.ts';
 import { SCOPE_TOKEN, type ResolvedConfig } from './config.ts';
 import { approveConsentAutomatically } from './consent.ts';
 import { requiredParameter, singleParameter } from './parameters.ts';
+import { observedParams, rememberClient } from './observations.ts';
 import { checkCodeChallenge } from './pkce.ts';
 import { abbreviated, matchRedirectUri, MAX_URI_LENGTH } from './redirect-uri.ts';
 import { checkResource } from './resource-indicators.ts';
@@ -121,6 +122,11 @@ function stateForRedirect(params: URLSearchParams): string | undefined {
 export function createAuthorizeHandler({ config, resolveClient, codes, emit }: AuthorizeDependencies) {
   return async function authorize(c: Context): Promise<Response> {
     const params = new URL(c.req.url).searchParams;
+    const named = params.get('client_id');
+    if (named) {
+      rememberClient(c.req.raw, named);
+      emit('authorization.received', { client_id: named, params: observedParams(params) });
+    }
 
     // Errors thrown here are SHOWN to the user, never redirected (RFC 6749 §4.1.2.1).
     const client = await checkClient(params, resolveClient);

@@ -19,6 +19,7 @@ import { OAuthError, type Emit } from '@mcp-auth-demo/common';
 import type { Context } from 'hono';
 import type { AuthorizationGrant, CodeStore } from './codes.ts';
 import type { ResolvedConfig } from './config.ts';
+import { observedParams, rememberClient } from './observations.ts';
 import { requiredParameter } from './parameters.ts';
 import { isWellFormedCodeVerifier, verifyCodeVerifier } from './pkce.ts';
 import { checkResource } from './resource-indicators.ts';
@@ -92,6 +93,8 @@ function checkBinding(grant: AuthorizationGrant, request: { client_id: string; r
 export function createTokenHandler({ config, codes, revoked, emit }: TokenDependencies) {
   return async function token(c: Context): Promise<Response> {
     const params = await checkFormBody(c);
+    rememberClient(c.req.raw, params.get('client_id'));
+    emit('token.requested', { client_id: params.get('client_id') ?? undefined, grant_type: params.get('grant_type') ?? '', params: observedParams(params) });
     checkNoClientSecret(c, params, config.issuer);
     checkGrantType(params);
     // RFC 6749 §4.1.3 and OAuth 2.1 §4.1.3: code, redirect_uri, client_id (public client), code_verifier.

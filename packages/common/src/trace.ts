@@ -84,11 +84,23 @@ export interface TraceEventMap {
   'code.replayed': { client_id: string; revoked_tokens: number };
   'token.issued': { client_id: string; claims: TokenClaims; expires_in: number };
 
+  /**
+   * What a client asked for, as the AS received it (first value of each parameter; secrets
+   * shortened). Lets `pnpm serve` grade a client it did not write (packages/verdicts).
+   */
+  'authorization.received': { client_id: string; params: Record<string, string> };
+  'token.requested': { client_id?: string; grant_type: string; params: Record<string, string> };
+  'as_metadata.served': { path: string };
+
   // --- resource server ------------------------------------------------------------------
   'jwks.fetched': { url: string; keys: number };
   'token.accepted': { claims: TokenClaims };
-  'token.rejected': { reason: string };
-  'scope.insufficient': { tool: string; required: string[]; held: string[] };
+  /** `client_id`: the claim as the token states it, unverified, only to say whose token it was. */
+  'token.rejected': { reason: string; client_id?: string };
+  'scope.insufficient': { tool: string; required: string[]; held: string[]; client_id?: string };
+  'prm.served': { path: string };
+  /** A token sent outside the Authorization header (refused); `client_id` as the token claims it, unverified. */
+  'token.misplaced': { via: 'query' | 'body'; client_id?: string };
   'origin.rejected': { origin: string };
   'tool.invoked': { name: string; sub: string };
 

@@ -19,7 +19,8 @@
  * - A token in the query string or in a form-encoded body: 400 `invalid_request`, even alongside
  *   a valid header, because a token that went into a URL has already leaked into logs.
  */
-import { OAuthError, type BearerChallenge } from '@mcp-auth-demo/common';
+import { OAuthError, type BearerChallenge, type Emit } from '@mcp-auth-demo/common';
+import { decodeJwt } from 'jose';
 
 /** RFC 6750 §2.1: `credentials = "Bearer" 1*SP b64token`, the scheme case-insensitive. */
 const BEARER_CREDENTIALS = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
@@ -61,6 +62,29 @@ export function extractBearerToken(request: Request, bodyText: string): string |
     throw invalidRequest('The Authorization header must be exactly "Bearer <token>": one token, in b64token syntax.');
   }
   return match[1];
+}
+
+/**
+ * Says, for the trace, that a token came outside the Authorization header (the request is
+ * refused by `extractBearerToken` all the same), and whose it claims to be: read without
+ * verification, only so that `pnpm serve` can tell that client what it did wrong.
+ */
+export function reportMisplacedToken(request: Request, bodyText: string, emit: Emit): void {
+  const fromQuery = new URL(request.url).searchParams.get('access_token');
+  const fromBody = fromQuery === null && isFormEncoded(request) ? new URLSearchParams(bodyText).get('access_token') : null;
+  const token = fromQuery ?? fromBody;
+  if (token === null) return;
+  emit('token.misplaced', { via: fromQuery !== null ? 'query' : 'body', ...claimedClientId(token), spec: 'RFC 6750 §2.1; MCP "Token Requirements"' });
+}
+
+/** The `client_id` claim of a token, unverified: for saying whose token it was, never for a decision. */
+export function claimedClientId(token: string): { client_id?: string } {
+  try {
+    const claim = decodeJwt(token).client_id;
+    return typeof claim === 'string' ? { client_id: claim.slice(0, 2048) } : {};
+  } catch {
+    return {};
+  }
 }
 
 /** The answer to a request that carries no bearer token at all. */

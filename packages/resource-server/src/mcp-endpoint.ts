@@ -28,7 +28,7 @@ import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import type { Context } from 'hono';
 import type { AuthorizationServerKeys } from './authorization-server-keys.ts';
-import { extractBearerToken, missingTokenError, withBearerChallenge } from './bearer.ts';
+import { extractBearerToken, missingTokenError, reportMisplacedToken, withBearerChallenge } from './bearer.ts';
 import type { ResolvedConfig } from './config.ts';
 import { jsonRpcErrorResponse } from './json-rpc-error.ts';
 import { checkOrigin } from './origin.ts';
@@ -97,8 +97,9 @@ export function createMcpEndpoint(config: ResolvedConfig, keys: AuthorizationSer
         now: config.now,
         emit,
       });
-      checkScopes(accessToken.scopes, required, emit);
+      checkScopes(accessToken.scopes, required, emit, accessToken.claims.client_id);
     } catch (error) {
+      reportMisplacedToken(request, text, emit);
       // RFC 6750 §3 + RFC 9728 §5.1: every auth error carries the challenge (app.onError answers).
       throw withBearerChallenge(error, challenge);
     }

@@ -24,6 +24,7 @@
 import { OAuthError, type Emit, type TokenClaims } from '@mcp-auth-demo/common';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { claimedClientId } from './bearer.ts';
 import { parseScopeClaim } from './scopes.ts';
 
 /** RFC 8725 §3.1: an explicit allow-list. Asymmetric only: never `none`, never `HS*`. */
@@ -142,7 +143,7 @@ export async function verifyAccessToken(token: string, options: VerifyOptions): 
     // The authorization server could not be reached: not a verdict on the token.
     if (error instanceof OAuthError) throw error;
     const rejection = describe(error);
-    options.emit('token.rejected', { reason: rejection.reason, spec: 'RFC 9068 §4; RFC 6750 §3.1 invalid_token' });
+    options.emit('token.rejected', { reason: rejection.reason, ...claimedClientId(token), spec: 'RFC 9068 §4; RFC 6750 §3.1 invalid_token' });
     throw new OAuthError('invalid_token', rejection.message);
   }
 
