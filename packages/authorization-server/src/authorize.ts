@@ -139,7 +139,7 @@ export function createAuthorizeHandler({ config, resolveClient, codes, emit }: A
       const state = singleParameter(params, 'state');
       checkResponseType(params);
       const code_challenge = checkPkce(params);
-      const resource = checkResource(params, config.resources);
+      const resource = checkResource(params, config.resources, config.dangerouslyDefaultAudience);
       const scope = checkScope(params, config);
 
       approveConsentAutomatically(client, redirect_uri, scope, config.subject, emit);

@@ -4,10 +4,14 @@
  *
  *   MCP_DEMO_ISSUER    the issuer URL; the server listens on its host and port
  *   MCP_DEMO_RESOURCE  the MCP server's canonical URI, the one resource tokens are issued for
+ *   MCP_DEMO_AS_LENIENT=1  accept requests without `resource` (pnpm serve --lenient; config.ts)
  */
 import { DEFAULT_ISSUER, DEFAULT_RESOURCE, ENV, isLoopbackHost, serveApp, stdoutSink } from '@mcp-auth-demo/common';
 import { createAuthorizationServer } from './app.ts';
 import { generateSigningKey } from './keys.ts';
+
+/** The audience a lenient server gives a token whose request named no resource: no MCP server's URI. */
+const LENIENT_DEFAULT_AUDIENCE = 'urn:mcp-auth-demo:no-resource-named';
 
 const issuer = process.env[ENV.issuer] || DEFAULT_ISSUER;
 const resource = process.env[ENV.resource] || DEFAULT_RESOURCE;
@@ -20,6 +24,8 @@ try {
     signingKey: await generateSigningKey(),
     // The named local-demo deviation (http CIMD URLs on loopback), only for a loopback issuer.
     dangerouslyAllowLoopbackHttp: URL.canParse(issuer) && isLoopbackHost(new URL(issuer).hostname),
+    // `pnpm serve --lenient`: what a client that omits `resource` gets (see config.ts).
+    ...(process.env[ENV.lenientAuthorizationServer] === '1' ? { dangerouslyDefaultAudience: LENIENT_DEFAULT_AUDIENCE } : {}),
     onEvent: stdoutSink,
   });
 } catch (error) {

@@ -106,7 +106,7 @@ export function createTokenHandler({ config, codes, revoked, emit }: TokenDepend
     if (!isWellFormedCodeVerifier(code_verifier)) {
       throw new OAuthError('invalid_request', 'code_verifier must be 43-128 characters of [A-Za-z0-9-._~] (RFC 7636 §4.1).');
     }
-    const resource = checkResource(params, config.resources);
+    const resource = checkResource(params, config.resources, config.dangerouslyDefaultAudience);
 
     // From here on the code is consumed: a single attempt per code.
     const redemption = codes.redeem(code);

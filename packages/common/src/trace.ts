@@ -95,8 +95,8 @@ export interface TraceEventMap {
   // --- resource server ------------------------------------------------------------------
   'jwks.fetched': { url: string; keys: number };
   'token.accepted': { claims: TokenClaims };
-  /** `client_id`: the claim as the token states it, unverified, only to say whose token it was. */
-  'token.rejected': { reason: string; client_id?: string };
+  /** `client_id`, `aud`: the claims as the token states them, unverified, only to say whose token it was and for whom. */
+  'token.rejected': { reason: string; client_id?: string; aud?: string };
   'scope.insufficient': { tool: string; required: string[]; held: string[]; client_id?: string };
   'prm.served': { path: string };
   /** A token sent outside the Authorization header (refused); `client_id` as the token claims it, unverified. */

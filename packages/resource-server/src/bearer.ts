@@ -74,14 +74,21 @@ export function reportMisplacedToken(request: Request, bodyText: string, emit: E
   const fromBody = fromQuery === null && isFormEncoded(request) ? new URLSearchParams(bodyText).get('access_token') : null;
   const token = fromQuery ?? fromBody;
   if (token === null) return;
-  emit('token.misplaced', { via: fromQuery !== null ? 'query' : 'body', ...claimedClientId(token), spec: 'RFC 6750 §2.1; MCP "Token Requirements"' });
+  emit('token.misplaced', { via: fromQuery !== null ? 'query' : 'body', client_id: claimedClientId(token).client_id, spec: 'RFC 6750 §2.1; MCP "Token Requirements"' });
 }
 
-/** The `client_id` claim of a token, unverified: for saying whose token it was, never for a decision. */
-export function claimedClientId(token: string): { client_id?: string } {
+/**
+ * The `client_id` and `aud` a token claims, unverified: for saying whose token it was and for
+ * whom, in the trace, never for a decision.
+ */
+export function claimedClientId(token: string): { client_id?: string; aud?: string } {
   try {
-    const claim = decodeJwt(token).client_id;
-    return typeof claim === 'string' ? { client_id: claim.slice(0, 2048) } : {};
+    const { client_id, aud } = decodeJwt(token);
+    const audience = Array.isArray(aud) ? aud.join(' ') : aud;
+    return {
+      ...(typeof client_id === 'string' ? { client_id: client_id.slice(0, 2048) } : {}),
+      ...(typeof audience === 'string' ? { aud: audience.slice(0, 2048) } : {}),
+    };
   } catch {
     return {};
   }

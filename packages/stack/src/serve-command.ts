@@ -3,9 +3,16 @@
  * up, so any MCP client (the Inspector, an IDE, your own) can be pointed at the MCP URL, and
  * what that client did is printed live, as the servers decided it. Ctrl-C stops everything.
  *
- *   pnpm serve [--as-port N] [--rs-port N] [--client-port N]
+ * Every client that authorizes gets a verdict card (packages/verdicts): which rules it followed
+ * or broke, with the evidence, printed when its authorization completes or fails and again,
+ * with what changed, after each later one. `--report FILE` keeps every card as JSON.
+ * `--lenient` lets the authorization server accept a request without `resource` (where the
+ * spec lets an AS choose), so the MCP server shows the consequence: a token it refuses.
+ *
+ *   pnpm serve [--as-port N] [--rs-port N] [--client-port N] [--report FILE] [--lenient]
  */
-import { createTraceWriter, shouldUseColor } from '@mcp-auth-demo/common';
+import { ENV, createTraceWriter, protectedResourceMetadataUrl, SCOPES, shouldUseColor } from '@mcp-auth-demo/common';
+import { createGrader, formatCard, writeReport } from '@mcp-auth-demo/verdicts';
 import { parseArgs } from 'node:util';
 import { PORT_FLAGS, urlsFromPortFlags } from './ports.ts';
 import { startStack } from './stack.ts';
@@ -14,11 +21,32 @@ import { startStack } from './stack.ts';
 async function serve(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: PORT_FLAGS,
+    options: {
+      ...PORT_FLAGS,
+      report: { type: 'string' },
+      lenient: { type: 'boolean', default: false },
+    },
   });
   const urls = urlsFromPortFlags(values);
-  const trace = createTraceWriter({ write: (t) => process.stdout.write(t), color: shouldUseColor(process.stdout), live: true });
-  const stack = startStack(urls, (event) => trace.push(event));
+  const color = shouldUseColor(process.stdout);
+  const trace = createTraceWriter({ write: (t) => process.stdout.write(t), color, live: true });
+  const grader = createGrader({
+    resource: urls.resource,
+    prmPath: new URL(protectedResourceMetadataUrl(urls.resource)).pathname,
+    scopesSupported: [SCOPES.connect, SCOPES.weatherRead],
+  });
+  const report = values.report;
+  if (report) writeReport(report, []);
+  const stack = startStack(
+    urls,
+    (event) => {
+      trace.push(event);
+      // A card follows the event that completed or failed the authorization: causal order kept.
+      for (const update of grader.observe(event)) process.stdout.write(formatCard(update, { color }));
+      if (report && grader.takeChanged()) writeReport(report, grader.cards());
+    },
+    values.lenient ? { env: { [ENV.lenientAuthorizationServer]: '1' } } : {},
+  );
   try {
     await stack.ready;
   } catch (error) {
@@ -30,6 +58,8 @@ async function serve(argv: string[]): Promise<number> {
     `\nReady. Point an MCP client at ${urls.resource}\n` +
       `  authorization server  ${urls.issuer}\n` +
       `  client metadata       ${urls.clientBase}/client-metadata.json\n` +
+      `Each client that authorizes gets a verdict card${report ? ` (also written to ${report})` : ''}.\n` +
+      (values.lenient ? `LENIENT: the authorization server accepts requests without resource; watch the MCP server refuse those tokens.\n` : '') +
       `Press Ctrl-C to stop.\n\n`,
   );
   const code = await Promise.race([

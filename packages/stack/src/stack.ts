@@ -46,7 +46,12 @@ export interface Stack {
 }
 
 /** Spawns the servers at once; `ready` says when they listen. Call `stop()` whatever happens. */
-export function startStack(urls: StackUrls, onEvent: (event: TraceEvent) => void): Stack {
+export interface StackOptions {
+  /** Extra environment for every server (e.g. `MCP_DEMO_AS_LENIENT`); each server reads only its own variables. */
+  env?: Record<string, string>;
+}
+
+export function startStack(urls: StackUrls, onEvent: (event: TraceEvent) => void, options: StackOptions = {}): Stack {
   const children: ResultPromise[] = [];
   const pidOf: Partial<Record<Party, number>> = {};
   let stopping = false;
@@ -71,6 +76,7 @@ export function startStack(urls: StackUrls, onEvent: (event: TraceEvent) => void
       const child = execa(process.execPath, ['--import', 'tsx', entry], {
         cwd: root,
         env: {
+          ...options.env,
           [ENV.issuer]: urls.issuer,
           [ENV.resource]: urls.resource,
           [ENV.clientBase]: urls.clientBase,

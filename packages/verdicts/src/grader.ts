@@ -128,7 +128,7 @@ export function createGrader(context: GradingContext): Grader {
       case 'token.rejected': {
         const client = event.client_id ? clients.get(event.client_id) : undefined;
         if (!client || !/aud/i.test(event.reason) || client.audience.rejected) return [];
-        client.audience.rejected = event.reason;
+        client.audience.rejected = `${event.reason}: its aud is ${event.aud ?? '(none)'}, not ${context.resource}`;
         return cardMoment(client);
       }
       case 'token.misplaced': {
