@@ -19,9 +19,11 @@ export async function describeResponse(response: Response): Promise<string> {
   let detail = '';
   try {
     const text = (await response.text()).trim();
-    detail = text ? `: ${text.slice(0, 200)}` : '';
-  } catch {
-    // The body could not be read; the status says enough.
+    // Printable only: a hostile server's error body must not put control characters in the message.
+    detail = text ? `: ${JSON.stringify(text.slice(0, 200))}` : '';
+  } catch (error) {
+    // The body could not be read (or was over the bound); the status says enough.
+    if (error instanceof StepFailure) detail = ` (body not shown: ${error.received})`;
   }
   return `HTTP ${response.status} from ${response.url || 'the server'}${detail}`;
 }
@@ -31,7 +33,9 @@ export async function readJsonObject(response: Response, what: string): Promise<
   let parsed: unknown;
   try {
     parsed = await response.json();
-  } catch {
+  } catch (error) {
+    // A body over the size or time bound (bounded-fetch.ts) says so itself.
+    if (error instanceof StepFailure) throw error;
     throw new StepFailure(`${what} as a JSON object`, `a body that is not JSON (HTTP ${response.status})`);
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {

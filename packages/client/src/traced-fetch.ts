@@ -20,9 +20,24 @@ export function displayUrl(url: string): string {
     for (const [key, value] of parsed.searchParams) {
       if (SECRET_PARAMS.has(key)) parsed.searchParams.set(key, shorten(value));
     }
-    return decodeURIComponent(parsed.href);
+    return readableUrl(parsed.href);
   } catch {
     return url;
+  }
+}
+
+/** What the printer neutralises (common/terminal-safe.ts): the client must not produce it by decoding. */
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Percent-decoding for readability (`scope=mcp:connect weather:read`), except what decodes into
+ * a control character: `%1B` stays `%1B` rather than becoming an ESC that the terminal obeys.
+ */
+export function readableUrl(href: string): string {
+  try {
+    return decodeURIComponent(href).replace(UNPRINTABLE, (char) => encodeURIComponent(char));
+  } catch {
+    return href; // not valid percent-encoding: leave it encoded
   }
 }
 

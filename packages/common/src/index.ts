@@ -6,4 +6,5 @@ export * from './serve-process.ts';
 export * from './trace-printer.ts';
 export * from './trace-writer.ts';
 export * from './well-known.ts';
+export * from './address-class.ts';
 export * from './terminal-safe.ts';

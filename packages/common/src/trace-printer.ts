@@ -205,6 +205,8 @@ function describe(event: TraceEvent): string[] {
       return [`Origin ${event.origin} refused (DNS rebinding protection)`];
     case 'tool.invoked':
       return [`tool ${event.name} invoked for ${event.sub}`];
+    case 'mcp.era_detected':
+      return [`${event.method}: MCP ${event.era} (${event.evidence})`];
     case 'request.rejected':
       return [`${event.method} ${event.path} → ${event.status} ${event.error}: ${event.error_description}`];
     case 'server.listening':

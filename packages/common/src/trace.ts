@@ -14,6 +14,9 @@
 
 import type { Rejection } from './oauth-error.ts';
 
+/** The MCP protocol revisions this project speaks (2025-11-25 is the default). */
+export type ProtocolRevision = '2025-11-25' | '2026-07-28';
+
 export type Party = 'client' | 'authorization-server' | 'resource-server' | 'client-host';
 
 /** Decoded access-token claims that the trace shows (never the token itself). */
@@ -103,6 +106,8 @@ export interface TraceEventMap {
   'token.misplaced': { via: 'query' | 'body'; client_id?: string };
   'origin.rejected': { origin: string };
   'tool.invoked': { name: string; sub: string };
+  /** Which protocol revision a request speaks, and what in the request says so. */
+  'mcp.era_detected': { era: ProtocolRevision; method: string; evidence: string };
 
   // --- any server -----------------------------------------------------------------------
   /** An error answer, as `describeRejection` (oauth-error.ts) reads it off the response. */

@@ -15,5 +15,5 @@ export { BASE_SCOPE, SCOPES_SUPPORTED, TOOL_SCOPES, requiredScopes, type ToolNam
 export { ALLOWED_ALGORITHMS, type RejectionReason } from './verify-access-token.ts';
 export { REQUIRED_SCOPES_META_KEY, SERVER_INFO, type Caller } from './tools.ts';
 export { forecastFor, type Forecast } from './weather.ts';
-/** The MCP layer alone (the SDK server + transport), as the endpoint runs it after every check: for `pnpm bench`'s baseline. */
-export { handOffToMcp, type ReadBody } from './mcp-endpoint.ts';
+/** The MCP layer alone (both eras, the SDK server + transport), as the endpoint runs it after every check: for `pnpm bench`'s baseline. */
+export { createProtocolEras, type ReadBody } from './protocol-eras.ts';

@@ -16,16 +16,18 @@ beforeAll(async () => {
 const STACK_TRACE = /\bat .*\.(ts|js|mjs):\d+|node:internal/;
 
 describe('bad JSON-RPC with a valid token: a JSON-RPC error, status < 500', () => {
-  // What the MCP SDK 1.32 answers in each case; the auth layer must not change it into a 500.
+  // What the MCP SDK (v2, 2025-11-25 leg) answers in each case; the auth layer must not change it into a 500.
   const rows: [name: string, body: string, status: number, expected: Record<string, unknown>][] = [
     ['malformed JSON', '{"jsonrpc": "2.0", "id": 1, "method": ', 400, { error: { code: -32700, message: expect.stringContaining('Parse error') } }],
     ['an empty body', '', 400, { error: { code: -32700, message: expect.stringContaining('Parse error') } }],
-    ['JSON that is not a JSON-RPC message', '{"hello": "world"}', 400, { error: { code: -32700, message: expect.stringContaining('Invalid JSON-RPC') } }],
-    ['JSON null', 'null', 400, { error: { code: -32700, message: expect.any(String) } }],
+    // JSON-RPC 2.0 §5.1: valid JSON that is not a Request object is -32600 Invalid Request.
+    ['JSON that is not a JSON-RPC message', '{"hello": "world"}', 400, { error: { code: -32600, message: expect.stringContaining('not a valid JSON-RPC message') } }],
+    ['JSON null', 'null', 400, { error: { code: -32600, message: expect.any(String) } }],
     ['an unknown method', JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'no/such' }), 200, { error: { code: -32601, message: 'Method not found' } }],
     ['tools/call without params', JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call' }), 200, { error: { code: expect.any(Number), message: expect.any(String) } }],
-    // The SDK reports these two as tool execution errors (isError), as MCP 2025-11-25 asks for input validation errors.
-    ['an unknown tool', JSON.stringify(rpc.callTool('no_such_tool')), 200, { result: { isError: true, content: [{ type: 'text', text: expect.stringContaining('not found') }] } }],
+    // MCP tools, "Error Handling": an unknown tool is a protocol error (-32602, the spec's own example).
+    ['an unknown tool', JSON.stringify(rpc.callTool('no_such_tool')), 200, { error: { code: -32602, message: expect.stringContaining('not found') } }],
+    // Input validation errors are tool execution errors (isError), as MCP 2025-11-25 asks.
     ['bad arguments (city is a number)', JSON.stringify(rpc.callTool('get_weather', { city: 42 })), 200, { result: { isError: true, content: [{ type: 'text', text: expect.stringContaining('Input validation error') }] } }],
     ['bad arguments (city missing)', JSON.stringify(rpc.callTool('get_weather', {})), 200, { result: { isError: true, content: [{ type: 'text', text: expect.stringContaining('Input validation error') }] } }],
     ['bad arguments (city empty)', JSON.stringify(rpc.callTool('get_weather', { city: '   ' })), 200, { result: { isError: true, content: [{ type: 'text', text: expect.stringContaining('Input validation error') }] } }],

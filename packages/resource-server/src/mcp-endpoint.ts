@@ -18,14 +18,12 @@
  * MCP authorization: "authorization MUST be included in every HTTP request from client to
  * server" — so GET and DELETE are authenticated too, before they are refused with 405.
  *
- * Isolation: stateless mode (`sessionIdGenerator: undefined`) with a new server and transport
- * per request, the SDK's recommended pattern for many concurrent clients; nothing is shared
- * between requests except the verified-key cache. JSON responses (not SSE) suffice because the
- * tools send no progress notifications; the spec lets the server choose either.
+ * Isolation: a new server (and, for 2025-11-25, a new stateless transport) per request, the
+ * SDK's pattern for many concurrent clients; nothing one request does is seen by another. What
+ * is shared holds no request state: the verified-key cache, the JSON-schema validator and the
+ * tool schemas (tools.ts). Steps 1-7 are the same for both protocol eras.
  */
 import type { BearerChallenge, Emit } from '@mcp-auth-demo/common';
-import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
-import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import type { Context } from 'hono';
 import type { AuthorizationServerKeys } from './authorization-server-keys.ts';
 import { extractBearerToken, missingTokenError, reportMisplacedToken, withBearerChallenge } from './bearer.ts';
@@ -33,15 +31,9 @@ import type { ResolvedConfig } from './config.ts';
 import { checkOrigin } from './origin.ts';
 import { protectedResourceMetadataUrl } from './protected-resource-metadata.ts';
 import { checkScopes, requiredScopes } from './scopes.ts';
-import { createMcpServer } from './tools.ts';
+import { createProtocolEras, type ReadBody } from './protocol-eras.ts';
 import { methodNotAllowed } from './transport-errors.ts';
 import { verifyAccessToken, type VerifiedAccessToken } from './verify-access-token.ts';
-
-/** The body as read once: its text, and its JSON value when it parses. */
-export interface ReadBody {
-  text: string;
-  json: { ok: true; value: unknown } | { ok: false };
-}
 
 function parseJson(text: string): ReadBody['json'] {
   try {
@@ -51,27 +43,10 @@ function parseJson(text: string): ReadBody['json'] {
   }
 }
 
-/**
- * Hands the request to the MCP SDK. The body was already read for the scope check, so the SDK
- * gets the very value that was checked (`parsedBody`): what is authorized is what runs. A body
- * that is not JSON goes over as its raw text, for the SDK to answer with its own parse error.
- */
-export async function handOffToMcp(request: Request, body: ReadBody, authInfo: AuthInfo, emit: Emit): Promise<Response> {
-  const server = createMcpServer(emit);
-  const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-  await server.connect(transport);
-  try {
-    if (body.json.ok) return await transport.handleRequest(request, { authInfo, parsedBody: body.json.value });
-    const unparsed = new Request(request.url, { method: request.method, headers: request.headers, body: body.text });
-    return await transport.handleRequest(unparsed, { authInfo });
-  } finally {
-    await server.close();
-  }
-}
-
 /** The Hono handler of the MCP endpoint, for every method; `emit` is the app's one emitter. */
 export function createMcpEndpoint(config: ResolvedConfig, keys: AuthorizationServerKeys, emit: Emit) {
   const resourceMetadata = protectedResourceMetadataUrl(config.resource);
+  const serveMcp = createProtocolEras(emit);
 
   return async (c: Context): Promise<Response> => {
     const request = c.req.raw;
@@ -106,6 +81,7 @@ export function createMcpEndpoint(config: ResolvedConfig, keys: AuthorizationSer
     // DELETE "MAY" get 405. This stateless server has neither a stream nor a session.
     if (request.method !== 'POST') throw methodNotAllowed();
 
-    return handOffToMcp(request, body, accessToken.authInfo, emit);
+    // The SDK gets the very body that was checked: what is authorized is what runs.
+    return serveMcp(request, body, accessToken.authInfo);
   };
 }

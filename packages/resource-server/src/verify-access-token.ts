@@ -22,7 +22,7 @@
  * (MCP authorization: servers "MUST NOT accept or transit any other tokens").
  */
 import { OAuthError, type Emit, type TokenClaims } from '@mcp-auth-demo/common';
-import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
+import type { AuthInfo } from '@modelcontextprotocol/server';
 import { errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { claimedClientId } from './bearer.ts';
 import { parseScopeClaim } from './scopes.ts';
