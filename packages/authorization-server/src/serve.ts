@@ -5,8 +5,10 @@
  *   MCP_DEMO_ISSUER    the issuer URL; the server listens on its host and port
  *   MCP_DEMO_RESOURCE  the MCP server's canonical URI, the one resource tokens are issued for
  *   MCP_DEMO_AS_LENIENT=1  accept requests without `resource` (pnpm serve --lenient; config.ts)
+ *   MCP_DEMO_INTERACTIVE=1  show the sign-in and consent page for every request (else headless:
+ *                      loopback redirect URIs auto-approved, any other refused)
  */
-import { DEFAULT_ISSUER, DEFAULT_RESOURCE, ENV, isLoopbackHost, serveApp, stdoutSink } from '@mcp-auth-demo/common';
+import { buildAppOrExit, DEFAULT_ISSUER, DEFAULT_RESOURCE, ENV, isLoopbackHost, serveApp, stdoutSink } from '@mcp-auth-demo/common';
 import { createAuthorizationServer } from './app.ts';
 import { generateSigningKey } from './keys.ts';
 
@@ -15,23 +17,22 @@ const LENIENT_DEFAULT_AUDIENCE = 'urn:mcp-auth-demo:no-resource-named';
 
 const issuer = process.env[ENV.issuer] || DEFAULT_ISSUER;
 const resource = process.env[ENV.resource] || DEFAULT_RESOURCE;
+const interactive = process.env[ENV.interactive] === '1';
 
-let app: ReturnType<typeof createAuthorizationServer>;
-try {
-  app = createAuthorizationServer({
+const signingKey = await generateSigningKey();
+const app = buildAppOrExit('authorization-server', () =>
+  createAuthorizationServer({
     issuer,
     resources: [resource],
-    signingKey: await generateSigningKey(),
+    signingKey,
     // The named local-demo deviation (http CIMD URLs on loopback), only for a loopback issuer.
     dangerouslyAllowLoopbackHttp: URL.canParse(issuer) && isLoopbackHost(new URL(issuer).hostname),
     // `pnpm serve --lenient`: what a client that omits `resource` gets (see config.ts).
     ...(process.env[ENV.lenientAuthorizationServer] === '1' ? { dangerouslyDefaultAudience: LENIENT_DEFAULT_AUDIENCE } : {}),
+    interactive,
     onEvent: stdoutSink,
-  });
-} catch (error) {
-  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
-}
+  }),
+);
 
 serveApp({
   party: 'authorization-server',

@@ -6,7 +6,7 @@
  * step-up) and prints the same numbered trace. Without `--call` it lists the tools and calls
  * each one that needs no arguments.
  */
-import { createTraceWriter, DEFAULT_CLIENT_BASE, shouldUseColor } from '@mcp-auth-demo/common';
+import { createTraceWriter, DEFAULT_CLIENT_BASE, JsonObjectError, parseJsonObject, shouldUseColor, type JsonObject } from '@mcp-auth-demo/common';
 import { parseArgs } from 'node:util';
 import { startBrowserCallback } from './browser-callback.ts';
 import { runJourney, type ToolCall } from './journey.ts';
@@ -63,14 +63,13 @@ export function parseClientArgs(argv: string[]) {
 
   let calls: ToolCall[] | 'discover' = 'discover';
   if (values.call) {
-    let parsed: unknown = {};
+    let parsed: JsonObject = {};
     try {
-      parsed = values.args ? JSON.parse(values.args) : {};
-    } catch {
-      throw new UsageError('--args must be JSON');
+      if (values.args) parsed = parseJsonObject(values.args);
+    } catch (error) {
+      throw new UsageError(error instanceof JsonObjectError && error.found !== 'not JSON' ? '--args must be a JSON object' : '--args must be JSON');
     }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new UsageError('--args must be a JSON object');
-    calls = [{ name: values.call, arguments: parsed as Record<string, unknown> }];
+    calls = [{ name: values.call, arguments: parsed }];
   } else if (values.args) {
     throw new UsageError('--args needs --call');
   }

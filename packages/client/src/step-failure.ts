@@ -2,6 +2,8 @@
  * Why the client stopped. Every failure of the journey names what the client expected and
  * what came back, so the trace's last line is a diagnosis rather than a stack trace.
  */
+import { JsonObjectError, parseJsonObject, type JsonObject } from '@mcp-auth-demo/common';
+
 export class StepFailure extends Error {
   override readonly name = 'StepFailure';
   constructor(
@@ -29,17 +31,22 @@ export async function describeResponse(response: Response): Promise<string> {
 }
 
 /** Reads a JSON object body or fails the step saying what came instead. */
-export async function readJsonObject(response: Response, what: string): Promise<Record<string, unknown>> {
-  let parsed: unknown;
+export async function readJsonObject(response: Response, what: string): Promise<JsonObject> {
+  let text: string;
   try {
-    parsed = await response.json();
+    text = await response.text();
   } catch (error) {
     // A body over the size or time bound (bounded-fetch.ts) says so itself.
     if (error instanceof StepFailure) throw error;
-    throw new StepFailure(`${what} as a JSON object`, `a body that is not JSON (HTTP ${response.status})`);
+    throw new StepFailure(`${what} as a JSON object`, `a body that could not be read (HTTP ${response.status})`);
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new StepFailure(`${what} as a JSON object`, `JSON ${Array.isArray(parsed) ? 'array' : typeof parsed}`);
+  try {
+    return parseJsonObject(text);
+  } catch (error) {
+    if (!(error instanceof JsonObjectError)) throw error;
+    throw new StepFailure(
+      `${what} as a JSON object`,
+      error.found === 'not JSON' ? `a body that is not JSON (HTTP ${response.status})` : `JSON ${error.found}`,
+    );
   }
-  return parsed as Record<string, unknown>;
 }

@@ -4,7 +4,7 @@
  * method, the URL, `Authorization`, `WWW-Authenticate`, `Location`, `Cache-Control`, a one-line
  * summary of the body) and shortens every secret it shows.
  */
-import { shorten, type Emit } from '@mcp-auth-demo/common';
+import { isJsonMediaType, shorten, type Emit } from '@mcp-auth-demo/common';
 
 export type Fetch = typeof fetch;
 
@@ -62,7 +62,7 @@ function summariseRequestBody(body: unknown, contentType: string | null): string
 
 /** One line about an error response body: the OAuth `error` and its description. */
 async function summariseResponseBody(response: Response): Promise<string | undefined> {
-  if (response.status < 400 || !response.headers.get('content-type')?.includes('json')) return undefined;
+  if (response.status < 400 || !isJsonMediaType(response.headers.get('content-type'))) return undefined;
   try {
     const json = (await response.clone().json()) as { error?: unknown; error_description?: unknown };
     if (typeof json.error !== 'string') return undefined;

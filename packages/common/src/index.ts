@@ -8,3 +8,8 @@ export * from './trace-writer.ts';
 export * from './well-known.ts';
 export * from './address-class.ts';
 export * from './terminal-safe.ts';
+export * from './www-authenticate.ts';
+export * from './json-object.ts';
+export * from './media-type.ts';
+export type { AuthorizationServerMetadata } from './authorization-server-metadata.ts';
+export * from './config-error.ts';

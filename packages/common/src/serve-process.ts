@@ -5,6 +5,7 @@
  */
 import { createAdaptorServer } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
+import { ConfigError, EXIT_INVALID_CONFIG } from './config-error.ts';
 import { createEmitter, formatEventLine, type Party, type TraceSink } from './trace.ts';
 
 /** Exit code of a server whose port is already taken (the orchestrator explains it). */
@@ -17,6 +18,20 @@ export const EXIT_WITH_PARENT_ENV = 'MCP_DEMO_EXIT_WITH_PARENT';
 export const stdoutSink: TraceSink = (event) => {
   process.stdout.write(formatEventLine(event));
 };
+
+/**
+ * Builds a server's app; an invalid configuration ends the process with the message (no stack
+ * trace) and `EXIT_INVALID_CONFIG`, the same for every server.
+ */
+export function buildAppOrExit<T>(party: Party, build: () => T): T {
+  try {
+    return build();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${party}: invalid configuration: ${error.message}\n`);
+    process.exit(EXIT_INVALID_CONFIG);
+  }
+}
 
 export interface ServeOptions {
   party: Party;

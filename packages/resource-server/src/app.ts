@@ -43,7 +43,7 @@ function specOf(error: OAuthError): string | undefined {
   return ERROR_SPEC[error.error];
 }
 
-/** Builds the resource server; throws `ResourceServerConfigError` for an invalid config. */
+/** Builds the resource server; throws `ConfigError` for an invalid config. */
 export function createResourceServer(input: ResourceServerConfig): Hono {
   const config = resolveConfig(input);
   const emit = createEmitter('resource-server', config.onEvent);

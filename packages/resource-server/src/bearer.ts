@@ -19,7 +19,7 @@
  * - A token in the query string or in a form-encoded body: 400 `invalid_request`, even alongside
  *   a valid header, because a token that went into a URL has already leaked into logs.
  */
-import { OAuthError, type BearerChallenge, type Emit } from '@mcp-auth-demo/common';
+import { mediaType, OAuthError, type BearerChallenge, type Emit } from '@mcp-auth-demo/common';
 import { decodeJwt } from 'jose';
 
 /** RFC 6750 §2.1: `credentials = "Bearer" 1*SP b64token`, the scheme case-insensitive. */
@@ -32,8 +32,7 @@ function invalidRequest(description: string): OAuthError {
 }
 
 function isFormEncoded(request: Request): boolean {
-  const type = request.headers.get('content-type') ?? '';
-  return type.split(';')[0]?.trim().toLowerCase() === 'application/x-www-form-urlencoded';
+  return mediaType(request.headers.get('content-type')) === 'application/x-www-form-urlencoded';
 }
 
 /**

@@ -50,7 +50,7 @@ describe('RFC 6750 §3.1: a valid token without a needed scope gets 403 insuffic
 
     expect(res.status).toBe(403);
     expect(parseChallenge(res.headers.get('www-authenticate'))).toEqual({
-      scheme: 'Bearer',
+      scheme: 'bearer',
       params: { error: 'insufficient_scope', error_description: expect.any(String), scope: challenged, resource_metadata: TEST_PRM_URL },
     });
     expect(((await res.json()) as { error: string }).error).toBe('insufficient_scope');

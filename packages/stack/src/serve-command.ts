@@ -3,26 +3,30 @@
  * up, so any MCP client (the Inspector, an IDE, your own) can be pointed at the MCP URL, and
  * what that client did is printed live, as the servers decided it. Ctrl-C stops everything.
  *
+ *   pnpm serve [--as-port N] [--rs-port N] [--client-port N] [--interactive] [--report FILE] [--lenient]
+ *
+ * `--interactive`: the authorization server asks a person (sign-in and consent page) for every
+ * request. Without it, it is headless: a loopback redirect URI is auto-approved (a named
+ * deviation), any other redirect URI is refused with access_denied.
+ *
  * Every client that authorizes gets a verdict card (packages/verdicts): which rules it followed
  * or broke, with the evidence, printed when its authorization completes or fails and again,
  * with what changed, after each later one. `--report FILE` keeps every card as JSON.
  * `--lenient` lets the authorization server accept a request without `resource` (where the
  * spec lets an AS choose), so the MCP server shows the consequence: a token it refuses.
- *
- *   pnpm serve [--as-port N] [--rs-port N] [--client-port N] [--report FILE] [--lenient]
  */
-import { ENV, createTraceWriter, protectedResourceMetadataUrl, SCOPES, shouldUseColor } from '@mcp-auth-demo/common';
+import { createTraceWriter, protectedResourceMetadataUrl, SCOPES, shouldUseColor } from '@mcp-auth-demo/common';
 import { createGrader, formatCard, writeReport } from '@mcp-auth-demo/verdicts';
 import { parseArgs } from 'node:util';
 import { PORT_FLAGS, urlsFromPortFlags } from './ports.ts';
 import { startStack } from './stack.ts';
-
 
 async function serve(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
       ...PORT_FLAGS,
+      interactive: { type: 'boolean', default: false },
       report: { type: 'string' },
       lenient: { type: 'boolean', default: false },
     },
@@ -37,16 +41,13 @@ async function serve(argv: string[]): Promise<number> {
   });
   const report = values.report;
   if (report) writeReport(report, []);
-  const stack = startStack(
-    urls,
-    (event) => {
-      trace.push(event);
-      // A card follows the event that completed or failed the authorization: causal order kept.
-      for (const update of grader.observe(event)) process.stdout.write(formatCard(update, { color }));
-      if (report && grader.takeChanged()) writeReport(report, grader.cards());
-    },
-    values.lenient ? { env: { [ENV.lenientAuthorizationServer]: '1' } } : {},
-  );
+  const onEvent = (event: Parameters<typeof trace.push>[0]) => {
+    trace.push(event);
+    // A card follows the event that completed or failed the authorization: causal order kept.
+    for (const update of grader.observe(event)) process.stdout.write(formatCard(update, { color }));
+    if (report && grader.takeChanged()) writeReport(report, grader.cards());
+  };
+  const stack = startStack(urls, onEvent, { interactive: values.interactive, lenient: values.lenient });
   try {
     await stack.ready;
   } catch (error) {
@@ -58,8 +59,11 @@ async function serve(argv: string[]): Promise<number> {
     `\nReady. Point an MCP client at ${urls.resource}\n` +
       `  authorization server  ${urls.issuer}\n` +
       `  client metadata       ${urls.clientBase}/client-metadata.json\n` +
-      `Each client that authorizes gets a verdict card${report ? ` (also written to ${report})` : ''}.\n` +
-      (values.lenient ? `LENIENT: the authorization server accepts requests without resource; watch the MCP server refuse those tokens.\n` : '') +
+      (values.interactive
+        ? `  consent               a sign-in and consent page for every authorization (demo account demo-user / demo-password)\n`
+        : `  consent               headless: loopback redirect URIs auto-approved, any other refused (--interactive asks you)\n`) +
+      `  verdicts              a card per client when it authorizes${report ? `, also written to ${report}` : ''}\n` +
+      (values.lenient ? `  LENIENT               the AS accepts requests without resource; watch the MCP server refuse those tokens\n` : '') +
       `Press Ctrl-C to stop.\n\n`,
   );
   const code = await Promise.race([

@@ -45,12 +45,14 @@ export interface Stack {
   pids(): Partial<Record<Party, number>>;
 }
 
-/** Spawns the servers at once; `ready` says when they listen. Call `stop()` whatever happens. */
 export interface StackOptions {
-  /** Extra environment for every server (e.g. `MCP_DEMO_AS_LENIENT`); each server reads only its own variables. */
-  env?: Record<string, string>;
+  /** The authorization server shows its sign-in and consent page for every request (`--interactive`). */
+  interactive?: boolean;
+  /** The authorization server accepts a request without `resource`, applying a default audience (`pnpm serve --lenient`). */
+  lenient?: boolean;
 }
 
+/** Spawns the servers at once; `ready` says when they listen. Call `stop()` whatever happens. */
 export function startStack(urls: StackUrls, onEvent: (event: TraceEvent) => void, options: StackOptions = {}): Stack {
   const children: ResultPromise[] = [];
   const pidOf: Partial<Record<Party, number>> = {};
@@ -76,11 +78,12 @@ export function startStack(urls: StackUrls, onEvent: (event: TraceEvent) => void
       const child = execa(process.execPath, ['--import', 'tsx', entry], {
         cwd: root,
         env: {
-          ...options.env,
           [ENV.issuer]: urls.issuer,
           [ENV.resource]: urls.resource,
           [ENV.clientBase]: urls.clientBase,
           [EXIT_WITH_PARENT_ENV]: '1',
+          ...(options.interactive && { [ENV.interactive]: '1' }),
+          ...(options.lenient && { [ENV.lenientAuthorizationServer]: '1' }),
         },
         stdin: 'pipe',
         stdout: 'pipe',
