@@ -36,23 +36,26 @@ function isFormEncoded(request: Request): boolean {
 }
 
 /**
- * The bearer token of a request, or `undefined` when it carries none. Throws 400
- * `invalid_request` for a token sent any other way than the Authorization header, or a
- * malformed header. `bodyText` is the already-read request body.
+ * The bearer token of a request, from its headers and URL alone (the body is not read yet), or
+ * `undefined` when it carries none. Throws 400 `invalid_request` for a token in the query
+ * string, a form-encoded request without a bearer header, or a malformed header.
  */
-export function extractBearerToken(request: Request, bodyText: string): string | undefined {
+export function extractBearerToken(request: Request): string | undefined {
   // MCP authorization "Token Requirements": "Access tokens MUST NOT be included in the URI query string".
   if (new URL(request.url).searchParams.has('access_token')) {
     throw invalidRequest('Access tokens are accepted only in the Authorization header, never in the query string.');
   }
-  // RFC 6750 §2.2 (form-encoded body parameter) is a method this server does not support.
-  if (isFormEncoded(request) && new URLSearchParams(bodyText).has('access_token')) {
-    throw invalidRequest('Access tokens are accepted only in the Authorization header, never in the request body.');
-  }
 
   const header = request.headers.get('authorization');
   // RFC 6750 §3.1: a request with no credentials, or with another scheme, has no bearer token.
-  if (header === null || !BEARER_SCHEME.test(header)) return undefined;
+  if (header === null || !BEARER_SCHEME.test(header)) {
+    // RFC 6750 §2.2 (the form-encoded body parameter) is a method this server does not support,
+    // and an MCP message is never form-encoded: refused without reading the body.
+    if (isFormEncoded(request)) {
+      throw invalidRequest('Access tokens are accepted only in the Authorization header; a form-encoded request is not an MCP request.');
+    }
+    return undefined;
+  }
 
   const match = BEARER_CREDENTIALS.exec(header);
   // RFC 6750 §3.1 invalid_request: "... repeats the same parameter, uses more than one method
@@ -64,16 +67,25 @@ export function extractBearerToken(request: Request, bodyText: string): string |
 }
 
 /**
- * Says, for the trace, that a token came outside the Authorization header (the request is
- * refused by `extractBearerToken` all the same), and whose it claims to be: read without
- * verification, only so that `pnpm serve` can tell that client what it did wrong.
+ * RFC 6750 §3.1 invalid_request: a request that "uses more than one method for including an
+ * access token": a form-encoded body with `access_token` beside the header. Run once the
+ * authenticated caller's body has been read.
  */
-export function reportMisplacedToken(request: Request, bodyText: string, emit: Emit): void {
-  const fromQuery = new URL(request.url).searchParams.get('access_token');
-  const fromBody = fromQuery === null && isFormEncoded(request) ? new URLSearchParams(bodyText).get('access_token') : null;
-  const token = fromQuery ?? fromBody;
+export function rejectTokenInBody(request: Request, bodyText: string): void {
+  if (isFormEncoded(request) && new URLSearchParams(bodyText).has('access_token')) {
+    throw invalidRequest('Access tokens are accepted only in the Authorization header, never in the request body.');
+  }
+}
+
+/**
+ * Says, for the trace, that a token came in the query string (the request is refused by
+ * `extractBearerToken` all the same), and whose it claims to be: read without verification,
+ * only so that `pnpm serve` can tell that client what it did wrong.
+ */
+export function reportMisplacedToken(request: Request, emit: Emit): void {
+  const token = new URL(request.url).searchParams.get('access_token');
   if (token === null) return;
-  emit('token.misplaced', { via: fromQuery !== null ? 'query' : 'body', client_id: claimedClientId(token).client_id, spec: 'RFC 6750 §2.1; MCP "Token Requirements"' });
+  emit('token.misplaced', { via: 'query', client_id: claimedClientId(token).client_id, spec: 'RFC 6750 §2.1; MCP "Token Requirements"' });
 }
 
 /**

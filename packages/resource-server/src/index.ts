@@ -1,5 +1,6 @@
 /** The MCP resource server of mcp-auth-demo: `createResourceServer(config)` returns a Hono app. */
-export { createResourceServer, MAX_REQUEST_BODY_BYTES } from './app.ts';
+export { createResourceServer } from './app.ts';
+export { MAX_REQUEST_BODY_BYTES } from './request-body.ts';
 export {
   DEFAULT_CLOCK_TOLERANCE_SECONDS,
   DEFAULT_RESOURCE_NAME,

@@ -3,7 +3,7 @@
  * sends, the answer is the SDK's JSON-RPC error or tool error, never a 500, never a stack trace.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { MAX_REQUEST_BODY_BYTES } from './app.ts';
+import { MAX_REQUEST_BODY_BYTES } from './request-body.ts';
 import { createTestSetup, mcpRequest, parseChallenge, rpc, TEST_RESOURCE } from '../testing/index.ts';
 
 let setup: Awaited<ReturnType<typeof createTestSetup>>;
@@ -73,13 +73,21 @@ describe('Streamable HTTP transport rules', () => {
     expect(res.status).toBe(406);
   });
 
-  it('a body over the size bound is 413, before anything else reads it', async () => {
+  it('a declared Content-Length over the bound is 413 from the header alone, before authentication', async () => {
     const acceptedBefore = setup.eventsOf('token.accepted').length;
-    const res = await mcpRequest(setup.app, 'x'.repeat(MAX_REQUEST_BODY_BYTES + 1), { token });
+    const res = await mcpRequest(setup.app, '{}', { token, headers: { 'content-length': String(MAX_REQUEST_BODY_BYTES + 1) } });
     expect(res.status).toBe(413);
     expect(await res.json()).toMatchObject({ jsonrpc: '2.0', error: { code: -32000 }, id: null });
-    expect(setup.eventsOf('request.rejected').at(-1)).toMatchObject({ status: 413 });
+    expect(setup.eventsOf('request.rejected').at(-1)).toMatchObject({ status: 413, error: 'payload_too_large' });
     expect(setup.eventsOf('token.accepted').length).toBe(acceptedBefore);
+  });
+
+  it('an authenticated body with no declared length is read only up to the bound, then 413', async () => {
+    const body = countingBody(MAX_REQUEST_BODY_BYTES * 2);
+    const res = await setup.app.request(TEST_RESOURCE, streamedPost(body.stream, { authorization: `Bearer ${token}` }));
+    expect(res.status).toBe(413);
+    expect(body.bytesRead()).toBeGreaterThan(MAX_REQUEST_BODY_BYTES);
+    expect(body.bytesRead()).toBeLessThanOrEqual(MAX_REQUEST_BODY_BYTES + CHUNK_BYTES);
   });
 
   it('each request is served by its own MCP server (stateless): tools/call works without initialize', async () => {
@@ -102,6 +110,60 @@ describe('one error path: every refusal is answered and traced once, by app.onEr
     expect(res.status).toBe(status);
     expect(res.headers.get('cache-control')).toBe('no-store');
     expect(setup.eventsOf('request.rejected')).toEqual([expect.objectContaining({ status, error })]);
+  });
+});
+
+const CHUNK_BYTES = 64 * 1024;
+
+/** A request body that hands out chunks only when read, and counts what was read. */
+function countingBody(totalBytes: number) {
+  let sent = 0;
+  const chunk = new TextEncoder().encode(' '.repeat(CHUNK_BYTES));
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      pull(controller) {
+        if (sent >= totalBytes) return controller.close();
+        sent += chunk.byteLength;
+        controller.enqueue(chunk);
+      },
+    },
+    // highWaterMark 0: nothing is pulled ahead; a chunk leaves only when someone reads it.
+    { highWaterMark: 0 },
+  );
+  return { stream, bytesRead: () => sent };
+}
+
+function streamedPost(body: ReadableStream<Uint8Array>, headers: Record<string, string> = {}): RequestInit {
+  return {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
+    body,
+    duplex: 'half',
+  } as RequestInit;
+}
+
+describe('hardening: the Authorization header is checked before the body is read (issue 8 item 6)', () => {
+  it.each([
+    ['no Authorization header', {}, 401, undefined],
+    ['another scheme (Basic)', { authorization: 'Basic dXNlcjpwYXNz' }, 401, undefined],
+    ['a malformed Bearer header', { authorization: 'Bearer' }, 400, 'invalid_request'],
+    ['a token that does not verify', { authorization: 'Bearer not.a.jwt' }, 401, 'invalid_token'],
+  ])('%s: a 4 MB JSON body is answered from the headers, and not one byte of it is read', async (_name, headers, status, error) => {
+    const body = countingBody(MAX_REQUEST_BODY_BYTES);
+    const res = await setup.app.request(TEST_RESOURCE, streamedPost(body.stream, headers));
+    expect(res.status).toBe(status);
+    const challenge = parseChallenge(res.headers.get('www-authenticate'));
+    expect(challenge?.params).toMatchObject({ scope: 'mcp:connect', ...(error ? { error } : {}) });
+    expect(body.bytesRead()).toBe(0);
+  });
+
+  it('the same request with a valid token is read and served (the counting body is readable)', async () => {
+    const message = new TextEncoder().encode(JSON.stringify(rpc.callTool('whoami')));
+    let read = 0;
+    const stream = new ReadableStream<Uint8Array>({ pull(controller) { read += message.byteLength; controller.enqueue(message); controller.close(); } }, { highWaterMark: 0 });
+    const res = await setup.app.request(TEST_RESOURCE, streamedPost(stream, { authorization: `Bearer ${token}` }));
+    expect(res.status).toBe(200);
+    expect(read).toBe(message.byteLength);
   });
 });
 
