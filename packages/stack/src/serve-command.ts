@@ -16,7 +16,7 @@
  * spec lets an AS choose), so the MCP server shows the consequence: a token it refuses.
  */
 import { createTraceWriter, protectedResourceMetadataUrl, SCOPES, shouldUseColor } from '@mcp-auth-demo/common';
-import { createGrader, formatCard, writeReport } from '@mcp-auth-demo/verdicts';
+import { createGrader, formatCard, inCausalOrder, writeReport } from '@mcp-auth-demo/verdicts';
 import { parseArgs } from 'node:util';
 import { PORT_FLAGS, urlsFromPortFlags } from './ports.ts';
 import { startStack } from './stack.ts';
@@ -41,11 +41,15 @@ async function serve(argv: string[]): Promise<number> {
   });
   const report = values.report;
   if (report) writeReport(report, []);
-  const onEvent = (event: Parameters<typeof trace.push>[0]) => {
-    trace.push(event);
-    // A card follows the event that completed or failed the authorization: causal order kept.
+  // The grader reads the servers' events in the order they happened (causal-order.ts); a card
+  // is printed once the events that decided it have been printed.
+  const grading = inCausalOrder((event) => {
     for (const update of grader.observe(event)) process.stdout.write(formatCard(update, { color }));
     if (report && grader.takeChanged()) writeReport(report, grader.cards());
+  });
+  const onEvent = (event: Parameters<typeof trace.push>[0]) => {
+    trace.push(event);
+    grading.push(event);
   };
   const stack = startStack(urls, onEvent, { interactive: values.interactive, lenient: values.lenient });
   try {
@@ -77,6 +81,7 @@ async function serve(argv: string[]): Promise<number> {
     }),
   ]);
   await stack.stop();
+  grading.drain();
   return code;
 }
 

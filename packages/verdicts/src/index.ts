@@ -3,3 +3,4 @@ export { createGrader, type CardUpdate, type Grader } from './grader.ts';
 export type { GradingContext } from './evaluate.ts';
 export { formatCard } from './format-card.ts';
 export { writeReport } from './report-file.ts';
+export { inCausalOrder, type CausalOrder } from './causal-order.ts';
