@@ -25,6 +25,7 @@ import { OAuthError, type Emit, type TokenClaims } from '@mcp-auth-demo/common';
 import type { AuthInfo } from '@modelcontextprotocol/server';
 import { errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { parseScopeClaim } from './scopes.ts';
+import type { VerifiedTokenCache } from './verified-token-cache.ts';
 
 /** RFC 8725 §3.1: an explicit allow-list. Asymmetric only: never `none`, never `HS*`. */
 export const ALLOWED_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'];
@@ -61,6 +62,8 @@ export interface VerifyOptions {
   clockToleranceSeconds: number;
   now: () => number;
   emit: Emit;
+  /** Tokens that passed checks 1-8 moments ago (verified-token-cache.ts); spares only those checks. */
+  cache?: VerifiedTokenCache | undefined;
 }
 
 class InvalidAccessToken extends Error {
@@ -119,25 +122,33 @@ function checkClaims(payload: JWTPayload, resource: string): VerifiedAccessToken
   };
 }
 
+/** Checks 1-8: jose's `jwtVerify`, then this server's own claim checks. */
+async function verifyLocally(token: string, options: VerifyOptions): Promise<VerifiedAccessToken['claims']> {
+  const { payload } = await jwtVerify(token, options.getKey, {
+    // RFC 9068 §4: the resource server "MUST reject any JWT in which the value of "alg" is "none"".
+    algorithms: ALLOWED_ALGORITHMS,
+    // RFC 9068 §4: "Resource servers MUST verify that the "typ" header value is "at+jwt" or "application/at+jwt"".
+    typ: 'at+jwt',
+    // RFC 9068 §4: the issuer "MUST exactly match the value of the "iss" claim".
+    issuer: options.issuer,
+    // RFC 9068 §4: the token "MUST be rejected if "aud" does not contain a resource indicator of the current resource server".
+    audience: options.resource,
+    // RFC 9068 §4: "The current time MUST be before the time represented by the "exp" claim", with "some small leeway".
+    clockTolerance: options.clockToleranceSeconds,
+    currentDate: new Date(options.now()),
+    requiredClaims: REQUIRED_CLAIMS,
+  });
+  const claims = checkClaims(payload, options.resource);
+  options.cache?.set(token, claims);
+  return claims;
+}
+
 /** Validates `token` or throws 401 `invalid_token`; emits `token.accepted` / `token.rejected`. */
 export async function verifyAccessToken(token: string, options: VerifyOptions): Promise<VerifiedAccessToken> {
   let claims: VerifiedAccessToken['claims'];
   try {
-    const { payload } = await jwtVerify(token, options.getKey, {
-      // RFC 9068 §4: the resource server "MUST reject any JWT in which the value of "alg" is "none"".
-      algorithms: ALLOWED_ALGORITHMS,
-      // RFC 9068 §4: "Resource servers MUST verify that the "typ" header value is "at+jwt" or "application/at+jwt"".
-      typ: 'at+jwt',
-      // RFC 9068 §4: the issuer "MUST exactly match the value of the "iss" claim".
-      issuer: options.issuer,
-      // RFC 9068 §4: the token "MUST be rejected if "aud" does not contain a resource indicator of the current resource server".
-      audience: options.resource,
-      // RFC 9068 §4: "The current time MUST be before the time represented by the "exp" claim", with "some small leeway".
-      clockTolerance: options.clockToleranceSeconds,
-      currentDate: new Date(options.now()),
-      requiredClaims: REQUIRED_CLAIMS,
-    });
-    claims = checkClaims(payload, options.resource);
+    // Checks 1-8, unless this very token passed them moments ago (verified-token-cache.ts).
+    claims = options.cache?.get(token) ?? (await verifyLocally(token, options));
   } catch (error) {
     // The authorization server could not be reached: not a verdict on the token.
     if (error instanceof OAuthError) throw error;
