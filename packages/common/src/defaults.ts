@@ -3,7 +3,7 @@
  * `serve.ts`, explicit config in each app factory); tests use ephemeral ports.
  */
 
-/** Scopes of the demo's MCP server (see ARCHITECTURE.md). */
+/** Scopes of the demo's MCP server (the README lists them). */
 export const SCOPES = {
   /** The base scope: asked for by the 401 challenge, needed for any MCP call. */
   connect: 'mcp:connect',
@@ -27,9 +27,20 @@ export const ENV = {
   clientBase: 'MCP_DEMO_CLIENT_BASE',
   /** Browser origins (comma-separated) the MCP server accepts besides its own, e.g. an Inspector. */
   allowedOrigins: 'MCP_DEMO_ALLOWED_ORIGINS',
+  /**
+   * The resource server's client secret for RFC 7662 introspection at the authorization server
+   * (the orchestrator makes a fresh random one per run and gives it to both). Unset: the AS serves
+   * no introspection endpoint and the RS checks tokens locally only (no revocation).
+   */
+  introspectionSecret: 'MCP_DEMO_INTROSPECTION_SECRET',
+  /** Seconds the RS may reuse an "active" introspection answer: the revocation delay bound. Default 0. */
+  introspectionCacheSeconds: 'MCP_DEMO_INTROSPECTION_CACHE_SECONDS',
   /** `1`: the authorization server asks a person (sign-in and consent page) for every request. */
   interactive: 'MCP_DEMO_INTERACTIVE',
 } as const;
+
+/** The resource server's client identifier at the authorization server, for RFC 7662 introspection. */
+export const RESOURCE_SERVER_CLIENT_ID = 'mcp-demo-resource-server';
 
 export const DEFAULT_ISSUER = `http://localhost:${DEFAULT_PORTS.authorizationServer}`;
 /** The canonical resource URI of the MCP server: every access token's `aud` must equal it. */

@@ -102,6 +102,12 @@ export interface TraceEventMap {
   'code.issued': { client_id: string; scope: string; resource: string; expires_in: number };
   'code.replayed': { client_id: string; revoked_tokens: number };
   'token.issued': { client_id: string; claims: TokenClaims; expires_in: number };
+  /**
+   * RFC 7662: an introspection answer. At the AS: who asked (`caller`), the verdict, and why a
+   * token is inactive (`reason`, never sent on the wire). At the RS: the verdict it received, or
+   * reused from its short cache (`cached`).
+   */
+  'token.introspected': { active: boolean; caller?: string; reason?: string; jti?: string; cached?: boolean };
 
   // --- resource server ------------------------------------------------------------------
   'jwks.fetched': { url: string; keys: number };

@@ -39,6 +39,7 @@ import { checkOrigin } from './origin.ts';
 import { protectedResourceMetadataUrl } from './protected-resource-metadata.ts';
 import { checkDeclaredBodySize, readBodyText } from './request-body.ts';
 import { BASE_SCOPE, checkScopes, requiredScopes } from './scopes.ts';
+import type { TokenIntrospection } from './token-introspection.ts';
 import { createProtocolEras, type ReadBody } from './protocol-eras.ts';
 import { methodNotAllowed } from './transport-errors.ts';
 import { createVerifiedTokenCache } from './verified-token-cache.ts';
@@ -53,7 +54,7 @@ function parseJson(text: string): ReadBody['json'] {
 }
 
 /** The Hono handler of the MCP endpoint, for every method; `emit` is the app's one emitter. */
-export function createMcpEndpoint(config: ResolvedConfig, keys: AuthorizationServerKeys, emit: Emit) {
+export function createMcpEndpoint(config: ResolvedConfig, keys: AuthorizationServerKeys, emit: Emit, introspection?: TokenIntrospection) {
   const resourceMetadata = protectedResourceMetadataUrl(config.resource);
   const serveMcp = createProtocolEras(emit);
   // One cache of verified tokens per app; emptied when the JWK Set is fetched again.
@@ -72,6 +73,8 @@ export function createMcpEndpoint(config: ResolvedConfig, keys: AuthorizationSer
       clockToleranceSeconds: config.clockToleranceSeconds,
       now: config.now,
       emit,
+      profile: config.tokenProfile,
+      introspection,
       cache: verifiedTokens,
     });
   }

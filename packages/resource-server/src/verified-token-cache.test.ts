@@ -7,9 +7,10 @@ import { createEmitter } from '@mcp-auth-demo/common';
 import type { JWTVerifyGetKey } from 'jose';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createAuthorizationServerKeys } from './authorization-server-keys.ts';
+import { resolveTokenProfile } from './token-profile.ts';
 import { createVerifiedTokenCache, VERIFIED_TOKEN_MAX_AGE_MS } from './verified-token-cache.ts';
 import { verifyAccessToken } from './verify-access-token.ts';
-import { createTestAuthorizationServer, createTestKey, createTestSetup, mcpRequest, rpc, TEST_RESOURCE, type TestAuthorizationServer } from '../testing/index.ts';
+import { createTestAuthorizationServer, createTestKey, createTestSetup, mcpRequest, rpc, TEST_INTROSPECTION, TEST_RESOURCE, type TestAuthorizationServer } from '../testing/index.ts';
 
 let clock: number;
 let as: TestAuthorizationServer;
@@ -37,6 +38,7 @@ function verify(token: string, cache: ReturnType<typeof createVerifiedTokenCache
     clockToleranceSeconds: 0,
     now: () => clock,
     emit: createEmitter('resource-server', undefined),
+    profile: resolveTokenProfile(undefined, TEST_RESOURCE, false),
     cache,
   });
 }
@@ -118,5 +120,18 @@ describe('the cache inside the resource server', () => {
     expect((await mcpRequest(setup.app, rpc.callTool('get_weather', { city: 'Oslo' }), { token })).status).toBe(403);
     expect(setup.eventsOf('token.accepted')).toHaveLength(2);
     expect(setup.as.counts.jwks).toBe(1);
+  });
+
+  it('never skips revocation: a cached token that the AS revoked is refused on the next request', async () => {
+    const setup = await createTestSetup({ introspection: TEST_INTROSPECTION }, { introspection: TEST_INTROSPECTION });
+    const token = await setup.as.mint();
+    expect((await mcpRequest(setup.app, rpc.callTool('whoami'), { token })).status).toBe(200);
+    expect((await mcpRequest(setup.app, rpc.callTool('whoami'), { token })).status).toBe(200);
+    setup.as.revoke(token);
+    const refused = await mcpRequest(setup.app, rpc.callTool('whoami'), { token });
+    expect(refused.status).toBe(401);
+    expect(setup.eventsOf('token.rejected').map((event) => event.reason)).toEqual(['revoked']);
+    // Asked on every request, cached or not.
+    expect(setup.as.introspection.calls).toBe(3);
   });
 });

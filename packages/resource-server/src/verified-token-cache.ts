@@ -21,7 +21,8 @@ import type { VerifiedAccessToken } from './verify-access-token.ts';
 export const VERIFIED_TOKEN_CACHE_MAX_ENTRIES = 1_000;
 export const VERIFIED_TOKEN_MAX_AGE_MS = 60_000;
 
-type VerifiedClaims = VerifiedAccessToken['claims'];
+/** What checks 1-8 established about a token: its claims and its scopes. */
+type CheckedToken = Pick<VerifiedAccessToken, 'claims' | 'scopes'>;
 
 export interface VerifiedTokenCacheOptions {
   /** Milliseconds since the epoch; the same clock verification uses. */
@@ -33,17 +34,17 @@ export interface VerifiedTokenCacheOptions {
 }
 
 export interface VerifiedTokenCache {
-  /** The claims of a token verified before, if it is still cached and valid. */
-  get(token: string): VerifiedClaims | undefined;
+  /** What was checked about a token verified before, if it is still cached and valid. */
+  get(token: string): CheckedToken | undefined;
   /** Remembers a token that has just passed every local check. */
-  set(token: string, claims: VerifiedClaims): void;
+  set(token: string, checked: CheckedToken): void;
   readonly size: number;
 }
 
 export function createVerifiedTokenCache(options: VerifiedTokenCacheOptions): VerifiedTokenCache {
   const maxEntries = options.maxEntries ?? VERIFIED_TOKEN_CACHE_MAX_ENTRIES;
   const maxAgeMs = options.maxAgeMs ?? VERIFIED_TOKEN_MAX_AGE_MS;
-  const entries = new Map<string, { claims: VerifiedClaims; expiresAt: number }>();
+  const entries = new Map<string, { checked: CheckedToken; expiresAt: number }>();
   let keysVersion = options.keysVersion();
 
   /** A new JWK Set: nothing verified with the old one is trusted from memory any more. */
@@ -63,16 +64,16 @@ export function createVerifiedTokenCache(options: VerifiedTokenCacheOptions): Ve
         entries.delete(token);
         return undefined;
       }
-      return entry.claims;
+      return entry.checked;
     },
-    set(token, claims) {
+    set(token, checked) {
       dropIfKeysChanged();
       const now = options.now();
-      const expiresAt = Math.min(claims.exp * 1000, now + maxAgeMs);
+      const expiresAt = Math.min(checked.claims.exp * 1000, now + maxAgeMs);
       if (expiresAt <= now) return;
       entries.delete(token);
       while (entries.size >= maxEntries) entries.delete(entries.keys().next().value as string);
-      entries.set(token, { claims, expiresAt });
+      entries.set(token, { checked, expiresAt });
     },
     get size() {
       return entries.size;
