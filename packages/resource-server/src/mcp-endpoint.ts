@@ -26,13 +26,14 @@
  *
  * Isolation: a new server (and, for 2025-11-25, a new stateless transport) per request, the
  * SDK's pattern for many concurrent clients; nothing one request does is seen by another. What
- * is shared holds no request state: the verified-key cache, the JSON-schema validator and the
- * tool schemas (tools.ts). Steps 1-9 are the same for both protocol eras.
+ * is shared holds no request state: the verified-key cache, the verified-token cache
+ * (verified-token-cache.ts), the JSON-schema validator and the tool schemas (tools.ts).
+ * Steps 1-9 are the same for both protocol eras.
  */
 import type { BearerChallenge, Emit } from '@mcp-auth-demo/common';
 import type { Context } from 'hono';
 import type { AuthorizationServerKeys } from './authorization-server-keys.ts';
-import { extractBearerToken, missingTokenError, rejectTokenInBody, withBearerChallenge } from './bearer.ts';
+import { extractBearerToken, missingTokenError, rejectTokenInBody, reportMisplacedToken, withBearerChallenge } from './bearer.ts';
 import type { ResolvedConfig } from './config.ts';
 import { checkOrigin } from './origin.ts';
 import { protectedResourceMetadataUrl } from './protected-resource-metadata.ts';
@@ -41,6 +42,7 @@ import { BASE_SCOPE, checkScopes, requiredScopes } from './scopes.ts';
 import type { TokenIntrospection } from './token-introspection.ts';
 import { createProtocolEras, type ReadBody } from './protocol-eras.ts';
 import { methodNotAllowed } from './transport-errors.ts';
+import { createVerifiedTokenCache } from './verified-token-cache.ts';
 import { verifyAccessToken, type VerifiedAccessToken } from './verify-access-token.ts';
 
 function parseJson(text: string): ReadBody['json'] {
@@ -55,6 +57,8 @@ function parseJson(text: string): ReadBody['json'] {
 export function createMcpEndpoint(config: ResolvedConfig, keys: AuthorizationServerKeys, emit: Emit, introspection?: TokenIntrospection) {
   const resourceMetadata = protectedResourceMetadataUrl(config.resource);
   const serveMcp = createProtocolEras(emit);
+  // One cache of verified tokens per app; emptied when the JWK Set is fetched again.
+  const verifiedTokens = createVerifiedTokenCache({ now: config.now, keysVersion: () => keys.version });
   // Before the body is read, a challenge can only name what every request needs.
   const baseChallenge: BearerChallenge = { resource_metadata: resourceMetadata, scope: BASE_SCOPE };
 
@@ -71,6 +75,7 @@ export function createMcpEndpoint(config: ResolvedConfig, keys: AuthorizationSer
       emit,
       profile: config.tokenProfile,
       introspection,
+      cache: verifiedTokens,
     });
   }
 
@@ -84,6 +89,7 @@ export function createMcpEndpoint(config: ResolvedConfig, keys: AuthorizationSer
     try {
       accessToken = await authenticate(request);
     } catch (error) {
+      reportMisplacedToken(request, emit);
       // RFC 6750 §3 + RFC 9728 §5.1: every auth error carries the challenge (app.onError answers).
       throw withBearerChallenge(error, baseChallenge);
     }
@@ -94,7 +100,7 @@ export function createMcpEndpoint(config: ResolvedConfig, keys: AuthorizationSer
     const required = requiredScopes(body.json.ok ? body.json.value : undefined);
     try {
       rejectTokenInBody(request, text);
-      checkScopes(accessToken.scopes, required, emit);
+      checkScopes(accessToken.scopes, required, emit, accessToken.claims.client_id);
     } catch (error) {
       throw withBearerChallenge(error, { resource_metadata: resourceMetadata, scope: required.scopes.join(' ') });
     }
