@@ -27,7 +27,7 @@ function lab(options: { introspection?: boolean; wrapAs?: (as: RequestHandler) =
   const passThrough = (input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init);
   const realAs = createAuthorizationServer({
     issuer: urls.issuer, resources: [urls.resource], signingKey, dangerouslyAllowLoopbackHttp: true,
-    fetch: async (input, init) => (String(input instanceof Request ? input.url : input).startsWith(urls.clientBase)
+    fetch: async (input, init) => (String(input).startsWith(urls.clientBase)
       ? inProcessFetch({ [urls.clientBase]: clientHost })(input, init) : passThrough(input, init)),
     introspectionClients: [{ client_id: RESOURCE_SERVER_CLIENT_ID, client_secret: SECRET, resource: urls.resource }],
     onEvent,
