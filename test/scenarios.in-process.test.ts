@@ -9,8 +9,7 @@ import { RESOURCE_SERVER_CLIENT_ID, type TraceEvent } from '@mcp-auth-demo/commo
 import { inProcessFetch, type RequestHandler } from '@mcp-auth-demo/common/testing';
 import { createResourceServer } from '@mcp-auth-demo/resource-server';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { SCENARIOS } from '../packages/stack/src/scenarios/command.ts';
-import { runScenario, scenarioContext } from '../packages/stack/src/scenarios/kit.ts';
+import { runScenario, scenarioContext, SCENARIOS } from '@mcp-auth-demo/stack';
 
 const urls = { issuer: 'http://localhost:9000', resource: 'http://localhost:8001/mcp', clientBase: 'http://localhost:3000' };
 const SECRET = 'in-process-introspection-secret-of-40-chars';
