@@ -6,3 +6,5 @@ export { startBrowserCallback, type BrowserCallback, type BrowserCallbackOptions
 export { headlessUserAgent, type UserAgent } from './user-agent.ts';
 export { runClientCli, parseClientArgs, UsageError, CLIENT_USAGE } from './cli.ts';
 export { isSpecChoice, SPEC_CHOICES, type SpecChoice } from './mcp-connection.ts';
+export { createTracedFetch, type Fetch } from './traced-fetch.ts';
+export { generatePkce, generateState } from './pkce.ts';
