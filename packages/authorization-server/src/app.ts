@@ -9,8 +9,8 @@
 import { createEmitter, describeRejection, OAuthError, oauthErrorResponse, type OAuthErrorCode } from '@mcp-auth-demo/common';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { cors } from 'hono/cors';
 import { createAuthorizeHandler } from './authorize.ts';
+import { allowedOriginsCors, publicDocumentCors, refuseForeignOrigins } from './browser-origins.ts';
 import { createClientResolver } from './resolve-client.ts';
 import { CodeStore } from './codes.ts';
 import { resolveConfig, type AuthorizationServerConfig } from './config.ts';
@@ -96,9 +96,16 @@ export function createAuthorizationServer(input: AuthorizationServerConfig): Aut
 
   const app = new Hono();
 
-  // Browser-based MCP clients (the Inspector, for one) call these endpoints with fetch, so they
-  // allow any origin. No cookies are involved; /authorize is a navigation and needs no CORS.
-  for (const path of [paths.metadata, paths.jwks, paths.token, paths.registration]) if (path) app.use(path, cors());
+  // Who may call what from a web page (browser-origins.ts): public documents, any origin; the
+  // endpoints that mint tokens or registrations, the allowed origins only, and a foreign Origin
+  // is refused. /authorize is a navigation and needs no CORS.
+  for (const path of [paths.metadata, paths.jwks]) app.use(path, publicDocumentCors());
+  const ownOrigin = new URL(config.issuer).origin;
+  for (const path of [paths.token, paths.registration]) {
+    if (!path) continue;
+    app.use(path, allowedOriginsCors(config.allowedOrigins));
+    app.use(path, refuseForeignOrigins(config.allowedOrigins, ownOrigin, 'invalid_request'));
+  }
 
   // RFC 8414 §3: the metadata document, at the well-known URI derived from the issuer.
   app.get(paths.metadata, (c) => c.json(metadata));

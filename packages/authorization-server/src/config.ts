@@ -83,6 +83,12 @@ export interface AuthorizationServerConfig {
   registrationGraceSeconds?: number;
   /** How long a used registered client is protected from eviction after its last use, seconds. Default 86400. */
   registeredClientIdleSeconds?: number;
+  /**
+   * Browser origins (serialised, e.g. `http://localhost:6274`) of browser-based MCP clients that
+   * may call /token and /register from a web page (CORS); a request from any other page's origin
+   * is refused (browser-origins.ts). Native clients send no Origin and need no entry. Default none.
+   */
+  allowedOrigins?: string[];
   /** Receives a trace event for every decision. Default: none. */
   onEvent?: TraceSink;
 }
@@ -176,6 +182,13 @@ export function resolveConfig(input: AuthorizationServerConfig): ResolvedConfig 
   };
   if (!(cimd.defaultCacheSeconds >= 0 && cimd.maxCacheSeconds >= 0)) fail('cimd cache lifetimes must be >= 0');
 
+  const allowedOrigins = input.allowedOrigins ?? [];
+  if (!Array.isArray(allowedOrigins)) fail('allowedOrigins must be an array of origins');
+  for (const origin of allowedOrigins) {
+    // Compared with the Origin header as a string, so each entry must be a serialised origin.
+    if (!URL.canParse(origin) || new URL(origin).origin !== origin) fail(`allowedOrigins entry "${origin}" must be a serialised origin like http://localhost:6274`);
+  }
+
   const dynamicClientRegistration = input.dynamicClientRegistration ?? true;
   if (typeof dynamicClientRegistration !== 'boolean') fail('dynamicClientRegistration must be true or false');
 
@@ -197,6 +210,7 @@ export function resolveConfig(input: AuthorizationServerConfig): ResolvedConfig 
     maxRedeemedCodes: positiveInteger('maxRedeemedCodes', input.maxRedeemedCodes ?? 100_000),
     cimd,
     dynamicClientRegistration,
+    allowedOrigins: [...allowedOrigins],
     maxRegisteredClients: positiveInteger('maxRegisteredClients', input.maxRegisteredClients ?? 1000),
     registrationGraceSeconds: positiveInteger('registrationGraceSeconds', input.registrationGraceSeconds ?? 600),
     registeredClientIdleSeconds: positiveInteger('registeredClientIdleSeconds', input.registeredClientIdleSeconds ?? 86_400),

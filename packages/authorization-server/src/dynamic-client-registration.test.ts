@@ -91,18 +91,18 @@ describe('POST /register: a public client is registered (RFC 7591 §3.2.1)', () 
     expect(response.status).toBe(201);
   });
 
-  it('lets browser-based clients register (CORS, preflight included)', async () => {
-    const h = await createHarness();
+  it('lets a browser-based client on an allowed origin register (CORS, preflight included)', async () => {
+    const h = await createHarness({ config: { allowedOrigins: ['http://localhost:6274'] } });
     const origin = { Origin: 'http://localhost:6274' };
     const preflight = await h.app.request(`${ISSUER}/register`, {
       method: 'OPTIONS',
       headers: { ...origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' },
     });
     expect(preflight.status).toBe(204);
-    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('http://localhost:6274');
     const response = await register(h, registrationRequest(), origin);
     expect(response.status).toBe(201);
-    expect(response.headers.get('access-control-allow-origin')).toBe('*');
+    expect(response.headers.get('access-control-allow-origin')).toBe('http://localhost:6274');
   });
 });
 

@@ -4,6 +4,7 @@
  *
  *   MCP_DEMO_ISSUER    the issuer URL; the server listens on its host and port
  *   MCP_DEMO_RESOURCE  the MCP server's canonical URI, the one resource tokens are issued for
+ *   MCP_DEMO_ALLOWED_ORIGINS  comma-separated browser origins that may call /token and /register
  */
 import { DEFAULT_ISSUER, DEFAULT_RESOURCE, ENV, isLoopbackHost, serveApp, stdoutSink } from '@mcp-auth-demo/common';
 import { createAuthorizationServer } from './app.ts';
@@ -11,12 +12,14 @@ import { generateSigningKey } from './keys.ts';
 
 const issuer = process.env[ENV.issuer] || DEFAULT_ISSUER;
 const resource = process.env[ENV.resource] || DEFAULT_RESOURCE;
+const allowedOrigins = (process.env[ENV.allowedOrigins] ?? '').split(',').map((o) => o.trim()).filter(Boolean);
 
 let app: ReturnType<typeof createAuthorizationServer>;
 try {
   app = createAuthorizationServer({
     issuer,
     resources: [resource],
+    allowedOrigins,
     signingKey: await generateSigningKey(),
     // The named local-demo deviation (http CIMD URLs on loopback), only for a loopback issuer.
     dangerouslyAllowLoopbackHttp: URL.canParse(issuer) && isLoopbackHost(new URL(issuer).hostname),
