@@ -7,7 +7,7 @@
  * client with the same options (the scenario's name is never read), so what passes is the
  * client's own behaviour.
  */
-import { runClientCli } from '../packages/client/src/cli.ts';
+import { runClientCli } from '@mcp-auth-demo/client';
 
 /** The suite expects this client_id where the AS supports Client ID Metadata Documents. */
 const CONFORMANCE_CLIENT_METADATA_URL = 'https://conformance-test.local/client-metadata.json';

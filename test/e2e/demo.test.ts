@@ -4,7 +4,9 @@
  */
 import type { TraceEvent } from '@mcp-auth-demo/common';
 import { describe, expect, it } from 'vitest';
-import { freePorts, isListening, parseTrace, portFlags, processesWithEnv, runScript } from './processes.ts';
+import { freePorts } from '@mcp-auth-demo/stack';
+import { isListening, processesWithEnv } from '@mcp-auth-demo/stack/testing';
+import { parseTrace, portFlags, runCommand, runScript } from './processes.ts';
 
 type Of<K extends TraceEvent['kind']> = Extract<TraceEvent, { kind: K }>;
 const only = <K extends TraceEvent['kind']>(events: TraceEvent[], kind: K) => events.filter((e): e is Of<K> => e.kind === kind);
@@ -12,7 +14,7 @@ const only = <K extends TraceEvent['kind']>(events: TraceEvent[], kind: K) => ev
 describe('pnpm demo', () => {
   it('walks discovery, authorization, whoami, insufficient_scope, step-up and retry', async () => {
     const ports = await freePorts();
-    const result = await runScript('scripts/demo.ts', [...portFlags(ports), '--json']);
+    const result = await runCommand('demo', [...portFlags(ports), '--json']);
     expect(result.stderr).toBe('');
     expect(result.exitCode).toBe(0);
     const events = parseTrace(String(result.stdout));
@@ -68,7 +70,7 @@ describe('pnpm demo', () => {
 
   it('runs the same journey with Dynamic Client Registration when asked (--registration dcr)', async () => {
     const ports = await freePorts();
-    const result = await runScript('scripts/demo.ts', [...portFlags(ports), '--registration', 'dcr', '--json']);
+    const result = await runCommand('demo', [...portFlags(ports), '--registration', 'dcr', '--json']);
     expect(result.exitCode).toBe(0);
     const events = parseTrace(String(result.stdout));
     expect(only(events, 'registration.chosen').map((r) => r.method)).toEqual(['dcr']);
@@ -85,7 +87,7 @@ describe('pnpm demo', () => {
 
   it('prints a numbered, uncoloured trace with a verdict and timings when not on a TTY', async () => {
     const ports = await freePorts();
-    const result = await runScript('scripts/demo.ts', portFlags(ports));
+    const result = await runCommand('demo', portFlags(ports));
     expect(result.exitCode).toBe(0);
     const text = String(result.stdout);
     for (const n of [1, 2, 3, 4, 5, 6]) expect(text).toMatch(new RegExp(`^\\[${n}\\] `, 'm'));
@@ -99,7 +101,7 @@ describe('pnpm demo', () => {
     const blocker = runScript('test/e2e/hold-port.ts', [String(ports.as)], { buffer: false, timeout: 0 });
     try {
       await firstOutput(blocker.stdout!, 'listening');
-      const result = await runScript('scripts/demo.ts', portFlags(ports));
+      const result = await runCommand('demo', portFlags(ports));
       expect(result.exitCode).toBe(1);
       expect(String(result.stderr)).toContain(`port ${ports.as}`);
       expect(String(result.stderr)).toContain('--as-port');
@@ -114,7 +116,7 @@ describe('pnpm demo', () => {
 
   it('stops every server on Ctrl-C and exits 130', async () => {
     const ports = await freePorts();
-    const demo = runScript('scripts/demo.ts', [...portFlags(ports), '--json'], { buffer: false });
+    const demo = runCommand('demo', [...portFlags(ports), '--json'], { buffer: false });
     await firstOutput(demo.stdout!, '"server.listening"');
     demo.kill('SIGINT');
     const result = await demo;

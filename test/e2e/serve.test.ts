@@ -3,12 +3,14 @@
  * that client did streams live, and Ctrl-C stops everything.
  */
 import { describe, expect, it } from 'vitest';
-import { freePorts, isListening, portFlags, processesWithEnv, runScript } from './processes.ts';
+import { freePorts } from '@mcp-auth-demo/stack';
+import { isListening, processesWithEnv } from '@mcp-auth-demo/stack/testing';
+import { portFlags, runCommand } from './processes.ts';
 
 describe('pnpm serve', () => {
   it('serves an outside client, streams the servers’ decisions, and stops on Ctrl-C', async () => {
     const ports = await freePorts();
-    const serve = runScript('scripts/serve.ts', portFlags(ports), { buffer: false, timeout: 0 });
+    const serve = runCommand('serve', portFlags(ports), { buffer: false, timeout: 0 });
     let output = '';
     const waiting: { text: string; resolve: () => void }[] = [];
     serve.stdout!.on('data', (chunk: Buffer) => {
@@ -24,7 +26,7 @@ describe('pnpm serve', () => {
       expect(output).toContain(`Point an MCP client at ${resource}`);
 
       // Any MCP client: here the traced CLI, in its own process, with its own CIMD URL host.
-      const client = await runScript('packages/client/src/cli.ts', [
+      const client = await runCommand('client', [
         '--client-metadata-url', `http://localhost:${ports.client}/client-metadata.json`,
         '--redirect-uri', `http://localhost:${ports.client}/callback`,
         '--call', 'get_weather', '--args', '{"city":"Oslo"}',
@@ -51,7 +53,7 @@ describe('pnpm serve', () => {
 describe('no orphans, even when the orchestrator is killed outright', () => {
   it('its servers exit by themselves when it dies from SIGKILL (their stdin closes)', async () => {
     const ports = await freePorts();
-    const serve = runScript('scripts/serve.ts', portFlags(ports), { buffer: false, timeout: 0 });
+    const serve = runCommand('serve', portFlags(ports), { buffer: false, timeout: 0 });
     await new Promise<void>((resolve) => {
       let output = '';
       serve.stdout!.on('data', (chunk: Buffer) => {

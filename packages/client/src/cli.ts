@@ -1,12 +1,12 @@
 /**
- * `pnpm client <mcp-url>`: the traced client against any MCP server.
+ * `pnpm client <mcp-url>`: the traced client against any MCP server. The entry point is
+ * bin/client.ts; this module is the runner, exported for the conformance adapter and tests.
  *
  * It runs the same journey as the demo (discovery, registration, authorization, tool calls,
  * step-up) and prints the same numbered trace. Without `--call` it lists the tools and calls
  * each one that needs no arguments.
  */
 import { createTraceWriter, DEFAULT_CLIENT_BASE, shouldUseColor } from '@mcp-auth-demo/common';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startBrowserCallback } from './browser-callback.ts';
 import { runJourney, type ToolCall } from './journey.ts';
@@ -116,14 +116,4 @@ export async function runClientCli(argv: string[]): Promise<number> {
   } finally {
     await browser?.close();
   }
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  runClientCli(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      process.stderr.write(`client: ${error instanceof Error ? error.message : String(error)}\n`);
-      process.exit(1);
-    },
-  );
 }

@@ -4,3 +4,4 @@ export { parseWwwAuthenticate, bearerChallenge } from './www-authenticate.ts';
 export type { TokenSet } from './authorize.ts';
 export { startBrowserCallback, type BrowserCallback, type BrowserCallbackOptions } from './browser-callback.ts';
 export { headlessUserAgent, type UserAgent } from './user-agent.ts';
+export { runClientCli, parseClientArgs, UsageError, CLIENT_USAGE } from './cli.ts';

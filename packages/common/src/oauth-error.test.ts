@@ -70,6 +70,18 @@ describe('oauthErrorResponse: the one mapping from errors to HTTP', () => {
     expect(value).toBe('Bearer error="invalid_token", error_description="bad quote  andnewline"');
   });
 
+  it.each([
+    ['forbidden_origin', 403],
+    ['method_not_allowed', 405],
+    ['payload_too_large', 413],
+  ] as const)('answers the MCP transport error %s (%i) as a JSON-RPC error without id and no challenge', async (code, status) => {
+    const response = oauthErrorResponse(new OAuthError(code, 'why', { jsonRpc: true, headers: { Allow: 'POST' } }));
+    expect(response.status).toBe(status);
+    expect(response.headers.get('www-authenticate')).toBeNull();
+    expect(response.headers.get('allow')).toBe('POST');
+    expect(await response.json()).toEqual({ jsonrpc: '2.0', error: { code: -32000, message: 'why' }, id: null });
+  });
+
   it('escapes HTML when the error is shown to a person', async () => {
     const response = oauthErrorResponse(new OAuthError('invalid_request', '<script>x</script>'), { html: true });
     expect(response.headers.get('content-type')).toContain('text/html');

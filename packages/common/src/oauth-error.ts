@@ -11,6 +11,12 @@
  * Every party throws `OAuthError`; every app answers with `oauthErrorResponse()`. Anything else
  * that is thrown becomes a 500 `server_error` whose body says nothing about the cause: no stack
  * trace, no message, ever reaches the wire.
+ *
+ * The same type also carries the few HTTP failures that are not OAuth errors (`HttpErrorCode`:
+ * a foreign `Origin`, a method not allowed, a body too large, nothing at a path), so a server
+ * still has ONE error type and ONE renderer. On an MCP endpoint those are answered as a JSON-RPC
+ * error without `id` (`jsonRpc`), the shape MCP transports (Streamable HTTP) allow and the MCP
+ * SDK uses for the same situations.
  */
 
 export type OAuthErrorCode =
@@ -33,6 +39,19 @@ export type OAuthErrorCode =
   // RFC 7591 §3.2.2
   | 'invalid_redirect_uri'
   | 'invalid_client_metadata';
+
+/** HTTP failures that are not OAuth errors: no token could fix them, so no challenge is sent. */
+export type HttpErrorCode =
+  | 'forbidden_origin' // 403: MCP transports, DNS-rebinding protection
+  | 'method_not_allowed' // 405: RFC 9110 §15.5.6
+  | 'payload_too_large' // 413: RFC 9110 §15.5.14
+  | 'not_found'; // 404: RFC 9110 §15.5.5
+
+/**
+ * JSON-RPC 2.0 §5.1: -32000 is "server error" in the implementation-defined range; the MCP SDK's
+ * transport answers its own transport-level refusals with it, so a client sees one format.
+ */
+export const JSON_RPC_TRANSPORT_ERROR = -32000;
 
 /** The parameters of a `WWW-Authenticate: Bearer` challenge (RFC 6750 §3, RFC 9728 §5.1). */
 export interface BearerChallenge {
@@ -63,25 +82,36 @@ export interface OAuthErrorOptions {
   bearer?: BearerChallenge;
   /** Authorization endpoint: redirect the error to the client instead of showing it. */
   redirect?: ErrorRedirect;
-  /** Extra headers for this error (for example `Cache-Control: no-store`). */
+  /** Extra headers for this error (for example `Allow: POST`). */
   headers?: Record<string, string>;
+  /**
+   * MCP transports (Streamable HTTP): the body "MAY comprise a JSON-RPC error response that has
+   * no `id`". Set for transport errors of an MCP endpoint: the body becomes
+   * `{ jsonrpc: "2.0", error: { code: -32000, message }, id: null }` (JSON-RPC 2.0 §5: `id` is
+   * null when it cannot be known).
+   */
+  jsonRpc?: boolean;
 }
 
-const DEFAULT_STATUS: Partial<Record<OAuthErrorCode, number>> = {
+const DEFAULT_STATUS: Partial<Record<OAuthErrorCode | HttpErrorCode, number>> = {
   invalid_client: 401, // RFC 6749 §5.2: 401 when the client authenticated via a header
   invalid_token: 401, // RFC 6750 §3.1
   insufficient_scope: 403, // RFC 6750 §3.1
   server_error: 500,
   temporarily_unavailable: 503,
+  forbidden_origin: 403,
+  method_not_allowed: 405,
+  payload_too_large: 413,
+  not_found: 404,
 };
 
 export class OAuthError extends Error {
   override readonly name = 'OAuthError';
-  readonly error: OAuthErrorCode;
+  readonly error: OAuthErrorCode | HttpErrorCode;
   readonly status: number;
   readonly options: OAuthErrorOptions;
 
-  constructor(error: OAuthErrorCode, description: string, options: OAuthErrorOptions = {}) {
+  constructor(error: OAuthErrorCode | HttpErrorCode, description: string, options: OAuthErrorOptions = {}) {
     super(description);
     this.error = error;
     this.status = options.status ?? DEFAULT_STATUS[error] ?? 400;
@@ -143,6 +173,7 @@ export interface ErrorResponseOptions {
  * - redirect errors: 302 to the client's redirect URI with `error`, `error_description`,
  *   `state` and `iss` (RFC 6749 §4.1.2.1, RFC 9207 §2);
  * - bearer errors: the status plus `WWW-Authenticate` (RFC 6750 §3);
+ * - MCP transport errors (`jsonRpc`): a JSON-RPC error without `id`;
  * - everything else: JSON `{ error, error_description }` (RFC 6749 §5.2) with `no-store`.
  */
 export function oauthErrorResponse(thrown: unknown, options: ErrorResponseOptions = {}): Response {
@@ -172,6 +203,10 @@ export function oauthErrorResponse(thrown: unknown, options: ErrorResponseOption
   }
 
   headers.set('Content-Type', 'application/json');
+  if (err.options.jsonRpc) {
+    const body = { jsonrpc: '2.0', error: { code: JSON_RPC_TRANSPORT_ERROR, message: err.description }, id: null };
+    return new Response(JSON.stringify(body), { status: err.status, headers });
+  }
   const body = bearer?.withoutError
     ? { error_description: err.description }
     : { error: err.error, error_description: err.description };

@@ -6,20 +6,23 @@
  * - `<path>` (e.g. `/mcp`)                             the MCP endpoint (mcp-endpoint.ts)
  * Anything else is a JSON 404.
  *
- * Errors: every `OAuthError` thrown anywhere becomes its response in exactly one place,
- * `app.onError` -> `oauthErrorResponse`; anything unexpected becomes a 500 `server_error` with
- * no detail on the wire. The `request.rejected` trace event is emitted there, before the answer
- * leaves, with the exact `WWW-Authenticate` value sent.
+ * Errors: every failure is the one error type, `OAuthError`, thrown where it is found (OAuth
+ * errors with their challenge; the transport errors 403 Origin, 405 and 413 of
+ * transport-errors.ts; the 404). Exactly one place, `app.onError` -> `oauthErrorResponse`,
+ * turns it into the answer; anything unexpected becomes a 500 `server_error` with no detail on
+ * the wire. The `request.rejected` trace event is emitted there (built by `describeRejection`
+ * from the answer itself), before the answer leaves, with the exact `WWW-Authenticate` sent.
+ * The app creates one emitter and passes it to everything that traces.
  */
 import { createEmitter, describeRejection, oauthErrorResponse, toOAuthError, type OAuthError } from '@mcp-auth-demo/common';
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { createAuthorizationServerKeys } from './authorization-server-keys.ts';
 import { resolveConfig, type ResourceServerConfig } from './config.ts';
-import { jsonRpcErrorResponse } from './json-rpc-error.ts';
 import { mcpCors } from './cors.ts';
 import { createMcpEndpoint } from './mcp-endpoint.ts';
 import { protectedResourceMetadataRoutes } from './protected-resource-metadata.ts';
+import { notFound, payloadTooLarge } from './transport-errors.ts';
 
 /** The largest MCP request body read (the MCP SDK's own default bound). */
 export const MAX_REQUEST_BODY_BYTES = 4 * 1024 * 1024;
@@ -30,6 +33,9 @@ const ERROR_SPEC: Record<string, string> = {
   invalid_token: 'RFC 6750 §3.1 invalid_token; MCP authorization "Token Handling"',
   insufficient_scope: 'RFC 6750 §3.1 insufficient_scope; MCP authorization "Scope Challenge Handling"',
   temporarily_unavailable: 'RFC 8414 §3 (the authorization server metadata or keys are unavailable)',
+  forbidden_origin: 'MCP transports, Streamable HTTP, Security Warning: "MUST respond with HTTP 403 Forbidden"',
+  method_not_allowed: 'MCP transports, Streamable HTTP: "return HTTP 405 Method Not Allowed"',
+  payload_too_large: 'RFC 9110 §15.5.14 413 Content Too Large',
 };
 
 function specOf(error: OAuthError): string | undefined {
@@ -44,7 +50,6 @@ export function createResourceServer(input: ResourceServerConfig): Hono {
   const keys = createAuthorizationServerKeys({
     issuer: config.authorizationServer,
     fetch: config.fetch,
-    now: config.now,
     emit,
     allowLoopbackHttp: config.dangerouslyAllowLoopbackHttp,
   });
@@ -57,23 +62,22 @@ export function createResourceServer(input: ResourceServerConfig): Hono {
     config.mcpPath,
     bodyLimit({
       maxSize: MAX_REQUEST_BODY_BYTES,
-      onError: (c) => {
-        const message = `Payload too large: the request body must not exceed ${MAX_REQUEST_BODY_BYTES} bytes.`;
-        emit('request.rejected', { method: c.req.method, path: c.req.path, status: 413, error: 'payload_too_large', error_description: message });
-        return jsonRpcErrorResponse(413, message);
+      onError: () => {
+        throw payloadTooLarge(MAX_REQUEST_BODY_BYTES);
       },
     }),
   );
-  app.all(config.mcpPath, createMcpEndpoint(config, keys));
+  app.all(config.mcpPath, createMcpEndpoint(config, keys, emit));
 
-  app.notFound((c) => c.json({ error: 'not_found', error_description: `Nothing is served at ${c.req.path}.` }, 404));
-
-  app.onError((thrown, c) => {
+  // The one place errors become answers, traced before they leave.
+  function reject(c: Context, thrown: unknown): Response {
     const response = oauthErrorResponse(thrown);
     const spec = specOf(toOAuthError(thrown));
     emit('request.rejected', { ...describeRejection(c.req.raw, thrown, response), ...(spec ? { spec } : {}) });
     return response;
-  });
+  }
+  app.onError((thrown, c) => reject(c, thrown));
+  app.notFound((c) => reject(c, notFound(c.req.path)));
 
   return app;
 }

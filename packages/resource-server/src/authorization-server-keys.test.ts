@@ -1,10 +1,11 @@
 /**
  * RFC 8414 discovery of `jwks_uri` (§3.1 path insertion, §3.3 issuer check, OIDC fallback) and
- * the JWKS cache: fetched once, shared by concurrent requests, refetched once for an unknown
- * `kid` (rotation) but not more often than the cooldown, refreshed when old.
+ * the JWKS cache (jose's createRemoteJWKSet): fetched once, shared by concurrent requests,
+ * refetched for an unknown `kid` (rotation, an AS restart) at once or at the end of a short
+ * cooldown, never more often, and refreshed when old.
  */
 import { authorizationServerMetadataUrls } from '@mcp-auth-demo/common';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { JWKS_MAX_AGE_MS, JWKS_REFETCH_COOLDOWN_MS } from './authorization-server-keys.ts';
 import { createTestKey, createTestSetup, mcpRequest, rpc } from '../testing/index.ts';
 
@@ -82,45 +83,82 @@ describe('discovering the keys of any authorization server from its issuer', () 
   });
 });
 
-describe('key rotation and the JWKS cache', () => {
-  it('an unknown kid triggers exactly one refetch, then fails; the cooldown bounds further refetches', async () => {
-    let clock = Date.now();
-    const setup = await createTestSetup({ now: () => clock });
+describe('key rotation and the JWKS cache (jose createRemoteJWKSet)', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('an authorization server restarted with a new key: its new token is accepted on the first request', async () => {
+    const setup = await createTestSetup();
+    expect((await mcpRequest(setup.app, rpc.initialize(), { token: await setup.as.mint() })).status).toBe(200);
+    // The restart comes right after the fetch, inside the refetch cooldown: the worst case.
+    await setup.as.restart();
+    const res = await mcpRequest(setup.app, rpc.initialize(), { token: await setup.as.mint() });
+    expect(res.status).toBe(200);
+    expect(setup.as.counts.jwks).toBe(2);
+    expect(setup.eventsOf('token.rejected')).toEqual([]);
+  });
+
+  it('an unknown kid after the cooldown is refetched at once, then refused; the cooldown bounds further refetches', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const setup = await createTestSetup();
     expect((await mcpRequest(setup.app, rpc.initialize(), { token: await setup.as.mint() })).status).toBe(200);
     expect(setup.as.counts.jwks).toBe(1);
 
-    clock += JWKS_REFETCH_COOLDOWN_MS + 1_000;
+    vi.setSystemTime(Date.now() + JWKS_REFETCH_COOLDOWN_MS + 1);
     const stranger = await createTestKey('unknown-kid');
     const first = await mcpRequest(setup.app, rpc.initialize(), { token: await setup.as.mint({ key: stranger }) });
     expect(first.status).toBe(401);
     expect(setup.as.counts.jwks).toBe(2);
-
-    const second = await mcpRequest(setup.app, rpc.initialize(), { token: await setup.as.mint({ key: stranger }) });
-    expect(second.status).toBe(401);
-    expect(setup.as.counts.jwks).toBe(2);
-    expect(setup.eventsOf('token.rejected').map((event) => event.reason)).toEqual(['unknown_key', 'unknown_key']);
+    expect(setup.eventsOf('token.rejected').map((event) => event.reason)).toEqual(['unknown_key']);
   });
 
-  it('a key the authorization server rotated in is picked up by that one refetch', async () => {
-    let clock = Date.now();
-    const setup = await createTestSetup({ now: () => clock });
+  it('a burst of tokens with made-up kids costs at most one JWKS fetch per cooldown', async () => {
+    const setup = await createTestSetup();
+    expect((await mcpRequest(setup.app, rpc.initialize(), { token: await setup.as.mint() })).status).toBe(200);
+    const stranger = await createTestKey('made-up');
+    const tokens = await Promise.all(Array.from({ length: 20 }, (_, i) => setup.as.mint({ key: stranger, header: { kid: `made-up-${i}` } })));
+
+    const statuses = await Promise.all(tokens.map(async (token) => (await mcpRequest(setup.app, rpc.initialize(), { token })).status));
+
+    expect(statuses).toEqual(tokens.map(() => 401));
+    // The first fetch, plus one shared refetch when the cooldown ended (not one per token).
+    expect(setup.as.counts.jwks).toBe(2);
+  });
+
+  it('a key the authorization server rotated in (published beside the old one) is picked up by one refetch', async () => {
+    const setup = await createTestSetup();
     await mcpRequest(setup.app, rpc.initialize(), { token: await setup.as.mint() });
 
-    clock += JWKS_REFETCH_COOLDOWN_MS + 1_000;
     const rotated = await createTestKey('test-key-2');
     setup.as.publish(rotated);
     const res = await mcpRequest(setup.app, rpc.initialize(), { token: await setup.as.mint({ key: rotated }) });
     expect(res.status).toBe(200);
     expect(setup.as.counts.jwks).toBe(2);
+    // The old key is still published, so its tokens still verify, with no further fetch.
+    expect((await mcpRequest(setup.app, rpc.initialize(), { token: await setup.as.mint() })).status).toBe(200);
+    expect(setup.as.counts.jwks).toBe(2);
   });
 
   it('a cached JWKS older than the maximum age is fetched again', async () => {
-    let clock = Date.now();
-    const setup = await createTestSetup({ now: () => clock });
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const setup = await createTestSetup();
     await mcpRequest(setup.app, rpc.initialize(), { token: await setup.as.mint() });
-    clock += JWKS_MAX_AGE_MS + 1_000;
+    vi.setSystemTime(Date.now() + JWKS_MAX_AGE_MS + 1_000);
     const res = await mcpRequest(setup.app, rpc.initialize(), { token: await setup.as.mint() });
     expect(res.status).toBe(200);
     expect(setup.as.counts).toEqual({ metadata: 1, jwks: 2 });
+  });
+
+  it.each([
+    ['not a JWK Set (no keys array)', { keys: 'none' }],
+    ['a keys array of non-objects', { keys: [1, 2] }],
+  ])('a JWKS endpoint that serves %s: 503 temporarily_unavailable, not a verdict on the token', async (_name, document) => {
+    const broken = await createTestSetup({}, { metadata: { jwks_uri: 'http://localhost:9000/bad-jwks' } });
+    broken.as.app.get('/bad-jwks', (c) => c.json(document));
+    const res = await mcpRequest(broken.app, rpc.initialize(), { token: await broken.as.mint() });
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ error: 'temporarily_unavailable' });
+    expect(broken.eventsOf('token.rejected')).toEqual([]);
   });
 });

@@ -3,30 +3,34 @@
  * (RFC 8414 §2), fetched at first need, cached, and refetched when the keys may have changed.
  *
  * - RFC 9068 §4: the resource server "MUST use the keys provided by the authorization server".
- * - Key rotation (RFC 8414 §2, `jwks_uri`: the set may hold several keys; a token names its key
- *   with `kid`, RFC 7515 §4.1.4): a token whose `kid` is not in the cached set triggers ONE
- *   refetch, then fails if the key is still unknown.
- * - Abuse bound: an attacker can send tokens with made-up `kid`s; refetching is allowed at most
- *   once per `JWKS_REFETCH_COOLDOWN_MS`, so this server never hammers its authorization server.
- * - Stale keys: the set is refetched when older than `JWKS_MAX_AGE_MS`, so a key the
- *   authorization server has withdrawn stops being accepted.
- * - Concurrency: at most one metadata or JWKS fetch is in flight; concurrent requests share it.
+ * - Discovery (authorization-server-metadata.ts) runs once, at first need; a failure is not
+ *   remembered, so the next request tries again.
+ * - The cache is jose's `createRemoteJWKSet`: one fetch in flight shared by concurrent requests,
+ *   refetched when older than `JWKS_MAX_AGE_MS` (so a withdrawn key stops being accepted), and
+ *   refetched for a token whose `kid` is not in the set (RFC 7515 §4.1.4; key rotation).
+ * - The fetch is this server's own (jose's `customFetch`): the injected `fetch`, the same bounds
+ *   and 503 `temporarily_unavailable` answers as discovery, and the `jwks.fetched` trace event.
  *
- * (jose's `createRemoteJWKSet` does much the same; it is not used here so the fetch, the clock and
- * the trace event are this server's own and tests can drive all three.)
+ * Restarts and abuse. An authorization server that restarts with a new key (the demo's AS
+ * generates one at start-up) must not lock its tokens out: jose's default cooldown (30 s
+ * without a refetch after each fetch) would refuse every new token for up to 30 s. Here the
+ * cooldown is `JWKS_REFETCH_COOLDOWN_MS` (1 s), and a token with an unknown `kid` that arrives
+ * during it is not refused: it waits for the cooldown to end and shares ONE refetch with every
+ * other such request. So a new key is accepted on its first request, and tokens with made-up
+ * `kid`s cost the authorization server at most about one JWKS fetch per second.
  */
 import type { Emit } from '@mcp-auth-demo/common';
-import { createLocalJWKSet, errors, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
+import { createRemoteJWKSet, customFetch, errors, type JWTVerifyGetKey } from 'jose';
 import { discoverAuthorizationServerMetadata, fetchJsonObject, keysUnavailable } from './authorization-server-metadata.ts';
 
-/** The same defaults as jose's `createRemoteJWKSet` (`cooldownDuration`, `cacheMaxAge`). */
-export const JWKS_REFETCH_COOLDOWN_MS = 30_000;
+/** After a JWKS fetch, an unknown `kid` waits this long (at most) before the next refetch. */
+export const JWKS_REFETCH_COOLDOWN_MS = 1_000;
+/** jose's default `cacheMaxAge`: a set older than this is fetched again before use. */
 export const JWKS_MAX_AGE_MS = 10 * 60_000;
 
 export interface AuthorizationServerKeysOptions {
   issuer: string;
   fetch: typeof fetch;
-  now: () => number;
   emit: Emit;
   allowLoopbackHttp: boolean;
 }
@@ -34,74 +38,80 @@ export interface AuthorizationServerKeysOptions {
 export interface AuthorizationServerKeys {
   /** For jose's `jwtVerify`: the key a token's protected header names. */
   getKey: JWTVerifyGetKey;
+  /** Counts the JWK Sets fetched so far: a change means the keys may have changed. */
+  readonly version: number;
 }
 
-interface CachedKeySet {
-  keySet: ReturnType<typeof createLocalJWKSet>;
-  fetchedAt: number;
-}
+type RemoteKeySet = ReturnType<typeof createRemoteJWKSet>;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export function createAuthorizationServerKeys(options: AuthorizationServerKeysOptions): AuthorizationServerKeys {
-  const { now, emit } = options;
-  let jwksUri: Promise<string> | undefined;
-  let cached: CachedKeySet | undefined;
-  let loading: Promise<CachedKeySet> | undefined;
+  const { emit } = options;
+  let remote: Promise<RemoteKeySet> | undefined;
+  let version = 0;
+  let lastFetchedAt = Number.NEGATIVE_INFINITY;
+  let refetchAfterCooldown: Promise<void> | undefined;
+
+  /** jose's fetch: ours, so failures are 503s, the set is checked, and the fetch is traced. */
+  async function fetchKeySet(url: string): Promise<Response> {
+    const document = await fetchJsonObject(options.fetch, url, 'JWK Set');
+    if (document === undefined) throw keysUnavailable(`the JWK Set at ${url} answered HTTP 404.`);
+    // RFC 7517 §5: a JWK Set is an object whose "keys" member is an array of JWKs.
+    const keys = document.keys;
+    if (!Array.isArray(keys) || !keys.every((key) => typeof key === 'object' && key !== null && !Array.isArray(key))) {
+      throw keysUnavailable(`the document at ${url} is not a JWK Set (RFC 7517 §5).`);
+    }
+    lastFetchedAt = Date.now();
+    version += 1;
+    emit('jwks.fetched', { url, keys: keys.length, spec: 'RFC 8414 §2 jwks_uri; RFC 9068 §4 "MUST use the keys provided by the authorization server"' });
+    return Response.json(document);
+  }
 
   /** RFC 8414 discovery, once; a failure is not remembered, so the next request tries again. */
-  function discoverJwksUri(): Promise<string> {
-    jwksUri ??= discoverAuthorizationServerMetadata(options).then(
-      (metadata) => metadata.jwks_uri,
+  function remoteKeySet(): Promise<RemoteKeySet> {
+    remote ??= discoverAuthorizationServerMetadata(options).then(
+      (metadata) =>
+        createRemoteJWKSet(new URL(metadata.jwks_uri), {
+          cooldownDuration: JWKS_REFETCH_COOLDOWN_MS,
+          cacheMaxAge: JWKS_MAX_AGE_MS,
+          [customFetch]: (url) => fetchKeySet(String(url)),
+        }),
       (error: unknown) => {
-        jwksUri = undefined;
+        remote = undefined;
         throw error;
       },
     );
-    return jwksUri;
+    return remote;
   }
 
-  async function fetchKeySet(): Promise<CachedKeySet> {
-    const url = await discoverJwksUri();
-    const document = await fetchJsonObject(options.fetch, url, 'JWK Set');
-    if (document === undefined) throw keysUnavailable(`the JWK Set at ${url} answered HTTP 404.`);
-    let keySet: CachedKeySet['keySet'];
-    try {
-      keySet = createLocalJWKSet(document as unknown as JSONWebKeySet);
-    } catch {
-      throw keysUnavailable(`the document at ${url} is not a JWK Set (RFC 7517 §5).`);
-    }
-    const keys = Array.isArray(document.keys) ? document.keys.length : 0;
-    emit('jwks.fetched', { url, keys, spec: 'RFC 8414 §2 jwks_uri; RFC 9068 §4 "MUST use the keys provided by the authorization server"' });
-    cached = { keySet, fetchedAt: now() };
-    return cached;
-  }
-
-  /** One fetch in flight at a time; everyone waiting shares its result. */
-  function refetch(): Promise<CachedKeySet> {
-    loading ??= fetchKeySet().finally(() => {
-      loading = undefined;
-    });
-    return loading;
-  }
-
-  async function currentKeySet(): Promise<CachedKeySet> {
-    if (cached && now() - cached.fetchedAt < JWKS_MAX_AGE_MS) return cached;
-    return refetch();
+  /** One refetch at the end of the current cooldown, shared by everyone who waits for it. */
+  function refetchWhenCooledDown(keySet: RemoteKeySet): Promise<void> {
+    refetchAfterCooldown ??= sleep(Math.max(0, lastFetchedAt + JWKS_REFETCH_COOLDOWN_MS - Date.now()))
+      .then(() => keySet.reload())
+      .finally(() => {
+        refetchAfterCooldown = undefined;
+      });
+    return refetchAfterCooldown;
   }
 
   return {
     async getKey(protectedHeader, token) {
-      const used = await currentKeySet();
+      const keySet = await remoteKeySet();
+      const versionBefore = version;
       try {
-        return await used.keySet(protectedHeader, token);
+        return await keySet(protectedHeader, token);
       } catch (error) {
-        if (!(error instanceof errors.JWKSNoMatchingKey)) throw error;
-        // Another request refreshed the set meanwhile: look there before fetching again.
-        if (cached && cached !== used) return cached.keySet(protectedHeader, token);
-        // Rotation: an unknown kid earns one refetch, but not more often than the cooldown allows.
-        if (now() - used.fetchedAt < JWKS_REFETCH_COOLDOWN_MS) throw error;
-        const fresh = await refetch();
-        return fresh.keySet(protectedHeader, token);
+        // jose refetches for an unknown kid by itself, except during the cooldown: then wait it
+        // out (at most JWKS_REFETCH_COOLDOWN_MS) instead of refusing a key that may be new.
+        // A set fetched since this request began (by jose for it, or for another) already had its chance.
+        if (!(error instanceof errors.JWKSNoMatchingKey) || !keySet.coolingDown || version !== versionBefore) throw error;
+        await refetchWhenCooledDown(keySet);
+        return keySet(protectedHeader, token);
       }
+    },
+    get version() {
+      return version;
     },
   };
 }

@@ -87,6 +87,22 @@ describe('Streamable HTTP transport rules', () => {
   });
 });
 
+describe('one error path: every refusal is answered and traced once, by app.onError', () => {
+  it.each([
+    ['a foreign Origin', () => mcpRequest(setup.app, rpc.initialize(), { token, headers: { origin: 'http://evil.example' } }), 403, 'forbidden_origin'],
+    ['GET on the stateless endpoint', () => mcpRequest(setup.app, undefined, { token, method: 'GET', headers: { accept: 'text/event-stream' } }), 405, 'method_not_allowed'],
+    ['a body over the bound', () => mcpRequest(setup.app, 'x'.repeat(MAX_REQUEST_BODY_BYTES + 1), { token }), 413, 'payload_too_large'],
+    ['a path that serves nothing', () => setup.app.request(new URL('/nothing-here', TEST_RESOURCE).href), 404, 'not_found'],
+    ['no token', () => mcpRequest(setup.app, rpc.initialize()), 401, '(no error code)'],
+  ])('%s: one request.rejected event that matches the answer', async (_name, send, status, error) => {
+    setup.events.length = 0;
+    const res = await send();
+    expect(res.status).toBe(status);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(setup.eventsOf('request.rejected')).toEqual([expect.objectContaining({ status, error })]);
+  });
+});
+
 describe('errors outside the MCP endpoint', () => {
   it.each(['/nothing-here', '/mcp/', '/.well-known/oauth-protected-resource'])('%s is a JSON 404', async (path) => {
     const res = await setup.app.request(new URL(path, TEST_RESOURCE).href);

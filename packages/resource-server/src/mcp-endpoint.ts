@@ -1,7 +1,7 @@
 /**
  * The MCP endpoint (MCP transports 2025-11-25, Streamable HTTP). Every request passes these
- * checks, in this order, before the MCP SDK sees it; each one throws the one `OAuthError` (or
- * answers a transport error) and emits its trace event:
+ * checks, in this order, before the MCP SDK sees it; each one throws the one `OAuthError`
+ * (answered and traced by `app.onError`) and emits its decision's trace event:
  *
  *   1. checkOrigin          DNS-rebinding protection (origin.ts)                 403
  *   2. read the body        bounded by `bodyLimit` in app.ts                     413
@@ -23,18 +23,18 @@
  * between requests except the verified-key cache. JSON responses (not SSE) suffice because the
  * tools send no progress notifications; the spec lets the server choose either.
  */
-import { createEmitter, type BearerChallenge, type Emit } from '@mcp-auth-demo/common';
+import type { BearerChallenge, Emit } from '@mcp-auth-demo/common';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import type { Context } from 'hono';
 import type { AuthorizationServerKeys } from './authorization-server-keys.ts';
 import { extractBearerToken, missingTokenError, withBearerChallenge } from './bearer.ts';
 import type { ResolvedConfig } from './config.ts';
-import { jsonRpcErrorResponse } from './json-rpc-error.ts';
 import { checkOrigin } from './origin.ts';
 import { protectedResourceMetadataUrl } from './protected-resource-metadata.ts';
 import { checkScopes, requiredScopes } from './scopes.ts';
 import { createMcpServer } from './tools.ts';
+import { methodNotAllowed } from './transport-errors.ts';
 import { verifyAccessToken, type VerifiedAccessToken } from './verify-access-token.ts';
 
 /** The body as read once: its text, and its JSON value when it parses. */
@@ -69,16 +69,14 @@ export async function handOffToMcp(request: Request, body: ReadBody, authInfo: A
   }
 }
 
-/** The Hono handler of the MCP endpoint, for every method. */
-export function createMcpEndpoint(config: ResolvedConfig, keys: AuthorizationServerKeys) {
-  const emit = createEmitter('resource-server', config.onEvent);
+/** The Hono handler of the MCP endpoint, for every method; `emit` is the app's one emitter. */
+export function createMcpEndpoint(config: ResolvedConfig, keys: AuthorizationServerKeys, emit: Emit) {
   const resourceMetadata = protectedResourceMetadataUrl(config.resource);
 
   return async (c: Context): Promise<Response> => {
     const request = c.req.raw;
 
-    const forbidden = checkOrigin(request, config.allowedOrigins, emit);
-    if (forbidden) return forbidden;
+    checkOrigin(request, config.allowedOrigins, emit);
 
     const text = await c.req.text();
     const body: ReadBody = { text, json: parseJson(text) };
@@ -105,17 +103,7 @@ export function createMcpEndpoint(config: ResolvedConfig, keys: AuthorizationSer
 
     // MCP transports: on GET the server MUST open an SSE stream "or else return HTTP 405";
     // DELETE "MAY" get 405. This stateless server has neither a stream nor a session.
-    if (request.method !== 'POST') {
-      emit('request.rejected', {
-        method: request.method,
-        path: c.req.path,
-        status: 405,
-        error: 'method_not_allowed',
-        error_description: 'This stateless MCP server accepts only POST.',
-        spec: 'MCP transports, Streamable HTTP: "return HTTP 405 Method Not Allowed"',
-      });
-      return jsonRpcErrorResponse(405, 'Method not allowed: this stateless MCP server accepts only POST.', { Allow: 'POST' });
-    }
+    if (request.method !== 'POST') throw methodNotAllowed();
 
     return handOffToMcp(request, body, accessToken.authInfo, emit);
   };

@@ -23,13 +23,13 @@
  *   transport rule, and no token could fix it, so there is no `WWW-Authenticate`).
  */
 import type { Emit } from '@mcp-auth-demo/common';
-import { jsonRpcErrorResponse } from './json-rpc-error.ts';
+import { forbiddenOrigin } from './transport-errors.ts';
 
-/** The 403 answer for a foreign `Origin`, or `undefined` when the request may proceed. */
-export function checkOrigin(request: Request, allowedOrigins: readonly string[], emit: Emit): Response | undefined {
+/** Throws 403 `forbidden_origin` for a foreign `Origin`; returns when the request may proceed. */
+export function checkOrigin(request: Request, allowedOrigins: readonly string[], emit: Emit): void {
   const origin = request.headers.get('origin');
-  if (origin === null || allowedOrigins.includes(origin)) return undefined;
+  if (origin === null || allowedOrigins.includes(origin)) return;
   emit('origin.rejected', { origin, spec: 'MCP transports, Streamable HTTP, Security Warning: "MUST validate the Origin header"' });
   // MCP transports: "If the Origin header is present and invalid, servers MUST respond with HTTP 403 Forbidden."
-  return jsonRpcErrorResponse(403, `Forbidden: the Origin ${origin} is not allowed to use this MCP server.`);
+  throw forbiddenOrigin(origin);
 }

@@ -60,8 +60,8 @@ export async function createTestAuthorizationServer(options: TestAuthorizationSe
   const issuer = options.issuer ?? TEST_ISSUER;
   const resource = options.resource ?? TEST_RESOURCE;
   const now = options.now ?? Date.now;
-  const signingKey = await createTestKey('test-key-1');
-  const published: TestKey[] = [signingKey];
+  let signingKey = await createTestKey('test-key-1');
+  let published: TestKey[] = [signingKey];
   const counts = { metadata: 0, jwks: 0 };
 
   // RFC 8414 §3.1 / OIDC: the well-known suffix goes between the host and the issuer's path.
@@ -88,10 +88,17 @@ export async function createTestAuthorizationServer(options: TestAuthorizationSe
     app,
     fetch: fetchImpl,
     counts,
-    signingKey,
+    get signingKey() {
+      return signingKey;
+    },
     /** Adds a key to the published JWKS (key rotation). */
     publish(key: TestKey): void {
       published.push(key);
+    },
+    /** What a restart of an authorization server without a persistent key does: a new key replaces the old one. */
+    async restart(): Promise<void> {
+      signingKey = await createTestKey(`test-key-${randomUUID().slice(0, 8)}`);
+      published = [signingKey];
     },
     /** A valid RFC 9068 access token for `resource`, unless the options say otherwise. */
     async mint(mintOptions: MintOptions = {}): Promise<string> {

@@ -3,18 +3,10 @@
  * while the stack runs is reported with its name, and stopping leaves nothing behind.
  */
 import type { TraceEvent } from '@mcp-auth-demo/common';
-import { readFileSync } from 'node:fs';
+import { commandLine, isListening, processesWithEnv } from '@mcp-auth-demo/stack/testing';
 import { describe, expect, it } from 'vitest';
-import { isListening, processesWithEnv } from '../../../test/e2e/processes.ts';
-import { freePorts, startStack, urlsForPorts } from './stack.ts';
-
-function cmdline(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-  } catch {
-    return '';
-  }
-}
+import { freePorts, urlsForPorts } from './ports.ts';
+import { startStack } from './stack.ts';
 
 describe('startStack', () => {
   it('reports a server that dies while running, by name, and stops the others', async () => {
@@ -28,7 +20,7 @@ describe('startStack', () => {
     ]);
 
     const marker = `MCP_DEMO_ISSUER=${urls.issuer}`;
-    const as = processesWithEnv(marker).find((pid) => cmdline(pid).includes('authorization-server/src/serve.ts'));
+    const as = processesWithEnv(marker).find((pid) => commandLine(pid).includes('authorization-server/src/serve.ts'));
     expect(as).toBeDefined();
     process.kill(as!, 'SIGKILL');
 

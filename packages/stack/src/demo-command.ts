@@ -8,13 +8,15 @@
 import { createTraceWriter, shouldUseColor } from '@mcp-auth-demo/common';
 import { clientUrls, runJourney } from '@mcp-auth-demo/client';
 import { parseArgs } from 'node:util';
-import { PORT_FLAGS, startStack, urlsFromPortFlags, type Stack } from '@mcp-auth-demo/stack';
+import { PORT_FLAGS, urlsFromPortFlags } from './ports.ts';
+import { startStack, type Stack } from './stack.ts';
 
-const USAGE = 'usage: pnpm demo [--as-port N] [--rs-port N] [--client-port N] [--registration cimd|dcr] [--json]';
+export const DEMO_USAGE = 'usage: pnpm demo [--as-port N] [--rs-port N] [--client-port N] [--registration cimd|dcr] [--json]';
 
 
-async function main(): Promise<number> {
+async function demo(argv: string[]): Promise<number> {
   const { values } = parseArgs({
+    args: argv,
     options: {
       ...PORT_FLAGS,
       registration: { type: 'string', default: 'cimd' },
@@ -23,7 +25,7 @@ async function main(): Promise<number> {
     },
   });
   if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
+    process.stdout.write(`${DEMO_USAGE}\n`);
     return 0;
   }
   if (values.registration !== 'cimd' && values.registration !== 'dcr') {
@@ -80,10 +82,10 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`demo: ${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`);
-    process.exit(1);
-  },
-);
+/** Runs `pnpm demo` with these arguments; resolves to the exit code (a usage error is 1). */
+export function runDemo(argv: string[]): Promise<number> {
+  return demo(argv).catch((error: unknown) => {
+    process.stderr.write(`demo: ${error instanceof Error ? error.message : String(error)}\n${DEMO_USAGE}\n`);
+    return 1;
+  });
+}

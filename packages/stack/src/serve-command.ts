@@ -7,11 +7,13 @@
  */
 import { createTraceWriter, shouldUseColor } from '@mcp-auth-demo/common';
 import { parseArgs } from 'node:util';
-import { PORT_FLAGS, startStack, urlsFromPortFlags } from '@mcp-auth-demo/stack';
+import { PORT_FLAGS, urlsFromPortFlags } from './ports.ts';
+import { startStack } from './stack.ts';
 
 
-async function main(): Promise<number> {
+async function serve(argv: string[]): Promise<number> {
   const { values } = parseArgs({
+    args: argv,
     options: PORT_FLAGS,
   });
   const urls = urlsFromPortFlags(values);
@@ -44,10 +46,10 @@ async function main(): Promise<number> {
   return code;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
+/** Runs `pnpm serve` with these arguments until Ctrl-C; resolves to the exit code. */
+export function runServe(argv: string[]): Promise<number> {
+  return serve(argv).catch((error: unknown) => {
     process.stderr.write(`serve: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
-  },
-);
+    return 1;
+  });
+}

@@ -1,0 +1,4 @@
+/** `pnpm demo`: the entry point (see demo-command.ts). */
+import { runDemo } from '../src/index.ts';
+
+process.exit(await runDemo(process.argv.slice(2)));
