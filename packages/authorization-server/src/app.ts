@@ -111,7 +111,7 @@ export function createAuthorizationServer(input: AuthorizationServerConfig): Aut
   app.get(paths.metadata, (c) => c.json(metadata));
 
   // RFC 7517 §5: the public signing key, named by `jwks_uri`.
-  app.get(paths.jwks, (c) => c.json(jwksDocument(config.signingKey)));
+  app.get(paths.jwks, async (c) => c.json(jwksDocument(await config.signingKey)));
 
   // RFC 6749 §3.1: the authorization endpoint "MUST support the use of the HTTP GET method".
   app.get(paths.authorization, createAuthorizeHandler({ config, resolveClient, codes, emit }));

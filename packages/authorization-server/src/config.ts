@@ -28,8 +28,12 @@ export interface AuthorizationServerConfig {
    * the request using a pre-defined default value". Default: the base scope `mcp:connect`.
    */
   defaultScope?: string;
-  /** The RS256 key that signs access tokens: `await generateSigningKey()` (keys.ts). */
-  signingKey: SigningKey;
+  /**
+   * The RS256 key that signs access tokens (keys.ts), or a promise of it: serve.ts starts
+   * generating (or loading, key-file.ts) the key and listens meanwhile, so key generation is off
+   * the start-up path; /jwks and /token wait for the key, everything else answers at once.
+   */
+  signingKey: SigningKey | Promise<SigningKey>;
   /**
    * DEMO DEVIATION. When true, plain-http Client ID Metadata Document URLs are accepted, for
    * LOOPBACK hosts only, and only when the issuer itself is on loopback (checked here). The CIMD
@@ -107,7 +111,9 @@ export interface CimdLimits {
 }
 
 /** The configuration with every default filled in, as the modules use it. */
-export interface ResolvedConfig extends Required<Omit<AuthorizationServerConfig, 'onEvent' | 'cimd'>> {
+export interface ResolvedConfig extends Required<Omit<AuthorizationServerConfig, 'onEvent' | 'cimd' | 'signingKey'>> {
+  /** The key, once it exists (checked). */
+  signingKey: Promise<SigningKey>;
   onEvent: TraceSink | undefined;
   cimd: CimdLimits;
   /** True when the issuer's host is loopback (gates the loopback CIMD fetches of CIMD §6.5). */
@@ -124,6 +130,14 @@ function fail(message: string): never {
 function positiveInteger(name: string, value: number): number {
   if (!Number.isInteger(value) || value <= 0) fail(`${name} must be a positive integer, got ${value}`);
   return value;
+}
+
+function checkSigningKey(key: SigningKey): SigningKey {
+  if (!key || key.alg !== 'RS256' || !key.kid || !key.privateKey || !key.publicJwk) {
+    fail('signingKey must come from generateSigningKey() or loadOrCreateSigningKey() (RS256 with a kid)');
+  }
+  if (hasPrivateMembers(key.publicJwk)) fail('signingKey.publicJwk contains private key material');
+  return key;
 }
 
 /** Validates `input` and fills in defaults. Throws an `Error` naming the bad field. */
@@ -163,11 +177,9 @@ export function resolveConfig(input: AuthorizationServerConfig): ResolvedConfig 
     if (!scopesSupported.includes(scope)) fail(`defaultScope "${defaultScope}" must be made of scopesSupported`);
   }
 
-  const key = input.signingKey;
-  if (!key || key.alg !== 'RS256' || !key.kid || !key.privateKey || !key.publicJwk) {
-    fail('signingKey must come from generateSigningKey() (RS256 with a kid)');
-  }
-  if (hasPrivateMembers(key.publicJwk)) fail('signingKey.publicJwk contains private key material');
+  // A key given as is is checked now (fail fast); a promised one when it arrives (its users then fail).
+  const signingKey = input.signingKey instanceof Promise ? input.signingKey.then(checkSigningKey) : Promise.resolve(checkSigningKey(input.signingKey));
+  signingKey.catch(() => {}); // observed by /jwks and /token, and by serve.ts, which exits on it
 
   const codeTtlSeconds = positiveInteger('codeTtlSeconds', input.codeTtlSeconds ?? 60);
   // RFC 6749 §4.1.2: "A maximum authorization code lifetime of 10 minutes is RECOMMENDED."
@@ -197,7 +209,7 @@ export function resolveConfig(input: AuthorizationServerConfig): ResolvedConfig 
     resources: [...input.resources],
     scopesSupported: [...scopesSupported],
     defaultScope,
-    signingKey: key,
+    signingKey,
     dangerouslyAllowLoopbackHttp: allowHttp,
     fetch: input.fetch ?? fetchPinned,
     resolveHost: input.resolveHost ?? defaultResolveHost,

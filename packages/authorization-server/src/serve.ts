@@ -5,14 +5,27 @@
  *   MCP_DEMO_ISSUER    the issuer URL; the server listens on its host and port
  *   MCP_DEMO_RESOURCE  the MCP server's canonical URI, the one resource tokens are issued for
  *   MCP_DEMO_ALLOWED_ORIGINS  comma-separated browser origins that may call /token and /register
+ *   MCP_DEMO_AS_KEY_FILE      optional: a file holding the signing key (created on first start), so
+ *                             tokens survive a restart; without it a fresh key is generated per start
+ *
+ * The key is generated (or loaded) while the server starts listening, not before: only /jwks and
+ * /token wait for it.
  */
 import { DEFAULT_ISSUER, DEFAULT_RESOURCE, ENV, isLoopbackHost, serveApp, stdoutSink } from '@mcp-auth-demo/common';
 import { createAuthorizationServer } from './app.ts';
+import { loadOrCreateSigningKey } from './key-file.ts';
 import { generateSigningKey } from './keys.ts';
 
 const issuer = process.env[ENV.issuer] || DEFAULT_ISSUER;
 const resource = process.env[ENV.resource] || DEFAULT_RESOURCE;
 const allowedOrigins = (process.env[ENV.allowedOrigins] ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+
+const keyFile = process.env[ENV.asKeyFile];
+const signingKey = keyFile ? loadOrCreateSigningKey(keyFile) : generateSigningKey();
+signingKey.catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
 
 let app: ReturnType<typeof createAuthorizationServer>;
 try {
@@ -20,7 +33,7 @@ try {
     issuer,
     resources: [resource],
     allowedOrigins,
-    signingKey: await generateSigningKey(),
+    signingKey,
     // The named local-demo deviation (http CIMD URLs on loopback), only for a loopback issuer.
     dangerouslyAllowLoopbackHttp: URL.canParse(issuer) && isLoopbackHost(new URL(issuer).hostname),
     onEvent: stdoutSink,

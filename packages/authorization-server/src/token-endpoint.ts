@@ -130,7 +130,7 @@ export function createTokenHandler({ config, codes, revoked, emit }: TokenDepend
     }
 
     const issued = await mintAccessToken(grant, {
-      signingKey: config.signingKey,
+      signingKey: await config.signingKey,
       issuer: config.issuer,
       ttlSeconds: config.accessTokenTtlSeconds,
       nowMs: config.now(),
