@@ -18,6 +18,7 @@ import { createRegistrationHandler } from './dynamic-client-registration.ts';
 import { jwksDocument } from './keys.ts';
 import { authorizationServerMetadata, metadataPath, routePath, type AuthorizationServerMetadata } from './metadata.ts';
 import { RegisteredClients } from './registered-clients.ts';
+import { RefreshTokenStore } from './refresh-tokens.ts';
 import { RevokedTokens } from './revoked-tokens.ts';
 import { createTokenHandler } from './token-endpoint.ts';
 
@@ -31,6 +32,8 @@ export type AuthorizationServerApp = Hono & {
   readonly revoked: RevokedTokens;
   /** The authorization code store (its sizes are what tests and the benchmark watch). */
   readonly codes: CodeStore;
+  /** The refresh token families (refresh-tokens.ts). */
+  readonly refreshTokens: RefreshTokenStore;
 };
 
 /** Token requests are a few short form fields; anything bigger is not one. */
@@ -66,6 +69,14 @@ export function createAuthorizationServer(input: AuthorizationServerConfig): Aut
   const metadata = authorizationServerMetadata(config);
   // The one record of revoked access tokens (revoked-tokens.ts): replays write it, readers ask it.
   const revoked = new RevokedTokens(config.now);
+  // Refresh token families (refresh-tokens.ts); a reuse revokes into the same revoked store.
+  const refreshTokens = new RefreshTokenStore({
+    now: config.now,
+    absoluteSeconds: config.refreshTokenAbsoluteSeconds,
+    idleSeconds: config.refreshTokenIdleSeconds,
+    maxFamilies: config.maxRefreshFamilies,
+    revoked,
+  });
   const codes = new CodeStore({
     now: config.now,
     codeTtlSeconds: config.codeTtlSeconds,
@@ -122,7 +133,7 @@ export function createAuthorizationServer(input: AuthorizationServerConfig): Aut
   app.post(
     paths.token,
     limitBody(TOKEN_REQUEST_MAX_BYTES, 'invalid_request', 'token request'),
-    createTokenHandler({ config, codes, revoked, emit }),
+    createTokenHandler({ config, codes, revoked, refreshTokens, emit }),
   );
 
   // RFC 7591 §3: the client registration endpoint (POST, a JSON body), when registration is on.
@@ -149,5 +160,5 @@ export function createAuthorizationServer(input: AuthorizationServerConfig): Aut
   app.onError((error, c) => reject(c, error));
   app.notFound((c) => reject(c, new OAuthError('invalid_request', `Nothing here: ${c.req.method} ${new URL(c.req.url).pathname}.`, { status: 404 })));
 
-  return Object.assign(app, { metadata, revoked, codes, isRevoked: (jti: string) => revoked.isRevoked(jti) });
+  return Object.assign(app, { metadata, revoked, codes, refreshTokens, isRevoked: (jti: string) => revoked.isRevoked(jti) });
 }

@@ -138,7 +138,9 @@ export function createAuthorizeHandler({ config, resolveClient, codes, emit }: A
 
       approveConsentAutomatically(client, redirect_uri, scope, config.subject, emit);
 
-      const code = issueCode(codes, { client_id: client.client_id, redirect_uri, code_challenge, scope, resource, sub: config.subject });
+      // SEP-2207 / RFC 7591 §2: the client asks for refresh tokens by listing the refresh_token grant.
+      const refresh = client.grant_types.includes('refresh_token');
+      const code = issueCode(codes, { client_id: client.client_id, redirect_uri, code_challenge, scope, resource, sub: config.subject, refresh });
       emit('code.issued', {
         client_id: client.client_id,
         scope,

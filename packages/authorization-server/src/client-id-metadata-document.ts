@@ -21,6 +21,8 @@ export interface ClientMetadata {
   client_id: string;
   client_name: string;
   redirect_uris: string[];
+  /** RFC 7591 §2 (CIMD §4.1 uses its members): absent means ["authorization_code"]. */
+  grant_types: string[];
 }
 
 /** One rule a URL or document broke. `message` is safe to show to the user. */
@@ -144,7 +146,12 @@ export function validateClientMetadataDocument(clientId: string, doc: Record<str
   if (method !== undefined && method !== 'none') {
     throw new Rejection(`token_endpoint_auth_method ${JSON.stringify(method)} is not supported here; use "none"`);
   }
-  return { client_id: clientId, client_name: doc.client_name, redirect_uris: [...uris] };
+  // RFC 7591 §2: grant_types, if omitted, "the client will use only the "authorization_code" Grant Type".
+  const grants = doc.grant_types ?? ['authorization_code'];
+  if (!Array.isArray(grants) || !grants.every((g): g is string => typeof g === 'string')) {
+    throw new Rejection('the document\'s grant_types is not an array of strings (RFC 7591 §2)');
+  }
+  return { client_id: clientId, client_name: doc.client_name, redirect_uris: [...uris], grant_types: [...new Set(grants)].slice(0, 10) };
 }
 
 /**

@@ -66,6 +66,18 @@ export interface AuthorizationServerConfig {
    * is forgotten first. Default 100000.
    */
   maxRedeemedCodes?: number;
+  /** A refresh token family lives at most this long after the authorization that started it, seconds. Default 86400 (24 h). */
+  refreshTokenAbsoluteSeconds?: number;
+  /** A refresh token family dies after this long without a refresh, seconds. Default 7200 (2 h). */
+  refreshTokenIdleSeconds?: number;
+  /**
+   * A refresh is accepted only within this many seconds before the grant's newest access token
+   * expires, or after it expired (refresh-token-grant.ts explains why: the official SDK's step-up).
+   * Default 60; set it to accessTokenTtlSeconds to accept a refresh at any time.
+   */
+  refreshWindowSeconds?: number;
+  /** Most refresh token families alive at once; beyond, grants get no refresh token. Default 10000. */
+  maxRefreshFamilies?: number;
   /** Limits on fetching and caching Client ID Metadata Documents. */
   cimd?: Partial<CimdLimits>;
   /**
@@ -217,6 +229,10 @@ export function resolveConfig(input: AuthorizationServerConfig): ResolvedConfig 
     subject: input.subject ?? DEMO_SUBJECT,
     codeTtlSeconds,
     accessTokenTtlSeconds: positiveInteger('accessTokenTtlSeconds', input.accessTokenTtlSeconds ?? 600),
+    refreshTokenAbsoluteSeconds: positiveInteger('refreshTokenAbsoluteSeconds', input.refreshTokenAbsoluteSeconds ?? 86_400),
+    refreshTokenIdleSeconds: positiveInteger('refreshTokenIdleSeconds', input.refreshTokenIdleSeconds ?? 7200),
+    refreshWindowSeconds: positiveInteger('refreshWindowSeconds', input.refreshWindowSeconds ?? 60),
+    maxRefreshFamilies: positiveInteger('maxRefreshFamilies', input.maxRefreshFamilies ?? 10_000),
     maxPendingCodes: positiveInteger('maxPendingCodes', input.maxPendingCodes ?? 10_000),
     maxPendingCodesPerClient: positiveInteger('maxPendingCodesPerClient', input.maxPendingCodesPerClient ?? 1000),
     maxRedeemedCodes: positiveInteger('maxRedeemedCodes', input.maxRedeemedCodes ?? 100_000),

@@ -191,6 +191,12 @@ function describe(event: TraceEvent): string[] {
       return [`authorization code issued: scope "${event.scope}", resource ${event.resource}, expires in ${event.expires_in}s`];
     case 'code.replayed':
       return [`authorization code replayed by ${event.client_id}: refused, ${event.revoked_tokens} token(s) revoked`];
+    case 'refresh.decided':
+      return [event.action === 'refresh' ? `refresh the access token: ${event.reason}` : `authorize again, not refresh: ${event.reason}`];
+    case 'token.refreshed':
+      return [`access token refreshed${event.narrowed ? ' (narrowed)' : ''}, refresh token rotated (expires in ${event.expires_in}s): ${claimsLine(event.claims)}`];
+    case 'refresh_token.reused':
+      return [`rotated refresh token reused by ${event.client_id}: refused, family revoked, ${event.revoked_tokens} access token(s) revoked`];
     case 'token.issued':
       return [`access token issued (expires in ${event.expires_in}s): ${claimsLine(event.claims)}`];
     case 'jwks.fetched':
