@@ -10,7 +10,9 @@ describe('pnpm client', () => {
     expect(result.exitCode).toBe(1);
     const out = String(result.stdout);
     expect(out).toContain('✘ Journey failed at step [1] Discovery');
-    expect(out).toMatch(/received: .*fetch failed/);
+    // The cause, not Node's bare "fetch failed".
+    expect(out).toMatch(/received: no answer: ECONNREFUSED at (127\.0\.0\.1|::1):\d+: connection refused/);
+    expect(out).not.toContain('fetch failed');
     expect(`${result.stdout}${result.stderr}`).not.toMatch(/\n\s+at /);
   });
 
@@ -20,6 +22,8 @@ describe('pnpm client', () => {
     ['--args without --call', ['--args', '{}', 'http://localhost:1/mcp']],
     ['--args that are not a JSON object', ['--call', 'x', '--args', '[1]', 'http://localhost:1/mcp']],
     ['an unknown registration', ['--registration', 'magic', 'http://localhost:1/mcp']],
+    ['a URL without a scheme (localhost:1/mcp parses with the scheme "localhost:")', ['localhost:1/mcp']],
+    ['a URL with a scheme other than http(s)', ['file:///etc/passwd']],
   ])('explains the usage and exits 2 for %s', async (_, args) => {
     const result = await runCommand('client', args);
     expect(result.exitCode).toBe(2);

@@ -2,10 +2,23 @@
  * `pnpm serve` end to end: the servers stay up for any MCP client, the servers' side of what
  * that client did streams live, and Ctrl-C stops everything.
  */
+import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { freePorts } from '@mcp-auth-demo/stack';
 import { isListening, processesWithEnv } from '@mcp-auth-demo/stack/testing';
 import { portFlags, runCommand } from './processes.ts';
+
+/** Sends `CONNECT` on a raw loopback socket and returns the status line of the answer (or the socket error). */
+function connectMethod(port: number): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, 'localhost');
+    let received = '';
+    socket.on('data', (data) => (received += data.toString('latin1')));
+    socket.on('error', (error: NodeJS.ErrnoException) => resolve(`socket error ${error.code}`));
+    socket.on('close', () => resolve(received.split('\r\n')[0] || 'connection dropped with no answer'));
+    socket.end('CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n');
+  });
+}
 
 describe('pnpm serve', () => {
   it('serves an outside client, streams the servers’ decisions, and stops on Ctrl-C', async () => {
@@ -24,6 +37,9 @@ describe('pnpm serve', () => {
       await printed('Press Ctrl-C to stop.');
       const resource = `http://localhost:${ports.rs}/mcp`;
       expect(output).toContain(`Point an MCP client at ${resource}`);
+
+      // RFC 9110 §9.3.6: CONNECT gets an HTTP answer from each of the three servers, not a dropped connection.
+      expect(await Promise.all([ports.as, ports.rs, ports.client].map(connectMethod))).toEqual(Array(3).fill('HTTP/1.1 405 Method Not Allowed'));
 
       // Any MCP client: here the traced CLI, in its own process, with its own CIMD URL host.
       const client = await runCommand('client', [

@@ -14,9 +14,11 @@ import { allowedOriginsCors, publicDocumentCors, refuseForeignOrigins } from './
 import { createClientResolver } from './resolve-client.ts';
 import { CodeStore } from './codes.ts';
 import { resolveConfig, type AuthorizationServerConfig } from './config.ts';
+import { ConsentInteraction } from './consent-interaction.ts';
 import { createRegistrationHandler } from './dynamic-client-registration.ts';
+import { errorPage } from './error-page.ts';
 import { jwksDocument } from './keys.ts';
-import { authorizationServerMetadata, metadataPath, routePath, type AuthorizationServerMetadata } from './metadata.ts';
+import { authorizationServerMetadata, metadataPath, routePath, type ServedMetadata } from './metadata.ts';
 import { RegisteredClients } from './registered-clients.ts';
 import { RefreshTokenStore } from './refresh-tokens.ts';
 import { RevokedTokens } from './revoked-tokens.ts';
@@ -25,7 +27,7 @@ import { createTokenHandler } from './token-endpoint.ts';
 /** The app, plus what the AS knows that a test or a later introspection endpoint may ask. */
 export type AuthorizationServerApp = Hono & {
   /** The RFC 8414 document the routes were built from. */
-  readonly metadata: AuthorizationServerMetadata;
+  readonly metadata: ServedMetadata;
   /** True when the access token `jti` was revoked (a replayed code, a reused refresh token). */
   isRevoked(jti: string): boolean;
   /** The revoked-token record itself (revoked-tokens.ts), for the introspection endpoint. */
@@ -40,6 +42,8 @@ export type AuthorizationServerApp = Hono & {
 const TOKEN_REQUEST_MAX_BYTES = 16 * 1024;
 /** A registration request is a small JSON object (a name, a few redirect URIs); the same bound. */
 const REGISTRATION_REQUEST_MAX_BYTES = 16 * 1024;
+/** A sign-in or consent form: ids, a token, a username and a password. */
+const INTERACTION_FORM_MAX_BYTES = 4 * 1024;
 
 /** Answers, errors included, that a cache must never keep or replay to anyone else. */
 const noStore: MiddlewareHandler = async (c, next) => {
@@ -103,7 +107,17 @@ export function createAuthorizationServer(input: AuthorizationServerConfig): Aut
     jwks: routePath(metadata.jwks_uri),
     // Only when the metadata document advertises it: no member, no route (a 404).
     registration: metadata.registration_endpoint ? routePath(metadata.registration_endpoint) : undefined,
+    // Where the sign-in and consent forms post: beside the authorization endpoint (not in the metadata).
+    interaction: `${routePath(metadata.authorization_endpoint).replace(/\/$/, '')}/interaction`,
   };
+  const interaction = new ConsentInteraction({
+    config,
+    codes,
+    emit,
+    path: paths.interaction,
+    ttlSeconds: config.interactionTtlSeconds,
+    maxPending: config.maxPendingAuthorizations,
+  });
 
   const app = new Hono();
 
@@ -125,7 +139,14 @@ export function createAuthorizationServer(input: AuthorizationServerConfig): Aut
   app.get(paths.jwks, async (c) => c.json(jwksDocument(await config.signingKey)));
 
   // RFC 6749 §3.1: the authorization endpoint "MUST support the use of the HTTP GET method".
-  app.get(paths.authorization, createAuthorizeHandler({ config, resolveClient, codes, emit }));
+  app.get(paths.authorization, createAuthorizeHandler({ config, resolveClient, codes, interaction, emit }));
+
+  // The sign-in and consent forms (consent-interaction.ts), a person's browser posting them.
+  app.post(
+    paths.interaction,
+    limitBody(INTERACTION_FORM_MAX_BYTES, 'invalid_request', 'sign-in or consent form'),
+    (c) => interaction.handle(c),
+  );
 
   // RFC 6749 §5.1: "Cache-Control: no-store" and "Pragma: no-cache" with every token; errors get them too.
   app.use(paths.token, noStore);
@@ -150,10 +171,13 @@ export function createAuthorizationServer(input: AuthorizationServerConfig): Aut
 
   // The one place errors become responses. The trace event is emitted before the response leaves.
   function reject(c: Context, error: unknown): Response {
-    // Only the authorization endpoint is visited by a person's browser; the others answer JSON
-    // whatever Accept says (RFC 6749 §5.2 and RFC 7591 §3.2.2: errors are application/json).
-    const html = c.req.path === paths.authorization && wantsHtml(c);
-    const response = oauthErrorResponse(error, { html });
+    // Only the authorization endpoint and the forms are visited by a person's browser; the others
+    // answer JSON whatever Accept says (RFC 6749 §5.2 and RFC 7591 §3.2.2: errors are application/json).
+    // Errors redirected to the client (RFC 6749 §4.1.2.1) are redirects whoever asked.
+    const forPerson =
+      c.req.path === paths.interaction || (c.req.path === paths.authorization && wantsHtml(c));
+    const redirected = error instanceof OAuthError && error.options.redirect !== undefined;
+    const response = forPerson && !redirected ? errorPage(error) : oauthErrorResponse(error);
     emit('request.rejected', describeRejection(c.req.raw, error, response));
     return response;
   }

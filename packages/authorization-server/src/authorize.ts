@@ -8,14 +8,18 @@
  * the resource owner of the error and MUST NOT automatically redirect the user-agent to the
  * invalid redirection URI." So the first two checks throw errors that are SHOWN (400). Every
  * later error is sent back to the validated redirect URI with `error`, `state` and `iss`
- * (RFC 9207). Success: consent (auto-approved: a named deviation, see consent.ts), then a code.
+ * (RFC 9207). Then consent (consent.ts): a person is asked (consent-interaction.ts), or a
+ * loopback request is auto-approved (headless: a named deviation), or, headless with a redirect
+ * URI that is not loopback, the request is refused with `access_denied`. Approved: a code.
  */
 import { OAuthError, toOAuthError, type Emit, type ErrorRedirect } from '@mcp-auth-demo/common';
 import type { Context } from 'hono';
 import type { Client, ResolveClient } from './resolve-client.ts';
-import type { AuthorizationGrant, CodeStore } from './codes.ts';
+import type { CodeStore } from './codes.ts';
 import { SCOPE_TOKEN, type ResolvedConfig } from './config.ts';
-import { approveConsentAutomatically } from './consent.ts';
+import { respondWithCode } from './authorization-response.ts';
+import { dangerouslyAutoApproveLoopback, refuseWithoutPerson, routeConsent } from './consent.ts';
+import type { ConsentInteraction } from './consent-interaction.ts';
 import { requiredParameter, singleParameter } from './parameters.ts';
 import { checkCodeChallenge } from './pkce.ts';
 import { abbreviated, matchRedirectUri, MAX_URI_LENGTH } from './redirect-uri.ts';
@@ -25,6 +29,7 @@ export interface AuthorizeDependencies {
   config: ResolvedConfig;
   resolveClient: ResolveClient;
   codes: CodeStore;
+  interaction: ConsentInteraction;
   emit: Emit;
 }
 
@@ -96,29 +101,13 @@ function checkScope(params: URLSearchParams, config: ResolvedConfig): string {
   return [...new Set(scopes)].join(' ');
 }
 
-/**
- * A code, or the refusal of a full store. RFC 6749 §4.1.2.1: temporarily_unavailable, "The
- * authorization server is currently unable to handle the request due to a temporary overloading".
- * Redirected like any error after the redirect URI is known; codes expire within a minute, so
- * the client may simply try again.
- */
-function issueCode(codes: CodeStore, grant: AuthorizationGrant): string {
-  const issuance = codes.issue(grant);
-  if (issuance.issued) return issuance.code;
-  const whose = issuance.reason === 'client_full' ? 'this client has' : 'all clients together have';
-  throw new OAuthError(
-    'temporarily_unavailable',
-    `Too many authorization codes pending: ${whose} ${issuance.limit} unredeemed codes; redeem them or retry after they expire (RFC 6749 §4.1.2.1).`,
-  );
-}
-
 /** `state` to echo on an error redirect, when it can be read unambiguously. */
 function stateForRedirect(params: URLSearchParams): string | undefined {
   const values = params.getAll('state');
   return values.length === 1 && values[0] !== '' ? values[0] : undefined;
 }
 
-export function createAuthorizeHandler({ config, resolveClient, codes, emit }: AuthorizeDependencies) {
+export function createAuthorizeHandler({ config, resolveClient, codes, interaction, emit }: AuthorizeDependencies) {
   return async function authorize(c: Context): Promise<Response> {
     const params = new URL(c.req.url).searchParams;
 
@@ -136,25 +125,17 @@ export function createAuthorizeHandler({ config, resolveClient, codes, emit }: A
       const resource = checkResource(params, config.resources);
       const scope = checkScope(params, config);
 
-      approveConsentAutomatically(client, redirect_uri, scope, config.subject, emit);
+      const request = { client, redirect_uri, code_challenge, scope, resource, ...(state !== undefined && { state }) };
 
-      // SEP-2207 / RFC 7591 §2: the client asks for refresh tokens by listing the refresh_token grant.
-      const refresh = client.grant_types.includes('refresh_token');
-      const code = issueCode(codes, { client_id: client.client_id, redirect_uri, code_challenge, scope, resource, sub: config.subject, refresh });
-      emit('code.issued', {
-        client_id: client.client_id,
-        scope,
-        resource,
-        expires_in: config.codeTtlSeconds,
-        spec: 'RFC 6749 §4.1.2; bound to client, redirect_uri, PKCE challenge, scope, resource',
-      });
-
-      // RFC 6749 §4.1.2: code and state (if sent) are added to the redirect URI's query; RFC 9207 §2: iss too.
-      const location = new URL(redirect_uri);
-      location.searchParams.set('code', code);
-      if (state !== undefined) location.searchParams.set('state', state);
-      location.searchParams.set('iss', config.issuer);
-      return new Response(null, { status: 302, headers: { Location: location.href, 'Cache-Control': 'no-store' } });
+      switch (routeConsent(redirect_uri, config.interactive)) {
+        case 'ask-the-person':
+          return interaction.begin(c, request);
+        case 'auto-approve-loopback':
+          dangerouslyAutoApproveLoopback(client, redirect_uri, scope, config.subject, emit);
+          return respondWithCode(request, config.subject, { config, codes, emit });
+        case 'refuse':
+          return refuseWithoutPerson(client, redirect_uri, emit);
+      }
     } catch (error) {
       // Unexpected errors too: RFC 6749 §4.1.2.1 server_error exists because a 500 cannot be redirected.
       throw toOAuthError(error).redirectTo(back);

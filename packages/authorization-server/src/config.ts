@@ -3,7 +3,7 @@
  * validated when the app is built so a bad value fails at startup, not on the first request.
  * The demo's one transport deviation is named loudly: `dangerouslyAllowLoopbackHttp`.
  */
-import { DEMO_SUBJECT, isLoopbackHost, SCOPES, type TraceSink } from '@mcp-auth-demo/common';
+import { ConfigError, DEMO_SUBJECT, isLoopbackHost, SCOPES, type TraceSink } from '@mcp-auth-demo/common';
 import { defaultResolveHost, type GuardedFetch, type ResolveHost } from './fetch-guard.ts';
 import { fetchPinned } from './pinned-fetch.ts';
 import { hasPrivateMembers, type SigningKey } from './keys.ts';
@@ -47,8 +47,22 @@ export interface AuthorizationServerConfig {
   resolveHost?: ResolveHost;
   /** Clock in milliseconds (code expiry, token `iat`/`exp`, the CIMD cache). Default: `Date.now`. */
   now?: () => number;
-  /** The subject every authorization is approved for (auto-approved consent). Default: `demo-user`. */
+  /**
+   * The one demo account: the subject every authorization is approved for, and the username of
+   * the sign-in page (DEMO DEVIATION: one fixed account). Default: `demo-user`.
+   */
   subject?: string;
+  /**
+   * True: every authorization request gets the sign-in and consent page (`pnpm demo --interactive`).
+   * False (default, headless): a request whose redirect URI is on loopback is auto-approved (a named
+   * deviation: the code cannot leave this machine); any other is refused with `access_denied`,
+   * since no person can be asked (consent.ts).
+   */
+  interactive?: boolean;
+  /** How long a pending authorization request waits for the person, seconds. Default 600. */
+  interactionTtlSeconds?: number;
+  /** Most authorization requests waiting for a person at once (a tenth of them per client). Default 1000. */
+  maxPendingAuthorizations?: number;
   /** Authorization code lifetime, seconds. RFC 6749 §4.1.2: short, at most 10 minutes. Default 60. */
   codeTtlSeconds?: number;
   /** Access token lifetime, seconds (MCP: "SHOULD issue short-lived access tokens"). Default 600. */
@@ -136,7 +150,7 @@ export interface ResolvedConfig extends Required<Omit<AuthorizationServerConfig,
 export const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 
 function fail(message: string): never {
-  throw new Error(`authorization-server config: ${message}`);
+  throw new ConfigError(message);
 }
 
 function positiveInteger(name: string, value: number): number {
@@ -152,7 +166,7 @@ function checkSigningKey(key: SigningKey): SigningKey {
   return key;
 }
 
-/** Validates `input` and fills in defaults. Throws an `Error` naming the bad field. */
+/** Validates `input` and fills in defaults. Throws a `ConfigError` naming the bad field. */
 export function resolveConfig(input: AuthorizationServerConfig): ResolvedConfig {
   const allowHttp = input.dangerouslyAllowLoopbackHttp;
   if (typeof allowHttp !== 'boolean') fail('dangerouslyAllowLoopbackHttp must be set to true or false');
@@ -212,6 +226,8 @@ export function resolveConfig(input: AuthorizationServerConfig): ResolvedConfig 
     // Compared with the Origin header as a string, so each entry must be a serialised origin.
     if (!URL.canParse(origin) || new URL(origin).origin !== origin) fail(`allowedOrigins entry "${origin}" must be a serialised origin like http://localhost:6274`);
   }
+  const interactive = input.interactive ?? false;
+  if (typeof interactive !== 'boolean') fail('interactive must be true or false');
 
   const dynamicClientRegistration = input.dynamicClientRegistration ?? true;
   if (typeof dynamicClientRegistration !== 'boolean') fail('dynamicClientRegistration must be true or false');
@@ -227,6 +243,9 @@ export function resolveConfig(input: AuthorizationServerConfig): ResolvedConfig 
     resolveHost: input.resolveHost ?? defaultResolveHost,
     now: input.now ?? Date.now,
     subject: input.subject ?? DEMO_SUBJECT,
+    interactive,
+    interactionTtlSeconds: positiveInteger('interactionTtlSeconds', input.interactionTtlSeconds ?? 600),
+    maxPendingAuthorizations: positiveInteger('maxPendingAuthorizations', input.maxPendingAuthorizations ?? 1000),
     codeTtlSeconds,
     accessTokenTtlSeconds: positiveInteger('accessTokenTtlSeconds', input.accessTokenTtlSeconds ?? 600),
     refreshTokenAbsoluteSeconds: positiveInteger('refreshTokenAbsoluteSeconds', input.refreshTokenAbsoluteSeconds ?? 86_400),

@@ -25,7 +25,7 @@
  * - `scope` is checked against scopes_supported and returned, but does not limit later
  *   authorization requests: MCP step-up asks for scopes a client did not know when it registered.
  */
-import { OAuthError, type Emit } from '@mcp-auth-demo/common';
+import { JsonObjectError, mediaType, OAuthError, parseJsonObject, type Emit } from '@mcp-auth-demo/common';
 import type { Context } from 'hono';
 import { SCOPE_TOKEN, type ResolvedConfig } from './config.ts';
 import type { ClientRegistration, RegisteredClient, RegisteredClients } from './registered-clients.ts';
@@ -57,21 +57,20 @@ function invalidMetadata(description: string): OAuthError {
 
 /** RFC 7591 §3: the endpoint "MUST accept HTTP POST messages with request parameters encoded in the entity body using the "application/json" format". */
 async function readMetadata(c: Context): Promise<Metadata> {
-  const mediaType = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
-  if (mediaType !== 'application/json') {
+  if (mediaType(c.req.header('content-type')) !== 'application/json') {
     throw invalidMetadata('The registration request must be a JSON object sent as application/json (RFC 7591 §3).');
   }
-  let parsed: unknown;
   try {
-    parsed = JSON.parse(await c.req.text());
-  } catch {
-    throw invalidMetadata('The registration request body is not valid JSON (RFC 7591 §3.1).');
+    return parseJsonObject(await c.req.text()) as Metadata;
+  } catch (error) {
+    if (!(error instanceof JsonObjectError)) throw error;
+    // RFC 7591 §3.1: the client metadata are the members of one JSON object.
+    throw invalidMetadata(
+      error.found === 'not JSON'
+        ? 'The registration request body is not valid JSON (RFC 7591 §3.1).'
+        : 'The registration request body must be a JSON object of client metadata (RFC 7591 §3.1).',
+    );
   }
-  // RFC 7591 §3.1: the client metadata are the members of one JSON object.
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw invalidMetadata('The registration request body must be a JSON object of client metadata (RFC 7591 §3.1).');
-  }
-  return parsed as Metadata;
 }
 
 /**

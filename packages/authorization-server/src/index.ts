@@ -2,6 +2,6 @@
 export { createAuthorizationServer, type AuthorizationServerApp } from './app.ts';
 export type { AuthorizationServerConfig, CimdLimits } from './config.ts';
 export { generateSigningKey, jwksDocument, type SigningKey } from './keys.ts';
-export { authorizationServerMetadata, metadataPath, ENDPOINT_PATHS, type AuthorizationServerMetadata } from './metadata.ts';
+export { authorizationServerMetadata, metadataPath, ENDPOINT_PATHS, type ServedMetadata } from './metadata.ts';
 export { classifyAddress, type GuardedFetch, type ResolveHost } from './fetch-guard.ts';
 export { AUTO_APPROVED_CONSENT } from './consent.ts';

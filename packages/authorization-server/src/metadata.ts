@@ -6,7 +6,7 @@
  * The app's routes are derived from this document (see app.ts), so the URLs it advertises and
  * the paths that answer cannot drift apart.
  */
-import { authorizationServerMetadataUrl } from '@mcp-auth-demo/common';
+import { authorizationServerMetadataUrl, type AuthorizationServerMetadata } from '@mcp-auth-demo/common';
 import { SUPPORTED_CODE_CHALLENGE_METHODS } from './pkce.ts';
 
 /** The paths of the endpoints below the issuer. Change them here and routes follow. */
@@ -17,24 +17,12 @@ export const ENDPOINT_PATHS = {
   registration: '/register',
 } as const;
 
-export interface AuthorizationServerMetadata {
-  issuer: string;
-  authorization_endpoint: string;
-  token_endpoint: string;
-  jwks_uri: string;
-  /** RFC 8414 §2: the RFC 7591 client registration endpoint; absent when registration is turned off. */
-  registration_endpoint?: string;
-  scopes_supported: string[];
-  response_types_supported: string[];
-  response_modes_supported: string[];
-  grant_types_supported: string[];
-  token_endpoint_auth_methods_supported: string[];
-  code_challenge_methods_supported: string[];
-  /** CIMD §5: the AS fetches client metadata from a `client_id` URL. */
-  client_id_metadata_document_supported: boolean;
-  /** RFC 9207 §3: every authorization response carries `iss`. */
-  authorization_response_iss_parameter_supported: boolean;
-}
+/**
+ * The document this server serves: the one RFC 8414 type (common), with every member it always
+ * sends required (only `registration_endpoint` depends on the configuration).
+ */
+export type ServedMetadata = AuthorizationServerMetadata &
+  Required<Omit<AuthorizationServerMetadata, 'registration_endpoint'>>;
 
 /** An endpoint URL below the issuer (which may itself have a path, RFC 8414 §2). */
 function endpoint(issuer: string, path: string): string {
@@ -47,7 +35,7 @@ export function authorizationServerMetadata(config: {
   scopesSupported: string[];
   /** Advertise `registration_endpoint` (RFC 7591 Dynamic Client Registration). */
   dynamicClientRegistration: boolean;
-}): AuthorizationServerMetadata {
+}): ServedMetadata {
   return {
     issuer: config.issuer,
     authorization_endpoint: endpoint(config.issuer, ENDPOINT_PATHS.authorization),

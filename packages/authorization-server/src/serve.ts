@@ -7,11 +7,13 @@
  *   MCP_DEMO_ALLOWED_ORIGINS  comma-separated browser origins that may call /token and /register
  *   MCP_DEMO_AS_KEY_FILE      optional: a file holding the signing key (created on first start), so
  *                             tokens survive a restart; without it a fresh key is generated per start
+ *   MCP_DEMO_INTERACTIVE=1  show the sign-in and consent page for every request (else headless:
+ *                      loopback redirect URIs auto-approved, any other refused)
  *
  * The key is generated (or loaded) while the server starts listening, not before: only /jwks and
  * /token wait for it.
  */
-import { DEFAULT_ISSUER, DEFAULT_RESOURCE, ENV, isLoopbackHost, serveApp, stdoutSink } from '@mcp-auth-demo/common';
+import { buildAppOrExit, DEFAULT_ISSUER, DEFAULT_RESOURCE, ENV, isLoopbackHost, serveApp, stdoutSink } from '@mcp-auth-demo/common';
 import { createAuthorizationServer } from './app.ts';
 import { loadOrCreateSigningKey } from './key-file.ts';
 import { generateSigningKey } from './keys.ts';
@@ -26,22 +28,20 @@ signingKey.catch((error: unknown) => {
   process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 });
+const interactive = process.env[ENV.interactive] === '1';
 
-let app: ReturnType<typeof createAuthorizationServer>;
-try {
-  app = createAuthorizationServer({
+const app = buildAppOrExit('authorization-server', () =>
+  createAuthorizationServer({
     issuer,
     resources: [resource],
     allowedOrigins,
     signingKey,
     // The named local-demo deviation (http CIMD URLs on loopback), only for a loopback issuer.
     dangerouslyAllowLoopbackHttp: URL.canParse(issuer) && isLoopbackHost(new URL(issuer).hostname),
+    interactive,
     onEvent: stdoutSink,
-  });
-} catch (error) {
-  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
-}
+  }),
+);
 
 serveApp({
   party: 'authorization-server',

@@ -19,7 +19,7 @@
  * (RFC 8707). Every answer has `Cache-Control: no-store` and `Pragma: no-cache` (RFC 6749 §5.1
  * requires them with tokens; this AS sends them with errors too). app.ts sets them on the route.
  */
-import { OAuthError, type Emit } from '@mcp-auth-demo/common';
+import { mediaType, OAuthError, type Emit } from '@mcp-auth-demo/common';
 import type { Context } from 'hono';
 import type { AuthorizationGrant, CodeStore } from './codes.ts';
 import type { ResolvedConfig } from './config.ts';
@@ -45,8 +45,7 @@ type GrantType = (typeof GRANT_TYPES)[number];
 
 /** RFC 6749 §4.1.3: parameters "using the application/x-www-form-urlencoded format". */
 async function checkFormBody(c: Context): Promise<URLSearchParams> {
-  const mediaType = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
-  if (mediaType !== 'application/x-www-form-urlencoded') {
+  if (mediaType(c.req.header('content-type')) !== 'application/x-www-form-urlencoded') {
     throw new OAuthError(
       'invalid_request',
       'The token request must be application/x-www-form-urlencoded (RFC 6749 §4.1.3), not JSON or anything else.',

@@ -14,8 +14,8 @@
  */
 import { serve } from '@hono/node-server';
 import { createEmitter, stdoutSink } from '@mcp-auth-demo/common';
-import { handOffToMcp } from '@mcp-auth-demo/resource-server';
-import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
+import { createProtocolEras } from '@mcp-auth-demo/resource-server';
+import type { AuthInfo } from '@modelcontextprotocol/server';
 import { Hono } from 'hono';
 import { generateKeyPair, SignJWT } from 'jose';
 import type { AddressInfo } from 'node:net';
@@ -35,6 +35,7 @@ async function baselineApp(kind: BaselineKind): Promise<Hono> {
         extra: { sub: 'demo-user', iss: 'http://127.0.0.1', aud: 'http://127.0.0.1/mcp' },
       };
       const emit = createEmitter('resource-server', stdoutSink);
+      const serveMcp = createProtocolEras(emit);
       app.post('/mcp', async (c) => {
         const text = await c.req.text();
         let json: { ok: true; value: unknown } | { ok: false };
@@ -43,7 +44,7 @@ async function baselineApp(kind: BaselineKind): Promise<Hono> {
         } catch {
           json = { ok: false };
         }
-        return handOffToMcp(c.req.raw, { text, json }, caller, emit);
+        return serveMcp(c.req.raw, { text, json }, caller);
       });
       return app;
     }

@@ -6,6 +6,7 @@ import { authorize, type AuthorizationRequest } from './authorize.ts';
 import type { AuthorizationServerMetadata } from './discovery.ts';
 import { s256 } from './pkce.ts';
 import type { ClientCredentials } from './registration.ts';
+import { headlessUserAgent, type AuthorizationOutcome, type UserAgent } from './user-agent.ts';
 
 const AS = 'http://as.localhost:9000';
 const REDIRECT = 'http://localhost:3000/callback';
@@ -97,7 +98,7 @@ describe('authorization code grant with PKCE (OAuth 2.1 §4.1, RFC 7636, RFC 870
     ['another issuer (RFC 9207 mix-up defence)', (p) => ({ code: 'c', state: p.get('state')!, iss: 'http://evil' }), /RFC 9207/],
     ['no iss although the AS advertises it', (p) => ({ code: 'c', state: p.get('state')!, }), /RFC 9207/],
     ['an error under a forged state (state is checked first)', () => ({ error: 'access_denied', state: 'forged', iss: AS }), /the state we sent/],
-    ['an error', (p) => ({ error: 'access_denied', error_description: 'user said no', state: p.get('state')!, iss: AS }), /access_denied: user said no/],
+    ['an error', (p) => ({ error: 'access_denied', error_description: 'user said no', state: p.get('state')!, iss: AS }), /access_denied \("user said no"\): access was not granted/],
     ['no code', (p) => ({ state: p.get('state')!, iss: AS }), /a code/],
   ])('discards a redirect with %s and never redeems it', async (_, redirect, message) => {
     const as = fakeAuthorizationServer(redirect);
@@ -113,5 +114,30 @@ describe('authorization code grant with PKCE (OAuth 2.1 §4.1, RFC 7636, RFC 870
   it('reports a refused token request with the AS error', async () => {
     const as = fakeAuthorizationServer(undefined, { error: 'invalid_grant', error_description: 'code expired' });
     await expect(run(as.app)).rejects.toThrow(/HTTP 400.*invalid_grant/);
+  });
+
+  describe('the user agent learns the outcome only after the checks and the token exchange (issue: success shown before the checks)', () => {
+    function runReporting(app: Hono) {
+      const outcomes: AuthorizationOutcome[] = [];
+      const fetch = inProcessFetch({ [AS]: app });
+      const userAgent: UserAgent = Object.assign(headlessUserAgent(fetch), { finish: (o: AuthorizationOutcome) => void outcomes.push(o) });
+      const ctx = { fetch, emit: createEmitter('client', undefined), userAgent };
+      const done = authorize({ metadata, client: publicClient, redirectUri: REDIRECT, resource: RESOURCE, scope: 'mcp:connect' }, ctx);
+      return { done, outcomes };
+    }
+
+    it.each<[string, Redirect, { tokenError?: { error: string; error_description: string } }, Partial<AuthorizationOutcome>]>([
+      ['success, with the scopes granted', (p) => ({ code: 'c0de', state: p.get('state')!, iss: AS }), {}, { ok: true, issuer: AS, scopes: ['mcp:connect'] }],
+      ['a forged state: failure, never success', () => ({ code: 'c0de', state: 'forged', iss: AS }), {}, { ok: false, expected: expect.stringContaining('the state we sent') }],
+      ['a mix-up (another iss): failure', (p) => ({ code: 'c0de', state: p.get('state')!, iss: 'http://evil' }), {}, { ok: false, expected: expect.stringContaining('RFC 9207') }],
+      ['cancel: access_denied with its description', (p) => ({ error: 'access_denied', error_description: 'End-User aborted interaction', state: p.get('state')!, iss: AS }), {},
+        { ok: false, error: 'access_denied', error_description: 'End-User aborted interaction' }],
+      ['a refused code exchange: failure', (p) => ({ code: 'c0de', state: p.get('state')!, iss: AS }), { tokenError: { error: 'invalid_grant', error_description: 'expired' } },
+        { ok: false, received: expect.stringContaining('invalid_grant') }],
+    ])('%s', async (_, redirect, options, expected) => {
+      const { done, outcomes } = runReporting(fakeAuthorizationServer(redirect, options.tokenError).app);
+      await done.catch(() => {});
+      expect(outcomes).toEqual([expect.objectContaining(expected)]);
+    });
   });
 });

@@ -12,7 +12,8 @@ import type { AuthorizationServerMetadata } from './discovery.ts';
 import { generatePkce, generateState } from './pkce.ts';
 import type { ClientCredentials } from './registration.ts';
 import { describeResponse, readJsonObject, StepFailure } from './step-failure.ts';
-import { headlessUserAgent, withoutQuery, type UserAgent } from './user-agent.ts';
+import { errorInWords } from './authorization-errors.ts';
+import { headlessUserAgent, withoutQuery, type AuthorizationOutcome, type UserAgent } from './user-agent.ts';
 import type { Fetch } from './traced-fetch.ts';
 
 export interface AuthorizationRequest {
@@ -71,8 +72,34 @@ export async function authorize(request: AuthorizationRequest, ctx: AuthorizeCon
 
   const userAgent = ctx.userAgent ?? headlessUserAgent(ctx.fetch);
   const callback = await userAgent(url, request.redirectUri);
-  const code = processAuthorizationResponse(callback, { ...request, state }, ctx);
-  return requestToken({ ...request, code, code_verifier: pkce.code_verifier }, ctx);
+  try {
+    const code = processAuthorizationResponse(callback, { ...request, state }, ctx);
+    const tokens = await requestToken({ ...request, code, code_verifier: pkce.code_verifier }, ctx);
+    userAgent.finish?.({ ok: true, issuer: request.metadata.issuer, scopes: tokens.scopes });
+    return tokens;
+  } catch (error) {
+    userAgent.finish?.(failureOutcome(error));
+    throw error;
+  }
+}
+
+function failureOutcome(error: unknown): AuthorizationOutcome {
+  if (error instanceof AuthorizationError) {
+    return { ok: false, error: error.error, ...(error.description && { error_description: error.description }), expected: error.expected, received: error.received };
+  }
+  if (error instanceof StepFailure) return { ok: false, expected: error.expected, received: error.received };
+  return { ok: false, expected: 'the authorization to complete', received: error instanceof Error ? error.message : String(error) };
+}
+
+/** The AS answered the authorization request with an `error` (RFC 6749 §4.1.2.1), after the checks passed. */
+export class AuthorizationError extends StepFailure {
+  constructor(
+    readonly error: string,
+    readonly description: string | undefined,
+  ) {
+    const words = errorInWords(error);
+    super('an authorization code', `${error}${description ? ` (${JSON.stringify(description)})` : ''}: ${words.title.toLowerCase()}. ${words.meaning}`);
+  }
 }
 
 /** Reads the redirect back to us: checks `state` and `iss`, surfaces an `error`, returns the code. */
@@ -98,9 +125,7 @@ function processAuthorizationResponse(
   if (!stateMatched) throw new StepFailure('the state we sent (RFC 6749 §10.12)', `state=${got.get('state') ?? '(missing)'}`);
   if (!issMatched) throw new StepFailure(`iss=${expected.metadata.issuer} (RFC 9207)`, `iss=${iss ?? '(missing)'}`);
   const error = got.get('error');
-  if (error) {
-    throw new StepFailure('an authorization code', `error=${error}${got.get('error_description') ? `: ${got.get('error_description')}` : ''}`);
-  }
+  if (error) throw new AuthorizationError(error, got.get('error_description') ?? undefined);
   if (!code) throw new StepFailure('a code in the redirect', withoutQuery(callback));
   return code;
 }

@@ -1,29 +1,40 @@
 /**
  * The browser user agent: for an authorization server that shows a person a login or consent
- * page. The client listens on a loopback redirect URI (RFC 8252 §7.3: a native app's redirect
- * goes to `http://127.0.0.1:<port>` or `localhost`, any port, chosen when the app starts), shows
- * the person the authorization URL, and waits for the browser to land on its callback.
+ * page. The client listens on a loopback redirect URI, shows the person the authorization URL,
+ * and waits for the browser to land on its callback.
  *
- * The port is the OS's choice (port 0), so two clients never collide and no fixed port is needed;
- * with CIMD, the AS accepts the port change because the registered URI is loopback
- * (RFC 8252 §7.3), and with DCR the client registers the very URI it listens on.
+ * - RFC 8252 §7.3: the redirect URI is `http://127.0.0.1:<port>/callback` on a port the OS picks
+ *   when the client starts (port 0), so two clients never collide; the AS must accept any port
+ *   for a loopback IP redirect. RFC 8252 §8.3: "localhost" is NOT RECOMMENDED (a name can be
+ *   resolved elsewhere, and the client may listen on another interface than the browser
+ *   connects to), so the IP literal is used; `[::1]` where IPv4 loopback is absent.
+ * - The browser is answered only once the client has checked the redirect (`state`, `iss`) and
+ *   redeemed the code: the page says what the terminal says (callback-page.ts).
+ * - A browser that cannot be opened is reported at once, with the URL to paste by hand, and the
+ *   client keeps waiting. `$BROWSER` is honoured (colon-separated commands, `%s` for the URL).
  */
 import { execFile } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { CALLBACK_PAGE_HEADERS, renderCallbackPage } from './callback-page.ts';
+import { checkBrowserUrl } from './endpoint-policy.ts';
 import { StepFailure } from './step-failure.ts';
-import type { UserAgent } from './user-agent.ts';
+import type { AuthorizationOutcome, UserAgent } from './user-agent.ts';
 
 export interface BrowserCallbackOptions {
-  /** Loopback host of the redirect URI (default `localhost`). */
+  /** Loopback host of the redirect URI (default `127.0.0.1`, else `::1`). */
   host?: string;
   /** Path of the redirect URI (default `/callback`). */
   path?: string;
-  /** Shows the authorization URL to the person (default: print it, and try the system browser). */
-  open?: (url: URL) => void | Promise<void>;
+  /** Opens the URL in the person's browser; rejects when it cannot (default `openBrowser`). */
+  open?: (url: URL) => Promise<void>;
+  /** Where messages for the person go (default stderr, printed at once, outside the trace). */
+  say?: (text: string) => void;
   /** How long to wait for the person (default 5 minutes). */
   timeoutMs?: number;
+  /** How long the browser waits for the outcome before a neutral page (default 30 s). */
+  outcomeTimeoutMs?: number;
 }
 
 export interface BrowserCallback {
@@ -33,58 +44,135 @@ export interface BrowserCallback {
   close(): Promise<void>;
 }
 
-/** Prints the URL for the person and tries to open their browser; failing to open is fine. */
-export function showToPerson(url: URL): void {
-  process.stderr.write(`\nOpen this URL in a browser to sign in and approve:\n  ${url.href}\n\n`);
-  const opener = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
-  execFile(opener, [url.href], () => {});
+/** The commands `$BROWSER` names (colon-separated, as xdg-utils and Python's webbrowser read it). */
+export function browserCommands(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string[][] {
+  if (env.BROWSER) {
+    return env.BROWSER.split(':').filter(Boolean).map((command) => {
+      const parts = command.trim().split(/\s+/);
+      return parts.some((p) => p.includes('%s')) ? parts : [...parts, '%s'];
+    });
+  }
+  if (platform === 'darwin') return [['open', '%s']];
+  if (platform === 'win32') return [['explorer', '%s']];
+  return [['xdg-open', '%s']];
 }
 
-const PAGE = (message: string) =>
-  `<!doctype html><meta charset="utf-8"><title>mcp-auth-demo</title><p>${message}</p><p>You can close this window and return to the terminal.</p>`;
+/** Runs one opener command; rejects with why it failed (not found, exit status, killed). */
+function run(command: string[], url: string): Promise<void> {
+  const [file, ...args] = command.map((part) => part.replaceAll('%s', url));
+  return new Promise((resolve, reject) => {
+    execFile(file!, args, { timeout: 15_000 }, (error, _stdout, stderr) => {
+      if (!error) return resolve();
+      const code = (error as { code?: unknown }).code;
+      const why = code === 'ENOENT' ? 'not found' : typeof code === 'number' ? `exit status ${code}` : error.message;
+      reject(new Error(`${command[0]}: ${why}${stderr.trim() ? ` (${stderr.trim().split('\n')[0]})` : ''}`));
+    });
+  });
+}
+
+/** Tries each opener in turn; rejects with every reason when none worked. */
+export async function openBrowser(url: URL, commands = browserCommands()): Promise<void> {
+  const reasons: string[] = [];
+  for (const command of commands) {
+    try {
+      return await run(command, url.href);
+    } catch (error) {
+      reasons.push((error as Error).message);
+    }
+  }
+  throw new Error(reasons.join('; '));
+}
+
+async function listen(host: string | undefined, handler: Parameters<typeof createServer>[1]) {
+  // RFC 8252 §7.3 / §8.3: an IP literal; IPv4 first, IPv6 loopback where IPv4 loopback is absent.
+  for (const candidate of host ? [host] : ['127.0.0.1', '::1']) {
+    const server = createServer(handler);
+    server.listen(0, candidate);
+    try {
+      await once(server, 'listening');
+      return { server, host: candidate };
+    } catch (error) {
+      if (host || candidate === '::1') throw error;
+    }
+  }
+  throw new Error('unreachable');
+}
 
 export async function startBrowserCallback(options: BrowserCallbackOptions = {}): Promise<BrowserCallback> {
-  const host = options.host ?? 'localhost';
   const path = options.path ?? '/callback';
-  const open = options.open ?? showToPerson;
+  const open = options.open ?? ((url: URL) => openBrowser(url));
+  const say = options.say ?? ((text: string) => void process.stderr.write(text));
   const timeoutMs = options.timeoutMs ?? 5 * 60_000;
+  const outcomeTimeoutMs = options.outcomeTimeoutMs ?? 30_000;
   let deliver: ((url: URL) => void) | undefined;
+  /** The browser's request, held open until the outcome is known. */
+  let held: { res: ServerResponse; timer: NodeJS.Timeout } | undefined;
 
-  const server = createServer((req, res) => {
+  const answer = (res: ServerResponse, status: number, outcome: Parameters<typeof renderCallbackPage>[0]) => {
+    if (!res.writableEnded) res.writeHead(status, CALLBACK_PAGE_HEADERS).end(renderCallbackPage(outcome));
+  };
+
+  const { server, host } = await listen(options.host, (req, res) => {
     const url = new URL(req.url ?? '/', redirectUri);
     if (req.method !== 'GET' || url.pathname !== path || !deliver) {
-      res.writeHead(404, { 'Content-Type': 'text/html; charset=utf-8' }).end(PAGE('Nothing is waiting for this request.'));
+      answer(res, 404, 'not-waiting');
       return;
     }
-    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
-    res.end(PAGE(url.searchParams.has('error') ? 'The authorization server refused the request.' : 'Authorization received.'));
+    const timer = setTimeout(() => {
+      held = undefined;
+      answer(res, 200, 'no-outcome');
+    }, outcomeTimeoutMs);
+    held = { res, timer };
     deliver(url);
   });
-  // Loopback only: the redirect carries a code; nobody else may be able to receive it.
-  server.listen(0, host);
-  await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
-  const redirectUri = `http://${host}:${port}${path}`;
+  const redirectUri = `http://${host.includes(':') ? `[${host}]` : host}:${port}${path}`;
 
-  const userAgent: UserAgent = async (authorizationUrl) => {
-    const landed = new Promise<URL>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new StepFailure(`the browser to come back to ${redirectUri}`, `nothing within ${timeoutMs / 1000}s`)), timeoutMs);
-      deliver = (url) => {
-        clearTimeout(timer);
-        deliver = undefined;
-        resolve(url);
-      };
-    });
-    await open(authorizationUrl);
-    return landed;
+  const finish = (outcome: AuthorizationOutcome) => {
+    if (!held) return;
+    clearTimeout(held.timer);
+    answer(held.res, outcome.ok ? 200 : 400, outcome);
+    held = undefined;
   };
+
+  const userAgent: UserAgent = Object.assign(
+    async (authorizationUrl: URL) => {
+      // Refused before anything is opened: the AS metadata chose this URL, not the user.
+      checkBrowserUrl(authorizationUrl);
+      const landed = new Promise<URL>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          deliver = undefined;
+          reject(new StepFailure(`the browser to come back to ${redirectUri}`, `nothing within ${timeoutMs / 1000}s`));
+        }, timeoutMs);
+        deliver = (url) => {
+          clearTimeout(timer);
+          deliver = undefined;
+          resolve(url);
+        };
+      });
+      say(`\nWaiting for you to sign in and approve in the browser (URL below; up to ${Math.round(timeoutMs / 60_000)} min):\n\n  ${authorizationUrl.href}\n\n`);
+      try {
+        await open(authorizationUrl);
+      } catch (error) {
+        say(
+          `!! Could not open a browser (${(error as Error).message}).\n` +
+            `!! Open the URL above in your browser yourself; the client keeps waiting.\n` +
+            `!! (Set $BROWSER to the command that opens your browser.)\n\n`,
+        );
+      }
+      return landed;
+    },
+    { finish },
+  );
 
   return {
     redirectUri,
     userAgent,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (held) finish({ ok: false, expected: 'the journey to finish', received: 'the client stopped' });
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }

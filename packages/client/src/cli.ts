@@ -6,7 +6,7 @@
  * step-up) and prints the same numbered trace. Without `--call` it lists the tools and calls
  * each one that needs no arguments.
  */
-import { createTraceWriter, DEFAULT_CLIENT_BASE, shouldUseColor } from '@mcp-auth-demo/common';
+import { createTraceWriter, DEFAULT_CLIENT_BASE, JsonObjectError, parseJsonObject, shouldUseColor, type JsonObject } from '@mcp-auth-demo/common';
 import { parseArgs } from 'node:util';
 import { startBrowserCallback } from './browser-callback.ts';
 import { runJourney, type ToolCall } from './journey.ts';
@@ -16,7 +16,10 @@ export const CLIENT_USAGE = `usage: pnpm client <mcp-url> [options]
   --call NAME                 call this tool (default: every tool that needs no arguments)
   --args JSON                 its arguments, a JSON object (default {})
   --client-id ID              use a pre-registered client
-  --client-secret SECRET      ...with this secret (client_secret_basic or _post, as the AS supports)
+  --client-secret SECRET      ...with this secret (client_secret_basic or _post, as the AS supports);
+                              sent only to the --issuer AS, or without --issuer to an AS on the
+                              MCP server's own host
+  --issuer URL                the issuer the --client-id/--client-secret belong to
   --client-metadata-url URL   this client's metadata document URL, used as client_id where the AS
                               supports CIMD (default: the demo's ${DEFAULT_CLIENT_BASE}/client-metadata.json)
   --redirect-uri URL          (default: the demo's ${DEFAULT_CLIENT_BASE}/callback)
@@ -36,6 +39,7 @@ export function parseClientArgs(argv: string[]) {
       args: { type: 'string' },
       'client-id': { type: 'string' },
       'client-secret': { type: 'string' },
+      issuer: { type: 'string' },
       'client-metadata-url': { type: 'string' },
       'redirect-uri': { type: 'string' },
       registration: { type: 'string', default: 'cimd' },
@@ -47,20 +51,25 @@ export function parseClientArgs(argv: string[]) {
   if (values.help) return { help: true as const };
   const serverUrl = positionals.at(-1);
   if (!serverUrl || !URL.canParse(serverUrl)) throw new UsageError('the MCP server URL is missing or not a URL');
+  // `localhost:1/mcp` parses as a URL whose scheme is `localhost:`: say what was meant.
+  const scheme = new URL(serverUrl).protocol;
+  if (scheme !== 'http:' && scheme !== 'https:') {
+    throw new UsageError(`the MCP server URL must start with https:// or http:// (${JSON.stringify(serverUrl)} has the scheme ${JSON.stringify(scheme)}; did you mean http://${serverUrl}?)`);
+  }
   if (values.registration !== 'cimd' && values.registration !== 'dcr') throw new UsageError('--registration must be cimd or dcr');
   if (values['client-secret'] && !values['client-id']) throw new UsageError('--client-secret needs --client-id');
+  if (values.issuer && !/^https?:$/.test(URL.canParse(values.issuer) ? new URL(values.issuer).protocol : '')) throw new UsageError('--issuer must be an https (or loopback http) URL');
   if (values.browser && values['redirect-uri']) throw new UsageError('--browser listens on a redirect URI of its own; drop --redirect-uri');
 
   let calls: ToolCall[] | 'discover' = 'discover';
   if (values.call) {
-    let parsed: unknown = {};
+    let parsed: JsonObject = {};
     try {
-      parsed = values.args ? JSON.parse(values.args) : {};
-    } catch {
-      throw new UsageError('--args must be JSON');
+      if (values.args) parsed = parseJsonObject(values.args);
+    } catch (error) {
+      throw new UsageError(error instanceof JsonObjectError && error.found !== 'not JSON' ? '--args must be a JSON object' : '--args must be JSON');
     }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new UsageError('--args must be a JSON object');
-    calls = [{ name: values.call, arguments: parsed as Record<string, unknown> }];
+    calls = [{ name: values.call, arguments: parsed }];
   } else if (values.args) {
     throw new UsageError('--args needs --call');
   }
@@ -75,12 +84,27 @@ export function parseClientArgs(argv: string[]) {
     registration: {
       ...(values['client-id'] && { clientId: values['client-id'] }),
       ...(values['client-secret'] && { clientSecret: values['client-secret'] }),
+      ...(values.issuer && { issuer: values.issuer }),
       clientMetadataUrl: values['client-metadata-url'] ?? demo.clientId,
       redirectUri: values['redirect-uri'] ?? demo.redirectUri,
       clientName: 'MCP Auth Demo Client',
       preferDynamicRegistration: values.registration === 'dcr',
     },
   };
+}
+
+/**
+ * After a run that registered a new client (DCR) for a person: how to reuse it, so the next run
+ * neither registers again nor (with an AS that remembers consent per client) asks again. The
+ * credentials stay bound to the issuer they came from (MCP 2026-07-28: never reused with another AS).
+ */
+export function reuseHint(serverUrl: string, clientId: string, issuer: string): string {
+  const quote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", "'\\''")}'`);
+  return (
+    `\nThis run registered a new client at ${issuer} (client_id ${clientId}).\n` +
+    `To reuse it next time instead of registering again:\n` +
+    `  pnpm client ${quote(serverUrl)} --browser --client-id ${quote(clientId)} --issuer ${quote(issuer)}\n`
+  );
 }
 
 /** Runs the CLI; resolves to the exit code (0 success, 1 journey failed, 2 usage). */
@@ -103,15 +127,22 @@ export async function runClientCli(argv: string[]): Promise<number> {
   });
   const { serverUrl, calls, registration } = options;
   const browser = options.browser ? await startBrowserCallback() : undefined;
+  let issuer: string | undefined;
+  let registered: string | undefined;
   try {
     const result = await runJourney({
       serverUrl,
       calls,
       registration: browser ? { ...registration, redirectUri: browser.redirectUri } : registration,
       ...(browser && { userAgent: browser.userAgent }),
-      onEvent: (event) => trace.push(event),
+      onEvent: (event) => {
+        if (event.kind === 'as_metadata.discovered') issuer = event.issuer;
+        if (event.kind === 'registration.completed') registered = event.client_id;
+        trace.push(event);
+      },
     });
     await trace.flush();
+    if (browser && registered && issuer) process.stderr.write(reuseHint(serverUrl, registered, issuer));
     return result.ok ? 0 : 1;
   } finally {
     await browser?.close();

@@ -9,7 +9,7 @@
  *   Connect Discovery fallbacks the MCP spec requires.
  * - MCP "Authorization Code Protection": refuse to go on without S256 PKCE support.
  */
-import { authorizationServerMetadataUrls, protectedResourceMetadataUrl, type Emit } from '@mcp-auth-demo/common';
+import { authorizationServerMetadataUrls, protectedResourceMetadataUrl, type AuthorizationServerMetadata, type Emit } from '@mcp-auth-demo/common';
 import { readJsonObject, StepFailure } from './step-failure.ts';
 import type { Fetch } from './traced-fetch.ts';
 
@@ -19,17 +19,7 @@ export interface ProtectedResourceMetadata {
   scopes_supported?: string[];
 }
 
-export interface AuthorizationServerMetadata {
-  issuer: string;
-  authorization_endpoint: string;
-  token_endpoint: string;
-  registration_endpoint?: string;
-  scopes_supported?: string[];
-  code_challenge_methods_supported?: string[];
-  token_endpoint_auth_methods_supported?: string[];
-  client_id_metadata_document_supported?: boolean;
-  authorization_response_iss_parameter_supported?: boolean;
-}
+export type { AuthorizationServerMetadata };
 
 export interface DiscoveryContext {
   fetch: Fetch;

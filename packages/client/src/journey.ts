@@ -15,7 +15,9 @@
 import { createEmitter, type TraceSink } from '@mcp-auth-demo/common';
 import { authorize, type TokenSet } from './authorize.ts';
 import { refreshAccessToken } from './refresh.ts';
+import { createBoundedFetch, type FetchBounds } from './bounded-fetch.ts';
 import { discoverAuthorizationServer, discoverProtectedResource, type AuthorizationServerMetadata } from './discovery.ts';
+import { checkAuthorizationServerEndpoint, checkAuthorizationServerEndpoints, createPolicyFetch, type ResolveHost } from './endpoint-policy.ts';
 import { AuthorizationChallenge, McpConnection, type ToolOutcome } from './mcp-connection.ts';
 import { obtainClientCredentials, type ClientCredentials, type RegistrationOptions } from './registration.ts';
 import { StepFailure } from './step-failure.ts';
@@ -39,6 +41,10 @@ export interface JourneyConfig {
   /** Carries authorization requests to the AS (default: headless, see user-agent.ts). */
   userAgent?: UserAgent;
   fetch?: Fetch;
+  /** Time and size bounds of every fetch (default 10 s, 1 MiB; bounded-fetch.ts). */
+  fetchBounds?: FetchBounds;
+  /** How host names are resolved for the SSRF check (endpoint-policy.ts; default DNS). */
+  resolveHost?: ResolveHost;
   onEvent?: TraceSink;
 }
 
@@ -53,7 +59,12 @@ export interface JourneyResult {
 
 export async function runJourney(config: JourneyConfig): Promise<JourneyResult> {
   const emit = createEmitter('client', config.onEvent);
-  const fetch = createTracedFetch(config.fetch ?? globalThis.fetch, emit);
+  // Outermost the policy (a refused URL is never sent, so never traced), then the trace, then
+  // the bounds around the real fetch.
+  const fetch = createPolicyFetch(
+    createTracedFetch(createBoundedFetch(config.fetch ?? globalThis.fetch, config.fetchBounds), emit),
+    { serverUrl: config.serverUrl, ...(config.resolveHost && { resolveHost: config.resolveHost }) },
+  );
   const ctx = { fetch, emit, ...(config.userAgent && { userAgent: config.userAgent }) };
   const steps = new Steps(emit);
   const connection = new McpConnection(config.serverUrl, fetch, emit);
@@ -74,8 +85,10 @@ export async function runJourney(config: JourneyConfig): Promise<JourneyResult> 
     resource = prm.resource;
     scopesSupported = prm.scopes_supported;
     // MCP: the client uses the first authorization server that it supports; we take the first.
+    checkAuthorizationServerEndpoint('issuer', prm.authorization_servers[0]!);
     metadata = await discoverAuthorizationServer(prm.authorization_servers[0]!, ctx);
-    client = await obtainClientCredentials(metadata, config.registration, ctx);
+    checkAuthorizationServerEndpoints(metadata as unknown as Record<string, unknown>);
+    client = await obtainClientCredentials(metadata, config.registration, { ...ctx, serverUrl: config.serverUrl });
   }
 
   async function authorizeFor(scope: string | undefined): Promise<void> {

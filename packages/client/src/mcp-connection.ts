@@ -9,9 +9,8 @@
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { Emit } from '@mcp-auth-demo/common';
+import { bearerChallenge, type Emit } from '@mcp-auth-demo/common';
 import type { Fetch } from './traced-fetch.ts';
-import { bearerChallenge } from './www-authenticate.ts';
 
 /** The server refused the request for lack of (sufficient) authorization. */
 export class AuthorizationChallenge extends Error {

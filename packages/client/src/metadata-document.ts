@@ -45,13 +45,26 @@ export function clientUrls(baseUrl: string): ClientUrls {
   };
 }
 
+/**
+ * The redirect URIs the document lists: the client host's callback and, when that is on
+ * `localhost`, the same callback on the loopback IP literals. `pnpm client --browser` listens on
+ * `http://127.0.0.1:<any port>/callback` (RFC 8252 §7.3 and §8.3: IP literals, not "localhost");
+ * the AS matches it to one of these by the port-only exception of RFC 8252 §7.3.
+ */
+export function documentRedirectUris(redirectUri: string): string[] {
+  const url = new URL(redirectUri);
+  if (url.hostname !== 'localhost') return [redirectUri];
+  const on = (host: string) => Object.assign(new URL(redirectUri), { hostname: host }).href;
+  return [redirectUri, on('127.0.0.1'), on('[::1]')];
+}
+
 export function clientMetadataDocument(baseUrl: string): ClientMetadataDocument {
   const { clientId, redirectUri } = clientUrls(baseUrl);
   return {
     client_id: clientId,
     client_name: 'MCP Auth Demo Client',
     client_uri: new URL(baseUrl).origin,
-    redirect_uris: [redirectUri],
+    redirect_uris: documentRedirectUris(redirectUri),
     // SEP-2207 (MCP 2026-07-28): listing refresh_token is how a client asks for refresh tokens.
     grant_types: ['authorization_code', 'refresh_token'],
     response_types: ['code'],

@@ -23,9 +23,9 @@ function registrationEndpoint(status: number, answer: Record<string, unknown>) {
   return { app, received };
 }
 
-function run(meta: AuthorizationServerMetadata, options: RegistrationOptions, app = new Hono()) {
+function run(meta: AuthorizationServerMetadata, options: RegistrationOptions, app = new Hono(), serverUrl?: string) {
   const events: TraceEvent[] = [];
-  const ctx = { fetch: inProcessFetch({ [AS]: app }), emit: createEmitter('client', (e) => events.push(e)) };
+  const ctx = { fetch: inProcessFetch({ [AS]: app }), emit: createEmitter('client', (e) => events.push(e)), ...(serverUrl && { serverUrl }) };
   return { result: obtainClientCredentials(meta, options, ctx), events };
 }
 
@@ -40,9 +40,30 @@ describe('client registration in the MCP order: pre-registered, CIMD, DCR', () =
       registration_endpoint: `${AS}/register`,
       ...(supported && { token_endpoint_auth_methods_supported: [...supported] }),
     });
-    const { result, events } = run(meta, { ...base, clientId: 'pre', clientSecret: 'shh' });
+    const { result, events } = run(meta, { ...base, clientId: 'pre', clientSecret: 'shh', issuer: AS });
     expect(await result).toEqual({ client_id: 'pre', client_secret: 'shh', token_endpoint_auth_method: method });
     expect(events[0]).toMatchObject({ kind: 'registration.chosen', method: 'pre-registered' });
+  });
+
+  it.each([
+    ['an AS other than the --issuer named', { issuer: 'https://as.example' }, undefined],
+    ['an AS on another host than the MCP server, when no --issuer was named', {}, 'http://mcp.localhost:8001/mcp'],
+    ['any AS when neither an --issuer nor the MCP server is known', {}, undefined],
+  ])('secret exfiltration: never sends --client-secret to %s', async (_, named, serverUrl) => {
+    const { result, events } = run(metadata(), { ...base, clientId: 'pre', clientSecret: 'shh', ...named }, new Hono(), serverUrl);
+    await expect(result).rejects.toThrow(/the secret is not sent to it|belong to another AS/);
+    expect(events).toEqual([]);
+  });
+
+  it('issuer binding: a --client-id named for one issuer is not used with another AS (SEP-2352)', async () => {
+    const { result } = run(metadata(), { ...base, clientId: 'pre', issuer: 'https://as.example' });
+    await expect(result).rejects.toThrow(/belong to another AS/);
+  });
+
+  it('says loudly where the secret goes when it is allowed (an AS on the MCP server host)', async () => {
+    const { result, events } = run(metadata(), { ...base, clientId: 'pre', clientSecret: 'shh' }, new Hono(), 'http://as.localhost:8001/mcp');
+    expect(await result).toMatchObject({ client_secret: 'shh' });
+    expect(events[0]).toMatchObject({ kind: 'registration.chosen', why: expect.stringContaining(`CLIENT SECRET WILL BE SENT to ${AS}/token`) });
   });
 
   it('treats a pre-registered client without a secret as public (auth method none)', async () => {
@@ -51,7 +72,7 @@ describe('client registration in the MCP order: pre-registered, CIMD, DCR', () =
   });
 
   it('fails clearly when the AS supports no secret-based method for a confidential client', async () => {
-    const { result } = run(metadata({ token_endpoint_auth_methods_supported: ['none'] }), { ...base, clientId: 'pre', clientSecret: 'x' });
+    const { result } = run(metadata({ token_endpoint_auth_methods_supported: ['none'] }), { ...base, clientId: 'pre', clientSecret: 'x', issuer: AS });
     await expect(result).rejects.toThrow(/client_secret_basic or client_secret_post/);
   });
 

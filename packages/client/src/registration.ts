@@ -23,6 +23,12 @@ export interface RegistrationOptions {
   /** Pre-registered client id (and secret, for a confidential client). */
   clientId?: string;
   clientSecret?: string;
+  /**
+   * The issuer the pre-registered credentials belong to, as the user named it. A secret is sent
+   * only to this AS: a server the user does not control picks the AS, and could pick one that
+   * collects secrets.
+   */
+  issuer?: string;
   /** The URL of this client's metadata document: used as `client_id` with CIMD. */
   clientMetadataUrl?: string;
   /** Skip CIMD and use Dynamic Client Registration even where CIMD is supported. */
@@ -36,6 +42,18 @@ export interface RegistrationOptions {
 export interface RegistrationContext {
   fetch: Fetch;
   emit: Emit;
+  /** The MCP server URL the user named: without `issuer`, a secret goes only to an AS on its host. */
+  serverUrl?: string;
+}
+
+/**
+ * Where a client secret may go: to the issuer the user named, or (none named) to an AS on the
+ * host of the MCP server the user named. A remote MCP server picks the AS; it must not be able
+ * to pick one that collects the user's secret.
+ */
+function secretDestinationAllowed(issuer: string, options: RegistrationOptions, serverUrl: string | undefined): boolean {
+  if (options.issuer !== undefined) return options.issuer === issuer;
+  return serverUrl !== undefined && new URL(serverUrl).hostname === new URL(issuer).hostname;
 }
 
 /**
@@ -63,11 +81,30 @@ export async function obtainClientCredentials(
   ctx: RegistrationContext,
 ): Promise<ClientCredentials> {
   if (options.clientId) {
+    // A client secret goes only to the AS the user named (issue: a remote MCP server chooses the
+    // AS; RFC 6749 §2.3.1 credentials are for one AS, and MCP 2026-07-28 binds them to the issuer).
+    // MCP 2026-07-28 (SEP-2352): credentials are bound to their issuer, never used with another AS.
+    if (options.issuer !== undefined && options.issuer !== metadata.issuer) {
+      throw new StepFailure(
+        `the authorization server named with --issuer (${options.issuer}) for --client-id`,
+        `issuer ${JSON.stringify(metadata.issuer)}: these credentials belong to another AS`,
+      );
+    }
+    if (options.clientSecret && !secretDestinationAllowed(metadata.issuer, options, ctx.serverUrl)) {
+      throw new StepFailure(
+        options.issuer
+          ? `the authorization server named with --issuer (${options.issuer}) for the client secret`
+          : `an authorization server on the MCP server's host for the client secret (name another with --issuer)`,
+        `issuer ${JSON.stringify(metadata.issuer)}: the secret is not sent to it`,
+      );
+    }
     const method = options.clientSecret ? secretMethod(metadata) : 'none';
     ctx.emit('registration.chosen', {
       method: 'pre-registered',
       client_id: options.clientId,
-      why: `credentials were supplied; token endpoint auth: ${method}`,
+      why: options.clientSecret
+        ? `credentials were supplied; token endpoint auth: ${method}; the CLIENT SECRET WILL BE SENT to ${metadata.token_endpoint} (issuer ${metadata.issuer}, ${options.issuer ? 'named with --issuer' : "on the MCP server's host"})`
+        : `credentials were supplied; token endpoint auth: ${method}`,
       spec: 'MCP 2025-11-25 Client Registration Approaches',
     });
     return {

@@ -4,7 +4,7 @@
  * method, the URL, `Authorization`, `WWW-Authenticate`, `Location`, `Cache-Control`, a one-line
  * summary of the body) and shortens every secret it shows.
  */
-import { shorten, type Emit } from '@mcp-auth-demo/common';
+import { isJsonMediaType, shorten, type Emit } from '@mcp-auth-demo/common';
 
 export type Fetch = typeof fetch;
 
@@ -20,9 +20,24 @@ export function displayUrl(url: string): string {
     for (const [key, value] of parsed.searchParams) {
       if (SECRET_PARAMS.has(key)) parsed.searchParams.set(key, shorten(value));
     }
-    return decodeURIComponent(parsed.href);
+    return readableUrl(parsed.href);
   } catch {
     return url;
+  }
+}
+
+/** What the printer neutralises (common/terminal-safe.ts): the client must not produce it by decoding. */
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Percent-decoding for readability (`scope=mcp:connect weather:read`), except what decodes into
+ * a control character: `%1B` stays `%1B` rather than becoming an ESC that the terminal obeys.
+ */
+export function readableUrl(href: string): string {
+  try {
+    return decodeURIComponent(href).replace(UNPRINTABLE, (char) => encodeURIComponent(char));
+  } catch {
+    return href; // not valid percent-encoding: leave it encoded
   }
 }
 
@@ -47,7 +62,7 @@ function summariseRequestBody(body: unknown, contentType: string | null): string
 
 /** One line about an error response body: the OAuth `error` and its description. */
 async function summariseResponseBody(response: Response): Promise<string | undefined> {
-  if (response.status < 400 || !response.headers.get('content-type')?.includes('json')) return undefined;
+  if (response.status < 400 || !isJsonMediaType(response.headers.get('content-type'))) return undefined;
   try {
     const json = (await response.clone().json()) as { error?: unknown; error_description?: unknown };
     if (typeof json.error !== 'string') return undefined;

@@ -11,8 +11,27 @@
 import { describeResponse, StepFailure } from './step-failure.ts';
 import type { Fetch } from './traced-fetch.ts';
 
-/** Takes the authorization URL; resolves to the redirect URI the AS sent the user back to. */
-export type UserAgent = (authorizationUrl: URL, redirectUri: string) => Promise<URL>;
+/** How an authorization ended, once the client has checked the redirect and redeemed the code. */
+export type AuthorizationOutcome =
+  | { ok: true; issuer: string; scopes: string[] }
+  | {
+      ok: false;
+      /** The AS's `error` and `error_description`, when the redirect carried one that passed the checks. */
+      error?: string;
+      error_description?: string;
+      expected: string;
+      received: string;
+    };
+
+/**
+ * Takes the authorization URL; resolves to the redirect URI the AS sent the user back to.
+ * `finish`, when present, is told the outcome (a browser is answered only then, so it shows
+ * what the terminal shows, never "success" before `state` and `iss` are checked).
+ */
+export interface UserAgent {
+  (authorizationUrl: URL, redirectUri: string): Promise<URL>;
+  finish?(outcome: AuthorizationOutcome): void;
+}
 
 /** `origin + path` of a URL: what a redirect must match (its query carries the response). */
 export function withoutQuery(url: URL | string): string {

@@ -29,6 +29,8 @@ export const ENV = {
   allowedOrigins: 'MCP_DEMO_ALLOWED_ORIGINS',
   /** Optional file holding the AS's signing key (a private JWK, created on first start). */
   asKeyFile: 'MCP_DEMO_AS_KEY_FILE',
+  /** `1`: the authorization server asks a person (sign-in and consent page) for every request. */
+  interactive: 'MCP_DEMO_INTERACTIVE',
 } as const;
 
 export const DEFAULT_ISSUER = `http://localhost:${DEFAULT_PORTS.authorizationServer}`;

@@ -225,7 +225,7 @@ export interface Rejection {
 }
 
 /** Describes an answer made by `oauthErrorResponse`, for the trace, from what actually went out. */
-export function describeRejection(request: Request, thrown: unknown, response: Response): Rejection {
+export function describeRejection(request: Pick<Request, 'method' | 'url'>, thrown: unknown, response: Response): Rejection {
   const err = toOAuthError(thrown);
   const location = response.headers.get('location');
   const challenge = response.headers.get('www-authenticate');

@@ -3,8 +3,9 @@
  * events to stdout as JSON lines, say clearly when the port is taken, and shut down cleanly on
  * Ctrl-C, SIGTERM, or (when started by the orchestrator) when the parent goes away.
  */
-import { createAdaptorServer } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
+import { ConfigError, EXIT_INVALID_CONFIG } from './config-error.ts';
+import { createHttpServer } from './http-server.ts';
 import { createEmitter, formatEventLine, type Party, type TraceSink } from './trace.ts';
 
 /** Exit code of a server whose port is already taken (the orchestrator explains it). */
@@ -18,6 +19,20 @@ export const stdoutSink: TraceSink = (event) => {
   process.stdout.write(formatEventLine(event));
 };
 
+/**
+ * Builds a server's app; an invalid configuration ends the process with the message (no stack
+ * trace) and `EXIT_INVALID_CONFIG`, the same for every server.
+ */
+export function buildAppOrExit<T>(party: Party, build: () => T): T {
+  try {
+    return build();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${party}: invalid configuration: ${error.message}\n`);
+    process.exit(EXIT_INVALID_CONFIG);
+  }
+}
+
 export interface ServeOptions {
   party: Party;
   /** The URL the app is reached at; its hostname and port are where it listens. */
@@ -29,8 +44,8 @@ export interface ServeOptions {
 
 export function serveApp({ party, url, fetch, portHint }: ServeOptions): void {
   const { hostname, port } = new URL(url);
-  const server = createAdaptorServer({ fetch });
   const emit = createEmitter(party, stdoutSink);
+  const server = createHttpServer({ fetch, emit });
 
   server.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EADDRINUSE') {

@@ -187,6 +187,25 @@ function describe(event: TraceEvent): string[] {
           `code to ${event.redirect_host}, scope "${event.scope}"` +
           (event.loopback_redirects_only ? ' (warning: every redirect URI is loopback)' : ''),
       ];
+    case 'consent.refused':
+      return [`consent refused for ${event.client_id}: ${event.reason} (code would go to ${event.redirect_host}) → access_denied`];
+    case 'consent.requested':
+      return [
+        `asks the person${event.sign_in ? ' to sign in, then' : ''} to consent: client ${event.client_host}, ` +
+          `code to ${event.redirect_host}, scope "${event.scope}"` +
+          (event.loopback_redirects_only ? ' (page warns: every redirect URI is loopback)' : ''),
+      ];
+    case 'signin.succeeded':
+      return [`${event.sub} signed in`];
+    case 'signin.failed':
+      return [`sign-in failed (${event.attempt}/${event.max})`];
+    case 'consent.approved':
+      return [
+        `${event.sub} approved scope "${event.scope}"` +
+          (event.new_scopes.length > 0 ? ` (new: ${event.new_scopes.join(' ')})` : ' (nothing new)'),
+      ];
+    case 'consent.denied':
+      return [`${event.sub ?? 'the person'} ${event.sub ? 'denied the request on the consent page' : 'cancelled the sign-in'}: access_denied goes back to the client`];
     case 'code.issued':
       return [`authorization code issued: scope "${event.scope}", resource ${event.resource}, expires in ${event.expires_in}s`];
     case 'code.replayed':
@@ -211,6 +230,8 @@ function describe(event: TraceEvent): string[] {
       return [`Origin ${event.origin} refused (DNS rebinding protection)`];
     case 'tool.invoked':
       return [`tool ${event.name} invoked for ${event.sub}`];
+    case 'mcp.era_detected':
+      return [`${event.method}: MCP ${event.era} (${event.evidence})`];
     case 'request.rejected':
       return [`${event.method} ${event.path} → ${event.status} ${event.error}: ${event.error_description}`];
     case 'server.listening':

@@ -14,6 +14,9 @@
 
 import type { Rejection } from './oauth-error.ts';
 
+/** The MCP protocol revisions this project speaks (2025-11-25 is the default). */
+export type ProtocolRevision = '2025-11-25' | '2026-07-28';
+
 export type Party = 'client' | 'authorization-server' | 'resource-server' | 'client-host';
 
 /** Decoded access-token claims that the trace shows (never the token itself). */
@@ -82,6 +85,22 @@ export interface TraceEventMap {
     scope: string;
     loopback_redirects_only: boolean;
   };
+  /** Headless, and the redirect URI is not loopback: nobody to ask, so access_denied. */
+  'consent.refused': { client_id: string; redirect_host: string; reason: string };
+  /** The AS holds the request and shows the person a page (sign-in first when `sign_in`). */
+  'consent.requested': {
+    client_id: string;
+    client_host: string;
+    redirect_host: string;
+    scope: string;
+    loopback_redirects_only: boolean;
+    sign_in: boolean;
+  };
+  'signin.succeeded': { sub: string };
+  'signin.failed': { attempt: number; max: number };
+  /** `new_scopes`: those this person had not granted this client before (step-up). */
+  'consent.approved': { client_id: string; sub: string; scope: string; new_scopes: string[] };
+  'consent.denied': { client_id: string; sub?: string; scope: string };
   'code.issued': { client_id: string; scope: string; resource: string; expires_in: number };
   'code.replayed': { client_id: string; revoked_tokens: number };
   'token.issued': { client_id: string; claims: TokenClaims; expires_in: number };
@@ -97,6 +116,8 @@ export interface TraceEventMap {
   'scope.insufficient': { tool: string; required: string[]; held: string[] };
   'origin.rejected': { origin: string };
   'tool.invoked': { name: string; sub: string };
+  /** Which protocol revision a request speaks, and what in the request says so. */
+  'mcp.era_detected': { era: ProtocolRevision; method: string; evidence: string };
 
   // --- any server -----------------------------------------------------------------------
   /** An error answer, as `describeRejection` (oauth-error.ts) reads it off the response. */

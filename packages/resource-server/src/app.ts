@@ -16,16 +16,12 @@
  */
 import { createEmitter, describeRejection, oauthErrorResponse, toOAuthError, type OAuthError } from '@mcp-auth-demo/common';
 import { Hono, type Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { createAuthorizationServerKeys } from './authorization-server-keys.ts';
 import { resolveConfig, type ResourceServerConfig } from './config.ts';
 import { mcpCors } from './cors.ts';
 import { createMcpEndpoint } from './mcp-endpoint.ts';
 import { protectedResourceMetadataRoutes } from './protected-resource-metadata.ts';
-import { notFound, payloadTooLarge } from './transport-errors.ts';
-
-/** The largest MCP request body read (the MCP SDK's own default bound). */
-export const MAX_REQUEST_BODY_BYTES = 4 * 1024 * 1024;
+import { notFound } from './transport-errors.ts';
 
 /** The spec behind each error code, for the trace. */
 const ERROR_SPEC: Record<string, string> = {
@@ -43,7 +39,7 @@ function specOf(error: OAuthError): string | undefined {
   return ERROR_SPEC[error.error];
 }
 
-/** Builds the resource server; throws `ResourceServerConfigError` for an invalid config. */
+/** Builds the resource server; throws `ConfigError` for an invalid config. */
 export function createResourceServer(input: ResourceServerConfig): Hono {
   const config = resolveConfig(input);
   const emit = createEmitter('resource-server', config.onEvent);
@@ -58,15 +54,6 @@ export function createResourceServer(input: ResourceServerConfig): Hono {
   app.route('/', protectedResourceMetadataRoutes(config));
 
   app.use(config.mcpPath, mcpCors(config.allowedOrigins));
-  app.use(
-    config.mcpPath,
-    bodyLimit({
-      maxSize: MAX_REQUEST_BODY_BYTES,
-      onError: () => {
-        throw payloadTooLarge(MAX_REQUEST_BODY_BYTES);
-      },
-    }),
-  );
   app.all(config.mcpPath, createMcpEndpoint(config, keys, emit));
 
   // The one place errors become answers, traced before they leave.

@@ -16,15 +16,11 @@
  * A failure here is not the client's fault: the request is answered 503 `temporarily_unavailable`
  * (the next request tries again; nothing is cached after a failure).
  */
-import { authorizationServerMetadataUrls, OAuthError } from '@mcp-auth-demo/common';
+import { authorizationServerMetadataUrls, JsonObjectError, OAuthError, parseJsonObject, type AuthorizationServerMetadata, type JsonObject } from '@mcp-auth-demo/common';
 import { checkSecureUrl } from './config.ts';
 
-export interface AuthorizationServerMetadata {
-  issuer: string;
-  jwks_uri: string;
-  /** Where the document was found. */
-  url: string;
-}
+/** What the RS takes from the RFC 8414 document (the one type, in common), and where it was found. */
+export type DiscoveredMetadata = Required<Pick<AuthorizationServerMetadata, 'issuer' | 'jwks_uri'>> & { url: string };
 
 /** Bound on every request to the authorization server, so a slow one cannot hold requests forever. */
 export const AUTHORIZATION_SERVER_FETCH_TIMEOUT_MS = 5_000;
@@ -39,7 +35,7 @@ export async function fetchJsonObject(
   fetchImpl: typeof fetch,
   url: string,
   what: string,
-): Promise<Record<string, unknown> | undefined> {
+): Promise<JsonObject | undefined> {
   let response: Response;
   try {
     response = await fetchImpl(url, {
@@ -51,16 +47,12 @@ export async function fetchJsonObject(
   }
   if (response.status === 404) return undefined;
   if (response.status !== 200) throw keysUnavailable(`the ${what} at ${url} answered HTTP ${response.status}.`);
-  let body: unknown;
   try {
-    body = await response.json();
-  } catch {
-    throw keysUnavailable(`the ${what} at ${url} is not JSON.`);
+    return parseJsonObject(await response.text());
+  } catch (error) {
+    if (!(error instanceof JsonObjectError)) throw keysUnavailable(`the ${what} at ${url} could not be read.`);
+    throw keysUnavailable(`the ${what} at ${url} is ${error.found === 'not JSON' ? 'not JSON' : 'not a JSON object'}.`);
   }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw keysUnavailable(`the ${what} at ${url} is not a JSON object.`);
-  }
-  return body as Record<string, unknown>;
 }
 
 export interface DiscoveryOptions {
@@ -70,7 +62,7 @@ export interface DiscoveryOptions {
 }
 
 /** Finds and checks the issuer's metadata; throws 503 `temporarily_unavailable` on failure. */
-export async function discoverAuthorizationServerMetadata(options: DiscoveryOptions): Promise<AuthorizationServerMetadata> {
+export async function discoverAuthorizationServerMetadata(options: DiscoveryOptions): Promise<DiscoveredMetadata> {
   const { issuer } = options;
   for (const url of authorizationServerMetadataUrls(issuer)) {
     const document = await fetchJsonObject(options.fetch, url, 'authorization server metadata');

@@ -52,7 +52,7 @@ describe('RFC 6750: the token travels only in the Authorization header', () => {
     const res = await mcpRequest(setup.app, body ?? rpc.initialize(), { headers, ...(url ? { url } : {}) });
 
     expect(res.status).toBe(status);
-    expect(parseChallenge(res.headers.get('www-authenticate'))).toEqual({ scheme: 'Bearer', params });
+    expect(parseChallenge(res.headers.get('www-authenticate'))).toEqual({ scheme: 'bearer', params });
     const json = (await res.json()) as Record<string, unknown>;
     expect(json.error).toBe(bodyError);
     expect(json.error_description).toEqual(expect.any(String));

@@ -19,7 +19,7 @@
  * - A token in the query string or in a form-encoded body: 400 `invalid_request`, even alongside
  *   a valid header, because a token that went into a URL has already leaked into logs.
  */
-import { OAuthError, type BearerChallenge } from '@mcp-auth-demo/common';
+import { mediaType, OAuthError, type BearerChallenge } from '@mcp-auth-demo/common';
 
 /** RFC 6750 §2.1: `credentials = "Bearer" 1*SP b64token`, the scheme case-insensitive. */
 const BEARER_CREDENTIALS = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
@@ -31,28 +31,30 @@ function invalidRequest(description: string): OAuthError {
 }
 
 function isFormEncoded(request: Request): boolean {
-  const type = request.headers.get('content-type') ?? '';
-  return type.split(';')[0]?.trim().toLowerCase() === 'application/x-www-form-urlencoded';
+  return mediaType(request.headers.get('content-type')) === 'application/x-www-form-urlencoded';
 }
 
 /**
- * The bearer token of a request, or `undefined` when it carries none. Throws 400
- * `invalid_request` for a token sent any other way than the Authorization header, or a
- * malformed header. `bodyText` is the already-read request body.
+ * The bearer token of a request, from its headers and URL alone (the body is not read yet), or
+ * `undefined` when it carries none. Throws 400 `invalid_request` for a token in the query
+ * string, a form-encoded request without a bearer header, or a malformed header.
  */
-export function extractBearerToken(request: Request, bodyText: string): string | undefined {
+export function extractBearerToken(request: Request): string | undefined {
   // MCP authorization "Token Requirements": "Access tokens MUST NOT be included in the URI query string".
   if (new URL(request.url).searchParams.has('access_token')) {
     throw invalidRequest('Access tokens are accepted only in the Authorization header, never in the query string.');
   }
-  // RFC 6750 §2.2 (form-encoded body parameter) is a method this server does not support.
-  if (isFormEncoded(request) && new URLSearchParams(bodyText).has('access_token')) {
-    throw invalidRequest('Access tokens are accepted only in the Authorization header, never in the request body.');
-  }
 
   const header = request.headers.get('authorization');
   // RFC 6750 §3.1: a request with no credentials, or with another scheme, has no bearer token.
-  if (header === null || !BEARER_SCHEME.test(header)) return undefined;
+  if (header === null || !BEARER_SCHEME.test(header)) {
+    // RFC 6750 §2.2 (the form-encoded body parameter) is a method this server does not support,
+    // and an MCP message is never form-encoded: refused without reading the body.
+    if (isFormEncoded(request)) {
+      throw invalidRequest('Access tokens are accepted only in the Authorization header; a form-encoded request is not an MCP request.');
+    }
+    return undefined;
+  }
 
   const match = BEARER_CREDENTIALS.exec(header);
   // RFC 6750 §3.1 invalid_request: "... repeats the same parameter, uses more than one method
@@ -61,6 +63,17 @@ export function extractBearerToken(request: Request, bodyText: string): string |
     throw invalidRequest('The Authorization header must be exactly "Bearer <token>": one token, in b64token syntax.');
   }
   return match[1];
+}
+
+/**
+ * RFC 6750 §3.1 invalid_request: a request that "uses more than one method for including an
+ * access token": a form-encoded body with `access_token` beside the header. Run once the
+ * authenticated caller's body has been read.
+ */
+export function rejectTokenInBody(request: Request, bodyText: string): void {
+  if (isFormEncoded(request) && new URLSearchParams(bodyText).has('access_token')) {
+    throw invalidRequest('Access tokens are accepted only in the Authorization header, never in the request body.');
+  }
 }
 
 /** The answer to a request that carries no bearer token at all. */

@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createResourceServer } from './app.ts';
-import { resolveConfig, ResourceServerConfigError, type ResourceServerConfig } from './config.ts';
+import { ConfigError } from '@mcp-auth-demo/common';
+import { resolveConfig, type ResourceServerConfig } from './config.ts';
 
 const base: ResourceServerConfig = {
   resource: 'http://localhost:8001/mcp',
@@ -30,7 +31,7 @@ describe('an invalid configuration fails when the app is built', () => {
     ['clock tolerance is NaN', { clockToleranceSeconds: Number.NaN }, /clockToleranceSeconds/],
     ['an allowed origin has a path', { allowedOrigins: ['http://localhost:6274/app'] }, /serialised origins/],
   ])('%s', (_name, override, message) => {
-    expect(() => createResourceServer({ ...base, ...override })).toThrow(ResourceServerConfigError);
+    expect(() => createResourceServer({ ...base, ...override })).toThrow(ConfigError);
     expect(() => createResourceServer({ ...base, ...override })).toThrow(message);
   });
 });

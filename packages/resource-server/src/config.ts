@@ -9,7 +9,7 @@
  *   on plain http, which `dangerouslyAllowLoopbackHttp` permits for loopback hosts only.
  * - RFC 9068 §4: "some small leeway, usually no more than a few minutes, to account for clock skew".
  */
-import { isLoopbackHost, type TraceSink } from '@mcp-auth-demo/common';
+import { ConfigError, isLoopbackHost, type TraceSink } from '@mcp-auth-demo/common';
 
 export interface ResourceServerConfig {
   /**
@@ -67,13 +67,8 @@ export const DEFAULT_CLOCK_TOLERANCE_SECONDS = 30;
 const MAX_CLOCK_TOLERANCE_SECONDS = 300;
 export const DEFAULT_RESOURCE_NAME = 'mcp-auth-demo weather server';
 
-/** Thrown when the configuration is invalid: at build time, never while serving requests. */
-export class ResourceServerConfigError extends Error {
-  override readonly name = 'ResourceServerConfigError';
-}
-
 function fail(message: string): never {
-  throw new ResourceServerConfigError(message);
+  throw new ConfigError(message);
 }
 
 function parseUrl(field: string, value: unknown): URL {
@@ -135,7 +130,7 @@ function resolveClockTolerance(value: unknown): number {
   return value;
 }
 
-/** Validates the configuration and fills in the defaults; throws `ResourceServerConfigError`. */
+/** Validates the configuration and fills in the defaults; throws `ConfigError`. */
 export function resolveConfig(config: ResourceServerConfig): ResolvedConfig {
   const allowLoopbackHttp = config.dangerouslyAllowLoopbackHttp === true;
   const resource = resolveResource(config.resource, allowLoopbackHttp);

@@ -3,45 +3,44 @@
  * checks, in this order, before the MCP SDK sees it; each one throws the one `OAuthError`
  * (answered and traced by `app.onError`) and emits its decision's trace event:
  *
- *   1. checkOrigin          DNS-rebinding protection (origin.ts)                 403
- *   2. read the body        bounded by `bodyLimit` in app.ts                     413
- *   3. requiredScopes       what this request needs, ONE strategy (scopes.ts)
- *   4. extractBearerToken   header only (bearer.ts, RFC 6750 §2.1)               400 / 401
- *   5. verifyAccessToken    RFC 9068 §4 + RFC 8707 audience                      401
- *   6. checkScopes          RFC 6750 §3.1 insufficient_scope                     403
- *   7. POST only            stateless server: no GET stream, no session to DELETE 405
- *   8. the SDK              a fresh McpServer + transport for this request alone
+ *   1. checkOrigin           DNS-rebinding protection (origin.ts)                 403
+ *   2. checkDeclaredBodySize a Content-Length over the bound (request-body.ts)    413
+ *   3. extractBearerToken    header only (bearer.ts, RFC 6750 §2.1)               400 / 401
+ *   4. verifyAccessToken     RFC 9068 §4 + RFC 8707 audience                      401
+ *   5. readBodyText          only now, for an authenticated caller; bounded       413
+ *   6. requiredScopes        what this request needs, ONE strategy (scopes.ts)
+ *   7. rejectTokenInBody     a token in a form body too (bearer.ts)               400
+ *   8. checkScopes           RFC 6750 §3.1 insufficient_scope                     403
+ *   9. POST only             stateless server: no GET stream, no session to DELETE 405
+ *  10. the SDK               a fresh McpServer + transport for this request alone
  *
- * Steps 4-6 answer with `WWW-Authenticate: Bearer` carrying `resource_metadata` (RFC 9728 §5.1)
- * and `scope` (the scopes of step 3), so a client can always find out how to get in.
+ * Steps 1-4 read headers only: an anonymous or badly authenticated request is answered without
+ * its body ever being read (hardening: nobody makes this server parse megabytes for nothing).
+ * Steps 3-8 answer with `WWW-Authenticate: Bearer` carrying `resource_metadata` (RFC 9728 §5.1)
+ * and `scope`: before the body is read that is the base scope every request needs; the 403 of
+ * step 8 names every scope the request needs (step 6), so a client can always find out how to
+ * get in, and steps up from there.
  *
  * MCP authorization: "authorization MUST be included in every HTTP request from client to
  * server" — so GET and DELETE are authenticated too, before they are refused with 405.
  *
- * Isolation: stateless mode (`sessionIdGenerator: undefined`) with a new server and transport
- * per request, the SDK's recommended pattern for many concurrent clients; nothing is shared
- * between requests except the verified-key cache. JSON responses (not SSE) suffice because the
- * tools send no progress notifications; the spec lets the server choose either.
+ * Isolation: a new server (and, for 2025-11-25, a new stateless transport) per request, the
+ * SDK's pattern for many concurrent clients; nothing one request does is seen by another. What
+ * is shared holds no request state: the verified-key cache, the JSON-schema validator and the
+ * tool schemas (tools.ts). Steps 1-9 are the same for both protocol eras.
  */
 import type { BearerChallenge, Emit } from '@mcp-auth-demo/common';
-import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
-import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import type { Context } from 'hono';
 import type { AuthorizationServerKeys } from './authorization-server-keys.ts';
-import { extractBearerToken, missingTokenError, withBearerChallenge } from './bearer.ts';
+import { extractBearerToken, missingTokenError, rejectTokenInBody, withBearerChallenge } from './bearer.ts';
 import type { ResolvedConfig } from './config.ts';
 import { checkOrigin } from './origin.ts';
 import { protectedResourceMetadataUrl } from './protected-resource-metadata.ts';
-import { checkScopes, requiredScopes } from './scopes.ts';
-import { createMcpServer } from './tools.ts';
+import { checkDeclaredBodySize, readBodyText } from './request-body.ts';
+import { BASE_SCOPE, checkScopes, requiredScopes } from './scopes.ts';
+import { createProtocolEras, type ReadBody } from './protocol-eras.ts';
 import { methodNotAllowed } from './transport-errors.ts';
 import { verifyAccessToken, type VerifiedAccessToken } from './verify-access-token.ts';
-
-/** The body as read once: its text, and its JSON value when it parses. */
-export interface ReadBody {
-  text: string;
-  json: { ok: true; value: unknown } | { ok: false };
-}
 
 function parseJson(text: string): ReadBody['json'] {
   try {
@@ -51,60 +50,57 @@ function parseJson(text: string): ReadBody['json'] {
   }
 }
 
-/**
- * Hands the request to the MCP SDK. The body was already read for the scope check, so the SDK
- * gets the very value that was checked (`parsedBody`): what is authorized is what runs. A body
- * that is not JSON goes over as its raw text, for the SDK to answer with its own parse error.
- */
-export async function handOffToMcp(request: Request, body: ReadBody, authInfo: AuthInfo, emit: Emit): Promise<Response> {
-  const server = createMcpServer(emit);
-  const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-  await server.connect(transport);
-  try {
-    if (body.json.ok) return await transport.handleRequest(request, { authInfo, parsedBody: body.json.value });
-    const unparsed = new Request(request.url, { method: request.method, headers: request.headers, body: body.text });
-    return await transport.handleRequest(unparsed, { authInfo });
-  } finally {
-    await server.close();
-  }
-}
-
 /** The Hono handler of the MCP endpoint, for every method; `emit` is the app's one emitter. */
 export function createMcpEndpoint(config: ResolvedConfig, keys: AuthorizationServerKeys, emit: Emit) {
   const resourceMetadata = protectedResourceMetadataUrl(config.resource);
+  const serveMcp = createProtocolEras(emit);
+  // Before the body is read, a challenge can only name what every request needs.
+  const baseChallenge: BearerChallenge = { resource_metadata: resourceMetadata, scope: BASE_SCOPE };
+
+  /** Steps 3-5, from the headers alone: who is calling. */
+  async function authenticate(request: Request): Promise<VerifiedAccessToken> {
+    const token = extractBearerToken(request);
+    if (token === undefined) throw missingTokenError();
+    return verifyAccessToken(token, {
+      issuer: config.authorizationServer,
+      resource: config.resource,
+      getKey: keys.getKey,
+      clockToleranceSeconds: config.clockToleranceSeconds,
+      now: config.now,
+      emit,
+    });
+  }
 
   return async (c: Context): Promise<Response> => {
     const request = c.req.raw;
 
     checkOrigin(request, config.allowedOrigins, emit);
-
-    const text = await c.req.text();
-    const body: ReadBody = { text, json: parseJson(text) };
-    const required = requiredScopes(body.json.ok ? body.json.value : undefined);
-    const challenge: BearerChallenge = { resource_metadata: resourceMetadata, scope: required.scopes.join(' ') };
+    checkDeclaredBodySize(request);
 
     let accessToken: VerifiedAccessToken;
     try {
-      const token = extractBearerToken(request, text);
-      if (token === undefined) throw missingTokenError();
-      accessToken = await verifyAccessToken(token, {
-        issuer: config.authorizationServer,
-        resource: config.resource,
-        getKey: keys.getKey,
-        clockToleranceSeconds: config.clockToleranceSeconds,
-        now: config.now,
-        emit,
-      });
-      checkScopes(accessToken.scopes, required, emit);
+      accessToken = await authenticate(request);
     } catch (error) {
       // RFC 6750 §3 + RFC 9728 §5.1: every auth error carries the challenge (app.onError answers).
-      throw withBearerChallenge(error, challenge);
+      throw withBearerChallenge(error, baseChallenge);
+    }
+
+    // Only an authenticated caller's body is read (bounded) and parsed.
+    const text = await readBodyText(request);
+    const body: ReadBody = { text, json: parseJson(text) };
+    const required = requiredScopes(body.json.ok ? body.json.value : undefined);
+    try {
+      rejectTokenInBody(request, text);
+      checkScopes(accessToken.scopes, required, emit);
+    } catch (error) {
+      throw withBearerChallenge(error, { resource_metadata: resourceMetadata, scope: required.scopes.join(' ') });
     }
 
     // MCP transports: on GET the server MUST open an SSE stream "or else return HTTP 405";
     // DELETE "MAY" get 405. This stateless server has neither a stream nor a session.
     if (request.method !== 'POST') throw methodNotAllowed();
 
-    return handOffToMcp(request, body, accessToken.authInfo, emit);
+    // The SDK gets the very body that was checked: what is authorized is what runs.
+    return serveMcp(request, body, accessToken.authInfo);
   };
 }

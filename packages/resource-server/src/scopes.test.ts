@@ -50,7 +50,7 @@ describe('RFC 6750 §3.1: a valid token without a needed scope gets 403 insuffic
 
     expect(res.status).toBe(403);
     expect(parseChallenge(res.headers.get('www-authenticate'))).toEqual({
-      scheme: 'Bearer',
+      scheme: 'bearer',
       params: { error: 'insufficient_scope', error_description: expect.any(String), scope: challenged, resource_metadata: TEST_PRM_URL },
     });
     expect(((await res.json()) as { error: string }).error).toBe('insufficient_scope');
@@ -77,11 +77,11 @@ describe('RFC 6750 §3.1: a valid token without a needed scope gets 403 insuffic
     });
   });
 
-  it('a request without a token is challenged for the scopes it needs', async () => {
+  it('a request without a token is challenged for the base scope from its headers alone (the tool scope comes with the 403)', async () => {
     const res = await mcpRequest(setup.app, rpc.callTool('get_weather', { city: 'Oslo' }));
     expect(res.status).toBe(401);
     expect(parseChallenge(res.headers.get('www-authenticate'))?.params).toEqual({
-      scope: 'mcp:connect weather:read',
+      scope: 'mcp:connect',
       resource_metadata: TEST_PRM_URL,
     });
   });

@@ -9,10 +9,12 @@
  * 4. A body that is not JSON needs only the base scope: nothing in it can run, and the MCP
  *    transport answers it with a JSON-RPC parse error.
  *
- * Every challenge names all the scopes the request needs, held or not: the 401 of a request
- * without a token, and the 403 `insufficient_scope` of a token that lacks some of them
- * (MCP authorization 2025-11-25, "Scope Challenge Handling", the recommended approach:
- * "Include both existing relevant scopes and newly required scopes").
+ * The 403 `insufficient_scope` of a token that lacks some scopes names all the scopes the
+ * request needs, held or not (MCP authorization 2025-11-25, "Scope Challenge Handling", the
+ * recommended approach: "Include both existing relevant scopes and newly required scopes").
+ * A 401 is decided from the headers alone, before the body is read (so a stranger cannot make
+ * this server parse megabytes), so it names the base scope; a client that then calls a tool
+ * needing more gets the 403 above and steps up.
  *
  * - RFC 6750 §3.1 (`insufficient_scope`: "The request requires higher privileges than provided
  *   by the access token"; 403) and §3 (the `scope` attribute).

@@ -8,32 +8,23 @@
  *   MCP_DEMO_ALLOWED_ORIGINS  comma-separated browser origins allowed besides the server's own
  *                             (e.g. the MCP Inspector's http://localhost:6274)
  */
-import { DEFAULT_ISSUER, DEFAULT_RESOURCE, ENV, serveApp, stdoutSink } from '@mcp-auth-demo/common';
+import { buildAppOrExit, DEFAULT_ISSUER, DEFAULT_RESOURCE, ENV, serveApp, stdoutSink } from '@mcp-auth-demo/common';
 import { createResourceServer } from './app.ts';
-import { ResourceServerConfigError } from './config.ts';
 
 const resource = process.env[ENV.resource] ?? DEFAULT_RESOURCE;
 const authorizationServer = process.env[ENV.issuer] ?? DEFAULT_ISSUER;
 const allowedOrigins = (process.env[ENV.allowedOrigins] ?? '').split(',').map((o) => o.trim()).filter(Boolean);
 
-function buildApp() {
-  try {
-    return createResourceServer({
-      resource,
-      authorizationServer,
-      allowedOrigins,
-      onEvent: stdoutSink,
-      // DEMO DEVIATION: plain http, for loopback hosts only (config.ts enforces the "only").
-      dangerouslyAllowLoopbackHttp: true,
-    });
-  } catch (error) {
-    if (!(error instanceof ResourceServerConfigError)) throw error;
-    process.stderr.write(`resource-server: invalid configuration: ${error.message}\n`);
-    process.exit(2);
-  }
-}
-
-const app = buildApp();
+const app = buildAppOrExit('resource-server', () =>
+  createResourceServer({
+    resource,
+    authorizationServer,
+    allowedOrigins,
+    onEvent: stdoutSink,
+    // DEMO DEVIATION: plain http, for loopback hosts only (config.ts enforces the "only").
+    dangerouslyAllowLoopbackHttp: true,
+  }),
+);
 
 serveApp({
   party: 'resource-server',

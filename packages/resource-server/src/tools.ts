@@ -12,12 +12,17 @@
  * `_meta` under `mcp-auth-demo/required_scopes` (for programs; MCP `_meta` keys use a prefix
  * of their own), both taken from `TOOL_SCOPES` so they cannot drift from what is enforced.
  *
- * MCP tools spec (2025-11-25): results carry `structuredContent` that conforms to the tool's
- * `outputSchema`, and the same JSON as text for clients that only read `content`.
+ * MCP tools spec (2025-11-25 and 2026-07-28): results carry `structuredContent` that conforms
+ * to the tool's `outputSchema`, and the same JSON as text for clients that only read `content`.
+ *
+ * Built once, shared by every per-request server: the zod schemas below (module constants) and
+ * ONE JSON-schema validator. Left to itself, every `Server` constructs its own Ajv instance,
+ * which profiled as the largest single cost of a request; a validator holds no per-request
+ * state (it compiles schemas, caching them by identity), so sharing it keeps requests isolated.
  */
 import type { Emit } from '@mcp-auth-demo/common';
-import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { McpServer, type AuthInfo } from '@modelcontextprotocol/server';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/server/validators/ajv';
 import * as z from 'zod';
 import { BASE_SCOPE, TOOL_SCOPES, type ToolName } from './scopes.ts';
 import { forecastFor } from './weather.ts';
@@ -71,12 +76,35 @@ function result<T extends Record<string, unknown>>(structuredContent: T) {
   return { content: [{ type: 'text' as const, text: JSON.stringify(structuredContent) }], structuredContent };
 }
 
+const whoamiOutput = z.object({
+  sub: z.string(),
+  client_id: z.string(),
+  scopes: z.array(z.string()),
+  audience: z.string(),
+  issuer: z.string(),
+  expires_at: z.string(),
+});
+
+const weatherInput = z.object({ city: z.string().trim().min(1).max(100).describe('The city, e.g. "Amsterdam".') });
+
+const weatherOutput = z.object({
+  city: z.string(),
+  conditions: z.string(),
+  temperature_c: z.number(),
+  wind_kph: z.number(),
+  source: z.enum(['table', 'generated']),
+});
+
+/** The one validator every server instance uses (see the header). */
+const jsonSchemaValidator = new AjvJsonSchemaValidator();
+
 /**
  * A new MCP server. The app builds one per HTTP request (stateless Streamable HTTP), so nothing
  * one client does can be seen by another.
  */
 export function createMcpServer(emit: Emit): McpServer {
   const server = new McpServer(SERVER_INFO, {
+    jsonSchemaValidator,
     instructions: 'A demo MCP server protected by OAuth 2.1. Call whoami to see your token, get_weather for a forecast.',
   });
 
@@ -85,18 +113,11 @@ export function createMcpServer(emit: Emit): McpServer {
     {
       title: 'Who am I?',
       ...advertised('whoami', 'Returns the caller as this server sees it: the access token\'s subject, client, scopes, audience and expiry.'),
-      outputSchema: {
-        sub: z.string(),
-        client_id: z.string(),
-        scopes: z.array(z.string()),
-        audience: z.string(),
-        issuer: z.string(),
-        expires_at: z.string(),
-      },
+      outputSchema: whoamiOutput,
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
-    async (extra) => {
-      const caller = callerOf(extra.authInfo);
+    async (ctx) => {
+      const caller = callerOf(ctx.http?.authInfo);
       emit('tool.invoked', { name: 'whoami', sub: caller.sub });
       return result({ ...caller });
     },
@@ -107,18 +128,12 @@ export function createMcpServer(emit: Emit): McpServer {
     {
       title: 'Weather forecast',
       ...advertised('get_weather', 'Returns a (made-up, deterministic) weather forecast for a city.'),
-      inputSchema: { city: z.string().trim().min(1).max(100).describe('The city, e.g. "Amsterdam".') },
-      outputSchema: {
-        city: z.string(),
-        conditions: z.string(),
-        temperature_c: z.number(),
-        wind_kph: z.number(),
-        source: z.enum(['table', 'generated']),
-      },
+      inputSchema: weatherInput,
+      outputSchema: weatherOutput,
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
-    async ({ city }, extra) => {
-      const caller = callerOf(extra.authInfo);
+    async ({ city }, ctx) => {
+      const caller = callerOf(ctx.http?.authInfo);
       emit('tool.invoked', { name: 'get_weather', sub: caller.sub });
       return result({ ...forecastFor(city) });
     },

@@ -16,7 +16,7 @@ import {
   TEST_RESOURCE,
   type TestAuthorizationServer,
 } from '../testing/index.ts';
-import type { RejectionReason } from './verify-access-token.ts';
+import type { InvalidTokenReason } from './verify-access-token.ts';
 
 let setup: Awaited<ReturnType<typeof createTestSetup>>;
 beforeAll(async () => {
@@ -35,7 +35,7 @@ function validClaims(as: TestAuthorizationServer): Record<string, unknown> {
 
 const encode = (value: unknown) => base64url.encode(JSON.stringify(value));
 
-type Row = [name: string, token: (as: TestAuthorizationServer) => Promise<string>, reason: RejectionReason];
+type Row = [name: string, token: (as: TestAuthorizationServer) => Promise<string>, reason: InvalidTokenReason];
 
 const rejected: Row[] = [
   ['alg "none" (an unsigned JWT, crafted by hand)', async (as) => `${encode({ alg: 'none', typ: 'at+jwt' })}.${encode(validClaims(as))}.`, 'alg_not_allowed'],
@@ -83,7 +83,7 @@ describe('RFC 9068 §4: a bad access token is refused with 401 invalid_token', (
     expect(res.status).toBe(401);
     const header = res.headers.get('www-authenticate');
     expect(parseChallenge(header)).toEqual({
-      scheme: 'Bearer',
+      scheme: 'bearer',
       params: { error: 'invalid_token', error_description: expect.any(String), scope: 'mcp:connect', resource_metadata: TEST_PRM_URL },
     });
     const body = (await res.json()) as Record<string, unknown>;

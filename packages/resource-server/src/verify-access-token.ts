@@ -22,7 +22,7 @@
  * (MCP authorization: servers "MUST NOT accept or transit any other tokens").
  */
 import { OAuthError, type Emit, type TokenClaims } from '@mcp-auth-demo/common';
-import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
+import type { AuthInfo } from '@modelcontextprotocol/server';
 import { errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { parseScopeClaim } from './scopes.ts';
 
@@ -33,7 +33,7 @@ export const ALLOWED_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 
 const REQUIRED_CLAIMS = ['iss', 'exp', 'aud', 'sub', 'client_id', 'iat', 'jti', 'scope'];
 
 /** A stable, machine-readable reason for each rejection (shown in the trace, asserted by tests). */
-export type RejectionReason =
+export type InvalidTokenReason =
   | 'malformed'
   | 'alg_not_allowed'
   | 'unknown_key'
@@ -63,9 +63,9 @@ export interface VerifyOptions {
   emit: Emit;
 }
 
-class Rejection extends Error {
+class InvalidAccessToken extends Error {
   constructor(
-    readonly reason: RejectionReason,
+    readonly reason: InvalidTokenReason,
     description: string,
   ) {
     super(description);
@@ -73,28 +73,28 @@ class Rejection extends Error {
 }
 
 /** Turns jose's error into a reason and a description a developer can act on. */
-function describe(error: unknown): Rejection {
-  if (error instanceof Rejection) return error;
-  if (error instanceof errors.JOSEAlgNotAllowed) return new Rejection('alg_not_allowed', `The token's "alg" is not allowed; accepted: ${ALLOWED_ALGORITHMS.join(', ')}.`);
+function describe(error: unknown): InvalidAccessToken {
+  if (error instanceof InvalidAccessToken) return error;
+  if (error instanceof errors.JOSEAlgNotAllowed) return new InvalidAccessToken('alg_not_allowed', `The token's "alg" is not allowed; accepted: ${ALLOWED_ALGORITHMS.join(', ')}.`);
   if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) {
-    return new Rejection('unknown_key', 'The token is not signed with a key of the authorization server (unknown "kid").');
+    return new InvalidAccessToken('unknown_key', 'The token is not signed with a key of the authorization server (unknown "kid").');
   }
-  if (error instanceof errors.JWSSignatureVerificationFailed) return new Rejection('bad_signature', 'The token signature is invalid.');
-  if (error instanceof errors.JWTExpired) return new Rejection('expired', 'The access token has expired.');
+  if (error instanceof errors.JWSSignatureVerificationFailed) return new InvalidAccessToken('bad_signature', 'The token signature is invalid.');
+  if (error instanceof errors.JWTExpired) return new InvalidAccessToken('expired', 'The access token has expired.');
   if (error instanceof errors.JWTClaimValidationFailed) {
-    if (error.claim === 'typ') return new Rejection('wrong_typ', 'The token is not a JWT access token (typ must be "at+jwt", RFC 9068).');
-    if (error.reason === 'missing') return new Rejection('missing_claim', `The token lacks the required "${error.claim}" claim (RFC 9068 §2.2).`);
-    if (error.claim === 'iss') return new Rejection('wrong_issuer', 'The token was not issued by this server\'s authorization server.');
-    if (error.claim === 'aud') return new Rejection('wrong_audience', 'The token was not issued for this MCP server (aud).');
-    if (error.claim === 'nbf') return new Rejection('not_yet_valid', 'The access token is not valid yet (nbf).');
-    return new Rejection('invalid_claim', `The token's "${error.claim}" claim is invalid.`);
+    if (error.claim === 'typ') return new InvalidAccessToken('wrong_typ', 'The token is not a JWT access token (typ must be "at+jwt", RFC 9068).');
+    if (error.reason === 'missing') return new InvalidAccessToken('missing_claim', `The token lacks the required "${error.claim}" claim (RFC 9068 §2.2).`);
+    if (error.claim === 'iss') return new InvalidAccessToken('wrong_issuer', 'The token was not issued by this server\'s authorization server.');
+    if (error.claim === 'aud') return new InvalidAccessToken('wrong_audience', 'The token was not issued for this MCP server (aud).');
+    if (error.claim === 'nbf') return new InvalidAccessToken('not_yet_valid', 'The access token is not valid yet (nbf).');
+    return new InvalidAccessToken('invalid_claim', `The token's "${error.claim}" claim is invalid.`);
   }
-  return new Rejection('malformed', 'The access token is not a well-formed signed JWT.');
+  return new InvalidAccessToken('malformed', 'The access token is not a well-formed signed JWT.');
 }
 
 function requireString(payload: JWTPayload, claim: string): string {
   const value = payload[claim];
-  if (typeof value !== 'string' || value === '') throw new Rejection('invalid_claim', `The token's "${claim}" claim must be a non-empty string.`);
+  if (typeof value !== 'string' || value === '') throw new InvalidAccessToken('invalid_claim', `The token's "${claim}" claim must be a non-empty string.`);
   return value;
 }
 
@@ -104,7 +104,7 @@ function checkClaims(payload: JWTPayload, resource: string): VerifiedAccessToken
   // them as the intended audience" — this server, and no other resource besides.
   const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
   if (audiences.length !== 1 || audiences[0] !== resource) {
-    throw new Rejection('wrong_audience', 'The token must be issued for this MCP server only (aud).');
+    throw new InvalidAccessToken('wrong_audience', 'The token must be issued for this MCP server only (aud).');
   }
   return {
     iss: requireString(payload, 'iss'),

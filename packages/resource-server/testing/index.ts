@@ -6,7 +6,7 @@
  *
  * Nothing here stubs the resource server's own code: tests drive the real app with real tokens.
  */
-import type { TraceEvent, TraceKind } from '@mcp-auth-demo/common';
+import { parseWwwAuthenticate, type Challenge, type TraceEvent, type TraceKind } from '@mcp-auth-demo/common';
 import { Hono } from 'hono';
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT, type JWK } from 'jose';
 import { randomUUID } from 'node:crypto';
@@ -180,11 +180,10 @@ export function mcpRequest(app: Hono, body: unknown, options: PostOptions = {}):
   return Promise.resolve(app.request(options.url ?? TEST_RESOURCE, init));
 }
 
-/** Parses `WWW-Authenticate: Bearer k="v", ...` (the values this server sends never contain quotes). */
-export function parseChallenge(header: string | null): { scheme: string; params: Record<string, string> } | undefined {
+/** The one challenge of a `WWW-Authenticate` value, read by the parser clients use (common's). */
+export function parseChallenge(header: string | null): Challenge | undefined {
   if (header === null) return undefined;
-  const [scheme = '', ...rest] = header.split(' ');
-  const params: Record<string, string> = {};
-  for (const match of rest.join(' ').matchAll(/([a-z_]+)="([^"]*)"/g)) params[match[1]!] = match[2]!;
-  return { scheme, params };
+  const challenges = parseWwwAuthenticate(header);
+  if (challenges.length !== 1) throw new Error(`expected exactly one challenge in ${JSON.stringify(header)}`);
+  return challenges[0];
 }

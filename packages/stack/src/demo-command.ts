@@ -3,15 +3,22 @@
  * as real processes, run the whole journey against them, print it as a numbered trace, stop
  * everything. Exit 0 when the journey succeeds, 1 when it (or the set-up) fails, 130 on Ctrl-C.
  *
- *   pnpm demo [--as-port N] [--rs-port N] [--client-port N] [--registration cimd|dcr] [--json]
+ *   pnpm demo [--as-port N] [--rs-port N] [--client-port N] [--registration cimd|dcr] [--interactive] [--json]
+ *
+ * `--interactive`: the authorization server shows its sign-in and consent page, in the person's
+ * browser; the journey receives the redirect on a loopback port of its own (the client's
+ * `--browser` user agent, RFC 8252 §7.3) and waits for the person. Without it, the AS
+ * auto-approves the loopback redirect (a named deviation) and no browser is needed.
  */
 import { createTraceWriter, shouldUseColor } from '@mcp-auth-demo/common';
-import { clientUrls, runJourney } from '@mcp-auth-demo/client';
+import { clientUrls, runJourney, startBrowserCallback, type BrowserCallback } from '@mcp-auth-demo/client';
 import { parseArgs } from 'node:util';
 import { PORT_FLAGS, urlsFromPortFlags } from './ports.ts';
 import { startStack, type Stack } from './stack.ts';
 
-export const DEMO_USAGE = 'usage: pnpm demo [--as-port N] [--rs-port N] [--client-port N] [--registration cimd|dcr] [--json]';
+export const DEMO_USAGE =
+  'usage: pnpm demo [--as-port N] [--rs-port N] [--client-port N] [--registration cimd|dcr] [--interactive] [--json]\n' +
+  "  --interactive   sign in and approve on the authorization server's page, in your browser";
 
 
 async function demo(argv: string[]): Promise<number> {
@@ -21,6 +28,7 @@ async function demo(argv: string[]): Promise<number> {
       ...PORT_FLAGS,
       registration: { type: 'string', default: 'cimd' },
       json: { type: 'boolean', default: false },
+      interactive: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -40,6 +48,7 @@ async function demo(argv: string[]): Promise<number> {
   });
 
   let stack: Stack | undefined;
+  let browser: BrowserCallback | undefined;
   // `on`, not `once`: execa's exit hook re-raises a signal that no listener remains for.
   const interrupted = new Promise<number>((resolve) => {
     const onSignal = () => resolve(130);
@@ -48,14 +57,24 @@ async function demo(argv: string[]): Promise<number> {
   });
 
   const run = async (): Promise<number> => {
-    stack = startStack(urls, (event) => trace.push(event));
+    stack = startStack(urls, (event) => trace.push(event), { interactive: values.interactive });
     await stack.ready;
     const client = clientUrls(urls.clientBase);
+    if (values.interactive) {
+      // A loopback listener on a port the OS picks: the registered loopback redirect URI may
+      // differ in its port only (RFC 8252 §7.3), so the CIMD document needs no change.
+      browser = await startBrowserCallback();
+      process.stderr.write(
+        `\nInteractive: the authorization server will ask you to sign in (demo account demo-user / demo-password) ` +
+          `and to approve, in your browser. The journey waits for you.\n`,
+      );
+    }
     const journey = runJourney({
       serverUrl: urls.resource,
+      ...(browser && { userAgent: browser.userAgent }),
       registration: {
         clientMetadataUrl: client.clientId,
-        redirectUri: client.redirectUri,
+        redirectUri: browser?.redirectUri ?? client.redirectUri,
         clientName: 'MCP Auth Demo Client',
         preferDynamicRegistration: values.registration === 'dcr',
       },
@@ -78,6 +97,7 @@ async function demo(argv: string[]): Promise<number> {
     process.stderr.write(`demo: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
   } finally {
+    await browser?.close();
     await stack?.stop();
   }
 }

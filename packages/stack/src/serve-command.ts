@@ -3,7 +3,11 @@
  * up, so any MCP client (the Inspector, an IDE, your own) can be pointed at the MCP URL, and
  * what that client did is printed live, as the servers decided it. Ctrl-C stops everything.
  *
- *   pnpm serve [--as-port N] [--rs-port N] [--client-port N]
+ *   pnpm serve [--as-port N] [--rs-port N] [--client-port N] [--interactive]
+ *
+ * `--interactive`: the authorization server asks a person (sign-in and consent page) for every
+ * request. Without it, it is headless: a loopback redirect URI is auto-approved (a named
+ * deviation), any other redirect URI is refused with access_denied.
  */
 import { createTraceWriter, shouldUseColor } from '@mcp-auth-demo/common';
 import { parseArgs } from 'node:util';
@@ -14,11 +18,11 @@ import { startStack } from './stack.ts';
 async function serve(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: PORT_FLAGS,
+    options: { ...PORT_FLAGS, interactive: { type: 'boolean', default: false } },
   });
   const urls = urlsFromPortFlags(values);
   const trace = createTraceWriter({ write: (t) => process.stdout.write(t), color: shouldUseColor(process.stdout), live: true });
-  const stack = startStack(urls, (event) => trace.push(event));
+  const stack = startStack(urls, (event) => trace.push(event), { interactive: values.interactive });
   try {
     await stack.ready;
   } catch (error) {
@@ -30,6 +34,9 @@ async function serve(argv: string[]): Promise<number> {
     `\nReady. Point an MCP client at ${urls.resource}\n` +
       `  authorization server  ${urls.issuer}\n` +
       `  client metadata       ${urls.clientBase}/client-metadata.json\n` +
+      (values.interactive
+        ? `  consent               a sign-in and consent page for every authorization (demo account demo-user / demo-password)\n`
+        : `  consent               headless: loopback redirect URIs auto-approved, any other refused (--interactive asks you)\n`) +
       `Press Ctrl-C to stop.\n\n`,
   );
   const code = await Promise.race([

@@ -45,8 +45,13 @@ export interface Stack {
   pids(): Partial<Record<Party, number>>;
 }
 
+export interface StackOptions {
+  /** The authorization server shows its sign-in and consent page for every request (`--interactive`). */
+  interactive?: boolean;
+}
+
 /** Spawns the servers at once; `ready` says when they listen. Call `stop()` whatever happens. */
-export function startStack(urls: StackUrls, onEvent: (event: TraceEvent) => void): Stack {
+export function startStack(urls: StackUrls, onEvent: (event: TraceEvent) => void, options: StackOptions = {}): Stack {
   const children: ResultPromise[] = [];
   const pidOf: Partial<Record<Party, number>> = {};
   let stopping = false;
@@ -75,6 +80,7 @@ export function startStack(urls: StackUrls, onEvent: (event: TraceEvent) => void
           [ENV.resource]: urls.resource,
           [ENV.clientBase]: urls.clientBase,
           [EXIT_WITH_PARENT_ENV]: '1',
+          ...(options.interactive && { [ENV.interactive]: '1' }),
         },
         stdin: 'pipe',
         stdout: 'pipe',

@@ -1,0 +1,140 @@
+/**
+ * The HTTP layer over a real loopback socket: an early answer (before the body is read) reaches
+ * a client that is still sending (no EPIPE, no reset) and closes the connection; CONNECT gets a
+ * 405 instead of a dropped connection (issue 8 items 14 and 15).
+ */
+import { Hono } from 'hono';
+import type { Server } from 'node:http';
+import net from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHttpServer } from './http-server.ts';
+import { createEmitter, type TraceEvent } from './trace.ts';
+
+const LIMIT = 4 * 1024 * 1024;
+const events: TraceEvent[] = [];
+let server: Server;
+let port: number;
+let bodiesRead = 0;
+
+beforeAll(async () => {
+  const app = new Hono();
+  // An early answer from the headers alone, as the RS's 413 and anonymous 401 are.
+  app.post('/upload', (c) => {
+    if (Number(c.req.header('content-length')) > LIMIT) return c.json({ error: 'payload_too_large' }, 413);
+    if (!c.req.header('authorization')) return c.json({ error: 'unauthorized' }, 401);
+    return c.text('never');
+  });
+  app.post('/echo', async (c) => {
+    bodiesRead += 1;
+    return c.text(`read ${(await c.req.arrayBuffer()).byteLength}`);
+  });
+  app.get('/ping', (c) => c.text('pong'));
+  server = createHttpServer({ fetch: app.fetch, emit: createEmitter('resource-server', (event) => events.push(event)) });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  port = (server.address() as net.AddressInfo).port;
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+interface Exchange {
+  /** Everything the server sent, as text. */
+  received: string;
+  /** A socket error the client saw (EPIPE, ECONNRESET), if any. */
+  error?: string;
+  /** Whether the server ended the connection (FIN) on its own. */
+  endedByServer: boolean;
+}
+
+/**
+ * A client that writes its whole request (head, then a body of `bodyBytes` in 64 KiB chunks,
+ * `chunksPerTick` at a time, like a slow or write-first client) before it reads anything.
+ */
+function exchange(head: string, bodyBytes: number, then = '', chunksPerTick = 4): Promise<Exchange> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    const result: Exchange = { received: '', endedByServer: false };
+    socket.on('data', (data) => (result.received += data.toString('latin1')));
+    socket.on('end', () => (result.endedByServer = true));
+    socket.on('error', (error: NodeJS.ErrnoException) => (result.error ??= error.code));
+    socket.on('close', () => resolve(result));
+    socket.setTimeout(15_000, () => socket.destroy());
+    socket.write(head);
+    const chunk = Buffer.alloc(64 * 1024, 0x20);
+    let sent = 0;
+    const pump = () => {
+      for (let i = 0; i < chunksPerTick && sent < bodyBytes; i++) {
+        sent += chunk.length;
+        socket.write(sent > bodyBytes ? chunk.subarray(0, chunk.length - (sent - bodyBytes)) : chunk);
+      }
+      if (sent < bodyBytes) setTimeout(pump, 5);
+      else if (then) socket.write(then);
+      else socket.end();
+    };
+    pump();
+  });
+}
+
+const statuses = (text: string) => [...text.matchAll(/HTTP\/1\.1 (\d{3})/g)].map((m) => Number(m[1]));
+const post = (path: string, length: number, extra = '') =>
+  `POST ${path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\n${extra}\r\n`;
+
+describe('early answers: the client that is still sending its body gets the answer, not a reset', () => {
+  it.each([
+    ['a 413 for a 6 MB body (over the 4 MiB bound)', 6 * 1024 * 1024, '', 413],
+    ['an anonymous 401 for a 3 MB body', 3 * 1024 * 1024, '', 401],
+  ])('%s, sent slowly: answered with Connection: close, no EPIPE/ECONNRESET', async (_name, bytes, extra, status) => {
+    const result = await exchange(post('/upload', bytes, extra), bytes);
+    expect(result.error).toBeUndefined();
+    expect(statuses(result.received)).toEqual([status]);
+    expect(result.received).toMatch(/\r\nconnection: close\r\n/i);
+    expect(result.endedByServer).toBe(true);
+  });
+
+  it('a second request pipelined on the same socket after the 413 is not silently lost: the server closes cleanly', async () => {
+    const bytes = 5 * 1024 * 1024;
+    const result = await exchange(post('/upload', bytes), bytes, 'GET /ping HTTP/1.1\r\nHost: localhost\r\n\r\n');
+    expect(result.error).toBeUndefined();
+    // The 413 said Connection: close, so the client knows to send the GET on a new connection.
+    expect(statuses(result.received)).toEqual([413]);
+    expect(result.endedByServer).toBe(true);
+  });
+
+  it('a fresh client (fetch) sees the 413, then its next request is served', async () => {
+    const res = await fetch(`http://127.0.0.1:${port}/upload`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: Buffer.alloc(6 * 1024 * 1024, 0x20) });
+    expect(res.status).toBe(413);
+    expect(res.headers.get('connection')).toBe('close');
+    await res.text();
+    expect(await (await fetch(`http://127.0.0.1:${port}/ping`)).text()).toBe('pong');
+  });
+
+  it('a body the app reads keeps the connection alive (no Connection: close where nothing was cut short)', async () => {
+    const before = bodiesRead;
+    const result = await exchange(post('/echo', 1000), 1000, 'GET /ping HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n');
+    expect(statuses(result.received)).toEqual([200, 200]);
+    expect(result.received).toContain('read 1000');
+    expect(result.received.split('\r\n\r\n')[0]).not.toMatch(/connection: close/i);
+    expect(bodiesRead).toBe(before + 1);
+  });
+});
+
+describe('CONNECT (RFC 9110 §9.3.6): these servers are not proxies', () => {
+  it('is answered 405 with Allow and a JSON error, not a dropped connection, and traced', async () => {
+    events.length = 0;
+    const result = await exchange('CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n', 0);
+    expect(result.error).toBeUndefined();
+    expect(statuses(result.received)).toEqual([405]);
+    const [head = '', body = ''] = result.received.split('\r\n\r\n');
+    expect(head).toMatch(/\r\nallow: GET, HEAD, POST, OPTIONS/i);
+    expect(head).toMatch(/\r\nconnection: close/i);
+    expect(JSON.parse(body)).toMatchObject({ error: 'method_not_allowed' });
+    expect(events).toEqual([expect.objectContaining({ kind: 'request.rejected', method: 'CONNECT', path: 'example.com:443', status: 405, error: 'method_not_allowed' })]);
+  });
+
+  it('the server still answers other requests afterwards', async () => {
+    await exchange('CONNECT 127.0.0.1:22 HTTP/1.1\r\nHost: 127.0.0.1:22\r\n\r\n', 0);
+    expect(await (await fetch(`http://127.0.0.1:${port}/ping`)).text()).toBe('pong');
+  });
+});

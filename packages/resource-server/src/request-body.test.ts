@@ -1,0 +1,80 @@
+/**
+ * The RS over a real loopback socket (common's createHttpServer, as `pnpm serve` runs it): an
+ * anonymous body is answered without being read and the client still sees the 401; a chunked
+ * body over the bound from an authenticated caller gets its 413, not a reset.
+ */
+import { createEmitter, createHttpServer } from '@mcp-auth-demo/common';
+import type { Server } from 'node:http';
+import net from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_REQUEST_BODY_BYTES } from './request-body.ts';
+import { createTestSetup } from '../testing/index.ts';
+
+let setup: Awaited<ReturnType<typeof createTestSetup>>;
+let server: Server;
+let port: number;
+let token: string;
+
+beforeAll(async () => {
+  setup = await createTestSetup();
+  token = await setup.as.mint();
+  server = createHttpServer({ fetch: setup.app.fetch, emit: createEmitter('resource-server', undefined) });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  port = (server.address() as net.AddressInfo).port;
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+/** Writes the head, then `bytes` of body (chunked framing when `chunked`), then reads the answer. */
+function send(head: string, bytes: number, chunked: boolean): Promise<{ received: string; error?: string }> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    const result: { received: string; error?: string } = { received: '' };
+    socket.on('data', (data) => (result.received += data.toString('latin1')));
+    socket.on('error', (error: NodeJS.ErrnoException) => (result.error ??= error.code));
+    socket.on('close', () => resolve(result));
+    socket.setTimeout(15_000, () => socket.destroy());
+    socket.write(head);
+    const chunk = Buffer.alloc(64 * 1024, 0x20);
+    let sent = 0;
+    const pump = () => {
+      for (let i = 0; i < 4 && sent < bytes; i++, sent += chunk.length) {
+        socket.write(chunked ? Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from('\r\n')]) : chunk);
+      }
+      if (sent < bytes) setTimeout(pump, 2);
+      else socket.end(chunked ? '0\r\n\r\n' : '');
+    };
+    pump();
+  });
+}
+
+const head = (framing: string, authorization?: string) =>
+  `POST /mcp HTTP/1.1\r\nHost: localhost:8001\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream\r\n` +
+  `${authorization ? `Authorization: ${authorization}\r\n` : ''}${framing}\r\n`;
+
+describe('the RS over a real socket: early answers reach the client', () => {
+  it('an anonymous 4 MB body: 401 with the challenge, no EPIPE or reset', async () => {
+    const bytes = MAX_REQUEST_BODY_BYTES;
+    const result = await send(head(`Content-Length: ${bytes}\r\n`), bytes, false);
+    expect(result.error).toBeUndefined();
+    expect(result.received).toMatch(/^HTTP\/1\.1 401 /);
+    expect(result.received).toMatch(/\r\nwww-authenticate: Bearer scope="mcp:connect"/i);
+  });
+
+  it('a declared 6 MB body from an authenticated caller: 413 from the header, no EPIPE or reset', async () => {
+    const bytes = 6 * 1024 * 1024;
+    const result = await send(head(`Content-Length: ${bytes}\r\n`, `Bearer ${token}`), bytes, false);
+    expect(result.error).toBeUndefined();
+    expect(result.received).toMatch(/^HTTP\/1\.1 413 /);
+  });
+
+  it('a chunked 6 MB body from an authenticated caller: read up to the bound, then 413, no EPIPE or reset', async () => {
+    const result = await send(head('Transfer-Encoding: chunked\r\n', `Bearer ${token}`), 6 * 1024 * 1024, true);
+    expect(result.error).toBeUndefined();
+    expect(result.received).toMatch(/^HTTP\/1\.1 413 /);
+    expect(result.received).toMatch(/"code":-32000/);
+  });
+});
