@@ -20,14 +20,14 @@ describe('pnpm demo', () => {
     const events = parseTrace(String(result.stdout));
     const resource = `http://localhost:${ports.rs}/mcp`;
 
-    // The six steps, in order.
+    // The six steps, in order (what each title says in full is the printer's business).
     expect(only(events, 'step.started').map((s) => s.title)).toEqual([
-      'Discovery: an MCP request without a token, the challenge, the metadata',
-      `Authorization (client_id http://localhost:${ports.client}/client-metadata.json)`,
-      'Call whoami',
-      'Call get_weather',
-      'Step-up authorization for "mcp:connect weather:read"',
-      'Retry get_weather',
+      expect.stringMatching(/^Discovery/),
+      expect.stringMatching(/^Authorization/),
+      expect.stringContaining('whoami'),
+      expect.stringContaining('get_weather'),
+      expect.stringMatching(/^Step-up.*mcp:connect weather:read/),
+      expect.stringMatching(/^Retry get_weather/),
     ]);
     expect(events.at(-1)?.kind).toBe('journey.succeeded');
 

@@ -23,6 +23,7 @@ import { RegisteredClients } from './registered-clients.ts';
 import { RefreshTokenStore } from './refresh-tokens.ts';
 import { RevokedTokens } from './revoked-tokens.ts';
 import { createTokenHandler } from './token-endpoint.ts';
+import { createIntrospectionHandler } from './token-introspection.ts';
 
 /** The app, plus what the AS knows that a test or a later introspection endpoint may ask. */
 export type AuthorizationServerApp = Hono & {
@@ -42,6 +43,8 @@ export type AuthorizationServerApp = Hono & {
 const TOKEN_REQUEST_MAX_BYTES = 16 * 1024;
 /** A registration request is a small JSON object (a name, a few redirect URIs); the same bound. */
 const REGISTRATION_REQUEST_MAX_BYTES = 16 * 1024;
+/** An introspection request is one token and a hint; the same bound. */
+const INTROSPECTION_REQUEST_MAX_BYTES = 16 * 1024;
 /** A sign-in or consent form: ids, a token, a username and a password. */
 const INTERACTION_FORM_MAX_BYTES = 4 * 1024;
 
@@ -107,6 +110,7 @@ export function createAuthorizationServer(input: AuthorizationServerConfig): Aut
     jwks: routePath(metadata.jwks_uri),
     // Only when the metadata document advertises it: no member, no route (a 404).
     registration: metadata.registration_endpoint ? routePath(metadata.registration_endpoint) : undefined,
+    introspection: metadata.introspection_endpoint ? routePath(metadata.introspection_endpoint) : undefined,
     // Where the sign-in and consent forms post: beside the authorization endpoint (not in the metadata).
     interaction: `${routePath(metadata.authorization_endpoint).replace(/\/$/, '')}/interaction`,
   };
@@ -166,6 +170,17 @@ export function createAuthorizationServer(input: AuthorizationServerConfig): Aut
       paths.registration,
       limitBody(REGISTRATION_REQUEST_MAX_BYTES, 'invalid_client_metadata', 'registration request'),
       createRegistrationHandler({ config, clients: registered, emit }),
+    );
+  }
+
+  // RFC 7662 §2.1: the introspection endpoint (POST, a form body), for authenticated resource
+  // servers. Its answers describe a token, so no cache may keep them; errors get no-store too.
+  if (paths.introspection) {
+    app.use(paths.introspection, noStore);
+    app.post(
+      paths.introspection,
+      limitBody(INTROSPECTION_REQUEST_MAX_BYTES, 'invalid_request', 'introspection request'),
+      createIntrospectionHandler({ config, revoked, emit }),
     );
   }
 

@@ -7,6 +7,7 @@ import { ConfigError, DEMO_SUBJECT, isLoopbackHost, SCOPES, type TraceSink } fro
 import { defaultResolveHost, type GuardedFetch, type ResolveHost } from './fetch-guard.ts';
 import { fetchPinned } from './pinned-fetch.ts';
 import { hasPrivateMembers, type SigningKey } from './keys.ts';
+import type { IntrospectionClient } from './token-introspection.ts';
 
 export interface AuthorizationServerConfig {
   /**
@@ -109,6 +110,12 @@ export interface AuthorizationServerConfig {
    * Default 1000.
    */
   maxRegisteredClients?: number;
+  /**
+   * Resource servers allowed to call the RFC 7662 introspection endpoint, each with its client
+   * credentials and the one resource whose tokens it may ask about (its `resource` must be one of
+   * `resources`). Empty (the default): no endpoint and no `introspection_endpoint` in the metadata.
+   */
+  introspectionClients?: IntrospectionClient[];
   /** How long a registration that was never used is protected from eviction, seconds. Default 600. */
   registrationGraceSeconds?: number;
   /** How long a used registered client is protected from eviction after its last use, seconds. Default 86400. */
@@ -226,6 +233,18 @@ export function resolveConfig(input: AuthorizationServerConfig): ResolvedConfig 
     // Compared with the Origin header as a string, so each entry must be a serialised origin.
     if (!URL.canParse(origin) || new URL(origin).origin !== origin) fail(`allowedOrigins entry "${origin}" must be a serialised origin like http://localhost:6274`);
   }
+  const introspectionClients = input.introspectionClients ?? [];
+  for (const client of introspectionClients) {
+    if (typeof client.client_id !== 'string' || client.client_id === '') fail('introspectionClients[].client_id must be a non-empty string');
+    // RFC 6749 §10.10 asks for credentials an attacker cannot guess; 32 characters is our floor.
+    if (typeof client.client_secret !== 'string' || client.client_secret.length < 32) {
+      fail(`introspectionClients "${client.client_id}": client_secret must be at least 32 characters`);
+    }
+    if (!input.resources.includes(client.resource)) fail(`introspectionClients "${client.client_id}": resource "${client.resource}" is not one of resources`);
+  }
+  if (new Set(introspectionClients.map((client) => client.client_id)).size !== introspectionClients.length) {
+    fail('introspectionClients must not repeat a client_id');
+  }
   const interactive = input.interactive ?? false;
   if (typeof interactive !== 'boolean') fail('interactive must be true or false');
 
@@ -259,6 +278,7 @@ export function resolveConfig(input: AuthorizationServerConfig): ResolvedConfig 
     dynamicClientRegistration,
     allowedOrigins: [...allowedOrigins],
     maxRegisteredClients: positiveInteger('maxRegisteredClients', input.maxRegisteredClients ?? 1000),
+    introspectionClients: introspectionClients.map((client) => ({ ...client })),
     registrationGraceSeconds: positiveInteger('registrationGraceSeconds', input.registrationGraceSeconds ?? 600),
     registeredClientIdleSeconds: positiveInteger('registeredClientIdleSeconds', input.registeredClientIdleSeconds ?? 86_400),
     onEvent: input.onEvent,

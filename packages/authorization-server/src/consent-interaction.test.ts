@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from './consent-interaction.ts';
-import { authorizationParams, clientDocument, createHarness, ISSUER, kinds, REDIRECT_URI, STACK_FRAME, type Harness } from '../testing/index.ts';
+import {
+  authorizationParams,
+  clientDocument,
+  createHarness,
+  ISSUER,
+  kinds,
+  REDIRECT_URI,
+  registerClient,
+  STACK_FRAME,
+  type Harness,
+} from '../testing/index.ts';
 
 const INTERACTION = `${ISSUER}/authorize/interaction`;
 
@@ -191,6 +201,23 @@ interface Form {
   signInCsrf: string;
   action: string;
 }
+
+describe('the cookies that bind a pending request and a sign-in', () => {
+  it('are HttpOnly and SameSite=Strict on the demo http issuer (no Secure possible)', async () => {
+    const page = await new Browser(await interactive()).open();
+    expect(page.headers.getSetCookie()).toEqual([expect.stringMatching(/^mcp_demo_as_browser=[\w-]{43}; Path=\/; HttpOnly; SameSite=Strict; Max-Age=600$/)]);
+  });
+
+  it('are Secure with the __Host- prefix on an https issuer (RFC 6265bis §4.1.3.2)', async () => {
+    const issuer = 'https://as.example';
+    const h = await createHarness({ config: { issuer, dangerouslyAllowLoopbackHttp: false, interactive: true } });
+    const clientId = await registerClient(h, { redirect_uris: ['https://app.example/cb'] });
+    const params = authorizationParams({ client_id: clientId, redirect_uri: 'https://app.example/cb' });
+    const page = await h.app.request(`${issuer}/authorize?${params}`, { headers: { Accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    expect(page.headers.getSetCookie()).toEqual([expect.stringMatching(/^__Host-mcp_demo_as_browser=[\w-]{43}; Path=\/; HttpOnly; SameSite=Strict; Max-Age=600; Secure$/)]);
+  });
+});
 
 describe('pending authorization requests are bounded like the codes', () => {
   it('refuses a request past the per-client cap with temporarily_unavailable (redirected), and expires old ones', async () => {

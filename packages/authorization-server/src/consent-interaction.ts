@@ -32,8 +32,16 @@ import { ExpiringStore } from './expiring-store.ts';
 /** The demo account's password (the username is `config.subject`). A named deviation. */
 export const DEMO_PASSWORD = 'demo-password';
 
-const BROWSER_COOKIE = 'mcp_demo_as_browser';
-const SESSION_COOKIE = 'mcp_demo_as_session';
+/**
+ * The two cookies. On an https issuer they are `Secure` and carry the `__Host-` prefix (RFC 6265bis
+ * §4.1.3.2: Secure, Path=/, no Domain: no other host or subdomain can set or shadow them). On the
+ * demo's http loopback issuer neither is possible; note that cookies ignore ports, so every
+ * server on `localhost` sees them (they hold random ids only).
+ */
+function cookieNames(secure: boolean) {
+  const prefix = secure ? '__Host-' : '';
+  return { browser: `${prefix}mcp_demo_as_browser`, session: `${prefix}mcp_demo_as_session` };
+}
 /** A sign-in lasts this long in the browser, so step-up asks only for consent. */
 const SESSION_TTL_MS = 30 * 60_000;
 /** What a person granted a client is remembered this long (to mark new scopes on step-up). */
@@ -43,7 +51,7 @@ const MAX_SIGN_IN_FAILURES = 5;
 const MAX_REQUEST_URL_BYTES = 8 * 1024;
 
 interface PendingAuthorization extends ValidatedAuthorizationRequest {
-  /** The browser that opened it (the value of its BROWSER_COOKIE). */
+  /** The browser that opened it (the value of its browser-binding cookie). */
   browser: string;
   /** The token the next form must carry; replaced at every step. */
   csrf: string;
@@ -66,8 +74,9 @@ function same(a: string, b: string): boolean {
   return timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
 }
 
-function cookie(name: string, value: string, maxAgeMs: number, sameSite: 'Strict' | 'Lax'): [string, string] {
-  return ['Set-Cookie', `${name}=${value}; Path=/; HttpOnly; SameSite=${sameSite}; Max-Age=${Math.floor(maxAgeMs / 1000)}`];
+function cookie(name: string, value: string, maxAgeMs: number, sameSite: 'Strict' | 'Lax', secure: boolean): [string, string] {
+  const attributes = `Path=/; HttpOnly; SameSite=${sameSite}; Max-Age=${Math.floor(maxAgeMs / 1000)}${secure ? '; Secure' : ''}`;
+  return ['Set-Cookie', `${name}=${value}; ${attributes}`];
 }
 
 export class ConsentInteraction {
@@ -77,10 +86,14 @@ export class ConsentInteraction {
   /** `${sub} ${client_id}` -> scopes granted. */
   readonly #grants: ExpiringStore<Set<string>>;
   readonly #emit: Emit;
+  readonly #secure: boolean;
+  readonly #cookies: ReturnType<typeof cookieNames>;
 
   constructor(options: InteractionOptions) {
-    const { now } = options.config;
+    const { now, issuer } = options.config;
     this.#options = options;
+    this.#secure = new URL(issuer).protocol === 'https:';
+    this.#cookies = cookieNames(this.#secure);
     this.#emit = options.emit;
     const max = options.maxPending;
     this.#pending = new ExpiringStore({ now, ttlMs: options.ttlSeconds * 1000, maxEntries: max, maxPerOwner: Math.max(1, Math.floor(max / 10)) });
@@ -94,10 +107,10 @@ export class ConsentInteraction {
     if (c.req.url.length > MAX_REQUEST_URL_BYTES) {
       throw new OAuthError('invalid_request', `The authorization request is larger than ${MAX_REQUEST_URL_BYTES} bytes; it is not held for consent.`);
     }
-    let browser = getCookie(c, BROWSER_COOKIE);
+    let browser = getCookie(c, this.#cookies.browser);
     if (!browser || !/^[A-Za-z0-9_-]{43}$/.test(browser)) browser = token();
     // Set again each time, so the cookie outlives this (the newest) pending request.
-    const headers: [string, string][] = [cookie(BROWSER_COOKIE, browser, this.#options.ttlSeconds * 1000, 'Strict')];
+    const headers: [string, string][] = [cookie(this.#cookies.browser, browser, this.#options.ttlSeconds * 1000, 'Strict', this.#secure)];
     const sub = this.#signedIn(c);
     const id = token();
     const pending: PendingAuthorization = { ...request, browser, csrf: token(), failures: 0, ...(sub && { sub }) };
@@ -138,7 +151,7 @@ export class ConsentInteraction {
 
   /** The subject of this browser's sign-in session, if it has a live one. */
   #signedIn(c: Context): string | undefined {
-    const session = getCookie(c, SESSION_COOKIE);
+    const session = getCookie(c, this.#cookies.session);
     return session ? this.#sessions.get(session)?.sub : undefined;
   }
 
@@ -160,7 +173,7 @@ export class ConsentInteraction {
 
   // The pending request belongs to the browser that opened it (HttpOnly SameSite=Strict cookie).
   #checkBrowserBinding(c: Context, pending: PendingAuthorization): void {
-    const browser = getCookie(c, BROWSER_COOKIE);
+    const browser = getCookie(c, this.#cookies.browser);
     if (!browser || !same(browser, pending.browser)) {
       throw new OAuthError('invalid_request', 'This form was not posted by the browser that opened the request (cookie missing or different).', { status: 403 });
     }
@@ -189,7 +202,7 @@ export class ConsentInteraction {
     pending.sub = subject;
     const session = token();
     const headers: [string, string][] = [];
-    if (!this.#sessions.add(session, { sub: subject }, subject)) headers.push(cookie(SESSION_COOKIE, session, SESSION_TTL_MS, 'Lax'));
+    if (!this.#sessions.add(session, { sub: subject }, subject)) headers.push(cookie(this.#cookies.session, session, SESSION_TTL_MS, 'Lax', this.#secure));
     this.#emit('signin.succeeded', { sub: subject, spec: 'DEVIATION: one fixed demo account' });
     return this.#consentPage(id, pending, headers);
   }

@@ -5,3 +5,4 @@ export { generateSigningKey, jwksDocument, type SigningKey } from './keys.ts';
 export { authorizationServerMetadata, metadataPath, ENDPOINT_PATHS, type ServedMetadata } from './metadata.ts';
 export { classifyAddress, type GuardedFetch, type ResolveHost } from './fetch-guard.ts';
 export { AUTO_APPROVED_CONSENT } from './consent.ts';
+export type { IntrospectionClient } from './token-introspection.ts';

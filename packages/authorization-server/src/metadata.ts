@@ -15,14 +15,15 @@ export const ENDPOINT_PATHS = {
   token: '/token',
   jwks: '/jwks',
   registration: '/register',
+  introspection: '/introspect',
 } as const;
 
 /**
  * The document this server serves: the one RFC 8414 type (common), with every member it always
- * sends required (only `registration_endpoint` depends on the configuration).
+ * sends required (`registration_endpoint` and the introspection members depend on the configuration).
  */
 export type ServedMetadata = AuthorizationServerMetadata &
-  Required<Omit<AuthorizationServerMetadata, 'registration_endpoint'>>;
+  Required<Omit<AuthorizationServerMetadata, 'registration_endpoint' | 'introspection_endpoint' | 'introspection_endpoint_auth_methods_supported'>>;
 
 /** An endpoint URL below the issuer (which may itself have a path, RFC 8414 §2). */
 function endpoint(issuer: string, path: string): string {
@@ -35,6 +36,8 @@ export function authorizationServerMetadata(config: {
   scopesSupported: string[];
   /** Advertise `registration_endpoint` (RFC 7591 Dynamic Client Registration). */
   dynamicClientRegistration: boolean;
+  /** Resource servers allowed to introspect; none means no introspection endpoint. */
+  introspectionClients?: readonly unknown[];
 }): ServedMetadata {
   return {
     issuer: config.issuer,
@@ -43,6 +46,14 @@ export function authorizationServerMetadata(config: {
     jwks_uri: endpoint(config.issuer, ENDPOINT_PATHS.jwks),
     // RFC 8414 §2: OPTIONAL; present only when POST /register answers (app.ts derives the route from it).
     ...(config.dynamicClientRegistration ? { registration_endpoint: endpoint(config.issuer, ENDPOINT_PATHS.registration) } : {}),
+    // RFC 8414 §2: OPTIONAL; present only when some resource server has introspection credentials.
+    ...(config.introspectionClients?.length
+      ? {
+          introspection_endpoint: endpoint(config.issuer, ENDPOINT_PATHS.introspection),
+          // RFC 6749 §2.3.1 HTTP Basic, the one method RFC 6749 requires every AS to support.
+          introspection_endpoint_auth_methods_supported: ['client_secret_basic'],
+        }
+      : {}),
     scopes_supported: [...config.scopesSupported],
     response_types_supported: ['code'],
     // RFC 8414 §2 defaults this to ["query", "fragment"]; only query is implemented.

@@ -122,6 +122,30 @@ describe('rotation (OAuth 2.1 §4.3.1) and reuse detection (RFC 9700 §4.14.2)',
   });
 });
 
+describe('a family revocation reaches the resource server (RFC 7662 introspection reads the same record)', () => {
+  it('after a reuse, introspection answers active: false for the access token the family issued', async () => {
+    const rs = { client_id: 'weather-rs', client_secret: 's'.repeat(40), resource: RESOURCE };
+    const h = await createHarness(options({ introspectionClients: [rs] }));
+    const introspect = async (token: string) => {
+      const response = await h.app.request(`${ISSUER}/introspect`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: `Basic ${Buffer.from(`${rs.client_id}:${rs.client_secret}`).toString('base64')}`,
+        },
+        body: new URLSearchParams({ token }).toString(),
+      });
+      return ((await response.json()) as { active: boolean }).active;
+    };
+    const first = await grant(h);
+    h.advance(EXPIRED);
+    const second = await json(await refresh(h, first.refresh_token!));
+    expect(await introspect(second.access_token)).toBe(true);
+    await refresh(h, first.refresh_token!); // the reuse
+    expect(await introspect(second.access_token)).toBe(false);
+  });
+});
+
 describe('binding and scope (RFC 6749 §6, RFC 8707 §2.2)', () => {
   it('a refresh may narrow the scope; the family keeps the original scope for the next one', async () => {
     const h = await createHarness(options());

@@ -7,13 +7,15 @@
  *   MCP_DEMO_ALLOWED_ORIGINS  comma-separated browser origins that may call /token and /register
  *   MCP_DEMO_AS_KEY_FILE      optional: a file holding the signing key (created on first start), so
  *                             tokens survive a restart; without it a fresh key is generated per start
+ *   MCP_DEMO_INTROSPECTION_SECRET  the MCP server's secret for RFC 7662 introspection (its
+ *                      client_id is `mcp-demo-resource-server`); unset: no introspection endpoint
  *   MCP_DEMO_INTERACTIVE=1  show the sign-in and consent page for every request (else headless:
  *                      loopback redirect URIs auto-approved, any other refused)
  *
  * The key is generated (or loaded) while the server starts listening, not before: only /jwks and
  * /token wait for it.
  */
-import { buildAppOrExit, DEFAULT_ISSUER, DEFAULT_RESOURCE, ENV, isLoopbackHost, serveApp, stdoutSink } from '@mcp-auth-demo/common';
+import { buildAppOrExit, DEFAULT_ISSUER, DEFAULT_RESOURCE, ENV, isLoopbackHost, RESOURCE_SERVER_CLIENT_ID, serveApp, stdoutSink } from '@mcp-auth-demo/common';
 import { createAuthorizationServer } from './app.ts';
 import { loadOrCreateSigningKey } from './key-file.ts';
 import { generateSigningKey } from './keys.ts';
@@ -28,6 +30,7 @@ signingKey.catch((error: unknown) => {
   process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 });
+const introspectionSecret = process.env[ENV.introspectionSecret];
 const interactive = process.env[ENV.interactive] === '1';
 
 const app = buildAppOrExit('authorization-server', () =>
@@ -38,6 +41,10 @@ const app = buildAppOrExit('authorization-server', () =>
     signingKey,
     // The named local-demo deviation (http CIMD URLs on loopback), only for a loopback issuer.
     dangerouslyAllowLoopbackHttp: URL.canParse(issuer) && isLoopbackHost(new URL(issuer).hostname),
+    // RFC 7662: the MCP server may ask whether a token is still active (how revocation reaches it).
+    ...(introspectionSecret
+      ? { introspectionClients: [{ client_id: RESOURCE_SERVER_CLIENT_ID, client_secret: introspectionSecret, resource }] }
+      : {}),
     interactive,
     onEvent: stdoutSink,
   }),

@@ -4,7 +4,6 @@ import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { authorize, type AuthorizationRequest } from './authorize.ts';
 import type { AuthorizationServerMetadata } from './discovery.ts';
-import { s256 } from './pkce.ts';
 import type { ClientCredentials } from './registration.ts';
 import { headlessUserAgent, type AuthorizationOutcome, type UserAgent } from './user-agent.ts';
 
@@ -13,6 +12,23 @@ const REDIRECT = 'http://localhost:3000/callback';
 const RESOURCE = 'http://localhost:8001/mcp';
 
 type Redirect = (params: URLSearchParams) => Record<string, string>;
+
+/**
+ * The fake AS's own PKCE check (RFC 7636 §4.6), written apart from the client's helper so the
+ * test does not only agree with itself; the Appendix B vector below proves this check right.
+ */
+async function verifierMatchesS256(verifier: string, challenge: string | null | undefined): Promise<boolean> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier));
+  return Buffer.from(digest).toString('base64url') === challenge;
+}
+
+describe("the fake AS's PKCE check", () => {
+  it('accepts the RFC 7636 Appendix B example and refuses a wrong verifier', async () => {
+    const challenge = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';
+    expect(await verifierMatchesS256('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk', challenge)).toBe(true);
+    expect(await verifierMatchesS256('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXl', challenge)).toBe(false);
+  });
+});
 
 /**
  * A foreign authorization server: /authorize redirects as `redirect` says, /token checks PKCE
@@ -36,10 +52,10 @@ function fakeAuthorizationServer(
     seen.token = form;
     seen.authorization = c.req.header('authorization');
     if (tokenError) return c.json(tokenError, 400);
-    if (s256(form.get('code_verifier') ?? '') !== seen.authorize?.get('code_challenge')) {
+    if (!(await verifierMatchesS256(form.get('code_verifier') ?? '', seen.authorize?.get('code_challenge')))) {
       return c.json({ error: 'invalid_grant', error_description: 'PKCE verification failed' }, 400);
     }
-    return c.json({ access_token: 'opaque-token', token_type: 'Bearer', expires_in: 60, scope: seen.authorize.get('scope') });
+    return c.json({ access_token: 'opaque-token', token_type: 'Bearer', expires_in: 60, scope: seen.authorize!.get('scope') });
   });
   return { app, seen };
 }

@@ -121,6 +121,7 @@ describe('a failed connection names its cause, never just "fetch failed"', () =>
     ['a TLS failure', Object.assign(new Error('certificate has expired'), { code: 'CERT_HAS_EXPIRED' }), /^CERT_HAS_EXPIRED: TLS certificate expired/],
     ['happy eyeballs (AggregateError)', new AggregateError([Object.assign(new Error('x'), { code: 'ECONNREFUSED', address: '::1', port: 1 })]), /^ECONNREFUSED at ::1:1/],
     ['an unsupported scheme', new Error('unknown scheme'), /^unknown scheme$/],
+    ['a port fetch blocks (Fetch "bad port")', new Error('bad port'), /^bad port: fetch refuses to connect to this port/],
   ])('%s', (_, cause, expected) => {
     expect(describeNetworkError(new TypeError('fetch failed', { cause }))).toMatch(expected);
   });

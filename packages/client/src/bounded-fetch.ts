@@ -51,6 +51,8 @@ export function describeNetworkError(error: unknown): string {
       const where = typeof address === 'string' ? ` at ${address}${typeof port === 'number' ? `:${port}` : ''}` : '';
       return `${code}${where}: ${NETWORK_ERRORS[code] ?? (typeof message === 'string' ? message : 'network error')}`;
     }
+    // Fetch §2.9 "bad port": undici refuses ports such as 1, 25 or 6000 without connecting.
+    if (message === 'bad port') return 'bad port: fetch refuses to connect to this port (Fetch standard "bad port" list); use another';
     if (typeof message === 'string' && message && message !== 'fetch failed') seen.push(message);
     // Happy-eyeballs failures arrive as an AggregateError of one error per address.
     current = cause ?? (Array.isArray(errors) ? errors[0] : undefined);

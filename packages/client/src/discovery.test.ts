@@ -69,7 +69,7 @@ describe('Protected Resource Metadata discovery (RFC 9728, MCP 2025-11-25)', () 
     const { ctx, events } = context({ [RS]: rs.app });
     await discoverProtectedResource(`${RS}/mcp`, undefined, ctx);
     expect(rs.asked).toEqual(['/.well-known/oauth-protected-resource/mcp', '/.well-known/oauth-protected-resource']);
-    expect(events.map((e) => e.kind)).toEqual(['prm.discovered', 'prm.resource_matched']);
+    expect(events.map((e) => e.kind)).toContain('prm.resource_matched');
   });
 
   it.each([

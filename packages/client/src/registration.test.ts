@@ -107,7 +107,8 @@ describe('client registration in the MCP order: pre-registered, CIMD, DCR', () =
       response_types: ['code'],
       token_endpoint_auth_method: 'none',
     }]);
-    expect(events.map((e) => e.kind)).toEqual(['registration.chosen', 'registration.completed']);
+    expect(events.find((e) => e.kind === 'registration.chosen')).toMatchObject({ method: 'dcr' });
+    expect(events.map((e) => e.kind)).toContain('registration.completed');
   });
 
   it.each([

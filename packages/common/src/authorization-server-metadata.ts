@@ -15,6 +15,10 @@ export interface AuthorizationServerMetadata {
   jwks_uri?: string;
   /** The RFC 7591 client registration endpoint; absent when registration is off. */
   registration_endpoint?: string;
+  /** RFC 8414 §2: the RFC 7662 introspection endpoint (resource servers ask it whether a token is active). */
+  introspection_endpoint?: string;
+  /** RFC 8414 §2: how a resource server authenticates to the introspection endpoint. */
+  introspection_endpoint_auth_methods_supported?: string[];
   scopes_supported?: string[];
   /** REQUIRED by RFC 8414, but nothing the client does depends on it. */
   response_types_supported?: string[];

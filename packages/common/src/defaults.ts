@@ -29,9 +29,20 @@ export const ENV = {
   allowedOrigins: 'MCP_DEMO_ALLOWED_ORIGINS',
   /** Optional file holding the AS's signing key (a private JWK, created on first start). */
   asKeyFile: 'MCP_DEMO_AS_KEY_FILE',
+  /**
+   * The resource server's client secret for RFC 7662 introspection at the authorization server
+   * (the orchestrator makes a fresh random one per run and gives it to both). Unset: the AS serves
+   * no introspection endpoint and the RS checks tokens locally only (no revocation).
+   */
+  introspectionSecret: 'MCP_DEMO_INTROSPECTION_SECRET',
+  /** Seconds the RS may reuse an "active" introspection answer: the revocation delay bound. Default 0. */
+  introspectionCacheSeconds: 'MCP_DEMO_INTROSPECTION_CACHE_SECONDS',
   /** `1`: the authorization server asks a person (sign-in and consent page) for every request. */
   interactive: 'MCP_DEMO_INTERACTIVE',
 } as const;
+
+/** The resource server's client identifier at the authorization server, for RFC 7662 introspection. */
+export const RESOURCE_SERVER_CLIENT_ID = 'mcp-demo-resource-server';
 
 export const DEFAULT_ISSUER = `http://localhost:${DEFAULT_PORTS.authorizationServer}`;
 /** The canonical resource URI of the MCP server: every access token's `aud` must equal it. */

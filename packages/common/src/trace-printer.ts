@@ -218,6 +218,12 @@ function describe(event: TraceEvent): string[] {
       return [`rotated refresh token reused by ${event.client_id}: refused, family revoked, ${event.revoked_tokens} access token(s) revoked`];
     case 'token.issued':
       return [`access token issued (expires in ${event.expires_in}s): ${claimsLine(event.claims)}`];
+    case 'token.introspected':
+      return [
+        `introspection (RFC 7662): token ${event.active ? 'active' : `INACTIVE${event.reason ? ` (${event.reason})` : ''}`}` +
+          (event.caller ? `, asked by ${event.caller}` : '') +
+          (event.cached ? ' (cached answer)' : ''),
+      ];
     case 'jwks.fetched':
       return [`fetched ${event.keys} signing key(s) from ${event.url}`];
     case 'token.accepted':

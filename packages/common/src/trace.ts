@@ -108,6 +108,12 @@ export interface TraceEventMap {
   'token.refreshed': { client_id: string; claims: TokenClaims; expires_in: number; narrowed: boolean };
   /** A rotated-out refresh token came back: its whole family is revoked. */
   'refresh_token.reused': { client_id: string; revoked_tokens: number };
+  /**
+   * RFC 7662: an introspection answer. At the AS: who asked (`caller`), the verdict, and why a
+   * token is inactive (`reason`, never sent on the wire). At the RS: the verdict it received, or
+   * reused from its short cache (`cached`).
+   */
+  'token.introspected': { active: boolean; caller?: string; reason?: string; jti?: string; cached?: boolean };
 
   // --- resource server ------------------------------------------------------------------
   'jwks.fetched': { url: string; keys: number };

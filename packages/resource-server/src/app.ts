@@ -21,6 +21,7 @@ import { resolveConfig, type ResourceServerConfig } from './config.ts';
 import { mcpCors } from './cors.ts';
 import { createMcpEndpoint } from './mcp-endpoint.ts';
 import { protectedResourceMetadataRoutes } from './protected-resource-metadata.ts';
+import { createConfiguredIntrospection } from './token-introspection.ts';
 import { notFound } from './transport-errors.ts';
 
 /** The spec behind each error code, for the trace. */
@@ -50,11 +51,14 @@ export function createResourceServer(input: ResourceServerConfig): Hono {
     allowLoopbackHttp: config.dangerouslyAllowLoopbackHttp,
   });
 
+  // RFC 7662: asks the AS whether a token is still active (revocation), when credentials are set.
+  const introspection = createConfiguredIntrospection(config, emit);
+
   const app = new Hono();
   app.route('/', protectedResourceMetadataRoutes(config));
 
   app.use(config.mcpPath, mcpCors(config.allowedOrigins));
-  app.all(config.mcpPath, createMcpEndpoint(config, keys, emit));
+  app.all(config.mcpPath, createMcpEndpoint(config, keys, emit, introspection));
 
   // The one place errors become answers, traced before they leave.
   function reject(c: Context, thrown: unknown): Response {

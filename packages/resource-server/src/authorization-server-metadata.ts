@@ -20,7 +20,8 @@ import { authorizationServerMetadataUrls, JsonObjectError, OAuthError, parseJson
 import { checkSecureUrl } from './config.ts';
 
 /** What the RS takes from the RFC 8414 document (the one type, in common), and where it was found. */
-export type DiscoveredMetadata = Required<Pick<AuthorizationServerMetadata, 'issuer' | 'jwks_uri'>> & { url: string };
+export type DiscoveredMetadata = Required<Pick<AuthorizationServerMetadata, 'issuer' | 'jwks_uri'>> &
+  Pick<AuthorizationServerMetadata, 'introspection_endpoint'> & { url: string };
 
 /** Bound on every request to the authorization server, so a slow one cannot hold requests forever. */
 export const AUTHORIZATION_SERVER_FETCH_TIMEOUT_MS = 5_000;
@@ -82,7 +83,18 @@ export async function discoverAuthorizationServerMetadata(options: DiscoveryOpti
     } catch {
       throw keysUnavailable(`the jwks_uri ${jwksUri} must use https (http only for loopback hosts in the demo).`);
     }
-    return { issuer, jwks_uri: jwksUri, url };
+    // RFC 7662 §4: tokens and this server's credentials go there, so the same https rule applies.
+    const introspection = document.introspection_endpoint;
+    let introspectionEndpoint: string | undefined;
+    if (typeof introspection === 'string' && URL.canParse(introspection)) {
+      try {
+        checkSecureUrl('introspection_endpoint', new URL(introspection), options.allowLoopbackHttp);
+        introspectionEndpoint = introspection;
+      } catch {
+        throw keysUnavailable(`the introspection_endpoint ${introspection} must use https (http only for loopback hosts in the demo).`);
+      }
+    }
+    return { issuer, jwks_uri: jwksUri, url, ...(introspectionEndpoint ? { introspection_endpoint: introspectionEndpoint } : {}) };
   }
   throw keysUnavailable(`no authorization server metadata was found for ${issuer} (tried ${authorizationServerMetadataUrls(issuer).join(', ')}).`);
 }

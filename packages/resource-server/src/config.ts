@@ -10,6 +10,7 @@
  * - RFC 9068 §4: "some small leeway, usually no more than a few minutes, to account for clock skew".
  */
 import { ConfigError, isLoopbackHost, type TraceSink } from '@mcp-auth-demo/common';
+import { resolveTokenProfile, type ResolvedTokenProfile, type TokenProfile } from './token-profile.ts';
 
 export interface ResourceServerConfig {
   /**
@@ -46,6 +47,34 @@ export interface ResourceServerConfig {
    * `jwks_uri` when (and only when) their host is a loopback host. Without it, https is required.
    */
   dangerouslyAllowLoopbackHttp?: boolean;
+  /**
+   * RFC 7662 token introspection at the authorization server, with this server's client
+   * credentials. When set, every JWT that passes the local checks is also confirmed active with
+   * the AS, so a revoked token is refused (the lab's revocation mechanism). Unset: tokens are
+   * checked locally only, and a revoked one works until it expires.
+   */
+  introspection?: IntrospectionSettings;
+  /**
+   * What this server's authorization server's access tokens look like (token-profile.ts). Default:
+   * strict RFC 9068. Each relaxation is named there and in the README ("Bring your own
+   * authorization server"); the issuer and audience checks are never optional.
+   */
+  tokenProfile?: TokenProfile;
+}
+
+export interface IntrospectionSettings {
+  /** This server's client identifier at the authorization server. */
+  clientId: string;
+  /** Its client secret (HTTP Basic, RFC 6749 §2.3.1). */
+  clientSecret: string;
+  /** The introspection endpoint. Default: `introspection_endpoint` of the AS metadata (RFC 8414 §2). */
+  endpoint?: string;
+  /**
+   * How long a positive answer ("active") is reused, in seconds (0..300). This is the bound on how
+   * long a revoked token keeps working here after its revocation. Default 0: never reused, so a
+   * revoked token is refused on the very next request, at one AS round trip per request.
+   */
+  cacheSeconds?: number;
 }
 
 /** The configuration with every default filled in, after validation. */
@@ -61,8 +90,12 @@ export interface ResolvedConfig {
   resourceName: string;
   now: () => number;
   dangerouslyAllowLoopbackHttp: boolean;
+  introspection: Required<Omit<IntrospectionSettings, 'endpoint'>> & { endpoint?: string } | undefined;
+  tokenProfile: ResolvedTokenProfile;
 }
 
+export const DEFAULT_INTROSPECTION_CACHE_SECONDS = 0;
+const MAX_INTROSPECTION_CACHE_SECONDS = 300;
 export const DEFAULT_CLOCK_TOLERANCE_SECONDS = 30;
 const MAX_CLOCK_TOLERANCE_SECONDS = 300;
 export const DEFAULT_RESOURCE_NAME = 'mcp-auth-demo weather server';
@@ -130,6 +163,19 @@ function resolveClockTolerance(value: unknown): number {
   return value;
 }
 
+function resolveIntrospection(value: IntrospectionSettings | undefined, allowLoopbackHttp: boolean): ResolvedConfig['introspection'] {
+  if (value === undefined) return undefined;
+  if (typeof value.clientId !== 'string' || value.clientId === '') fail('introspection.clientId must be a non-empty string');
+  if (typeof value.clientSecret !== 'string' || value.clientSecret === '') fail('introspection.clientSecret must be a non-empty string');
+  // RFC 7662 §4: the credentials and every token go over this connection, so https (loopback http in the demo).
+  if (value.endpoint !== undefined) checkSecureUrl('introspection.endpoint', parseUrl('introspection.endpoint', value.endpoint), allowLoopbackHttp);
+  const cacheSeconds = value.cacheSeconds ?? DEFAULT_INTROSPECTION_CACHE_SECONDS;
+  if (typeof cacheSeconds !== 'number' || !Number.isFinite(cacheSeconds) || cacheSeconds < 0 || cacheSeconds > MAX_INTROSPECTION_CACHE_SECONDS) {
+    fail(`introspection.cacheSeconds must be a number of seconds between 0 and ${MAX_INTROSPECTION_CACHE_SECONDS}, got ${String(cacheSeconds)}`);
+  }
+  return { clientId: value.clientId, clientSecret: value.clientSecret, cacheSeconds, ...(value.endpoint ? { endpoint: value.endpoint } : {}) };
+}
+
 /** Validates the configuration and fills in the defaults; throws `ConfigError`. */
 export function resolveConfig(config: ResourceServerConfig): ResolvedConfig {
   const allowLoopbackHttp = config.dangerouslyAllowLoopbackHttp === true;
@@ -147,5 +193,7 @@ export function resolveConfig(config: ResourceServerConfig): ResolvedConfig {
     resourceName: config.resourceName ?? DEFAULT_RESOURCE_NAME,
     now: config.now ?? Date.now,
     dangerouslyAllowLoopbackHttp: allowLoopbackHttp,
+    introspection: resolveIntrospection(config.introspection, allowLoopbackHttp),
+    tokenProfile: resolveTokenProfile(config.tokenProfile, resource.href, config.introspection !== undefined),
   };
 }

@@ -5,6 +5,7 @@ export {
   DEFAULT_CLOCK_TOLERANCE_SECONDS,
   DEFAULT_RESOURCE_NAME,
   type ResourceServerConfig,
+  type IntrospectionSettings,
 } from './config.ts';
 export {
   buildProtectedResourceMetadata,
@@ -13,6 +14,7 @@ export {
 } from './protected-resource-metadata.ts';
 export { BASE_SCOPE, SCOPES_SUPPORTED, TOOL_SCOPES, requiredScopes, type ToolName } from './scopes.ts';
 export { ALLOWED_ALGORITHMS, type InvalidTokenReason } from './verify-access-token.ts';
+export type { TokenProfile } from './token-profile.ts';
 export { REQUIRED_SCOPES_META_KEY, SERVER_INFO, type Caller } from './tools.ts';
 export { forecastFor, type Forecast } from './weather.ts';
 /** The MCP layer alone (both eras, the SDK server + transport), as the endpoint runs it after every check: for `pnpm bench`'s baseline. */

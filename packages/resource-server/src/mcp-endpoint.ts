@@ -38,6 +38,7 @@ import { checkOrigin } from './origin.ts';
 import { protectedResourceMetadataUrl } from './protected-resource-metadata.ts';
 import { checkDeclaredBodySize, readBodyText } from './request-body.ts';
 import { BASE_SCOPE, checkScopes, requiredScopes } from './scopes.ts';
+import type { TokenIntrospection } from './token-introspection.ts';
 import { createProtocolEras, type ReadBody } from './protocol-eras.ts';
 import { methodNotAllowed } from './transport-errors.ts';
 import { verifyAccessToken, type VerifiedAccessToken } from './verify-access-token.ts';
@@ -51,7 +52,7 @@ function parseJson(text: string): ReadBody['json'] {
 }
 
 /** The Hono handler of the MCP endpoint, for every method; `emit` is the app's one emitter. */
-export function createMcpEndpoint(config: ResolvedConfig, keys: AuthorizationServerKeys, emit: Emit) {
+export function createMcpEndpoint(config: ResolvedConfig, keys: AuthorizationServerKeys, emit: Emit, introspection?: TokenIntrospection) {
   const resourceMetadata = protectedResourceMetadataUrl(config.resource);
   const serveMcp = createProtocolEras(emit);
   // Before the body is read, a challenge can only name what every request needs.
@@ -68,6 +69,8 @@ export function createMcpEndpoint(config: ResolvedConfig, keys: AuthorizationSer
       clockToleranceSeconds: config.clockToleranceSeconds,
       now: config.now,
       emit,
+      profile: config.tokenProfile,
+      introspection,
     });
   }
 

@@ -7,13 +7,18 @@
  *   MCP_DEMO_ISSUER    the authorization server whose tokens are accepted
  *   MCP_DEMO_ALLOWED_ORIGINS  comma-separated browser origins allowed besides the server's own
  *                             (e.g. the MCP Inspector's http://localhost:6274)
+ *   MCP_DEMO_INTROSPECTION_SECRET  this server's secret for RFC 7662 introspection at the AS
+ *                             (client_id `mcp-demo-resource-server`); unset: no revocation check
+ *   MCP_DEMO_INTROSPECTION_CACHE_SECONDS  how long an "active" answer is reused (default 0)
  */
-import { buildAppOrExit, DEFAULT_ISSUER, DEFAULT_RESOURCE, ENV, serveApp, stdoutSink } from '@mcp-auth-demo/common';
+import { buildAppOrExit, DEFAULT_ISSUER, DEFAULT_RESOURCE, ENV, RESOURCE_SERVER_CLIENT_ID, serveApp, stdoutSink } from '@mcp-auth-demo/common';
 import { createResourceServer } from './app.ts';
 
 const resource = process.env[ENV.resource] ?? DEFAULT_RESOURCE;
 const authorizationServer = process.env[ENV.issuer] ?? DEFAULT_ISSUER;
 const allowedOrigins = (process.env[ENV.allowedOrigins] ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+const introspectionSecret = process.env[ENV.introspectionSecret];
+const introspectionCache = process.env[ENV.introspectionCacheSeconds];
 
 const app = buildAppOrExit('resource-server', () =>
   createResourceServer({
@@ -21,6 +26,16 @@ const app = buildAppOrExit('resource-server', () =>
     authorizationServer,
     allowedOrigins,
     onEvent: stdoutSink,
+    // RFC 7662: revocation reaches this server through introspection at the AS.
+    ...(introspectionSecret
+      ? {
+          introspection: {
+            clientId: RESOURCE_SERVER_CLIENT_ID,
+            clientSecret: introspectionSecret,
+            ...(introspectionCache ? { cacheSeconds: Number(introspectionCache) } : {}),
+          },
+        }
+      : {}),
     // DEMO DEVIATION: plain http, for loopback hosts only (config.ts enforces the "only").
     dangerouslyAllowLoopbackHttp: true,
   }),

@@ -67,7 +67,6 @@ const rejected: Row[] = [
   ['expired beyond the clock tolerance', (as) => as.mint({ claims: { iat: nowSeconds() - 600, exp: nowSeconds() - 120 } }), 'expired'],
   ['not yet valid (nbf beyond the clock tolerance)', (as) => as.mint({ claims: { nbf: nowSeconds() + 120 } }), 'not_yet_valid'],
   ['missing sub', (as) => as.mint({ claims: { sub: undefined } }), 'missing_claim'],
-  ['missing scope', (as) => as.mint({ claims: { scope: undefined } }), 'missing_claim'],
   ['missing client_id', (as) => as.mint({ claims: { client_id: undefined } }), 'missing_claim'],
   ['missing exp', (as) => as.mint({ claims: { exp: undefined } }), 'missing_claim'],
   ['missing jti', (as) => as.mint({ claims: { jti: undefined } }), 'missing_claim'],

@@ -54,7 +54,15 @@ export interface TestAuthorizationServerOptions {
   metadata?: Record<string, unknown>;
   /** Which well-known document it publishes (RFC 8414 by default, or only OIDC Discovery). */
   wellKnown?: 'oauth-authorization-server' | 'openid-configuration';
+  /** Serve an RFC 7662 introspection endpoint for this one resource server. */
+  introspection?: { clientId: string; clientSecret: string };
 }
+
+/** How the stand-in introspection endpoint behaves: a real answer, or one way of failing. */
+export type IntrospectionMode = 'answer' | 'unreachable' | 'not-json' | 'no-active' | 'http-500';
+
+/** A 40-character secret for the tests' introspection credentials. */
+export const TEST_INTROSPECTION = { clientId: 'test-rs', clientSecret: 'test-secret-0123456789-0123456789-abcdef' };
 
 export async function createTestAuthorizationServer(options: TestAuthorizationServerOptions = {}) {
   const issuer = options.issuer ?? TEST_ISSUER;
@@ -63,13 +71,38 @@ export async function createTestAuthorizationServer(options: TestAuthorizationSe
   let signingKey = await createTestKey('test-key-1');
   let published: TestKey[] = [signingKey];
   const counts = { metadata: 0, jwks: 0 };
+  /** Tokens (by the whole string) the stand-in AS says are inactive, and answers it overrides. */
+  const revoked = new Set<string>();
+  const overrides = new Map<string, Record<string, unknown>>();
+  const introspection = { mode: 'answer' as IntrospectionMode, calls: 0 };
 
   // RFC 8414 §3.1 / OIDC: the well-known suffix goes between the host and the issuer's path.
   const issuerPath = new URL(issuer).pathname.replace(/\/+$/, '');
   const app = new Hono();
   app.get(`/.well-known/${options.wellKnown ?? 'oauth-authorization-server'}${issuerPath}`, (c) => {
     counts.metadata += 1;
-    return c.json({ issuer, jwks_uri: `${issuer}/jwks`, token_endpoint: `${issuer}/token`, ...options.metadata });
+    return c.json({
+      issuer,
+      jwks_uri: `${issuer}/jwks`,
+      token_endpoint: `${issuer}/token`,
+      ...(options.introspection ? { introspection_endpoint: `${issuer}/introspect` } : {}),
+      ...options.metadata,
+    });
+  });
+  // RFC 7662 §2: authenticates the resource server (Basic), then answers from the token's claims.
+  app.post(`${issuerPath}/introspect`, async (c) => {
+    introspection.calls += 1;
+    const expected = `Basic ${Buffer.from(`${options.introspection?.clientId}:${options.introspection?.clientSecret}`).toString('base64')}`;
+    if (!options.introspection || c.req.header('authorization') !== expected) return c.json({ error: 'invalid_client' }, 401);
+    if (introspection.mode === 'http-500') return c.json({ error: 'server_error' }, 500);
+    if (introspection.mode === 'not-json') return c.text('<html>maintenance</html>');
+    if (introspection.mode === 'no-active') return c.json({ scope: 'mcp:connect' });
+    const token = new URLSearchParams(await c.req.text()).get('token') ?? '';
+    if (overrides.has(token)) return c.json(overrides.get(token));
+    const parts = token.split('.');
+    if (revoked.has(token) || parts.length !== 3) return c.json({ active: false });
+    const claims = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString()) as Record<string, unknown>;
+    return c.json({ active: true, ...claims, token_type: 'Bearer' });
   });
   app.get(`${issuerPath}/jwks`, (c) => {
     counts.jwks += 1;
@@ -80,6 +113,7 @@ export async function createTestAuthorizationServer(options: TestAuthorizationSe
   const fetchImpl: typeof fetch = async (input, init) => {
     const url = new URL(input instanceof Request ? input.url : String(input));
     if (url.origin !== new URL(issuer).origin) throw new TypeError(`test fetch refused ${url.href}`);
+    if (url.pathname.endsWith('/introspect') && introspection.mode === 'unreachable') throw new TypeError('fetch failed: ECONNREFUSED');
     return app.request(url.href, init);
   };
 
@@ -90,6 +124,16 @@ export async function createTestAuthorizationServer(options: TestAuthorizationSe
     counts,
     get signingKey() {
       return signingKey;
+    },
+    /** The introspection endpoint's behaviour (`answer` by default; tests switch it) and its call count. */
+    introspection,
+    /** From now on, introspection says `token` is inactive (the AS revoked it). */
+    revoke(token: string): void {
+      revoked.add(token);
+    },
+    /** From now on, introspection answers `body` for `token` (opaque tokens, odd answers). */
+    answer(token: string, body: Record<string, unknown>): void {
+      overrides.set(token, body);
     },
     /** Adds a key to the published JWKS (key rotation). */
     publish(key: TestKey): void {

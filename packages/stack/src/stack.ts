@@ -16,6 +16,7 @@
  */
 import { EXIT_PORT_IN_USE, EXIT_WITH_PARENT_ENV, ENV, parseEventLine, type Party, type TraceEvent } from '@mcp-auth-demo/common';
 import { execa, type ResultPromise } from 'execa';
+import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { StackUrls } from './ports.ts';
@@ -57,6 +58,8 @@ export function startStack(urls: StackUrls, onEvent: (event: TraceEvent) => void
   let stopping = false;
   let reportDeath: (why: string) => void = () => {};
   const died = new Promise<string>((resolve) => (reportDeath = resolve));
+  // The MCP server's RFC 7662 introspection secret at the AS: fresh per run, known to these two only.
+  const introspectionSecret = randomBytes(32).toString('base64url');
 
   const stop = async () => {
     stopping = true;
@@ -79,6 +82,7 @@ export function startStack(urls: StackUrls, onEvent: (event: TraceEvent) => void
           [ENV.issuer]: urls.issuer,
           [ENV.resource]: urls.resource,
           [ENV.clientBase]: urls.clientBase,
+          ...(party === 'client-host' ? {} : { [ENV.introspectionSecret]: introspectionSecret }),
           [EXIT_WITH_PARENT_ENV]: '1',
           ...(options.interactive && { [ENV.interactive]: '1' }),
         },

@@ -1,0 +1,140 @@
+/**
+ * The resource server's token profile: what an access token from its authorization server looks
+ * like. Strict by default: RFC 9068 exactly. Real identity providers differ, so each difference
+ * can be allowed, one named relaxation at a time (README "Bring your own authorization server"):
+ *
+ * | option                | strict default (RFC 9068)              | relaxed for                              |
+ * |-----------------------|----------------------------------------|------------------------------------------|
+ * | `acceptedTypes`       | `at+jwt` (§4 MUST)                     | `JWT` (Keycloak, Auth0 default, Entra); `null` = no `typ` (Okta) |
+ * | `scopeClaim`          | `scope`, a space-separated string (§2.2.3) | `scp`: a string (Entra) or an array (Okta) |
+ * | `clientIdClaim`       | `client_id` (§2.2)                     | `azp` (Keycloak, Auth0 default, Entra v2), `cid` (Okta) |
+ * | `requiredClaims`      | `iss exp aud sub client_id iat jti` (§2.2) | drop `jti` / `iat` (Auth0 default, Entra) |
+ * | `audience`            | the resource URI (RFC 8707 §2, MCP)    | another exact value (Entra v2: the API's client ID) |
+ * | `allowOtherAudiences` | `aud` names this server only           | `aud` may add others (Auth0 adds `/userinfo`) |
+ * | `opaqueTokens`        | refused                                | checked by RFC 7662 introspection        |
+ *
+ * What is never optional: the signature against the AS's keys (RFC 9068 §4), the issuer, compared
+ * exactly (RFC 9068 §4), an audience check naming this server (RFC 8707 §2; MCP "Token Audience
+ * Binding"), `exp` (RFC 9068 §4), and a subject and client to report.
+ */
+import { ConfigError } from '@mcp-auth-demo/common';
+
+/** How access tokens are shaped and checked; see the table above. */
+export interface TokenProfile {
+  /**
+   * JWT `typ` header values accepted, compared case-insensitively with any `application/` prefix
+   * removed (RFC 7515 §4.1.9). `null` accepts a token with no `typ`. Default `['at+jwt']`.
+   * RELAXATION (RFC 8725 §3.11 explains the risk): `JWT` or no `typ` cannot tell an access token
+   * from an ID token signed by the same key; the audience check is what still refuses ID tokens
+   * (their `aud` is the client, not this server).
+   */
+  acceptedTypes?: (string | null)[];
+  /** The claim holding the granted scopes. Default `scope` (RFC 9068 §2.2.3, RFC 8693 §4.2). */
+  scopeClaim?: 'scope' | 'scp';
+  /** The claim naming the client the token was issued to. Default `client_id` (RFC 9068 §2.2). */
+  clientIdClaim?: 'client_id' | 'azp' | 'cid' | 'appid';
+  /**
+   * Claims that must be present. Default: RFC 9068 §2.2's REQUIRED list with `clientIdClaim`. It
+   * must always contain `iss`, `exp`, `aud`, `sub` and the client id claim.
+   */
+  requiredClaims?: string[];
+  /**
+   * The exact `aud` value that names this server. Default: the resource URI.
+   * RELAXATION: for an IdP that cannot put a URL there (Entra ID v2 tokens carry the API's client
+   * ID). The check stays exact; only the value differs from the MCP server URL.
+   */
+  audience?: string;
+  /**
+   * RELAXATION: accept an `aud` array that names this server AND others (Auth0 adds its
+   * `/userinfo` when `openid` was asked for). Strict default: this server only, since a token
+   * valid elsewhere too could be replayed here by that other server (MCP "Token Passthrough").
+   */
+  allowOtherAudiences?: boolean;
+  /**
+   * Tokens that are not JWTs: `reject` (default), or `introspect` them with the authorization
+   * server (RFC 7662, needs `introspection` credentials in the config).
+   */
+  opaqueTokens?: 'reject' | 'introspect';
+}
+
+export interface ResolvedTokenProfile {
+  /** Normalised `typ` values (lowercase, no `application/`); `null` = no typ. */
+  acceptedTypes: (string | null)[];
+  scopeClaim: 'scope' | 'scp';
+  clientIdClaim: 'client_id' | 'azp' | 'cid' | 'appid';
+  requiredClaims: string[];
+  audience: string;
+  allowOtherAudiences: boolean;
+  opaqueTokens: 'reject' | 'introspect';
+}
+
+/** RFC 9068 §2.2: REQUIRED claims (`client_id` stands for the profile's client id claim). */
+export const RFC9068_REQUIRED_CLAIMS = ['iss', 'exp', 'aud', 'sub', 'client_id', 'iat', 'jti'];
+const NEVER_OPTIONAL = ['iss', 'exp', 'aud', 'sub'];
+
+function fail(message: string): never {
+  throw new ConfigError(message);
+}
+
+/** RFC 7515 §4.1.9: "application/" may be omitted, and media types compare case-insensitively. */
+export function normaliseTyp(typ: unknown): string | null | undefined {
+  if (typ === undefined) return null;
+  if (typeof typ !== 'string') return undefined;
+  const lower = typ.toLowerCase();
+  return lower.startsWith('application/') ? lower.slice('application/'.length) : lower;
+}
+
+export function resolveTokenProfile(profile: TokenProfile | undefined, resource: string, hasIntrospection: boolean): ResolvedTokenProfile {
+  const p = profile ?? {};
+  const clientIdClaim = p.clientIdClaim ?? 'client_id';
+  if (!['client_id', 'azp', 'cid', 'appid'].includes(clientIdClaim)) fail(`tokenProfile.clientIdClaim must be client_id, azp, cid or appid, got ${String(clientIdClaim)}`);
+  const scopeClaim = p.scopeClaim ?? 'scope';
+  if (scopeClaim !== 'scope' && scopeClaim !== 'scp') fail(`tokenProfile.scopeClaim must be scope or scp, got ${String(scopeClaim)}`);
+
+  const types = p.acceptedTypes ?? ['at+jwt'];
+  if (!Array.isArray(types) || types.length === 0) fail('tokenProfile.acceptedTypes must list at least one typ (null = no typ header)');
+  const acceptedTypes = types.map((typ) => {
+    const normalised = typ === null ? null : normaliseTyp(typ);
+    if (normalised === undefined || normalised === '') fail(`tokenProfile.acceptedTypes entries must be typ strings or null, got ${String(typ)}`);
+    return normalised;
+  });
+
+  const required = (p.requiredClaims ?? RFC9068_REQUIRED_CLAIMS).map((claim) => (claim === 'client_id' ? clientIdClaim : claim));
+  // Never optional: who issued it, for whom, until when, about whom, and for which client.
+  for (const claim of [...NEVER_OPTIONAL, clientIdClaim]) {
+    if (!required.includes(claim)) fail(`tokenProfile.requiredClaims must include "${claim}": the issuer, audience, expiry, subject and client are never optional`);
+  }
+
+  const audience = p.audience ?? resource;
+  if (typeof audience !== 'string' || audience === '') fail('tokenProfile.audience must be a non-empty string');
+
+  const opaqueTokens = p.opaqueTokens ?? 'reject';
+  if (opaqueTokens !== 'reject' && opaqueTokens !== 'introspect') fail(`tokenProfile.opaqueTokens must be reject or introspect, got ${String(opaqueTokens)}`);
+  if (opaqueTokens === 'introspect' && !hasIntrospection) fail('tokenProfile.opaqueTokens "introspect" needs introspection credentials (config.introspection)');
+
+  return {
+    acceptedTypes,
+    scopeClaim,
+    clientIdClaim,
+    requiredClaims: [...new Set(required)],
+    audience,
+    allowOtherAudiences: p.allowOtherAudiences === true,
+    opaqueTokens,
+  };
+}
+
+/**
+ * The scopes a token grants, from the profile's claim; `undefined` when the claim has the wrong
+ * type. An absent claim grants nothing (RFC 9068 makes `scope` a SHOULD): the request then gets
+ * 403 `insufficient_scope`, not 401, because the token itself is fine.
+ */
+export function readScopes(value: unknown, claim: 'scope' | 'scp'): string[] | undefined {
+  if (value === undefined) return [];
+  // RFC 9068 §2.2.3 / RFC 8693 §4.2: `scope` is "a JSON string containing a space-separated list".
+  if (typeof value === 'string') return [...new Set(value.split(' ').filter(Boolean))];
+  // `scp` as an array of strings (Okta); never accepted for `scope`.
+  if (claim === 'scp' && Array.isArray(value) && value.every((s) => typeof s === 'string' && s !== '' && !s.includes(' '))) {
+    return [...new Set(value as string[])];
+  }
+  return undefined;
+}
