@@ -26,6 +26,7 @@ export const CLIENT_USAGE = `usage: pnpm client <mcp-url> [options]
   --registration cimd|dcr     prefer CIMD (default) or Dynamic Client Registration
   --browser                   for an AS that shows a login or consent page: open the authorization
                               URL in a browser and receive the redirect on a loopback port
+  --verbose                   the full wire view (every exchange and header) instead of the lesson
   --json                      print the trace as JSON lines`;
 
 export class UsageError extends Error {}
@@ -44,6 +45,7 @@ export function parseClientArgs(argv: string[]) {
       'redirect-uri': { type: 'string' },
       registration: { type: 'string', default: 'cimd' },
       json: { type: 'boolean', default: false },
+      verbose: { type: 'boolean', default: false },
       browser: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -80,6 +82,7 @@ export function parseClientArgs(argv: string[]) {
     serverUrl,
     calls,
     json: values.json,
+    verbose: values.verbose,
     browser: values.browser,
     registration: {
       ...(values['client-id'] && { clientId: values['client-id'] }),
@@ -124,6 +127,7 @@ export async function runClientCli(argv: string[]): Promise<number> {
     write: (text) => process.stdout.write(text),
     color: shouldUseColor(process.stdout),
     json: options.json,
+    detail: options.verbose ? 'verbose' : 'lesson',
   });
   const { serverUrl, calls, registration } = options;
   const browser = options.browser ? await startBrowserCallback() : undefined;

@@ -9,6 +9,8 @@ export * from './trace-writer.ts';
 export * from './well-known.ts';
 export * from './address-class.ts';
 export * from './terminal-safe.ts';
+export * from './trace-diagram.ts';
+export * from './trace-teaching.ts';
 export * from './www-authenticate.ts';
 export * from './json-object.ts';
 export * from './media-type.ts';

@@ -175,7 +175,7 @@ export async function verifyAccessToken(token: string, options: VerifyOptions): 
   }
 
   const { claims, scopes } = verified;
-  options.emit('token.accepted', { claims, spec: opaque ? 'RFC 7662 §2.2 (introspected); RFC 8707 §2 (aud is this server)' : 'RFC 9068 §4; RFC 8707 §2 (aud is this server)' });
+  options.emit('token.accepted', { claims, resource: options.resource, spec: opaque ? 'RFC 7662 §2.2 (introspected); RFC 8707 §2 (aud is this server)' : 'RFC 9068 §4; RFC 8707 §2 (aud is this server)' });
   return {
     claims,
     scopes,

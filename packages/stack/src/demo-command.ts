@@ -3,22 +3,31 @@
  * as real processes, run the whole journey against them, print it as a numbered trace, stop
  * everything. Exit 0 when the journey succeeds, 1 when it (or the set-up) fails, 130 on Ctrl-C.
  *
- *   pnpm demo [--as-port N] [--rs-port N] [--client-port N] [--registration cimd|dcr] [--interactive] [--json]
+ *   pnpm demo [--as-port N] [--rs-port N] [--client-port N] [--registration cimd|dcr] [--interactive]
+ *             [--verbose | --json] [--diagram FILE]
+ *
+ * The trace has three levels: the lesson (default), the full wire view (--verbose) and the raw
+ * typed events (--json). --diagram writes a Mermaid sequence diagram of the run as well.
  *
  * `--interactive`: the authorization server shows its sign-in and consent page, in the person's
  * browser; the journey receives the redirect on a loopback port of its own (the client's
  * `--browser` user agent, RFC 8252 §7.3) and waits for the person. Without it, the AS
  * auto-approves the loopback redirect (a named deviation) and no browser is needed.
  */
-import { createTraceWriter, shouldUseColor } from '@mcp-auth-demo/common';
+import { createTraceWriter, formatMermaid, shouldUseColor, type TraceEvent } from '@mcp-auth-demo/common';
+import { writeFileSync } from 'node:fs';
 import { clientUrls, runJourney, startBrowserCallback, type BrowserCallback } from '@mcp-auth-demo/client';
 import { parseArgs } from 'node:util';
 import { PORT_FLAGS, urlsFromPortFlags } from './ports.ts';
 import { startStack, type Stack } from './stack.ts';
 
 export const DEMO_USAGE =
-  'usage: pnpm demo [--as-port N] [--rs-port N] [--client-port N] [--registration cimd|dcr] [--interactive] [--json]\n' +
-  "  --interactive   sign in and approve on the authorization server's page, in your browser";
+  'usage: pnpm demo [--as-port N] [--rs-port N] [--client-port N] [--registration cimd|dcr] [--interactive]\n' +
+  '                 [--verbose | --json] [--diagram FILE]\n' +
+  "  --interactive   sign in and approve on the authorization server's page, in your browser\n" +
+  '  --verbose       the full wire view: every exchange and header (default: the lesson)\n' +
+  '  --json          the raw typed events, one JSON line each\n' +
+  '  --diagram FILE  also write a Mermaid sequence diagram of the run to FILE';
 
 
 async function demo(argv: string[]): Promise<number> {
@@ -28,6 +37,8 @@ async function demo(argv: string[]): Promise<number> {
       ...PORT_FLAGS,
       registration: { type: 'string', default: 'cimd' },
       json: { type: 'boolean', default: false },
+      verbose: { type: 'boolean', default: false },
+      diagram: { type: 'string' },
       interactive: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -41,11 +52,24 @@ async function demo(argv: string[]): Promise<number> {
   }
   const urls = urlsFromPortFlags(values);
 
-  const trace = createTraceWriter({
+  if (values.json && values.verbose) throw new Error('--json and --verbose are two different outputs: choose one');
+  const recorded: TraceEvent[] = [];
+  const writer = createTraceWriter({
     write: (text) => process.stdout.write(text),
     color: shouldUseColor(process.stdout),
     json: values.json,
+    detail: values.verbose ? 'verbose' : 'lesson',
   });
+  const trace = {
+    push: (event: TraceEvent) => {
+      recorded.push(event);
+      writer.push(event);
+    },
+    flush: async () => {
+      await writer.flush();
+      if (values.diagram) writeFileSync(values.diagram, formatMermaid(recorded));
+    },
+  };
 
   let stack: Stack | undefined;
   let browser: BrowserCallback | undefined;
