@@ -6,7 +6,7 @@
  * step-up) and prints the same numbered trace. Without `--call` it lists the tools and calls
  * each one that needs no arguments.
  */
-import { createTraceWriter, DEFAULT_CLIENT_BASE, JsonObjectError, parseJsonObject, shouldUseColor, type JsonObject } from '@mcp-auth-demo/common';
+import { createTraceWriter, DEFAULT_CLIENT_BASE, JsonObjectError, parseJsonObject, shouldUseColor, terminalSafe, type JsonObject } from '@mcp-auth-demo/common';
 import { parseArgs } from 'node:util';
 import { startBrowserCallback } from './browser-callback.ts';
 import { runJourney, type ToolCall } from './journey.ts';
@@ -102,9 +102,10 @@ export function parseClientArgs(argv: string[]) {
  * credentials stay bound to the issuer they came from (MCP 2026-07-28: never reused with another AS).
  */
 export function reuseHint(serverUrl: string, clientId: string, issuer: string): string {
-  const quote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", "'\\''")}'`);
+  // The client_id is the AS's choice and these lines bypass the trace printer: neutralise it here.
+  const quote = (s: string) => terminalSafe(/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", "'\\''")}'`);
   return (
-    `\nThis run registered a new client at ${issuer} (client_id ${clientId}).\n` +
+    `\nThis run registered a new client at ${quote(issuer)} (client_id ${quote(clientId)}).\n` +
     `To reuse it next time instead of registering again:\n` +
     `  pnpm client ${quote(serverUrl)} --browser --client-id ${quote(clientId)} --issuer ${quote(issuer)}\n`
   );

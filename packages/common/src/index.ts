@@ -3,6 +3,7 @@ export * from './trace.ts';
 export * from './defaults.ts';
 export * from './loopback.ts';
 export * from './serve-process.ts';
+export * from './trace-output.ts';
 export * from './http-server.ts';
 export * from './trace-printer.ts';
 export * from './trace-writer.ts';

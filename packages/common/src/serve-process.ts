@@ -6,7 +6,8 @@
 import type { AddressInfo } from 'node:net';
 import { ConfigError, EXIT_INVALID_CONFIG } from './config-error.ts';
 import { createHttpServer } from './http-server.ts';
-import { createEmitter, formatEventLine, type Party, type TraceSink } from './trace.ts';
+import { createEmitter, type Party } from './trace.ts';
+import { flushTraceOutput, stdoutSink } from './trace-output.ts';
 
 /** Exit code of a server whose port is already taken (the orchestrator explains it). */
 export const EXIT_PORT_IN_USE = 3;
@@ -14,10 +15,6 @@ export const EXIT_PORT_IN_USE = 3;
 /** Set by the orchestrator: exit when stdin closes, so a killed parent leaves no orphan. */
 export const EXIT_WITH_PARENT_ENV = 'MCP_DEMO_EXIT_WITH_PARENT';
 
-/** The trace sink of a server process: one JSON line per event on stdout. */
-export const stdoutSink: TraceSink = (event) => {
-  process.stdout.write(formatEventLine(event));
-};
 
 /**
  * Builds a server's app; an invalid configuration ends the process with the message (no stack
@@ -45,7 +42,17 @@ export interface ServeOptions {
 export function serveApp({ party, url, fetch, portHint }: ServeOptions): void {
   const { hostname, port } = new URL(url);
   const emit = createEmitter(party, stdoutSink);
-  const server = createHttpServer({ fetch, emit });
+  // Every event a request caused leaves, in one write, before its answer (trace-output.ts).
+  const server = createHttpServer({
+    fetch: async (request) => {
+      try {
+        return await fetch(request);
+      } finally {
+        flushTraceOutput();
+      }
+    },
+    emit,
+  });
 
   server.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EADDRINUSE') {
