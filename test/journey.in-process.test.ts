@@ -141,7 +141,7 @@ describe('the journey against the real apps, in-process', () => {
     expect(titles.filter((t) => t === 'Refresh the access token')).toHaveLength(2);
     expect(titles.some((t) => t.startsWith('Step-up authorization'))).toBe(true);
     // On insufficient_scope the client authorizes again, and says why a refresh could not do.
-    expect(events.filter((e) => e.kind === 'refresh.decided').at(-1)).toMatchObject({ action: 'reauthorize', reason: expect.stringMatching(/never widen/) });
+    expect(events.filter((e) => e.kind === 'refresh.decided').at(-1)).toMatchObject({ action: 'reauthorize', reason: expect.stringMatching(/never more/) });
     expect(result.outcomes.at(-1)?.outcome).toMatchObject({ isError: false });
   });
 

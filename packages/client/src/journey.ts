@@ -179,7 +179,7 @@ export async function runJourney(config: JourneyConfig): Promise<JourneyResult> 
             // The classic confusion: a refresh token cannot buy more scope than was granted.
             emit('refresh.decided', {
               action: 'reauthorize',
-              reason: `a refresh keeps the granted scope ("${held.join(' ')}") and can never widen it; "${challenged.join(' ')}" needs the user's consent in a new authorization`,
+              reason: `a refresh returns only the scope already granted ("${held.join(' ')}"), never more`,
               spec: 'RFC 6749 §6: the refresh scope "MUST NOT include any scope not originally granted"',
             });
           }
