@@ -126,6 +126,14 @@ export interface AuthorizationServerConfig {
    * is refused (browser-origins.ts). Native clients send no Origin and need no entry. Default none.
    */
   allowedOrigins?: string[];
+  /**
+   * LENIENT, a named deviation for `pnpm serve --lenient`: a request without `resource` is not
+   * refused; its code and token get this audience instead (RFC 8707 §2 lets an AS apply a
+   * default resource). MCP says clients MUST send `resource`, so a token like this names no MCP
+   * server: the MCP server refuses it, which is the lesson `--lenient` exists to show. Default:
+   * unset, and `resource` is required (resource-indicators.ts).
+   */
+  dangerouslyDefaultAudience?: string;
   /** Receives a trace event for every decision. Default: none. */
   onEvent?: TraceSink;
 }
@@ -144,10 +152,11 @@ export interface CimdLimits {
 }
 
 /** The configuration with every default filled in, as the modules use it. */
-export interface ResolvedConfig extends Required<Omit<AuthorizationServerConfig, 'onEvent' | 'cimd' | 'signingKey'>> {
+export interface ResolvedConfig extends Required<Omit<AuthorizationServerConfig, 'onEvent' | 'cimd' | 'signingKey' | 'dangerouslyDefaultAudience'>> {
   /** The key, once it exists (checked). */
   signingKey: Promise<SigningKey>;
   onEvent: TraceSink | undefined;
+  dangerouslyDefaultAudience: string | undefined;
   cimd: CimdLimits;
   /** True when the issuer's host is loopback (gates the loopback CIMD fetches of CIMD §6.5). */
   issuerIsLoopback: boolean;
@@ -258,6 +267,7 @@ export function resolveConfig(input: AuthorizationServerConfig): ResolvedConfig 
     defaultScope,
     signingKey,
     dangerouslyAllowLoopbackHttp: allowHttp,
+    dangerouslyDefaultAudience: input.dangerouslyDefaultAudience,
     fetch: input.fetch ?? fetchPinned,
     resolveHost: input.resolveHost ?? defaultResolveHost,
     now: input.now ?? Date.now,

@@ -71,7 +71,7 @@ export function createRefreshGrant({ config, refreshTokens, emit }: RefreshGrant
     const client_id = requiredParameter(params, 'client_id', 'a public client identifies itself, RFC 6749 §3.2.1');
     const requestedScope = singleParameter(params, 'scope');
     // MCP: resource "MUST be included in both authorization requests and token requests".
-    const resource = checkResource(params, config.resources);
+    const resource = checkResource(params, config.resources, config.dangerouslyDefaultAudience);
 
     const found = refreshTokens.lookup(presented);
     if (found.outcome === 'reused') {

@@ -29,6 +29,8 @@ export const ENV = {
   allowedOrigins: 'MCP_DEMO_ALLOWED_ORIGINS',
   /** Optional file holding the AS's signing key (a private JWK, created on first start). */
   asKeyFile: 'MCP_DEMO_AS_KEY_FILE',
+  /** `1`: the authorization server accepts requests without `resource` (`pnpm serve --lenient`). */
+  lenientAuthorizationServer: 'MCP_DEMO_AS_LENIENT',
   /**
    * The resource server's client secret for RFC 7662 introspection at the authorization server
    * (the orchestrator makes a fresh random one per run and gives it to both). Unset: the AS serves
