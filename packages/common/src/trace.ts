@@ -143,6 +143,14 @@ export interface TraceEventMap {
   /** Which protocol revision a request speaks, and what in the request says so. */
   'mcp.era_detected': { era: ProtocolRevision; method: string; evidence: string };
 
+  // --- scenarios (pnpm demo --scenario): one party misbehaves, another refuses ------------
+  'scenario.started': { name: string; title: string; description: string };
+  /** What the misbehaving party (`actor`: "attacker", "naive client", …) tries. */
+  'scenario.attempt': { actor: string; what: string };
+  /** Who refused, how (status, error) and by which rule (in words, with its section). */
+  'scenario.refused': { by: Party; status?: number; error?: string; rule: string };
+  'scenario.finished': { name: string; held: boolean; lesson: string; by?: Party; status?: number; error?: string; why?: string };
+
   // --- any server -----------------------------------------------------------------------
   /** An error answer, as `describeRejection` (oauth-error.ts) reads it off the response. */
   'request.rejected': Rejection;
