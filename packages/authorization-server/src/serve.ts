@@ -4,6 +4,7 @@
  *
  *   MCP_DEMO_ISSUER    the issuer URL; the server listens on its host and port
  *   MCP_DEMO_RESOURCE  the MCP server's canonical URI, the one resource tokens are issued for
+ *   MCP_DEMO_OTHER_RESOURCES  further MCP servers' URIs (space-separated) it also issues tokens for
  *   MCP_DEMO_AS_LENIENT=1  accept requests without `resource` (pnpm serve --lenient; config.ts)
  *   MCP_DEMO_INTROSPECTION_SECRET  the MCP server's secret for RFC 7662 introspection (its
  *                      client_id is `mcp-demo-resource-server`); unset: no introspection endpoint
@@ -19,6 +20,7 @@ const LENIENT_DEFAULT_AUDIENCE = 'urn:mcp-auth-demo:no-resource-named';
 
 const issuer = process.env[ENV.issuer] || DEFAULT_ISSUER;
 const resource = process.env[ENV.resource] || DEFAULT_RESOURCE;
+const otherResources = (process.env[ENV.otherResources] ?? '').split(' ').filter(Boolean);
 const introspectionSecret = process.env[ENV.introspectionSecret];
 const interactive = process.env[ENV.interactive] === '1';
 
@@ -26,7 +28,7 @@ const signingKey = await generateSigningKey();
 const app = buildAppOrExit('authorization-server', () =>
   createAuthorizationServer({
     issuer,
-    resources: [resource],
+    resources: [resource, ...otherResources],
     signingKey,
     // The named local-demo deviation (http CIMD URLs on loopback), only for a loopback issuer.
     dangerouslyAllowLoopbackHttp: URL.canParse(issuer) && isLoopbackHost(new URL(issuer).hostname),
