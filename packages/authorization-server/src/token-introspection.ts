@@ -103,11 +103,13 @@ async function checkFormBody(c: Context): Promise<URLSearchParams> {
 export function createIntrospector({ config, revoked }: Omit<IntrospectionDependencies, 'emit'>) {
   let publicKey: ReturnType<typeof importJWK> | undefined;
   return async function introspect(token: string, caller: IntrospectionClient): Promise<Introspection> {
-    publicKey ??= importJWK(config.signingKey.publicJwk, config.signingKey.alg);
+    // The key may still be being generated (it is off the start-up path, config.ts): wait for it.
+    const signingKey = await config.signingKey;
+    publicKey ??= importJWK(signingKey.publicJwk, signingKey.alg);
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, await publicKey, {
-        algorithms: [config.signingKey.alg],
+        algorithms: [signingKey.alg],
         typ: 'at+jwt',
         issuer: config.issuer,
         currentDate: new Date(config.now()),

@@ -27,6 +27,8 @@ export const ENV = {
   clientBase: 'MCP_DEMO_CLIENT_BASE',
   /** Browser origins (comma-separated) the MCP server accepts besides its own, e.g. an Inspector. */
   allowedOrigins: 'MCP_DEMO_ALLOWED_ORIGINS',
+  /** Optional file holding the AS's signing key (a private JWK, created on first start). */
+  asKeyFile: 'MCP_DEMO_AS_KEY_FILE',
   /** `1`: the authorization server accepts requests without `resource` (`pnpm serve --lenient`). */
   lenientAuthorizationServer: 'MCP_DEMO_AS_LENIENT',
   /**
@@ -39,6 +41,11 @@ export const ENV = {
   introspectionCacheSeconds: 'MCP_DEMO_INTROSPECTION_CACHE_SECONDS',
   /** `1`: the authorization server asks a person (sign-in and consent page) for every request. */
   interactive: 'MCP_DEMO_INTERACTIVE',
+  /**
+   * Canonical URIs of further MCP servers (space-separated) the authorization server also issues
+   * tokens for: the second server of `pnpm demo --scenario token-for-another-server`.
+   */
+  otherResources: 'MCP_DEMO_OTHER_RESOURCES',
 } as const;
 
 /** The resource server's client identifier at the authorization server, for RFC 7662 introspection. */

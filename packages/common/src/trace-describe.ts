@@ -186,6 +186,12 @@ export function describe(event: TraceEvent): string[] {
       return [`PKCE failed: SHA-256(code_verifier ${event.code_verifier}) = ${event.computed_challenge}, but the code was issued for ${event.stored_challenge}`];
     case 'token.issued':
       return [`access token issued (expires in ${event.expires_in}s): ${claimsLine(event.claims)}`];
+    case 'token.refreshed':
+      return [`access token refreshed${event.narrowed ? ' (narrowed)' : ''}, refresh token rotated (expires in ${event.expires_in}s): ${claimsLine(event.claims)}`];
+    case 'refresh_token.reused':
+      return [`rotated refresh token reused by ${event.client_id}: refused, family revoked, ${event.revoked_tokens} access token(s) revoked`];
+    case 'refresh.decided':
+      return [event.action === 'refresh' ? `refresh the access token: ${event.reason}` : `authorize again, not refresh: ${event.reason}`];
     case 'token.introspected':
       return [
         `introspection (RFC 7662): token ${event.active ? 'active' : `INACTIVE${event.reason ? ` (${event.reason})` : ''}`}` +

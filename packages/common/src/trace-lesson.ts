@@ -25,7 +25,7 @@ const LABEL: Record<Party, string> = { client: 'client', 'authorization-server':
 /** Kinds whose citation the lesson keeps: the lines that state a rule. */
 const CITED = new Set<TraceEvent['kind']>([
   'challenge.parsed', 'prm.resource_matched', 'pkce.verified', 'pkce.failed', 'authorization.callback', 'token.rejected',
-  'code.replayed', 'cimd.rejected',
+  'code.replayed', 'cimd.rejected', 'refresh_token.reused',
 ]);
 
 /** Wraps a sentence at WIDTH, every line starting with `indent` (the first with `lead` instead). */

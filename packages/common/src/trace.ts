@@ -79,6 +79,8 @@ export interface TraceEventMap {
   'stepup.needed': { held: string[]; requested?: string[]; challenged: string[]; requesting: string[]; attempt: number; max: number };
   /** Credentials of one authorization server withheld from another (SEP-2352); the client registers anew. */
   'credentials.not_reused': { client_id: string; bound_to: string; issuer: string };
+  /** The client holds a refresh token and decides whether to use it (and why). */
+  'refresh.decided': { action: 'refresh' | 'reauthorize'; reason: string };
 
   // --- authorization server -------------------------------------------------------------
   'cimd.fetched': { client_id: string; status: number; bytes: number; ms: number };
@@ -114,6 +116,10 @@ export interface TraceEventMap {
   'code.issued': { client_id: string; scope: string; resource: string; expires_in: number };
   'code.replayed': { client_id: string; revoked_tokens: number };
   'token.issued': { client_id: string; claims: TokenClaims; expires_in: number };
+  /** A refresh token was exchanged (and rotated) for a new access token. */
+  'token.refreshed': { client_id: string; claims: TokenClaims; expires_in: number; narrowed: boolean };
+  /** A rotated-out refresh token came back: its whole family is revoked. */
+  'refresh_token.reused': { client_id: string; revoked_tokens: number };
   /** RFC 7636 §4.6 at /token: the verifier hashed (S256) and compared with the challenge stored with the code. */
   'pkce.verified': { client_id: string; code_verifier: string; computed_challenge: string; stored_challenge: string };
   'pkce.failed': { client_id: string; code_verifier: string; computed_challenge: string; stored_challenge: string };
