@@ -3,22 +3,29 @@
  * as real processes, run the whole journey against them, print it as a numbered trace, stop
  * everything. Exit 0 when the journey succeeds, 1 when it (or the set-up) fails, 130 on Ctrl-C.
  *
- *   pnpm demo [--as-port N] [--rs-port N] [--client-port N] [--registration cimd|dcr] [--interactive] [--json]
+ *   pnpm demo [--as-port N] [--rs-port N] [--client-port N] [--registration cimd|dcr] [--interactive] [--as ours|oidc-provider] [--json]
  *
  * `--interactive`: the authorization server shows its sign-in and consent page, in the person's
  * browser; the journey receives the redirect on a loopback port of its own (the client's
  * `--browser` user agent, RFC 8252 §7.3) and waits for the person. Without it, the AS
  * auto-approves the loopback redirect (a named deviation) and no browser is needed.
+ *
+ * `--as oidc-provider` runs the same journey against panva's oidc-provider instead of our AS
+ * (packages/oidc-provider-as). Its pages are passed through by a user agent that follows the AS's
+ * own redirects with its cookies, as a browser would; the AS auto-approves (a named deviation).
  */
 import { createTraceWriter, shouldUseColor } from '@mcp-auth-demo/common';
 import { clientUrls, runJourney, startBrowserCallback, type BrowserCallback } from '@mcp-auth-demo/client';
+// The user agent only: importing the provider itself would load oidc-provider into every demo.
+import { redirectFollowingUserAgent } from '@mcp-auth-demo/oidc-provider-as/user-agent';
 import { parseArgs } from 'node:util';
 import { PORT_FLAGS, urlsFromPortFlags } from './ports.ts';
 import { startStack, type Stack } from './stack.ts';
 
 export const DEMO_USAGE =
-  'usage: pnpm demo [--as-port N] [--rs-port N] [--client-port N] [--registration cimd|dcr] [--interactive] [--json]\n' +
-  "  --interactive   sign in and approve on the authorization server's page, in your browser";
+  'usage: pnpm demo [--as-port N] [--rs-port N] [--client-port N] [--registration cimd|dcr] [--interactive] [--as ours|oidc-provider] [--json]\n' +
+  "  --interactive   sign in and approve on the authorization server's page, in your browser\n" +
+  '  --as oidc-provider   the same journey against panva\'s oidc-provider as the authorization server';
 
 
 async function demo(argv: string[]): Promise<number> {
@@ -27,6 +34,7 @@ async function demo(argv: string[]): Promise<number> {
     options: {
       ...PORT_FLAGS,
       registration: { type: 'string', default: 'cimd' },
+      as: { type: 'string', default: 'ours' },
       json: { type: 'boolean', default: false },
       interactive: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -39,6 +47,12 @@ async function demo(argv: string[]): Promise<number> {
   if (values.registration !== 'cimd' && values.registration !== 'dcr') {
     throw new Error(`--registration must be cimd or dcr, got "${values.registration}"`);
   }
+  if (values.as !== 'ours' && values.as !== 'oidc-provider') {
+    throw new Error(`--as must be ours or oidc-provider, got "${values.as}"`);
+  }
+  const authorizationServer = values.as;
+  // oidc-provider's interaction is answered by our auto-approval; it has no page to show.
+  if (authorizationServer === 'oidc-provider' && values.interactive) throw new Error('--interactive works with our authorization server only, not with --as oidc-provider');
   const urls = urlsFromPortFlags(values);
 
   const trace = createTraceWriter({
@@ -57,7 +71,7 @@ async function demo(argv: string[]): Promise<number> {
   });
 
   const run = async (): Promise<number> => {
-    stack = startStack(urls, (event) => trace.push(event), { interactive: values.interactive });
+    stack = startStack(urls, (event) => trace.push(event), { interactive: values.interactive, authorizationServer });
     await stack.ready;
     const client = clientUrls(urls.clientBase);
     if (values.interactive) {
@@ -82,6 +96,8 @@ async function demo(argv: string[]): Promise<number> {
         { name: 'whoami', arguments: {} },
         { name: 'get_weather', arguments: { city: 'Paris' } },
       ],
+      // oidc-provider sends the browser through its interaction pages before redirecting back.
+      ...(authorizationServer === 'oidc-provider' && { userAgent: redirectFollowingUserAgent() }),
       onEvent: (event) => trace.push(event),
     });
     const outcome = await Promise.race([journey, stack.died.then((why) => ({ ok: false as const, why }))]);

@@ -46,20 +46,36 @@ export interface Stack {
   pids(): Partial<Record<Party, number>>;
 }
 
+/** Which authorization server the stack runs: ours, or panva's oidc-provider (`--as oidc-provider`). */
+export type AuthorizationServerKind = 'ours' | 'oidc-provider';
+
+/** Where each kind of authorization server starts. */
+const AUTHORIZATION_SERVER_ENTRIES: Record<AuthorizationServerKind, string> = {
+  ours: 'packages/authorization-server/src/serve.ts',
+  'oidc-provider': 'packages/oidc-provider-as/src/serve.ts',
+};
+
 export interface StackOptions {
+  /** Default `ours`. */
+  authorizationServer?: AuthorizationServerKind;
   /** The authorization server shows its sign-in and consent page for every request (`--interactive`). */
   interactive?: boolean;
 }
 
 /** Spawns the servers at once; `ready` says when they listen. Call `stop()` whatever happens. */
 export function startStack(urls: StackUrls, onEvent: (event: TraceEvent) => void, options: StackOptions = {}): Stack {
+  const asKind = options.authorizationServer ?? 'ours';
+  const servers = SERVERS.map((server) =>
+    server.party === 'authorization-server' ? { ...server, entry: AUTHORIZATION_SERVER_ENTRIES[asKind] } : server,
+  );
   const children: ResultPromise[] = [];
   const pidOf: Partial<Record<Party, number>> = {};
   let stopping = false;
   let reportDeath: (why: string) => void = () => {};
   const died = new Promise<string>((resolve) => (reportDeath = resolve));
-  // The MCP server's RFC 7662 introspection secret at the AS: fresh per run, known to these two only.
-  const introspectionSecret = randomBytes(32).toString('base64url');
+  // The MCP server's RFC 7662 introspection secret at the AS: fresh per run, known to these two
+  // only. Not for oidc-provider, which does not introspect its JWT access tokens.
+  const introspectionSecret = asKind === 'ours' ? randomBytes(32).toString('base64url') : undefined;
 
   const stop = async () => {
     stopping = true;
@@ -82,7 +98,7 @@ export function startStack(urls: StackUrls, onEvent: (event: TraceEvent) => void
           [ENV.issuer]: urls.issuer,
           [ENV.resource]: urls.resource,
           [ENV.clientBase]: urls.clientBase,
-          ...(party === 'client-host' ? {} : { [ENV.introspectionSecret]: introspectionSecret }),
+          ...(party === 'client-host' || !introspectionSecret ? {} : { [ENV.introspectionSecret]: introspectionSecret }),
           [EXIT_WITH_PARENT_ENV]: '1',
           ...(options.interactive && { [ENV.interactive]: '1' }),
         },
@@ -118,7 +134,7 @@ export function startStack(urls: StackUrls, onEvent: (event: TraceEvent) => void
       });
     });
 
-  const ready = Promise.all(SERVERS.map(start)).then(() => {});
+  const ready = Promise.all(servers.map(start)).then(() => {});
   ready.catch(() => {}); // the caller awaits it; a rejection before that is not unhandled
   return { ready, died, stop, pids: () => ({ ...pidOf }) };
 }
