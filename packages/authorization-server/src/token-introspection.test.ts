@@ -104,3 +104,14 @@ describe('RFC 7662 §2.1/§2.3: refused introspection requests', () => {
     });
   });
 });
+
+describe('introspection clients are checked when the AS is built', () => {
+  it.each([
+    ['a secret shorter than 32 characters', [{ ...RS, client_secret: 'short' }], /at least 32 characters/],
+    ['a resource this AS does not issue tokens for', [{ ...RS, resource: 'http://localhost:9999/mcp' }], /is not one of resources/],
+    ['the same client_id twice', [RS, { ...RS, resource: OTHER_RESOURCE }], /must not repeat a client_id/],
+    ['an empty client_id', [{ ...RS, client_id: '' }], /client_id must be a non-empty string/],
+  ])('refuses %s', async (_name, introspectionClients, message) => {
+    await expect(createHarness({ config: { resources: [RESOURCE, OTHER_RESOURCE], introspectionClients } })).rejects.toThrow(message);
+  });
+});
