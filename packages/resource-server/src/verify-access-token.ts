@@ -134,7 +134,8 @@ function checkClaims(payload: JWTPayload, profile: ResolvedTokenProfile): { clai
   };
 }
 
-async function verifyJwt(token: string, options: VerifyOptions) {
+/** Checks 1-8: what the token itself proves (a cache of verified tokens may spare exactly these). */
+async function verifyJwtLocally(token: string, options: VerifyOptions): Promise<{ claims: VerifiedAccessToken['claims']; scopes: string[] }> {
   const { payload } = await jwtVerify(token, options.getKey, {
     // RFC 9068 §4: the resource server "MUST reject any JWT in which the value of "alg" is "none"".
     algorithms: ALLOWED_ALGORITHMS,
@@ -148,10 +149,15 @@ async function verifyJwt(token: string, options: VerifyOptions) {
   });
   checkTyp(decodeProtectedHeader(token).typ, options.profile);
   checkRequiredClaims(payload, options.profile);
-  const checked = checkClaims(payload, options.profile);
-  // THE RULE: revocation is checked on EVERY request. A cache of verified tokens may spare the
-  // work above (signature, claims) but must sit before this line and never skip it; the only
-  // cache allowed here is the introspection client's own, bounded by introspection.cacheSeconds.
+  return checkClaims(payload, options.profile);
+}
+
+/** Checks 1-9 of a JWT. */
+async function verifyJwt(token: string, options: VerifyOptions) {
+  const checked = await verifyJwtLocally(token, options);
+  // THE RULE: revocation (check 9) runs on EVERY request. A cache of verified tokens may stand in
+  // for `verifyJwtLocally` above, never for this line; the only cache allowed for this answer is
+  // the introspection client's own, bounded by `introspection.cacheSeconds` (token-introspection.ts).
   if (options.introspection) await checkStillActive(token, options.profile, options.introspection);
   return checked;
 }
