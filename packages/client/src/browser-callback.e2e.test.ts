@@ -4,7 +4,7 @@
  * with the outcome the terminal shows, an opener that fails is reported at once, and a person
  * who never comes back ends the step with a clear failure instead of a hang.
  */
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -158,6 +158,18 @@ describe('opening the browser: $BROWSER honoured, failures reported', () => {
     const url = new URL('https://as.example/authorize?state=a;touch%20x&b=$(id)');
     await openBrowser(url, browserCommands({ BROWSER: script }));
     expect(readFileSync(log, 'utf8')).toBe(url.href);
+  });
+
+  it('a browser command that keeps running (the browser itself) counts as opened and is not killed', async () => {
+    const script = join(dir, 'long-running-browser');
+    const log = join(dir, 'still-running.txt');
+    writeFileSync(script, `#!/bin/sh\nsleep 1\nprintf 'alive' > '${log}'\n`);
+    chmodSync(script, 0o755);
+    await openBrowser(new URL('https://as.example/'), browserCommands({ BROWSER: script }), 200);
+    // Resolved after the settle time, while the "browser" was still running; it goes on running.
+    expect(existsSync(log)).toBe(false);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(readFileSync(log, 'utf8')).toBe('alive');
   });
 
   it('rejects with every reason when no opener works (not found, exit status)', async () => {

@@ -13,7 +13,7 @@
  * - A browser that cannot be opened is reported at once, with the URL to paste by hand, and the
  *   client keeps waiting. `$BROWSER` is honoured (colon-separated commands, `%s` for the URL).
  */
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -53,29 +53,53 @@ export function browserCommands(env: NodeJS.ProcessEnv = process.env, platform =
     });
   }
   if (platform === 'darwin') return [['open', '%s']];
-  if (platform === 'win32') return [['explorer', '%s']];
+  // Not `explorer`, which exits with status 1 even when it opened the URL.
+  if (platform === 'win32') return [['rundll32', 'url.dll,FileProtocolHandler', '%s']];
   return [['xdg-open', '%s']];
 }
 
-/** Runs one opener command; rejects with why it failed (not found, exit status, killed). */
-function run(command: string[], url: string): Promise<void> {
+/**
+ * Runs one opener command (no shell: the URL is one argument); rejects with why it failed.
+ * An opener such as `xdg-open` exits at once; a browser named in `$BROWSER` (`firefox`) may BE
+ * the browser and run until the person closes it. So: an exit with status 0 is success, a
+ * failure to start or a non-zero exit within `settleMs` is failure, and a command still
+ * running after `settleMs` is taken as an open browser, left running and not waited for.
+ */
+function run(command: string[], url: string, settleMs: number): Promise<void> {
   const [file, ...args] = command.map((part) => part.replaceAll('%s', url));
   return new Promise((resolve, reject) => {
-    execFile(file!, args, { timeout: 15_000 }, (error, _stdout, stderr) => {
-      if (!error) return resolve();
+    const child = spawn(file!, args, { detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const settled = () => {
+      clearTimeout(timer);
+      child.stderr!.destroy();
+      child.unref();
+    };
+    const timer = setTimeout(() => {
+      settled();
+      resolve();
+    }, settleMs);
+    child.once('error', (error) => {
+      settled();
       const code = (error as { code?: unknown }).code;
-      const why = code === 'ENOENT' ? 'not found' : typeof code === 'number' ? `exit status ${code}` : error.message;
-      reject(new Error(`${command[0]}: ${why}${stderr.trim() ? ` (${stderr.trim().split('\n')[0]})` : ''}`));
+      reject(new Error(`${command[0]}: ${code === 'ENOENT' ? 'not found' : error.message}`));
+    });
+    child.once('exit', (code, signal) => {
+      settled();
+      if (code === 0) return resolve();
+      const detail = stderr.trim() ? ` (${stderr.trim().split('\n')[0]})` : '';
+      reject(new Error(`${command[0]}: ${code !== null ? `exit status ${code}` : `killed by ${signal}`}${detail}`));
     });
   });
 }
 
 /** Tries each opener in turn; rejects with every reason when none worked. */
-export async function openBrowser(url: URL, commands = browserCommands()): Promise<void> {
+export async function openBrowser(url: URL, commands = browserCommands(), settleMs = 3_000): Promise<void> {
   const reasons: string[] = [];
   for (const command of commands) {
     try {
-      return await run(command, url.href);
+      return await run(command, url.href, settleMs);
     } catch (error) {
       reasons.push((error as Error).message);
     }

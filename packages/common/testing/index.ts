@@ -1,7 +1,7 @@
 /**
  * A `fetch` that delivers each request to an in-process app by the URL's origin, with no port
  * and no socket: how the tests wire the AS, the RS and the client host together through the
- * `fetch` each of them takes in its config (hono's `app.request`, see ARCHITECTURE.md).
+ * `fetch` each of them takes in its config (hono's `app.request`, see CONTRIBUTING.md).
  * A request to any other origin fails the way a refused connection does.
  */
 
