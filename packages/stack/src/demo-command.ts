@@ -16,8 +16,8 @@
  */
 import { createTraceWriter, shouldUseColor } from '@mcp-auth-demo/common';
 import { clientUrls, runJourney, startBrowserCallback, type BrowserCallback } from '@mcp-auth-demo/client';
-// The user agent only: importing the provider itself would load oidc-provider into every demo.
-import { redirectFollowingUserAgent } from '@mcp-auth-demo/oidc-provider-as/user-agent';
+// The entry point loads no oidc-provider code: the provider runs in its own process.
+import { redirectFollowingUserAgent } from '@mcp-auth-demo/oidc-provider-as';
 import { parseArgs } from 'node:util';
 import { PORT_FLAGS, urlsFromPortFlags } from './ports.ts';
 import { startStack, type Stack } from './stack.ts';
