@@ -27,6 +27,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'e2e',
+          // Bundles the entry points once, before any test runs what the user runs.
+          globalSetup: ['test/support/build-once.ts'],
           include: ['test/e2e/**/*.test.ts', 'packages/stack/**/*.test.ts', 'packages/*/src/**/*.e2e.test.ts', 'scripts/**/*.test.ts'],
           exclude: ['**/node_modules/**'],
           // Real processes on a 2-core machine shared by many: give them room.

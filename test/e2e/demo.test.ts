@@ -3,6 +3,9 @@
  * client, real HTTP. Nothing of ours is mocked.
  */
 import type { TraceEvent } from '@mcp-auth-demo/common';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { freePorts } from '@mcp-auth-demo/stack';
 import { isListening, processesWithEnv } from '@mcp-auth-demo/stack/testing';
@@ -85,15 +88,33 @@ describe('pnpm demo', () => {
     expect(events.at(-1)?.kind).toBe('journey.succeeded');
   });
 
-  it('prints a numbered, uncoloured trace with a verdict and timings when not on a TTY', async () => {
+  it('prints the lesson by default: numbered, uncoloured, at most 100 lines at 120 columns, with a recap', async () => {
     const ports = await freePorts();
     const result = await runCommand('demo', portFlags(ports));
     expect(result.exitCode).toBe(0);
     const text = String(result.stdout);
     for (const n of [1, 2, 3, 4, 5, 6]) expect(text).toMatch(new RegExp(`^\\[${n}\\] `, 'm'));
     expect(text).not.toContain('\u001b[');
-    expect(text).toMatch(/^✔ Journey complete: 6 steps in \d+ ms \(\[1\] \d+ ms, .*\[6\] \d+ ms\)$/m);
+    expect(text).toMatch(/^✔ Journey complete: 6 steps in \d+ ms\. What this run showed:$/m);
     expect(text).toContain('WWW-Authenticate: Bearer error="insufficient_scope"');
+    // Issue 17: the default output fits 100 terminal lines at 120 columns.
+    const rows = text.trimEnd().split('\n').reduce((n, line) => n + Math.max(1, Math.ceil([...line].length / 120)), 0);
+    expect(rows).toBeLessThanOrEqual(100);
+  });
+
+  it('--verbose prints the full wire view with every header and the step timings; --diagram writes the picture', async () => {
+    const ports = await freePorts();
+    const diagram = join(mkdtempSync(join(tmpdir(), 'mcp-demo-')), 'journey.mmd');
+    const result = await runCommand('demo', [...portFlags(ports), '--verbose', '--diagram', diagram]);
+    expect(result.exitCode).toBe(0);
+    const text = String(result.stdout);
+    expect(text).toMatch(/^✔ Journey complete: 6 steps in \d+ ms \(\[1\] \d+ ms, .*\[6\] \d+ ms\)$/m);
+    expect(text).toContain('Cache-Control: no-store');
+    expect(text).toContain('JSON-RPC notifications/initialized');
+    expect(text).toMatch(/^ {4}done in \d+ ms$/m);
+    const mermaid = readFileSync(diagram, 'utf8');
+    expect(mermaid.startsWith('sequenceDiagram\n')).toBe(true);
+    expect(mermaid).toContain(`Note over U,RS: [6] Retry get_weather`);
   });
 
   it('names the port and the remedy when a port is taken, exits 1 and leaves nothing running', async () => {

@@ -13,16 +13,19 @@ export function portFlags(ports: { as: number; rs: number; client: number }): st
   return ['--as-port', String(ports.as), '--rs-port', String(ports.rs), '--client-port', String(ports.client)];
 }
 
-/** The entry point of each command of package.json. */
-export const COMMANDS = {
-  demo: 'packages/stack/bin/demo.ts',
-  serve: 'packages/stack/bin/serve.ts',
-  client: 'packages/client/bin/client.ts',
-} as const;
-
-/** Runs `pnpm <command> <args>` as the user does (without pnpm's own start-up). */
-export function runCommand(command: keyof typeof COMMANDS, args: string[], options: Options = {}) {
-  return runScript(COMMANDS[command], args, options);
+/**
+ * Runs `pnpm <command> <args>` as the user does: package.json's `exec node scripts/run.mjs
+ * <command>`, the bundle on plain node (built by this project's global setup), without pnpm's
+ * own start-up. The signal tests run pnpm itself.
+ */
+export function runCommand(command: 'demo' | 'serve' | 'client', args: string[], options: Options = {}) {
+  return execa(process.execPath, ['scripts/run.mjs', command, ...args], {
+    cwd: root,
+    reject: false,
+    timeout: 60_000,
+    env: { NO_COLOR: '1' },
+    ...options,
+  });
 }
 
 /** Runs a TypeScript file with Node and tsx. */

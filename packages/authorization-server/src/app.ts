@@ -174,7 +174,8 @@ export function createAuthorizationServer(input: AuthorizationServerConfig): Aut
     const forPerson =
       c.req.path === paths.interaction || (c.req.path === paths.authorization && wantsHtml(c));
     const redirected = error instanceof OAuthError && error.options.redirect !== undefined;
-    const response = forPerson && !redirected ? errorPage(error) : oauthErrorResponse(error);
+    const place = c.req.path === paths.interaction ? 'interaction' : 'authorization';
+    const response = forPerson && !redirected ? errorPage(error, place) : oauthErrorResponse(error);
     emit('request.rejected', describeRejection(c.req.raw, error, response));
     return response;
   }

@@ -188,6 +188,7 @@ describe('the consent form refuses forged, replayed and cross-site posts (CSRF),
     expect(response.headers.get('location')).toBeNull();
     expect(response.headers.get('x-frame-options')).toBe('DENY');
     const text = await response.text();
+    expect(text).toContain('<h1>This page has expired or was already used</h1>');
     expect(text).toContain('<code>invalid_request</code>');
     expect(text).not.toMatch(STACK_FRAME);
     expect(kinds(h)).not.toContain('code.issued');

@@ -4,7 +4,7 @@ import { authorize, createHarness, STACK_FRAME } from '../testing/index.ts';
 describe('the error page a person sees at the AS (RFC 6749 §4.1.2.1: shown, never redirected)', () => {
   it.each([
     { rule: 'an unknown client_id', overrides: { client_id: 'no-such-client' }, error: 'invalid_client', headline: 'This application is not recognised' },
-    { rule: 'an unregistered redirect_uri', overrides: { redirect_uri: 'https://attacker.example/cb' }, error: 'invalid_request', headline: 'This request cannot be completed' },
+    { rule: 'an unregistered redirect_uri', overrides: { redirect_uri: 'https://attacker.example/cb' }, error: 'invalid_request', headline: 'This sign-in link is not valid' },
   ])('$rule -> 400 page: what happened, what to do next, then the error code', async ({ overrides, error, headline }) => {
     const h = await createHarness();
     const response = await authorize(h, overrides, { Accept: 'text/html' });

@@ -17,27 +17,36 @@ interface Explanation {
   next: string;
 }
 
-const EXPLANATIONS: Partial<Record<OAuthErrorCode | HttpErrorCode, Explanation>> = {
-  invalid_client: {
+/** Where the person was: following an application's link, or posting one of our forms. */
+export type ErrorPlace = 'authorization' | 'interaction';
+
+const EXPLANATIONS: Partial<Record<`${ErrorPlace} ${OAuthErrorCode | HttpErrorCode}`, Explanation>> = {
+  'authorization invalid_client': {
     title: 'This application is not recognised',
     happened: 'The application that sent you here identified itself with a client ID that this authorization server cannot use.',
-    next: 'Go back to the application and try again. If you develop it, the terminal running the authorization server says what was wrong with its client ID.',
+    next: 'Go back to the application and try again. If you develop it, the technical detail below says what was wrong with its client ID.',
   },
-  invalid_request: {
-    title: 'This request cannot be completed',
-    happened: 'The request that brought you here is incomplete, malformed, expired or was already used, so it was not sent back to any application.',
+  // Before the redirect URI is validated, every invalid_request is about the client's request itself.
+  'authorization invalid_request': {
+    title: 'This sign-in link is not valid',
+    happened:
+      'The application sent you here with a request this server cannot accept (for example a return address it never registered). ' +
+      'You were not sent back to that address: it could belong to someone else.',
+    next: 'Go back to the application and start again. If you develop it, the technical detail below names the parameter.',
+  },
+  'interaction invalid_request': {
+    title: 'This page has expired or was already used',
+    happened:
+      'The sign-in or consent form you sent is unknown, expired or already answered, or it did not come from this server’s own page in this browser.',
     next: 'Go back to the application and start the sign-in again from there. Do not reuse an old tab or a bookmarked link.',
   },
-  temporarily_unavailable: {
-    title: 'Too many requests right now',
-    happened: 'The authorization server is holding as many pending sign-ins as it allows.',
-    next: 'Wait a few minutes for old requests to expire, then start again from the application.',
-  },
-  server_error: {
-    title: 'Something went wrong',
-    happened: 'The authorization server hit an unexpected problem and could not finish the request.',
-    next: 'Start again from the application. If it keeps happening, look at the terminal running the authorization server.',
-  },
+};
+
+/** Anywhere: an unexpected failure (its cause never reaches the page, see toOAuthError). */
+const SERVER_ERROR: Explanation = {
+  title: 'Something went wrong',
+  happened: 'The authorization server hit an unexpected problem and could not finish the request.',
+  next: 'Start again from the application. If it keeps happening, look at the terminal running the authorization server.',
 };
 
 const FALLBACK: Explanation = {
@@ -47,9 +56,10 @@ const FALLBACK: Explanation = {
 };
 
 /** The error `thrown` as a page for a person, with the error code and the rule below. */
-export function errorPage(thrown: unknown): Response {
+export function errorPage(thrown: unknown, place: ErrorPlace): Response {
   const error = toOAuthError(thrown);
-  const { title, happened, next } = EXPLANATIONS[error.error] ?? FALLBACK;
+  const { title, happened, next } =
+    error.error === 'server_error' ? SERVER_ERROR : EXPLANATIONS[`${place} ${error.error}`] ?? FALLBACK;
   const body = h`<h1>${title}</h1>
 <p><strong>What happened:</strong> ${happened}</p>
 <p><strong>What to do next:</strong> ${next}</p>

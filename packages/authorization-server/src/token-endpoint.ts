@@ -15,12 +15,12 @@
  * (RFC 8707). Every answer has `Cache-Control: no-store` and `Pragma: no-cache` (RFC 6749 §5.1
  * requires them with tokens; this AS sends them with errors too). app.ts sets them on the route.
  */
-import { mediaType, OAuthError, type Emit } from '@mcp-auth-demo/common';
+import { mediaType, OAuthError, shorten, type Emit } from '@mcp-auth-demo/common';
 import type { Context } from 'hono';
 import type { AuthorizationGrant, CodeStore } from './codes.ts';
 import type { ResolvedConfig } from './config.ts';
 import { requiredParameter } from './parameters.ts';
-import { isWellFormedCodeVerifier, verifyCodeVerifier } from './pkce.ts';
+import { isWellFormedCodeVerifier, s256CodeChallenge, verifyCodeVerifier } from './pkce.ts';
 import { checkResource } from './resource-indicators.ts';
 import { mintAccessToken } from './access-token.ts';
 import type { RevokedTokens } from './revoked-tokens.ts';
@@ -124,9 +124,18 @@ export function createTokenHandler({ config, codes, revoked, emit }: TokenDepend
     const grant = redemption.grant;
     checkBinding(grant, { client_id, redirect_uri, resource });
     // RFC 7636 §4.6: "If the values are not equal, an error response indicating "invalid_grant" ... MUST be returned."
+    const pkce = {
+      client_id: grant.client_id,
+      code_verifier: shorten(code_verifier),
+      computed_challenge: s256CodeChallenge(code_verifier),
+      stored_challenge: grant.code_challenge,
+      spec: 'RFC 7636 §4.6',
+    };
     if (!verifyCodeVerifier(code_verifier, grant.code_challenge)) {
+      emit('pkce.failed', pkce);
       throw new OAuthError('invalid_grant', 'code_verifier does not match the code_challenge (RFC 7636 §4.6).');
     }
+    emit('pkce.verified', pkce);
 
     const issued = await mintAccessToken(grant, {
       signingKey: config.signingKey,

@@ -71,7 +71,7 @@ export async function authorize(request: AuthorizationRequest, ctx: AuthorizeCon
   const userAgent = ctx.userAgent ?? headlessUserAgent(ctx.fetch);
   const callback = await userAgent(url, request.redirectUri);
   try {
-    const code = processAuthorizationResponse(callback, { ...request, state }, ctx);
+    const code = processAuthorizationResponse(callback, { ...request, state, userAgent: ctx.userAgent ? 'browser' : 'headless' }, ctx);
     const tokens = await requestToken({ ...request, code, code_verifier: pkce.code_verifier }, ctx);
     userAgent.finish?.({ ok: true, issuer: request.metadata.issuer, scopes: tokens.scopes });
     return tokens;
@@ -103,7 +103,7 @@ export class AuthorizationError extends StepFailure {
 /** Reads the redirect back to us: checks `state` and `iss`, surfaces an `error`, returns the code. */
 function processAuthorizationResponse(
   callback: URL,
-  expected: AuthorizationRequest & { state: string },
+  expected: AuthorizationRequest & { state: string; userAgent: 'headless' | 'browser' },
   ctx: AuthorizeContext,
 ): string {
   const got = callback.searchParams;
@@ -118,6 +118,7 @@ function processAuthorizationResponse(
     code: code ? shorten(code) : '(none)',
     state_matched: stateMatched,
     iss_matched: issMatched,
+    user_agent: expected.userAgent,
     spec: 'RFC 6749 §4.1.2, RFC 9207 §2.4',
   });
   if (!stateMatched) throw new StepFailure('the state we sent (RFC 6749 §10.12)', `state=${got.get('state') ?? '(missing)'}`);

@@ -13,6 +13,7 @@
  * - A browser that cannot be opened is reported at once, with the URL to paste by hand, and the
  *   client keeps waiting. `$BROWSER` is honoured (colon-separated commands, `%s` for the URL).
  */
+import { terminalSafe } from '@mcp-auth-demo/common';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, type ServerResponse } from 'node:http';
@@ -179,7 +180,7 @@ export async function startBrowserCallback(options: BrowserCallbackOptions = {})
         await open(authorizationUrl);
       } catch (error) {
         say(
-          `!! Could not open a browser (${(error as Error).message}).\n` +
+          `!! Could not open a browser (${terminalSafe((error as Error).message)}).\n` +
             `!! Open the URL above in your browser yourself; the client keeps waiting.\n` +
             `!! (Set $BROWSER to the command that opens your browser.)\n\n`,
         );

@@ -1,6 +1,6 @@
 /** `pnpm client`'s arguments, parsed without a process (the e2e test keeps one real spawn). */
 import { describe, expect, it } from 'vitest';
-import { parseClientArgs, UsageError } from './cli.ts';
+import { parseClientArgs, reuseHint, UsageError } from './cli.ts';
 
 const MCP = 'http://localhost:8001/mcp';
 
@@ -15,6 +15,7 @@ describe('parseClientArgs', () => {
     ['--args that are a JSON array, not an object', ['--call', 'x', '--args', '[1]', MCP], /--args must be a JSON object/],
     ['an unknown registration', ['--registration', 'magic', MCP], /--registration must be cimd or dcr/],
     ['--client-secret without --client-id', ['--client-secret', 's', MCP], /--client-secret needs --client-id/],
+    ['an --issuer that is not an http(s) URL', ['--issuer', 'file:///x', MCP], /--issuer must be an https/],
     ['--browser with --redirect-uri', ['--browser', '--redirect-uri', 'http://localhost:1/cb', MCP], /--browser listens on a redirect URI of its own/],
   ])('refuses %s with a usage error', (_, argv, message) => {
     expect(() => parseClientArgs(argv)).toThrow(UsageError);
@@ -47,5 +48,25 @@ describe('parseClientArgs', () => {
 
   it('answers --help without needing a URL', () => {
     expect(parseClientArgs(['--help'])).toEqual({ help: true });
+  });
+});
+
+describe('reuseHint: after a DCR registration, the flags that reuse the client, bound to its issuer', () => {
+  it('names the client_id and the issuer it belongs to', () => {
+    expect(reuseHint(MCP, 'dcr_abc', 'http://localhost:9000')).toContain(
+      `pnpm client ${MCP} --browser --client-id dcr_abc --issuer http://localhost:9000`,
+    );
+  });
+
+  it('shell command injection: a client_id chosen by the AS is single-quoted, never run', () => {
+    const hint = reuseHint(MCP, "x'; rm -rf ~; echo '", 'https://as.example');
+    expect(hint).toContain(`--client-id 'x'\\''; rm -rf ~; echo '\\'''`);
+  });
+
+  it('terminal escape injection: a client_id with ESC is shown escaped (this line bypasses the printer)', () => {
+    const hint = reuseHint(MCP, 'id\u001b]52;c;cGF3bmVk\u0007', 'https://as.example');
+    expect(hint).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
+    expect(hint.split('\n')).toHaveLength(5);
+    expect(hint).toContain('\\x1b]52');
   });
 });

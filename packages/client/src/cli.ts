@@ -6,7 +6,7 @@
  * step-up) and prints the same numbered trace. Without `--call` it lists the tools and calls
  * each one that needs no arguments.
  */
-import { createTraceWriter, DEFAULT_CLIENT_BASE, JsonObjectError, parseJsonObject, shouldUseColor, type JsonObject } from '@mcp-auth-demo/common';
+import { createTraceWriter, DEFAULT_CLIENT_BASE, JsonObjectError, parseJsonObject, shouldUseColor, terminalSafe, type JsonObject } from '@mcp-auth-demo/common';
 import { parseArgs } from 'node:util';
 import { startBrowserCallback } from './browser-callback.ts';
 import { runJourney, type ToolCall } from './journey.ts';
@@ -26,6 +26,7 @@ export const CLIENT_USAGE = `usage: pnpm client <mcp-url> [options]
   --registration cimd|dcr     prefer CIMD (default) or Dynamic Client Registration
   --browser                   for an AS that shows a login or consent page: open the authorization
                               URL in a browser and receive the redirect on a loopback port
+  --verbose                   the full wire view (every exchange and header) instead of the lesson
   --json                      print the trace as JSON lines`;
 
 export class UsageError extends Error {}
@@ -44,6 +45,7 @@ export function parseClientArgs(argv: string[]) {
       'redirect-uri': { type: 'string' },
       registration: { type: 'string', default: 'cimd' },
       json: { type: 'boolean', default: false },
+      verbose: { type: 'boolean', default: false },
       browser: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -80,6 +82,7 @@ export function parseClientArgs(argv: string[]) {
     serverUrl,
     calls,
     json: values.json,
+    verbose: values.verbose,
     browser: values.browser,
     registration: {
       ...(values['client-id'] && { clientId: values['client-id'] }),
@@ -99,9 +102,10 @@ export function parseClientArgs(argv: string[]) {
  * credentials stay bound to the issuer they came from (MCP 2026-07-28: never reused with another AS).
  */
 export function reuseHint(serverUrl: string, clientId: string, issuer: string): string {
-  const quote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", "'\\''")}'`);
+  // The client_id is the AS's choice and these lines bypass the trace printer: neutralise it here.
+  const quote = (s: string) => terminalSafe(/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", "'\\''")}'`);
   return (
-    `\nThis run registered a new client at ${issuer} (client_id ${clientId}).\n` +
+    `\nThis run registered a new client at ${quote(issuer)} (client_id ${quote(clientId)}).\n` +
     `To reuse it next time instead of registering again:\n` +
     `  pnpm client ${quote(serverUrl)} --browser --client-id ${quote(clientId)} --issuer ${quote(issuer)}\n`
   );
@@ -124,6 +128,7 @@ export async function runClientCli(argv: string[]): Promise<number> {
     write: (text) => process.stdout.write(text),
     color: shouldUseColor(process.stdout),
     json: options.json,
+    detail: options.verbose ? 'verbose' : 'lesson',
   });
   const { serverUrl, calls, registration } = options;
   const browser = options.browser ? await startBrowserCallback() : undefined;

@@ -155,7 +155,7 @@ export async function runJourney(config: JourneyConfig): Promise<JourneyResult> 
     }
   }
 
-  emit('journey.started', { server: config.serverUrl });
+  emit('journey.started', { server: config.serverUrl, user_agent: config.userAgent ? 'browser' : 'headless' });
   try {
     steps.start('Discovery: an MCP request without a token, the challenge, the metadata');
     try {

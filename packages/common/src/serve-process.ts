@@ -7,7 +7,8 @@ import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConfigError, EXIT_INVALID_CONFIG } from './config-error.ts';
 import { createHttpServer } from './http-server.ts';
-import { createEmitter, formatEventLine, type Party, type TraceSink } from './trace.ts';
+import { createEmitter, type Party } from './trace.ts';
+import { flushTraceOutput, stdoutSink } from './trace-output.ts';
 
 /** Exit code of a server whose port is already taken (the orchestrator explains it). */
 export const EXIT_PORT_IN_USE = 3;
@@ -15,10 +16,6 @@ export const EXIT_PORT_IN_USE = 3;
 /** Set by the orchestrator: exit when stdin closes, so a killed parent leaves no orphan. */
 export const EXIT_WITH_PARENT_ENV = 'MCP_DEMO_EXIT_WITH_PARENT';
 
-/** The trace sink of a server process: one JSON line per event on stdout. */
-export const stdoutSink: TraceSink = (event) => {
-  process.stdout.write(formatEventLine(event));
-};
 
 /**
  * Builds a server's app; an invalid configuration ends the process with the message (no stack
@@ -51,7 +48,19 @@ export function serveApp({ party, url, fetch, listener, portHint }: ServeOptions
   if (!fetch === !listener) throw new Error('serveApp needs exactly one of fetch and listener');
   const emit = createEmitter(party, stdoutSink);
   // Our apps get the project's HTTP layer; a third-party server (oidc-provider) brings its own.
-  const server = fetch ? createHttpServer({ fetch, emit }) : createServer(listener);
+  // Every event a request caused leaves, in one write, before its answer (trace-output.ts).
+  const server = fetch
+    ? createHttpServer({
+        fetch: async (request) => {
+          try {
+            return await fetch(request);
+          } finally {
+            flushTraceOutput();
+          }
+        },
+        emit,
+      })
+    : createServer(listener);
 
   server.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EADDRINUSE') {

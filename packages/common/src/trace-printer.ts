@@ -11,12 +11,23 @@
  */
 import kleur from 'kleur';
 import { terminalSafe } from './terminal-safe.ts';
-import type { Party, TokenClaims, TraceEvent } from './trace.ts';
+import type { Party, TraceEvent } from './trace.ts';
+import { describe, pathOf } from './trace-describe.ts';
+import { formatLesson } from './trace-lesson.ts';
 
 export interface PrintOptions {
   /** ANSI colours (see `shouldUseColor`). */
   color: boolean;
+  /**
+   * `lesson` (the default of the commands): the teaching trace of trace-lesson.ts.
+   * `verbose`: the full wire view, every exchange and header, a citation on every decision.
+   */
+  detail?: TraceDetail;
+  /** Every event of the run so far, this batch included (the lesson's cast, why-lines and recap need it). */
+  history?: readonly TraceEvent[];
 }
+
+export type TraceDetail = 'lesson' | 'verbose';
 
 /** Colour only for a TTY, and never when NO_COLOR is set (https://no-color.org). */
 export function shouldUseColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
@@ -40,225 +51,16 @@ export function sortEvents(events: readonly TraceEvent[]): TraceEvent[] {
 /** Renders events (in causal order) as the lines of the trace. */
 export function formatTrace(events: readonly TraceEvent[], options: PrintOptions): string {
   kleur.enabled = options.color;
+  const sorted = sortEvents(events);
+  if ((options.detail ?? 'verbose') === 'lesson') return formatLesson(sorted, options.history ?? sorted).join('\n');
   const exchanges: ExchangeContext = { requests: new Map(), lastRequestId: undefined };
-  return sortEvents(events)
-    .flatMap((event) => renderEvent(event, exchanges))
-    .join('\n');
+  return sorted.flatMap((event) => renderEvent(event, exchanges)).join('\n');
 }
 
 /** Pairs responses with requests, so a response that is not to the latest request says whose it is. */
 interface ExchangeContext {
   requests: Map<number, string>;
   lastRequestId: number | undefined;
-}
-
-/** A request URL as printed: the query, if any, one parameter a line below it. */
-function splitQuery(url: string): [string, string[]] {
-  const at = url.indexOf('?');
-  if (at < 0) return [url, []];
-  const params = [...new URLSearchParams(url.slice(at + 1))].map(([k, v]) => `  ${k}=${v}`);
-  return [`${url.slice(0, at)}?`, params];
-}
-
-function claimsLine(claims: TokenClaims): string {
-  const parts: string[] = [];
-  if (claims.sub !== undefined) parts.push(`sub=${claims.sub}`);
-  if (claims.aud !== undefined) parts.push(`aud=${Array.isArray(claims.aud) ? claims.aud.join(',') : claims.aud}`);
-  if (claims.scope !== undefined) parts.push(`scope="${claims.scope}"`);
-  if (claims.client_id !== undefined) parts.push(`client_id=${claims.client_id}`);
-  if (claims.exp !== undefined) parts.push(`exp=${new Date(claims.exp * 1000).toISOString()}`);
-  return parts.length > 0 ? parts.join(' ') : '(not a JWT: opaque to the client)';
-}
-
-function list(values: readonly string[]): string {
-  return values.length === 0 ? '(none)' : values.join(' ');
-}
-
-/** The text of one event, without party label, indentation or citation. */
-function describe(event: TraceEvent): string[] {
-  switch (event.kind) {
-    case 'journey.started':
-      return [`MCP server: ${event.server}`];
-    case 'step.started':
-      return [`[${event.step}] ${event.title}`];
-    case 'step.finished':
-      return [`done in ${event.ms} ms`];
-    case 'journey.succeeded':
-      return [
-        `Journey complete: ${event.steps.length} step${event.steps.length === 1 ? '' : 's'} in ${event.ms} ms ` +
-          `(${event.steps.map((s) => `[${s.step}] ${s.ms} ms`).join(', ')})`,
-      ];
-    case 'journey.failed':
-      return [
-        `Journey failed${event.step ? ` at step [${event.step}] ${event.title ?? ''}` : ''}`.trimEnd(),
-        `  expected: ${event.expected}`,
-        `  received: ${event.received}`,
-      ];
-    case 'http.request': {
-      const [url, query] = splitQuery(event.url);
-      return [
-        `→ ${event.method} ${url}${event.body ? `  ${event.body}` : ''}`,
-        ...query,
-        ...Object.entries(event.headers).map(([k, v]) => `    ${k}: ${v}`),
-      ];
-    }
-    case 'http.response':
-      return [
-        `← ${event.status}${event.body ? `  ${event.body}` : ''}`,
-        ...Object.entries(event.headers).map(([k, v]) => `    ${k}: ${v}`),
-      ];
-    case 'authorization.not_required':
-      return [`${event.server} answered without asking for a token: no authorization needed yet`];
-    case 'challenge.parsed':
-      return [
-        `challenge (${event.status}): ` +
-          [
-            event.error && `error=${event.error}`,
-            event.scope !== undefined && `scope="${event.scope}"`,
-            event.resource_metadata && `resource_metadata=${event.resource_metadata}`,
-          ]
-            .filter(Boolean)
-            .join(', '),
-      ];
-    case 'prm.discovered':
-      return [
-        `protected resource metadata from ${event.url}`,
-        `  resource=${event.resource} authorization_servers=${list(event.authorization_servers)}` +
-          (event.scopes_supported ? ` scopes_supported=${list(event.scopes_supported)}` : ''),
-      ];
-    case 'prm.resource_matched':
-      return [`PRM resource ${event.resource} matches the server ${event.server}`];
-    case 'as_metadata.discovered':
-      return [
-        `authorization server metadata from ${event.url}`,
-        `  issuer=${event.issuer} code_challenge_methods_supported=${list(event.code_challenge_methods_supported)}` +
-          ` client_id_metadata_document_supported=${event.client_id_metadata_document_supported}` +
-          (event.registration_endpoint ? ` registration_endpoint=${event.registration_endpoint}` : ''),
-      ];
-    case 'registration.chosen':
-      return [`client registration: ${event.method} (${event.why}); client_id=${event.client_id}`];
-    case 'registration.completed':
-      return [`registered: client_id=${event.client_id} redirect_uris=${list(event.redirect_uris)}`];
-    case 'scope.selected':
-      return [`scope ${event.scope === undefined ? 'omitted' : `"${event.scope}"`} (from ${event.source})`];
-    case 'pkce.generated':
-      return [`PKCE: code_verifier=${event.code_verifier} code_challenge=${event.code_challenge} (S256)`];
-    case 'authorization.requested':
-      return [
-        `authorization request: PKCE challenge, state, resource=${event.params.resource}` +
-          (event.params.scope === undefined ? ', no scope' : `, scope "${event.params.scope}"`),
-      ];
-    case 'authorization.callback':
-      return [
-        `redirect back: code=${event.code}, state ${event.state_matched ? 'matches' : 'DIFFERS'}, ` +
-          `iss ${event.iss_matched ? 'matches' : 'DIFFERS'}`,
-      ];
-    case 'token.received':
-      return [
-        `access token ${event.access_token}` + (event.expires_in ? ` (expires_in ${event.expires_in}s)` : ''),
-        `  claims: ${claimsLine(event.claims)}`,
-      ];
-    case 'tool.called':
-      return [`call tool ${event.name} ${JSON.stringify(event.arguments)}`];
-    case 'tool.result':
-      // The server's own text, behind a gutter: a line it forges cannot pass for one of ours.
-      return [`${event.isError ? 'tool error' : 'result'} from ${event.name}:`, ...event.text.split('\n').map((l) => `  │ ${l}`)];
-    case 'stepup.needed':
-      return [
-        `step-up ${event.attempt}/${event.max}: held "${event.held.join(' ')}" + challenged "${event.challenged.join(' ')}"` +
-          ` → ask for "${event.requesting.join(' ')}"`,
-      ];
-    case 'cimd.fetched':
-      return [`fetched client metadata document ${event.client_id} → ${event.status}, ${event.bytes} bytes, ${event.ms} ms`];
-    case 'cimd.cache_hit':
-      return [`client metadata document ${event.client_id} from cache (age ${event.age_s}s)`];
-    case 'cimd.validated':
-      return [
-        `client metadata document valid: client_name="${event.client_name}" redirect_uris=${list(event.redirect_uris)}` +
-          ` (cache ${event.cache_for_s}s)`,
-      ];
-    case 'cimd.rejected':
-      return [`client metadata document ${event.client_id} rejected: ${event.reason}`];
-    case 'client.registered':
-      return [`registered client ${event.client_id}${event.client_name ? ` ("${event.client_name}")` : ''}`];
-    case 'consent.auto_approved':
-      return [
-        `consent auto-approved for ${event.sub} (demo deviation): client ${event.client_host}, ` +
-          `code to ${event.redirect_host}, scope "${event.scope}"` +
-          (event.loopback_redirects_only ? ' (warning: every redirect URI is loopback)' : ''),
-      ];
-    case 'consent.refused':
-      return [`consent refused for ${event.client_id}: ${event.reason} (code would go to ${event.redirect_host}) → access_denied`];
-    case 'consent.requested':
-      return [
-        `asks the person${event.sign_in ? ' to sign in, then' : ''} to consent: client ${event.client_host}, ` +
-          `code to ${event.redirect_host}, scope "${event.scope}"` +
-          (event.loopback_redirects_only ? ' (page warns: every redirect URI is loopback)' : ''),
-      ];
-    case 'signin.succeeded':
-      return [`${event.sub} signed in`];
-    case 'signin.failed':
-      return [`sign-in failed (${event.attempt}/${event.max})`];
-    case 'consent.approved':
-      return [
-        `${event.sub} approved scope "${event.scope}"` +
-          (event.new_scopes.length > 0 ? ` (new: ${event.new_scopes.join(' ')})` : ' (nothing new)'),
-      ];
-    case 'consent.denied':
-      return [`${event.sub ?? 'the person'} ${event.sub ? 'denied the request on the consent page' : 'cancelled the sign-in'}: access_denied goes back to the client`];
-    case 'code.issued':
-      return [`authorization code issued: scope "${event.scope}", resource ${event.resource}, expires in ${event.expires_in}s`];
-    case 'code.replayed':
-      return [`authorization code replayed by ${event.client_id}: refused, ${event.revoked_tokens} token(s) revoked`];
-    case 'token.issued':
-      return [`access token issued (expires in ${event.expires_in}s): ${claimsLine(event.claims)}`];
-    case 'token.introspected':
-      return [
-        `introspection (RFC 7662): token ${event.active ? 'active' : `INACTIVE${event.reason ? ` (${event.reason})` : ''}`}` +
-          (event.caller ? `, asked by ${event.caller}` : '') +
-          (event.cached ? ' (cached answer)' : ''),
-      ];
-    case 'jwks.fetched':
-      return [`fetched ${event.keys} signing key(s) from ${event.url}`];
-    case 'token.accepted':
-      return [`token accepted: ${claimsLine(event.claims)}`];
-    case 'token.rejected':
-      return [`token rejected: ${event.reason}`];
-    case 'scope.insufficient':
-      return [`${event.tool} needs "${event.required.join(' ')}", token has "${event.held.join(' ')}"`];
-    case 'origin.rejected':
-      return [`Origin ${event.origin} refused (DNS rebinding protection)`];
-    case 'tool.invoked':
-      return [`tool ${event.name} invoked for ${event.sub}`];
-    case 'mcp.era_detected':
-      return [`${event.method}: MCP ${event.era} (${event.evidence})`];
-    case 'request.rejected':
-      return [`${event.method} ${event.path} → ${event.status} ${event.error}: ${event.error_description}`];
-    case 'server.listening':
-      return [`listening on ${event.url} (bound to ${event.bound})`];
-    case 'cimd.served':
-      return [`served the client metadata document ${event.url}`];
-    default:
-      return describeUnknown(event);
-  }
-}
-
-function pathOf(url: string): string {
-  try {
-    return new URL(url).pathname;
-  } catch {
-    return url;
-  }
-}
-
-/**
- * A kind this printer has no sentence for yet (another party added it): its name and its
- * fields, so nothing is silently dropped.
- */
-function describeUnknown(event: TraceEvent): string[] {
-  const { kind, party: _party, at: _at, spec: _spec, ...fields } = event as TraceEvent & Record<string, unknown>;
-  const shown = Object.entries(fields).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
-  return [[kind, ...shown].join(' ')];
 }
 
 /** One event as printed lines: step headings flush left, client lines indented, servers deeper. */

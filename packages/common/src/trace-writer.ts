@@ -8,7 +8,7 @@
  * order (`at`). Nothing is printed out of order, and nothing is waited for by a fixed sleep.
  */
 import { formatEventLine, type TraceEvent } from './trace.ts';
-import { formatTrace, sortEvents } from './trace-printer.ts';
+import { formatTrace, sortEvents, type TraceDetail } from './trace-printer.ts';
 
 export interface TraceWriterOptions {
   write: (text: string) => void;
@@ -17,6 +17,8 @@ export interface TraceWriterOptions {
   json?: boolean;
   /** Print every event as soon as it arrives (a server-only live trace). */
   live?: boolean;
+  /** `lesson` (default) or `verbose`, see trace-printer.ts. */
+  detail?: TraceDetail;
 }
 
 export interface TraceWriter {
@@ -29,13 +31,18 @@ const STEP_BOUNDARIES = new Set(['journey.started', 'step.finished', 'journey.su
 
 export function createTraceWriter(options: TraceWriterOptions): TraceWriter {
   let pending: TraceEvent[] = [];
+  /** Everything printed so far, in causal order: the lesson's recap looks back over the run. */
+  const history: TraceEvent[] = [];
 
   const output = (events: TraceEvent[]) => {
     if (events.length === 0) return;
     if (options.json) {
       options.write(sortEvents(events).map((e) => formatEventLine(e)).join(''));
     } else {
-      options.write(`${formatTrace(events, { color: options.color })}\n`);
+      const sorted = sortEvents(events);
+      history.push(...sorted);
+      const text = formatTrace(sorted, { color: options.color, detail: options.detail ?? (options.live ? 'verbose' : 'lesson'), history });
+      if (text.length > 0) options.write(`${text}\n`);
     }
   };
 

@@ -34,7 +34,8 @@ export interface TokenClaims {
 /** Every event kind and its payload. Kinds are named `thing.outcome`. */
 export interface TraceEventMap {
   // --- the journey (client) --------------------------------------------------------------
-  'journey.started': { server: string };
+  /** `user_agent`: who carries the authorization request (a headless stand-in, or a person's browser). */
+  'journey.started': { server: string; user_agent?: 'headless' | 'browser' };
   'step.started': { step: number; title: string };
   'step.finished': { step: number; title: string; ms: number };
   'journey.succeeded': { ms: number; steps: { step: number; title: string; ms: number }[] };
@@ -62,7 +63,8 @@ export interface TraceEventMap {
   'scope.selected': { scope?: string; source: 'challenge' | 'scopes_supported' | 'omitted' };
   'pkce.generated': { code_verifier: string; code_challenge: string; code_challenge_method: 'S256' };
   'authorization.requested': { authorization_endpoint: string; params: Record<string, string> };
-  'authorization.callback': { code: string; state_matched: boolean; iss_matched: boolean };
+  /** `user_agent`: who followed the AS's redirect to the callback (a headless stand-in or a person's browser). */
+  'authorization.callback': { code: string; state_matched: boolean; iss_matched: boolean; user_agent?: 'headless' | 'browser' };
   'token.received': { access_token: string; claims: TokenClaims; expires_in?: number };
   'tool.called': { name: string; arguments: Record<string, unknown> };
   'tool.result': { name: string; text: string; isError: boolean };
@@ -102,6 +104,9 @@ export interface TraceEventMap {
   'code.issued': { client_id: string; scope: string; resource: string; expires_in: number };
   'code.replayed': { client_id: string; revoked_tokens: number };
   'token.issued': { client_id: string; claims: TokenClaims; expires_in: number };
+  /** RFC 7636 §4.6 at /token: the verifier hashed (S256) and compared with the challenge stored with the code. */
+  'pkce.verified': { client_id: string; code_verifier: string; computed_challenge: string; stored_challenge: string };
+  'pkce.failed': { client_id: string; code_verifier: string; computed_challenge: string; stored_challenge: string };
   /**
    * RFC 7662: an introspection answer. At the AS: who asked (`caller`), the verdict, and why a
    * token is inactive (`reason`, never sent on the wire). At the RS: the verdict it received, or
@@ -111,7 +116,8 @@ export interface TraceEventMap {
 
   // --- resource server ------------------------------------------------------------------
   'jwks.fetched': { url: string; keys: number };
-  'token.accepted': { claims: TokenClaims };
+  /** `resource`: the RS's own canonical URI, which `aud` was checked against. */
+  'token.accepted': { claims: TokenClaims; resource?: string };
   'token.rejected': { reason: string };
   'scope.insufficient': { tool: string; required: string[]; held: string[] };
   'origin.rejected': { origin: string };

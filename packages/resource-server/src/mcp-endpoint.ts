@@ -26,8 +26,9 @@
  *
  * Isolation: a new server (and, for 2025-11-25, a new stateless transport) per request, the
  * SDK's pattern for many concurrent clients; nothing one request does is seen by another. What
- * is shared holds no request state: the verified-key cache, the JSON-schema validator and the
- * tool schemas (tools.ts). Steps 1-9 are the same for both protocol eras.
+ * is shared holds no request state: the verified-key cache, the verified-token cache
+ * (verified-token-cache.ts), the JSON-schema validator and the tool schemas (tools.ts).
+ * Steps 1-9 are the same for both protocol eras.
  */
 import type { BearerChallenge, Emit } from '@mcp-auth-demo/common';
 import type { Context } from 'hono';
@@ -41,6 +42,7 @@ import { BASE_SCOPE, checkScopes, requiredScopes } from './scopes.ts';
 import type { TokenIntrospection } from './token-introspection.ts';
 import { createProtocolEras, type ReadBody } from './protocol-eras.ts';
 import { methodNotAllowed } from './transport-errors.ts';
+import { createVerifiedTokenCache } from './verified-token-cache.ts';
 import { verifyAccessToken, type VerifiedAccessToken } from './verify-access-token.ts';
 
 function parseJson(text: string): ReadBody['json'] {
@@ -55,6 +57,8 @@ function parseJson(text: string): ReadBody['json'] {
 export function createMcpEndpoint(config: ResolvedConfig, keys: AuthorizationServerKeys, emit: Emit, introspection?: TokenIntrospection) {
   const resourceMetadata = protectedResourceMetadataUrl(config.resource);
   const serveMcp = createProtocolEras(emit);
+  // One cache of verified tokens per app; emptied when the JWK Set is fetched again.
+  const verifiedTokens = createVerifiedTokenCache({ now: config.now, keysVersion: () => keys.version });
   // Before the body is read, a challenge can only name what every request needs.
   const baseChallenge: BearerChallenge = { resource_metadata: resourceMetadata, scope: BASE_SCOPE };
 
@@ -71,6 +75,7 @@ export function createMcpEndpoint(config: ResolvedConfig, keys: AuthorizationSer
       emit,
       profile: config.tokenProfile,
       introspection,
+      cache: verifiedTokens,
     });
   }
 

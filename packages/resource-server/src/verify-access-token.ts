@@ -36,6 +36,7 @@ import { InvalidAccessToken, type InvalidTokenReason } from './invalid-access-to
 import { checkAudience, checkStillActive, verifyOpaqueAccessToken } from './introspected-access-token.ts';
 import type { TokenIntrospection } from './token-introspection.ts';
 import { normaliseTyp, readScopes, type ResolvedTokenProfile } from './token-profile.ts';
+import type { VerifiedTokenCache } from './verified-token-cache.ts';
 
 export type { InvalidTokenReason } from './invalid-access-token.ts';
 
@@ -61,6 +62,8 @@ export interface VerifyOptions {
   profile: ResolvedTokenProfile;
   /** RFC 7662 introspection at the AS; when present, check 9 (revocation) runs on every request. */
   introspection?: TokenIntrospection | undefined;
+  /** JWTs that passed checks 1-8 moments ago (verified-token-cache.ts); spares only those checks. */
+  cache?: VerifiedTokenCache | undefined;
 }
 
 /** RFC 7515 §7.1: a compact JWS is three base64url segments (the third may be empty only for `none`). */
@@ -134,30 +137,29 @@ function checkClaims(payload: JWTPayload, profile: ResolvedTokenProfile): { clai
   };
 }
 
-/** Checks 1-8: what the token itself proves (a cache of verified tokens may spare exactly these). */
-async function verifyJwtLocally(token: string, options: VerifyOptions): Promise<{ claims: VerifiedAccessToken['claims']; scopes: string[] }> {
-  const { payload } = await jwtVerify(token, options.getKey, {
-    // RFC 9068 §4: the resource server "MUST reject any JWT in which the value of "alg" is "none"".
-    algorithms: ALLOWED_ALGORITHMS,
-    // RFC 9068 §4: the issuer "MUST exactly match the value of the "iss" claim".
-    issuer: options.issuer,
-    // RFC 9068 §4: the token "MUST be rejected if "aud" does not contain a resource indicator of the current resource server".
-    audience: options.profile.audience,
-    // RFC 9068 §4: "The current time MUST be before the time represented by the "exp" claim", with "some small leeway".
-    clockTolerance: options.clockToleranceSeconds,
-    currentDate: new Date(options.now()),
-  });
-  checkTyp(decodeProtectedHeader(token).typ, options.profile);
-  checkRequiredClaims(payload, options.profile);
-  return checkClaims(payload, options.profile);
-}
-
-/** Checks 1-9 of a JWT. */
 async function verifyJwt(token: string, options: VerifyOptions) {
-  const checked = await verifyJwtLocally(token, options);
-  // THE RULE: revocation (check 9) runs on EVERY request. A cache of verified tokens may stand in
-  // for `verifyJwtLocally` above, never for this line; the only cache allowed for this answer is
-  // the introspection client's own, bounded by `introspection.cacheSeconds` (token-introspection.ts).
+  // Checks 1-8, unless this very token passed them moments ago (verified-token-cache.ts).
+  let checked = options.cache?.get(token);
+  if (checked === undefined) {
+    const { payload } = await jwtVerify(token, options.getKey, {
+      // RFC 9068 §4: the resource server "MUST reject any JWT in which the value of "alg" is "none"".
+      algorithms: ALLOWED_ALGORITHMS,
+      // RFC 9068 §4: the issuer "MUST exactly match the value of the "iss" claim".
+      issuer: options.issuer,
+      // RFC 9068 §4: the token "MUST be rejected if "aud" does not contain a resource indicator of the current resource server".
+      audience: options.profile.audience,
+      // RFC 9068 §4: "The current time MUST be before the time represented by the "exp" claim", with "some small leeway".
+      clockTolerance: options.clockToleranceSeconds,
+      currentDate: new Date(options.now()),
+    });
+    checkTyp(decodeProtectedHeader(token).typ, options.profile);
+    checkRequiredClaims(payload, options.profile);
+    checked = checkClaims(payload, options.profile);
+    options.cache?.set(token, checked);
+  }
+  // THE RULE: revocation is checked on EVERY request. A cache of verified tokens may spare the
+  // work above (signature, claims) but must sit before this line and never skip it; the only
+  // cache allowed here is the introspection client's own, bounded by introspection.cacheSeconds.
   if (options.introspection) await checkStillActive(token, options.profile, options.introspection);
   return checked;
 }
@@ -181,7 +183,7 @@ export async function verifyAccessToken(token: string, options: VerifyOptions): 
   }
 
   const { claims, scopes } = verified;
-  options.emit('token.accepted', { claims, spec: opaque ? 'RFC 7662 §2.2 (introspected); RFC 8707 §2 (aud is this server)' : 'RFC 9068 §4; RFC 8707 §2 (aud is this server)' });
+  options.emit('token.accepted', { claims, resource: options.resource, spec: opaque ? 'RFC 7662 §2.2 (introspected); RFC 8707 §2 (aud is this server)' : 'RFC 9068 §4; RFC 8707 §2 (aud is this server)' });
   return {
     claims,
     scopes,

@@ -3,7 +3,11 @@
  * as real processes, run the whole journey against them, print it as a numbered trace, stop
  * everything. Exit 0 when the journey succeeds, 1 when it (or the set-up) fails, 130 on Ctrl-C.
  *
- *   pnpm demo [--as-port N] [--rs-port N] [--client-port N] [--registration cimd|dcr] [--interactive] [--as ours|oidc-provider] [--json]
+ *   pnpm demo [--as-port N] [--rs-port N] [--client-port N] [--registration cimd|dcr] [--interactive]
+ *             [--as ours|oidc-provider] [--verbose | --json] [--diagram FILE]
+ *
+ * The trace has three levels: the lesson (default), the full wire view (--verbose) and the raw
+ * typed events (--json). --diagram writes a Mermaid sequence diagram of the run as well.
  *
  * `--interactive`: the authorization server shows its sign-in and consent page, in the person's
  * browser; the journey receives the redirect on a loopback port of its own (the client's
@@ -14,7 +18,8 @@
  * (packages/oidc-provider-as). Its pages are passed through by a user agent that follows the AS's
  * own redirects with its cookies, as a browser would; the AS auto-approves (a named deviation).
  */
-import { createTraceWriter, shouldUseColor } from '@mcp-auth-demo/common';
+import { createTraceWriter, formatMermaid, shouldUseColor, type TraceEvent } from '@mcp-auth-demo/common';
+import { writeFileSync } from 'node:fs';
 import { clientUrls, runJourney, startBrowserCallback, type BrowserCallback } from '@mcp-auth-demo/client';
 // The entry point loads no oidc-provider code: the provider runs in its own process.
 import { redirectFollowingUserAgent } from '@mcp-auth-demo/oidc-provider-as';
@@ -23,9 +28,13 @@ import { PORT_FLAGS, urlsFromPortFlags } from './ports.ts';
 import { startStack, type Stack } from './stack.ts';
 
 export const DEMO_USAGE =
-  'usage: pnpm demo [--as-port N] [--rs-port N] [--client-port N] [--registration cimd|dcr] [--interactive] [--as ours|oidc-provider] [--json]\n' +
+  'usage: pnpm demo [--as-port N] [--rs-port N] [--client-port N] [--registration cimd|dcr] [--interactive]\n' +
+  '                 [--as ours|oidc-provider] [--verbose | --json] [--diagram FILE]\n' +
   "  --interactive   sign in and approve on the authorization server's page, in your browser\n" +
-  '  --as oidc-provider   the same journey against panva\'s oidc-provider as the authorization server';
+  "  --as oidc-provider  the same journey with panva's oidc-provider as the authorization server\n" +
+  '  --verbose       the full wire view: every exchange and header (default: the lesson)\n' +
+  '  --json          the raw typed events, one JSON line each\n' +
+  '  --diagram FILE  also write a Mermaid sequence diagram of the run to FILE';
 
 
 async function demo(argv: string[]): Promise<number> {
@@ -36,6 +45,8 @@ async function demo(argv: string[]): Promise<number> {
       registration: { type: 'string', default: 'cimd' },
       as: { type: 'string', default: 'ours' },
       json: { type: 'boolean', default: false },
+      verbose: { type: 'boolean', default: false },
+      diagram: { type: 'string' },
       interactive: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -55,11 +66,24 @@ async function demo(argv: string[]): Promise<number> {
   if (authorizationServer === 'oidc-provider' && values.interactive) throw new Error('--interactive works with our authorization server only, not with --as oidc-provider');
   const urls = urlsFromPortFlags(values);
 
-  const trace = createTraceWriter({
+  if (values.json && values.verbose) throw new Error('--json and --verbose are two different outputs: choose one');
+  const recorded: TraceEvent[] = [];
+  const writer = createTraceWriter({
     write: (text) => process.stdout.write(text),
     color: shouldUseColor(process.stdout),
     json: values.json,
+    detail: values.verbose ? 'verbose' : 'lesson',
   });
+  const trace = {
+    push: (event: TraceEvent) => {
+      recorded.push(event);
+      writer.push(event);
+    },
+    flush: async () => {
+      await writer.flush();
+      if (values.diagram) writeFileSync(values.diagram, formatMermaid(recorded));
+    },
+  };
 
   let stack: Stack | undefined;
   let browser: BrowserCallback | undefined;

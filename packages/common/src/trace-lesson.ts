@@ -1,0 +1,362 @@
+/**
+ * The default trace: the lesson. The same events as the full wire view (`--verbose`), told for a
+ * reader who knows HTTP but not OAuth:
+ *
+ * - the cast before step [1], one sentence of why under each step heading, why-lines under the
+ *   decisions that teach a rule, and a recap after the verdict (trace-teaching.ts);
+ * - identical repeated decisions collapse into one line that counts them, exactly: two events
+ *   collapse only when every field but the time is equal, so nothing that differs is hidden;
+ * - the SDK's transport plumbing (initialize, notifications/initialized, the GET stream probe)
+ *   is one short line that says what it is;
+ * - headers appear only where they teach (WWW-Authenticate, Location); citations only on the
+ *   line that states the rule; timings only in the verdict.
+ */
+import kleur from 'kleur';
+import { terminalSafe } from './terminal-safe.ts';
+import type { Party, TraceEvent } from './trace.ts';
+import { describe, list, pathOf } from './trace-describe.ts';
+import { cast, DECISION_WHY, recap, STEP_WHY, stepTopic } from './trace-teaching.ts';
+
+type Of<K extends TraceEvent['kind']> = Extract<TraceEvent, { kind: K }>;
+
+const WIDTH = 120;
+const LABEL: Record<Party, string> = { client: 'client', 'authorization-server': 'AS', 'resource-server': 'RS', 'client-host': 'client-host' };
+
+/** Kinds whose citation the lesson keeps: the lines that state a rule. */
+const CITED = new Set<TraceEvent['kind']>([
+  'challenge.parsed', 'prm.resource_matched', 'pkce.verified', 'pkce.failed', 'authorization.callback', 'token.rejected',
+  'code.replayed', 'cimd.rejected',
+]);
+
+/** Wraps a sentence at WIDTH, every line starting with `indent` (the first with `lead` instead). */
+function wrap(text: string, indent: string, lead = indent): string[] {
+  const lines: string[] = [];
+  let line = lead;
+  let empty = true;
+  for (const word of text.split(' ')) {
+    if (!empty && line.length + 1 + word.length > WIDTH) {
+      lines.push(line);
+      line = indent;
+      empty = true;
+    }
+    line += (empty ? '' : ' ') + word;
+    empty = false;
+  }
+  lines.push(line);
+  return lines;
+}
+
+function why(text: string, depth: string): string[] {
+  text = text.charAt(0).toUpperCase() + text.slice(1);
+  return wrap(text, `${depth}     `, `${depth}why: `).map((l) => kleur.italic(l));
+}
+
+/** What a whole run told so far, for the parts of the lesson that need earlier batches. */
+interface RunContext {
+  server?: string;
+  authorizationEndpoint?: string;
+  userAgent: 'headless' | 'browser';
+}
+
+function runContext(history: readonly TraceEvent[]): RunContext {
+  const context: RunContext = { userAgent: 'headless' };
+  for (const event of history) {
+    if (event.kind === 'journey.started') {
+      context.server = event.server;
+      if (event.user_agent) context.userAgent = event.user_agent;
+    }
+    if (event.kind === 'authorization.requested') context.authorizationEndpoint = event.authorization_endpoint;
+  }
+  return context;
+}
+
+const isPlumbingBody = (body: string | undefined) => body !== undefined && /^JSON-RPC (initialize|notifications\/)/.test(body);
+
+/** The lesson's lines for a batch of events (sorted), knowing everything the run printed so far. */
+export function formatLesson(events: readonly TraceEvent[], history: readonly TraceEvent[]): string[] {
+  const run = runContext(history);
+  const responses = new Map<number, Of<'http.response'>>();
+  for (const e of events) if (e.kind === 'http.response') responses.set(e.id, e);
+
+  // The SDK's session plumbing: initialize that succeeded, notifications, the GET stream probe.
+  const plumbing = new Map<number, string>();
+  for (const e of events) {
+    if (e.kind !== 'http.request') continue;
+    const status = responses.get(e.id)?.status;
+    const probe = e.method === 'GET' && run.server !== undefined && pathOf(e.url) === pathOf(run.server);
+    const handshake = isPlumbingBody(e.body) && (status === undefined || status < 300);
+    if (probe) plumbing.set(e.id, `GET probe → ${status ?? '?'}`);
+    else if (handshake) plumbing.set(e.id, `${e.body!.replace('JSON-RPC ', '')} → ${status ?? '?'}`);
+  }
+  const probePaths = new Set([...events].filter((e): e is Of<'http.request'> => e.kind === 'http.request' && plumbing.get(e.id)?.startsWith('GET') === true).map((e) => pathOf(e.url)));
+
+  // Exact collapsing: the same event, every field but the time equal, is counted on its first line.
+  const keyOf = (e: TraceEvent) => JSON.stringify({ ...e, at: 0 });
+  const repeats = new Map<string, number>();
+  for (const e of events) {
+    if (e.party === 'client') continue;
+    const key = keyOf(e);
+    repeats.set(key, (repeats.get(key) ?? -1) + 1);
+  }
+  const printed = new Set<string>();
+
+  const out: string[] = [];
+  let openRequest: { id: number; line: number } | undefined;
+  let plumbingLine: number | undefined;
+  const push = (...lines: string[]) => {
+    out.push(...lines);
+    openRequest = undefined;
+  };
+
+  for (const event of events) {
+    const client = '    ';
+    const server = '        ';
+    switch (event.kind) {
+      case 'server.listening':
+      case 'step.finished':
+      case 'tool.called':
+      case 'cimd.served': // the AS's fetch line names the document
+      case 'authorization.requested': // the browser's request line says what it carries
+      case 'scope.selected': // the authorization request shows the scope (verbose says where it came from)
+      case 'cimd.cache_hit': // a cache detail: in --verbose
+        continue;
+      case 'prm.discovered':
+        // Said on the line of the resource check, when there is one.
+        if (events.some((e) => e.kind === 'prm.resource_matched')) continue;
+        break;
+      case 'mcp.era_detected': {
+        // One line per era decision: the methods it covered, listed; said again only when it changes.
+        const same = (e: TraceEvent): e is Of<'mcp.era_detected'> =>
+          e.kind === 'mcp.era_detected' && e.era === event.era && e.evidence === event.evidence;
+        const earlier = history.slice(0, history.indexOf(event)).filter(same);
+        if (earlier.length > 0) continue;
+        const methods = [...new Set(events.filter(same).map((e) => e.method))];
+        push(`        ${kleur.magenta(LABEL[event.party].padEnd(3))} ${terminalSafe(`MCP ${event.era} for ${methods.join(', ')}`)}`);
+        continue;
+      }
+      case 'cimd.fetched':
+        // Said together with the verdict on the document, when there is one.
+        if (events.some((e) => e.kind === 'cimd.validated' && e.client_id === event.client_id)) continue;
+        break;
+      case 'token.received':
+        // The AS's line already shows the token it issued (with another AS, this is all there is).
+        if (events.some((e) => e.kind === 'token.issued')) continue;
+        break;
+      case 'journey.started': {
+        const listening = events.filter((e): e is Of<'server.listening'> => e.kind === 'server.listening');
+        const at = (party: Party) => listening.find((l) => l.party === party)?.url;
+        push(kleur.bold(`MCP server: ${event.server}`), '', ...cast({
+          server: event.server,
+          userAgent: event.user_agent ?? 'headless',
+          ...(at('authorization-server') && { authorizationServer: at('authorization-server') }),
+          ...(at('client-host') && { clientHost: at('client-host') }),
+        }));
+        continue;
+      }
+      case 'step.started': {
+        const topic = stepTopic(event.title);
+        // Said once: the first step of its kind in the run carries the sentence.
+        const firstOfTopic = topic !== undefined &&
+          history.find((e) => e.kind === 'step.started' && stepTopic(e.title) === topic) === event;
+        push('', kleur.bold().cyan(`[${event.step}] ${event.title}`), ...(firstOfTopic ? why(STEP_WHY[topic], client) : []));
+        continue;
+      }
+      case 'journey.succeeded':
+        {
+          const lines = recap(history);
+          push('', kleur.bold().green(`✔ Journey complete: ${event.steps.length} steps in ${event.ms} ms.`) +
+            (lines.length > 0 ? ' What this run showed:' : ''), ...lines.flatMap((l) => wrap(l, '      ', '  ')));
+        }
+        continue;
+      case 'journey.failed': {
+        const [first = '', ...rest] = describe(event);
+        push('', kleur.bold().red(`✘ ${first}`), ...rest.map((l) => kleur.red(l)));
+        continue;
+      }
+      case 'http.request': {
+        const summary = plumbing.get(event.id);
+        if (summary !== undefined) {
+          if (plumbingLine === undefined) {
+            push(`${client}${kleur.dim('SDK transport plumbing (not authorization):')} ${summary}`);
+            plumbingLine = out.length - 1;
+          } else {
+            out[plumbingLine] += `, ${summary}`;
+          }
+          continue;
+        }
+        const requested = events.find((e): e is Of<'authorization.requested'> => e.kind === 'authorization.requested');
+        const authorizationEndpoint = requested?.authorization_endpoint ?? run.authorizationEndpoint;
+        const toAuthorize = authorizationEndpoint !== undefined && event.url.startsWith(`${authorizationEndpoint}?`);
+        const bearer = event.headers.Authorization ? '  + Bearer token' : '';
+        if (toAuthorize) {
+          const params = requested?.params ?? {};
+          push(
+            `${client}${kleur.yellow(`→ ${run.userAgent === 'headless' ? 'browser (headless stand-in)' : 'user\'s browser'}: GET ${authorizationEndpoint}?`)}`,
+            `${client}    ${Object.keys(params).filter((k) => !['scope', 'response_type', 'code_challenge_method'].includes(k)).join(' ')}` +
+              `${params.scope === undefined ? ' (no scope)' : ` scope="${params.scope}"`}`,
+          );
+        } else {
+          push(`${client}${kleur.yellow(`→ ${event.method} ${event.url.split('?')[0]}${event.body ? `  ${lessonBody(event.body)}` : ''}${bearer}`)}`);
+        }
+        openRequest = { id: event.id, line: out.length - 1 };
+        continue;
+      }
+      case 'http.response': {
+        if (plumbing.has(event.id)) continue;
+        const challenge = event.headers['WWW-Authenticate'];
+        const shown = [
+          event.headers.Location && `${event.status >= 300 && event.status < 400 ? 'to the browser, ' : ''}Location: ${lessonLocation(event.headers.Location)}`,
+          !challenge && event.body,
+        ].filter(Boolean).join('  ');
+        const text = `← ${event.status}${shown ? `  ${shown}` : ''}`;
+        if (challenge) {
+          const header = `WWW-Authenticate: ${lessonChallenge(challenge, event.status)}`;
+          if (client.length + text.length + 2 + header.length <= WIDTH) push(`${client}${kleur.yellow(`${text}  ${header}`)}`);
+          else push(`${client}${kleur.yellow(text)}`, `${client}  ${header}`);
+          continue;
+        }
+        // A plain success after the server's own lines: the next line (a result, a token) says it.
+        if (!shown && event.status < 300 && openRequest?.id !== event.id) continue;
+        if (openRequest?.id === event.id && `${out[openRequest.line]}  ${text}`.length <= WIDTH + 12) {
+          out[openRequest.line] += `  ${kleur.yellow(text)}`;
+          openRequest = undefined;
+        } else {
+          push(`${client}${kleur.yellow(text)}`);
+        }
+        continue;
+      }
+      case 'request.rejected':
+        // The GET stream probe's 405 belongs to the plumbing line.
+        if (event.status === 405 && event.method === 'GET' && probePaths.has(event.path)) continue;
+        // The RS's scope line and the 403 challenge say it all.
+        if (event.error === 'insufficient_scope' && events.some((e) => e.kind === 'scope.insufficient')) continue;
+        break;
+    }
+
+    const key = keyOf(event);
+    if (event.party !== 'client') {
+      if (printed.has(key)) continue;
+      printed.add(key);
+    }
+    const more = event.party === 'client' ? 0 : repeats.get(key) ?? 0;
+    const [first = '', ...rest] = lessonText(event, events.find((e): e is Of<'prm.discovered'> => e.kind === 'prm.discovered')) ?? describe(event);
+    const counted = more === 0 ? first
+      : `${first} (${event.kind === 'token.accepted' ? `same token, ${more} more request${more === 1 ? '' : 's'}` : `${more} more time${more === 1 ? '' : 's'}`})`;
+    const cite = event.spec && CITED.has(event.kind) ? kleur.dim(`  (${terminalSafe(event.spec)})`) : '';
+    if (event.party === 'client') {
+      push(`${client}${terminalSafe(counted)}${cite}`, ...rest.map((l) => `${client}${terminalSafe(l)}`));
+    } else {
+      const label = kleur.magenta(LABEL[event.party].padEnd(3));
+      push(`${server}${label} ${terminalSafe(counted)}${cite}`, ...rest.map((l) => `${server}    ${terminalSafe(l)}`));
+    }
+    const depth = client;
+    // A rule is explained the first time its decision appears in the run.
+    if (history.find((e) => e.kind === event.kind) === event) {
+      for (const sentence of decisionWhy(event)) push(...why(sentence, depth));
+    }
+  }
+  return out;
+}
+
+/** A form body shortened to what teaches: the grant and the PKCE verifier (the rest by name). */
+function lessonBody(body: string): string {
+  if (!body.startsWith('form: ')) return body;
+  const fields = body.slice(6).split(' ').map((f) => f.split('='));
+  const keep = new Set(['code_verifier']);
+  return fields.map(([k = '', ...v]) => (keep.has(k) ? `${k}=${v.join('=')}` : k)).join(' ');
+}
+
+/** A Bearer challenge without the prose (the RS's own line says it); a 403 without the metadata URL already known. */
+function lessonChallenge(header: string, status: number): string {
+  let shown = header.replace(/,?\s*error_description="(?:[^"\\]|\\.)*"/, '');
+  if (status === 403) shown = shown.replace(/,?\s*resource_metadata="[^"]*"/, '');
+  return shown;
+}
+
+/** A redirect's Location with the secret values (shown on the callback line) left out. */
+function lessonLocation(location: string): string {
+  return location.replace(/([?&](?:code|state)=)[^&]*/g, '$1…');
+}
+
+/** Lesson wording for the events whose verbose line is a wire detail; undefined = the verbose sentence. */
+function lessonText(event: TraceEvent, prm?: Of<'prm.discovered'>): string[] | undefined {
+  switch (event.kind) {
+    case 'challenge.parsed':
+      return event.status === 401
+        ? [`learns: ask for scope "${event.scope ?? '(none named)'}"; resource_metadata says how to get a token`]
+        : [`learns: ${event.error ?? 'refused'}; this call needs scope "${event.scope ?? '?'}"`];
+    case 'prm.discovered':
+      return [`PRM (protected resource metadata): trusts AS ${list(event.authorization_servers)}` +
+        (event.scopes_supported ? `, scopes ${list(event.scopes_supported)}` : '')];
+    case 'prm.resource_matched':
+      return [`PRM: resource = this server; AS ${list(prm?.authorization_servers ?? [])}` +
+        (prm?.scopes_supported ? `; scopes ${list(prm.scopes_supported)}` : '')];
+    case 'as_metadata.discovered':
+      return [`AS metadata: issuer ${event.issuer}, PKCE ${list(event.code_challenge_methods_supported)}` +
+        `, CIMD ${event.client_id_metadata_document_supported ? 'supported' : 'not supported'}` +
+        (event.registration_endpoint ? ', DCR endpoint' : '')];
+    case 'registration.chosen':
+      return [event.method === 'cimd'
+        ? `client_id = ${event.client_id}: the URL of the client's own metadata document (CIMD)`
+        : `client registration: ${event.method}; client_id=${event.client_id}`];
+    case 'pkce.generated':
+      return [`PKCE: a secret code_verifier=${event.code_verifier} stays here; only its SHA-256 (code_challenge) goes out`];
+    case 'authorization.callback':
+      return [
+        `browser → client's callback${event.user_agent === 'headless' ? ' (headless)' : ''}: ` +
+          `code=${event.code}, state ${event.state_matched ? 'matches' : 'DIFFERS'}, iss ${event.iss_matched ? 'matches' : 'DIFFERS'}`,
+      ];
+    case 'consent.auto_approved':
+      return [`consent (SIMULATED, auto-approved): ${event.sub} gives ${event.client_host} "${event.scope}"` +
+        (event.redirect_host === event.client_host ? '' : `, code to ${event.redirect_host}`)];
+    case 'code.issued':
+      return [`code issued (one use, ${event.expires_in}s), bound to client, redirect_uri, code_challenge, scope and resource`];
+    case 'token.issued':
+      return [`access token issued: aud=${audience(event.claims.aud)} (= resource), scope "${event.claims.scope ?? ''}"`];
+    case 'token.received':
+      return [`the client got access token ${event.access_token} (opaque to it: only the RS reads it)`];
+    case 'pkce.verified':
+      return [`PKCE verified: SHA-256(verifier ${event.code_verifier}) = ${event.computed_challenge.slice(0, 10)}… = challenge stored with the code`];
+    case 'token.accepted':
+      return [`token valid, aud ${audience(event.claims.aud)}` +
+        `${event.resource && audience(event.claims.aud) === event.resource ? ' = this server' : ''}, scope "${event.claims.scope ?? ''}"`];
+    case 'stepup.needed':
+      return [`held "${event.held.join(' ')}" ∪ challenged "${event.challenged.join(' ')}" = "${event.requesting.join(' ')}"` +
+        ` (authorization ${event.attempt} of max ${event.max})`];
+    case 'cimd.validated':
+      return [`fetched the client's metadata document: valid (client_id is its own URL, redirect_uri listed)`];
+    case 'request.rejected':
+      return event.error === 'insufficient_scope' ? [`${event.method} ${event.path} → ${event.status} ${event.error}`] : undefined;
+    case 'jwks.fetched':
+      return [`fetched the AS's signing keys (${event.keys}) from ${event.url}, to verify token signatures itself`];
+    case 'tool.result':
+      return describe(event).map((l) => (l.length > WIDTH - 4 ? `${l.slice(0, WIDTH - 5)}…` : l));
+    default:
+      return undefined;
+  }
+}
+
+function audience(aud: string | string[] | undefined): string {
+  return Array.isArray(aud) ? aud.join(' ') : aud ?? '(none)';
+}
+
+/** The why-line under a decision that teaches a rule. */
+function decisionWhy(event: TraceEvent): string[] {
+  switch (event.kind) {
+    case 'prm.resource_matched':
+      return [DECISION_WHY.prm];
+    case 'registration.chosen':
+      return event.method === 'cimd' ? [DECISION_WHY.cimd] : event.method === 'dcr' ? [DECISION_WHY.dcr] : [];
+    case 'pkce.generated':
+      return [DECISION_WHY.pkce];
+    case 'authorization.callback':
+      return [`${DECISION_WHY.state} ${DECISION_WHY.iss}`];
+    case 'token.issued':
+      return [DECISION_WHY.audience];
+    case 'scope.insufficient':
+      return [DECISION_WHY.insufficientScope];
+    default:
+      return [];
+  }
+}
+

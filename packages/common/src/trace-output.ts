@@ -1,0 +1,68 @@
+/**
+ * A server process's trace output: its events as JSON lines on stdout, for the orchestrator to
+ * merge (trace-writer.ts), written in batches instead of one write per event.
+ *
+ * - Batching: events are queued and written together, once per request (`serveApp` flushes
+ *   before each answer leaves) and otherwise once per turn of the event loop. A request that
+ *   emits five events costs one write system call, not five. The write itself is synchronous,
+ *   as Node's writes to a pipe are on Linux anyway.
+ * - Causal order is kept: every event a request caused is on the pipe before its answer leaves,
+ *   which is what lets the orchestrator place server decisions inside the client step that
+ *   caused them (trace.ts, "Ordering across processes").
+ * - Nothing is lost: whatever is still queued is written on `exit`, which Node emits for a normal
+ *   end, `process.exit()` (the SIGINT/SIGTERM handlers of `serveApp` call it) and an uncaught
+ *   exception alike. (SIGKILL cannot be caught; at most the current turn's events are lost.)
+ */
+import { writeSync } from 'node:fs';
+import { formatEventLine, type TraceSink } from './trace.ts';
+
+let queued: string[] = [];
+let scheduled = false;
+let exitHookInstalled = false;
+
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Writes all of `bytes` to stdout before returning. `process.stdout.write` may keep part of a
+ * large write queued in memory, and whatever is queued when the process exits is lost; a direct
+ * write cannot lose anything. If the reader is behind (EAGAIN on a non-blocking pipe), waiting
+ * for it is the right backpressure: the alternative is unbounded memory.
+ */
+function writeAll(bytes: Buffer): void {
+  let offset = 0;
+  while (offset < bytes.length) {
+    try {
+      offset += writeSync(1, bytes, offset);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+      Atomics.wait(pause, 0, 0, 1);
+    }
+  }
+}
+
+/** Writes every queued trace line now, in one write. */
+export function flushTraceOutput(): void {
+  if (queued.length === 0) return;
+  const text = queued.join('');
+  queued = [];
+  writeAll(Buffer.from(text));
+}
+
+function scheduleFlush(): void {
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.on('exit', flushTraceOutput);
+  }
+  if (scheduled) return;
+  scheduled = true;
+  setImmediate(() => {
+    scheduled = false;
+    flushTraceOutput();
+  });
+}
+
+/** The trace sink of a server process: JSON lines on stdout, batched (see the header). */
+export const stdoutSink: TraceSink = (event) => {
+  queued.push(formatEventLine(event));
+  scheduleFlush();
+};

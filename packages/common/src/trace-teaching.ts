@@ -1,0 +1,150 @@
+/**
+ * What the default trace says besides the events themselves: who takes part (the cast), why each
+ * step happens, and the recap at the end. Plain sentences for a reader who knows HTTP but not
+ * OAuth; each names the need or the threat, and the rule's section where it is stated.
+ *
+ * Pure data and pure functions of the events, used by the lesson printer (trace-lesson.ts).
+ */
+import type { TraceEvent } from './trace.ts';
+
+type Of<K extends TraceEvent['kind']> = Extract<TraceEvent, { kind: K }>;
+
+export interface CastUrls {
+  server: string;
+  authorizationServer?: string;
+  clientHost?: string;
+  /** Who follows the AS's redirects: a headless stand-in (simulated) or a person's browser. */
+  userAgent: 'headless' | 'browser';
+}
+
+/** The cast, printed before step [1]: one line per party, with the short name used afterwards. */
+export function cast(urls: CastUrls): string[] {
+  const user = urls.userAgent === 'headless'
+    ? ['  user    a person and their browser, signing in and approving at the AS. SIMULATED: headless, consent auto-approved']
+    : ['  user    you, in your browser: you sign in at the AS and approve access; the browser brings the code back'];
+  return [
+    'Who takes part (the short names used below):',
+    ...user,
+    urls.clientHost
+      ? `  client  the MCP client (this program); client-host serves a document about it at ${urls.clientHost} (CIMD)`
+      : '  client  the MCP client (this program); it identifies itself by a metadata document URL (CIMD) or registers (DCR)',
+    `  AS      the authorization server${urls.authorizationServer ? ` ${urls.authorizationServer}` : ' (found by discovery in step [1])'}:` +
+      ' signs the user in, asks consent, issues tokens',
+    `  RS      the MCP server ${urls.server}, a "resource server": accepts only tokens issued for it`,
+  ];
+}
+
+/** What a step is about, read from the title the client gave it (journey.ts). */
+export type StepTopic = 'discovery' | 'authorization' | 're-authorization' | 'step-up' | 'retry' | 'call' | 'list-tools';
+
+export function stepTopic(title: string): StepTopic | undefined {
+  if (title.startsWith('Discovery')) return 'discovery';
+  if (title.startsWith('Authorization')) return 'authorization';
+  if (title.startsWith('Re-authorization')) return 're-authorization';
+  if (title.startsWith('Step-up')) return 'step-up';
+  if (title.startsWith('Retry')) return 'retry';
+  if (title.startsWith('Call')) return 'call';
+  if (title.startsWith('List tools')) return 'list-tools';
+  return undefined;
+}
+
+/** One plain sentence of why, under each step heading. */
+export const STEP_WHY: Record<StepTopic, string> = {
+  discovery:
+    'The client knows only the server\'s URL. The 401 refusal says which scope to ask for and where the server\'s ' +
+    'metadata (PRM) is; the PRM names the authorization server (AS) it trusts. No set-up beforehand.',
+  authorization:
+    'the user\'s browser visits the AS, the user approves, and a one-time code comes back for the client to exchange.',
+  're-authorization':
+    'The RS refused the token (expired or revoked): the client gets a new one the same way, instead of failing.',
+  'step-up':
+    'The client asks again for the scopes it holds plus the one it lacks: the new token replaces the old one, so ' +
+    'asking only for the missing scope would lose the rest (MCP "Step-Up Authorization Flow").',
+  retry: 'The same call with the new token, which now holds the scope the tool needs.',
+  call: 'every MCP request carries the token (a header, never the URL); the RS checks it each time before acting.',
+  'list-tools': 'No tool was named, so the client asks the server which tools it has.',
+};
+
+/** Why-lines attached to the decisions that teach a rule, shown under the line of that decision. */
+export const DECISION_WHY = {
+  prm:
+    'The server names the AS it trusts; the client checks that the document is about this very server, so ' +
+    'another site\'s metadata cannot send it elsewhere.',
+  cimd:
+    'Whoever claims a client_id URL gets nothing: the AS fetches the document from that URL itself, the document must ' +
+    'name that same URL, and codes go only to the redirect URIs it lists, i.e. back to the real client.',
+  dcr: 'The AS has never seen this client: it registers its redirect URI and gets a client_id (RFC 7591).',
+  pkce: 'whoever intercepts the code cannot redeem it without the verifier, which never leaves the client.',
+  state: 'state: the code answers a request this client started, not one an attacker slipped in (CSRF).',
+  iss: 'iss: the code comes from the AS this client asked, not from another one it also uses (mix-up, RFC 9207).',
+  audience:
+    'The token names the one server it is for (aud = resource): any other server must refuse it, so a server that ' +
+    'receives your token cannot spend it elsewhere (RFC 8707 §2, RFC 9068 §4).',
+  insufficientScope: 'a token holds only what the user approved; the RS names the scope it lacks (RFC 6750 §3.1).',
+} as const;
+
+/** Each event with the number of the step it happened in. */
+function withSteps(events: readonly TraceEvent[]): { event: TraceEvent; step: number }[] {
+  let step = 0;
+  return events.map((event) => {
+    if (event.kind === 'step.started') step = event.step;
+    return { event, step };
+  });
+}
+
+/** A line of the closing recap: what the run demonstrated, tied to the step that showed it. */
+export type RecapRule = (events: { event: TraceEvent; step: number }[]) => string | undefined;
+
+const first = <K extends TraceEvent['kind']>(events: { event: TraceEvent; step: number }[], kind: K) =>
+  events.find((e) => e.event.kind === kind) as { event: Of<K>; step: number } | undefined;
+
+/** In order; a rule whose events did not happen says nothing. Other parties add rules here. */
+export const RECAP_RULES: RecapRule[] = [
+  (events) => {
+    const prm = first(events, 'prm.discovered');
+    return prm && `[${prm.step}] A 401 pointed to the server's metadata (PRM), which named the AS to ask and the scope to ask for.`;
+  },
+  (events) => {
+    const chosen = first(events, 'registration.chosen');
+    if (!chosen) return undefined;
+    if (chosen.event.method === 'cimd') {
+      const validated = first(events, 'cimd.validated');
+      return `[${validated?.step ?? chosen.step}] The client's id is a URL: the AS fetched the document there and sent the code only where it says.`;
+    }
+    if (chosen.event.method === 'dcr') return `[${chosen.step}] The client registered itself with the AS (DCR) and used the client_id it got.`;
+    return `[${chosen.step}] The client used its pre-registered client_id.`;
+  },
+  (events) => {
+    const pkce = first(events, 'pkce.verified');
+    return pkce && `[${pkce.step}] PKCE: the AS hashed the verifier and matched the challenge; the code alone was worthless to a thief.`;
+  },
+  (events) => {
+    const callback = first(events, 'authorization.callback');
+    return callback && callback.event.state_matched && callback.event.iss_matched
+      ? `[${callback.step}] state and iss matched: the code answered this client's own request, from the AS it asked.`
+      : undefined;
+  },
+  (events) => {
+    const accepted = first(events, 'token.accepted');
+    if (!accepted) return undefined;
+    const aud = accepted.event.claims.aud;
+    return `[${accepted.step}] The RS accepted the token because, among other checks, its aud (${Array.isArray(aud) ? aud.join(' ') : aud}) is this server.`;
+  },
+  (events) => {
+    const insufficient = first(events, 'scope.insufficient');
+    if (!insufficient) return undefined;
+    const missing = insufficient.event.required.filter((s) => !insufficient.event.held.includes(s));
+    return `[${insufficient.step}] ${insufficient.event.tool} was refused with 403 insufficient_scope, naming what it needs (${missing.join(' ')}).`;
+  },
+  (events) => {
+    const stepUp = first(events, 'stepup.needed');
+    return stepUp &&
+      `[${stepUp.step}] Step-up asked for held ∪ challenged = "${stepUp.event.requesting.join(' ')}": the new token kept what the old one had.`;
+  },
+];
+
+/** The closing recap: 5-8 lines for the demo's journey, fewer for a shorter one. */
+export function recap(history: readonly TraceEvent[]): string[] {
+  const events = withSteps(history);
+  return RECAP_RULES.map((rule) => rule(events)).filter((line): line is string => line !== undefined).slice(0, 8);
+}

@@ -1,0 +1,110 @@
+/**
+ * The build: every entry point bundled with esbuild into dist/, so the commands run on plain
+ * `node` (no TypeScript loader at start-up). Plain JavaScript, so that nothing has to be built
+ * before the build itself can run.
+ *
+ * The entry points are found, not listed: every `packages/<pkg>/bin/*.ts` (the commands: demo,
+ * serve, client, ...) and every `packages/<pkg>/src/serve.ts` (the server processes). esbuild
+ * follows their imports, so new modules and flags need nothing here. dist/ mirrors the source
+ * paths (`packages/stack/bin/demo.ts` → `dist/packages/stack/bin/demo.js`), which is how the
+ * stack finds a server's bundle.
+ *
+ *   node scripts/build.mjs          build now (pnpm runs it on install, as `prepare`)
+ *   ensureBuilt()                   build only when a source is newer than dist/ (scripts/run.mjs)
+ */
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+export const root = fileURLToPath(new URL('..', import.meta.url));
+export const dist = join(root, 'dist');
+const stamp = join(dist, '.built');
+const lock = join(root, '.dist-lock');
+
+/** Every entry point: the commands (bin/*.ts) and the server processes (src/serve.ts). */
+export function entryPoints() {
+  const packages = join(root, 'packages');
+  const entries = [];
+  for (const name of readdirSync(packages)) {
+    const bin = join(packages, name, 'bin');
+    if (existsSync(bin)) for (const file of readdirSync(bin)) if (file.endsWith('.ts')) entries.push(join(bin, file));
+    const serve = join(packages, name, 'src', 'serve.ts');
+    if (existsSync(serve)) entries.push(serve);
+  }
+  return entries.map((path) => relative(root, path));
+}
+
+/** The newest modification time of anything a bundle is made from. */
+function newestSource() {
+  let newest = 0;
+  const visit = (path) => {
+    const stat = statSync(path);
+    if (stat.isDirectory()) {
+      for (const entry of readdirSync(path)) if (entry !== 'node_modules' && entry !== 'testing') visit(join(path, entry));
+    } else if (/\.(ts|json)$/.test(path) && !path.endsWith('.test.ts')) {
+      newest = Math.max(newest, stat.mtimeMs);
+    }
+  };
+  visit(join(root, 'packages'));
+  for (const file of ['package.json', 'pnpm-lock.yaml']) newest = Math.max(newest, statSync(join(root, file)).mtimeMs);
+  return newest;
+}
+
+export function isStale() {
+  return !existsSync(stamp) || statSync(stamp).mtimeMs < newestSource();
+}
+
+export async function build() {
+  const { build: esbuild } = await import('esbuild');
+  rmSync(dist, { recursive: true, force: true });
+  await esbuild({
+    absWorkingDir: root,
+    entryPoints: entryPoints(),
+    outdir: dist,
+    outbase: root,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20.19',
+    outExtension: { '.js': '.js' },
+    chunkNames: 'chunks/[name]-[hash]',
+    logLevel: 'warning',
+    // Some dependencies are CommonJS and call require(); give the ESM bundle one.
+    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  });
+  mkdirSync(dist, { recursive: true });
+  writeFileSync(stamp, `${new Date().toISOString()}\n`);
+}
+
+/** Builds when dist/ is missing or older than a source; one build at a time (a lock dir). */
+export async function ensureBuilt() {
+  if (!isStale()) return;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // Another process builds: wait for it, then see whether its build is enough.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 60_000) rmSync(lock, { recursive: true, force: true });
+      if (!existsSync(lock) && !isStale()) return;
+    }
+  }
+  try {
+    if (isStale()) await build();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const started = performance.now();
+  build().then(
+    () => process.stdout.write(`built ${entryPoints().length} entry points into dist/ in ${Math.round(performance.now() - started)} ms\n`),
+    (error) => {
+      process.stderr.write(`build: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}
