@@ -18,6 +18,7 @@ import { ConsentInteraction } from './consent-interaction.ts';
 import { createRegistrationHandler } from './dynamic-client-registration.ts';
 import { errorPage } from './error-page.ts';
 import { jwksDocument } from './keys.ts';
+import { clientOf } from './observations.ts';
 import { authorizationServerMetadata, metadataPath, routePath, type ServedMetadata } from './metadata.ts';
 import { RegisteredClients } from './registered-clients.ts';
 import { RevokedTokens } from './revoked-tokens.ts';
@@ -119,7 +120,10 @@ export function createAuthorizationServer(input: AuthorizationServerConfig): Aut
   for (const path of [paths.metadata, paths.jwks, paths.token, paths.registration]) if (path) app.use(path, cors());
 
   // RFC 8414 §3: the metadata document, at the well-known URI derived from the issuer.
-  app.get(paths.metadata, (c) => c.json(metadata));
+  app.get(paths.metadata, (c) => {
+    emit('as_metadata.served', { path: c.req.path });
+    return c.json(metadata);
+  });
 
   // RFC 7517 §5: the public signing key, named by `jwks_uri`.
   app.get(paths.jwks, (c) => c.json(jwksDocument(config.signingKey)));
@@ -176,7 +180,8 @@ export function createAuthorizationServer(input: AuthorizationServerConfig): Aut
     const redirected = error instanceof OAuthError && error.options.redirect !== undefined;
     const place = c.req.path === paths.interaction ? 'interaction' : 'authorization';
     const response = forPerson && !redirected ? errorPage(error, place) : oauthErrorResponse(error);
-    emit('request.rejected', describeRejection(c.req.raw, error, response));
+    const client_id = clientOf(c.req.raw);
+    emit('request.rejected', { ...describeRejection(c.req.raw, error, response), ...(client_id ? { client_id } : {}) });
     return response;
   }
   app.onError((error, c) => reject(c, error));

@@ -21,6 +21,7 @@ import { respondWithCode } from './authorization-response.ts';
 import { dangerouslyAutoApproveLoopback, refuseWithoutPerson, routeConsent } from './consent.ts';
 import type { ConsentInteraction } from './consent-interaction.ts';
 import { requiredParameter, singleParameter } from './parameters.ts';
+import { observedParams, rememberClient } from './observations.ts';
 import { checkCodeChallenge } from './pkce.ts';
 import { abbreviated, matchRedirectUri, MAX_URI_LENGTH } from './redirect-uri.ts';
 import { checkResource } from './resource-indicators.ts';
@@ -110,6 +111,11 @@ function stateForRedirect(params: URLSearchParams): string | undefined {
 export function createAuthorizeHandler({ config, resolveClient, codes, interaction, emit }: AuthorizeDependencies) {
   return async function authorize(c: Context): Promise<Response> {
     const params = new URL(c.req.url).searchParams;
+    const named = params.get('client_id');
+    if (named) {
+      rememberClient(c.req.raw, named);
+      emit('authorization.received', { client_id: named, params: observedParams(params) });
+    }
 
     // Errors thrown here are SHOWN to the user, never redirected (RFC 6749 §4.1.2.1).
     const client = await checkClient(params, resolveClient);
@@ -122,7 +128,7 @@ export function createAuthorizeHandler({ config, resolveClient, codes, interacti
       const state = singleParameter(params, 'state');
       checkResponseType(params);
       const code_challenge = checkPkce(params);
-      const resource = checkResource(params, config.resources);
+      const resource = checkResource(params, config.resources, config.dangerouslyDefaultAudience);
       const scope = checkScope(params, config);
 
       const request = { client, redirect_uri, code_challenge, scope, resource, ...(state !== undefined && { state }) };

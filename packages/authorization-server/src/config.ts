@@ -104,6 +104,14 @@ export interface AuthorizationServerConfig {
   registrationGraceSeconds?: number;
   /** How long a used registered client is protected from eviction after its last use, seconds. Default 86400. */
   registeredClientIdleSeconds?: number;
+  /**
+   * LENIENT, a named deviation for `pnpm serve --lenient`: a request without `resource` is not
+   * refused; its code and token get this audience instead (RFC 8707 §2 lets an AS apply a
+   * default resource). MCP says clients MUST send `resource`, so a token like this names no MCP
+   * server: the MCP server refuses it, which is the lesson `--lenient` exists to show. Default:
+   * unset, and `resource` is required (resource-indicators.ts).
+   */
+  dangerouslyDefaultAudience?: string;
   /** Receives a trace event for every decision. Default: none. */
   onEvent?: TraceSink;
 }
@@ -122,8 +130,9 @@ export interface CimdLimits {
 }
 
 /** The configuration with every default filled in, as the modules use it. */
-export interface ResolvedConfig extends Required<Omit<AuthorizationServerConfig, 'onEvent' | 'cimd'>> {
+export interface ResolvedConfig extends Required<Omit<AuthorizationServerConfig, 'onEvent' | 'cimd' | 'dangerouslyDefaultAudience'>> {
   onEvent: TraceSink | undefined;
+  dangerouslyDefaultAudience: string | undefined;
   cimd: CimdLimits;
   /** True when the issuer's host is loopback (gates the loopback CIMD fetches of CIMD §6.5). */
   issuerIsLoopback: boolean;
@@ -222,6 +231,7 @@ export function resolveConfig(input: AuthorizationServerConfig): ResolvedConfig 
     defaultScope,
     signingKey: key,
     dangerouslyAllowLoopbackHttp: allowHttp,
+    dangerouslyDefaultAudience: input.dangerouslyDefaultAudience,
     fetch: input.fetch ?? fetchPinned,
     resolveHost: input.resolveHost ?? defaultResolveHost,
     now: input.now ?? Date.now,

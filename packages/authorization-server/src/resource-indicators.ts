@@ -25,8 +25,10 @@ function normalized(uri: string): string {
  * Returns the configured canonical resource URI that the request's `resource` names, or throws
  * `invalid_target`.
  */
-export function checkResource(params: URLSearchParams, resources: string[]): string {
+export function checkResource(params: URLSearchParams, resources: string[], dangerouslyDefaultAudience?: string): string {
   const values = params.getAll('resource').filter((value) => value !== '');
+  // RFC 8707 §2 lets an AS apply a default; MCP clients MUST send resource. Only `pnpm serve --lenient` does this (config.ts).
+  if (values.length === 0 && dangerouslyDefaultAudience !== undefined) return dangerouslyDefaultAudience;
   // MCP: resource "MUST be included in both authorization requests and token requests"; RFC 8707 §2: missing => invalid_target.
   if (values.length === 0) {
     throw new OAuthError('invalid_target', 'resource is required: the canonical URI of the MCP server (RFC 8707 §2; MCP).');

@@ -4,6 +4,7 @@
  *
  *   MCP_DEMO_ISSUER    the issuer URL; the server listens on its host and port
  *   MCP_DEMO_RESOURCE  the MCP server's canonical URI, the one resource tokens are issued for
+ *   MCP_DEMO_AS_LENIENT=1  accept requests without `resource` (pnpm serve --lenient; config.ts)
  *   MCP_DEMO_INTROSPECTION_SECRET  the MCP server's secret for RFC 7662 introspection (its
  *                      client_id is `mcp-demo-resource-server`); unset: no introspection endpoint
  *   MCP_DEMO_INTERACTIVE=1  show the sign-in and consent page for every request (else headless:
@@ -12,6 +13,9 @@
 import { buildAppOrExit, DEFAULT_ISSUER, DEFAULT_RESOURCE, ENV, isLoopbackHost, RESOURCE_SERVER_CLIENT_ID, serveApp, stdoutSink } from '@mcp-auth-demo/common';
 import { createAuthorizationServer } from './app.ts';
 import { generateSigningKey } from './keys.ts';
+
+/** The audience a lenient server gives a token whose request named no resource: no MCP server's URI. */
+const LENIENT_DEFAULT_AUDIENCE = 'urn:mcp-auth-demo:no-resource-named';
 
 const issuer = process.env[ENV.issuer] || DEFAULT_ISSUER;
 const resource = process.env[ENV.resource] || DEFAULT_RESOURCE;
@@ -26,6 +30,8 @@ const app = buildAppOrExit('authorization-server', () =>
     signingKey,
     // The named local-demo deviation (http CIMD URLs on loopback), only for a loopback issuer.
     dangerouslyAllowLoopbackHttp: URL.canParse(issuer) && isLoopbackHost(new URL(issuer).hostname),
+    // `pnpm serve --lenient`: what a client that omits `resource` gets (see config.ts).
+    ...(process.env[ENV.lenientAuthorizationServer] === '1' ? { dangerouslyDefaultAudience: LENIENT_DEFAULT_AUDIENCE } : {}),
     // RFC 7662: the MCP server may ask whether a token is still active (how revocation reaches it).
     ...(introspectionSecret
       ? { introspectionClients: [{ client_id: RESOURCE_SERVER_CLIENT_ID, client_secret: introspectionSecret, resource }] }

@@ -19,6 +19,7 @@ import { mediaType, OAuthError, shorten, type Emit } from '@mcp-auth-demo/common
 import type { Context } from 'hono';
 import type { AuthorizationGrant, CodeStore } from './codes.ts';
 import type { ResolvedConfig } from './config.ts';
+import { observedParams, rememberClient } from './observations.ts';
 import { requiredParameter } from './parameters.ts';
 import { isWellFormedCodeVerifier, s256CodeChallenge, verifyCodeVerifier } from './pkce.ts';
 import { checkResource } from './resource-indicators.ts';
@@ -91,6 +92,8 @@ function checkBinding(grant: AuthorizationGrant, request: { client_id: string; r
 export function createTokenHandler({ config, codes, revoked, emit }: TokenDependencies) {
   return async function token(c: Context): Promise<Response> {
     const params = await checkFormBody(c);
+    rememberClient(c.req.raw, params.get('client_id'));
+    emit('token.requested', { client_id: params.get('client_id') ?? undefined, grant_type: params.get('grant_type') ?? '', params: observedParams(params) });
     checkNoClientSecret(c, params, config.issuer);
     checkGrantType(params);
     // RFC 6749 §4.1.3 and OAuth 2.1 §4.1.3: code, redirect_uri, client_id (public client), code_verifier.
@@ -102,7 +105,7 @@ export function createTokenHandler({ config, codes, revoked, emit }: TokenDepend
     if (!isWellFormedCodeVerifier(code_verifier)) {
       throw new OAuthError('invalid_request', 'code_verifier must be 43-128 characters of [A-Za-z0-9-._~] (RFC 7636 §4.1).');
     }
-    const resource = checkResource(params, config.resources);
+    const resource = checkResource(params, config.resources, config.dangerouslyDefaultAudience);
 
     // From here on the code is consumed: a single attempt per code.
     const redemption = codes.redeem(code);

@@ -180,7 +180,10 @@ export async function registerClient(h: Harness, overrides: Record<string, unkno
 /** A stack frame ("    at fn (file.ts:1:2)") anywhere in a body means a leak. */
 export const STACK_FRAME = /\bat\s+\S*\s*\(?[^()\s]+:\d+:\d+\)?/;
 
-/** The kinds of the recorded events, in order. */
+/** Observations of what a request asked for (observations.ts), as opposed to decisions. */
+const OBSERVATIONS = new Set(['authorization.received', 'token.requested', 'as_metadata.served']);
+
+/** The kinds of the decisions recorded, in order (observations of what arrived are left out). */
 export function kinds(h: Harness): string[] {
-  return h.events.map((event) => event.kind);
+  return h.events.map((event) => event.kind).filter((kind) => !OBSERVATIONS.has(kind));
 }

@@ -27,6 +27,8 @@ export const ENV = {
   clientBase: 'MCP_DEMO_CLIENT_BASE',
   /** Browser origins (comma-separated) the MCP server accepts besides its own, e.g. an Inspector. */
   allowedOrigins: 'MCP_DEMO_ALLOWED_ORIGINS',
+  /** `1`: the authorization server accepts requests without `resource` (`pnpm serve --lenient`). */
+  lenientAuthorizationServer: 'MCP_DEMO_AS_LENIENT',
   /**
    * The resource server's client secret for RFC 7662 introspection at the authorization server
    * (the orchestrator makes a fresh random one per run and gives it to both). Unset: the AS serves

@@ -222,6 +222,8 @@ export interface Rejection {
   error_description: string;
   www_authenticate?: string;
   location?: string;
+  /** The client the request named, when the server knew it (for per-client verdicts). */
+  client_id?: string;
 }
 
 /** Describes an answer made by `oauthErrorResponse`, for the trace, from what actually went out. */

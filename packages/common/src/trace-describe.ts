@@ -194,6 +194,15 @@ export function describe(event: TraceEvent): string[] {
       return [`listening on ${event.url} (bound to ${event.bound})`];
     case 'cimd.served':
       return [`served the client metadata document ${event.url}`];
+    case 'authorization.received':
+      return [`authorization request from ${event.client_id}: ${['scope', 'resource', 'code_challenge_method', 'state'].map((k) => `${k}=${k === 'state' && event.params[k] ? `(${event.params[k].length} chars)` : (event.params[k] ?? '(absent)')}`).join(' ')}`];
+    case 'token.requested':
+      return [`token request (grant_type=${event.grant_type || '(absent)'}) from ${event.client_id ?? '(no client_id)'}: resource=${event.params.resource ?? '(absent)'}`];
+    case 'as_metadata.served':
+    case 'prm.served':
+      return [`served ${event.kind === 'prm.served' ? 'protected resource' : 'authorization server'} metadata at ${event.path}`];
+    case 'token.misplaced':
+      return [`an access token arrived in the ${event.via === 'query' ? 'query string' : 'request body'}${event.client_id ? ` (client ${event.client_id})` : ''}: refused`];
     default:
       return describeUnknown(event);
   }

@@ -119,6 +119,11 @@ export function formatLesson(events: readonly TraceEvent[], history: readonly Tr
       case 'authorization.requested': // the browser's request line says what it carries
       case 'scope.selected': // the authorization request shows the scope (verbose says where it came from)
       case 'cimd.cache_hit': // a cache detail: in --verbose
+      // What the servers received, for grading other clients (pnpm serve): the client's own lines say it here.
+      case 'authorization.received':
+      case 'token.requested':
+      case 'as_metadata.served':
+      case 'prm.served':
         continue;
       case 'prm.discovered':
         // Said on the line of the resource check, when there is one.

@@ -114,12 +114,24 @@ export interface TraceEventMap {
    */
   'token.introspected': { active: boolean; caller?: string; reason?: string; jti?: string; cached?: boolean };
 
+  /**
+   * What a client asked for, as the AS received it (first value of each parameter; secrets
+   * shortened). Lets `pnpm serve` grade a client it did not write (packages/verdicts).
+   */
+  'authorization.received': { client_id: string; params: Record<string, string> };
+  'token.requested': { client_id?: string; grant_type: string; params: Record<string, string> };
+  'as_metadata.served': { path: string };
+
   // --- resource server ------------------------------------------------------------------
   'jwks.fetched': { url: string; keys: number };
   /** `resource`: the RS's own canonical URI, which `aud` was checked against. */
   'token.accepted': { claims: TokenClaims; resource?: string };
-  'token.rejected': { reason: string };
-  'scope.insufficient': { tool: string; required: string[]; held: string[] };
+  /** `client_id`, `aud`: the claims as the token states them, unverified, only to say whose token it was and for whom. */
+  'token.rejected': { reason: string; client_id?: string; aud?: string };
+  'scope.insufficient': { tool: string; required: string[]; held: string[]; client_id?: string };
+  'prm.served': { path: string };
+  /** A token sent outside the Authorization header (refused); `client_id` as the token claims it, unverified. */
+  'token.misplaced': { via: 'query' | 'body'; client_id?: string };
   'origin.rejected': { origin: string };
   'tool.invoked': { name: string; sub: string };
   /** Which protocol revision a request speaks, and what in the request says so. */

@@ -19,7 +19,8 @@
  * - A token in the query string or in a form-encoded body: 400 `invalid_request`, even alongside
  *   a valid header, because a token that went into a URL has already leaked into logs.
  */
-import { mediaType, OAuthError, type BearerChallenge } from '@mcp-auth-demo/common';
+import { mediaType, OAuthError, type BearerChallenge, type Emit } from '@mcp-auth-demo/common';
+import { decodeJwt } from 'jose';
 
 /** RFC 6750 §2.1: `credentials = "Bearer" 1*SP b64token`, the scheme case-insensitive. */
 const BEARER_CREDENTIALS = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
@@ -73,6 +74,34 @@ export function extractBearerToken(request: Request): string | undefined {
 export function rejectTokenInBody(request: Request, bodyText: string): void {
   if (isFormEncoded(request) && new URLSearchParams(bodyText).has('access_token')) {
     throw invalidRequest('Access tokens are accepted only in the Authorization header, never in the request body.');
+  }
+}
+
+/**
+ * Says, for the trace, that a token came in the query string (the request is refused by
+ * `extractBearerToken` all the same), and whose it claims to be: read without verification,
+ * only so that `pnpm serve` can tell that client what it did wrong.
+ */
+export function reportMisplacedToken(request: Request, emit: Emit): void {
+  const token = new URL(request.url).searchParams.get('access_token');
+  if (token === null) return;
+  emit('token.misplaced', { via: 'query', client_id: claimedClientId(token).client_id, spec: 'RFC 6750 §2.1; MCP "Token Requirements"' });
+}
+
+/**
+ * The `client_id` and `aud` a token claims, unverified: for saying whose token it was and for
+ * whom, in the trace, never for a decision.
+ */
+export function claimedClientId(token: string): { client_id?: string; aud?: string } {
+  try {
+    const { client_id, aud } = decodeJwt(token);
+    const audience = Array.isArray(aud) ? aud.join(' ') : aud;
+    return {
+      ...(typeof client_id === 'string' ? { client_id: client_id.slice(0, 2048) } : {}),
+      ...(typeof audience === 'string' ? { aud: audience.slice(0, 2048) } : {}),
+    };
+  } catch {
+    return {};
   }
 }
 

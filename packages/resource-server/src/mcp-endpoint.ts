@@ -33,7 +33,7 @@
 import type { BearerChallenge, Emit } from '@mcp-auth-demo/common';
 import type { Context } from 'hono';
 import type { AuthorizationServerKeys } from './authorization-server-keys.ts';
-import { extractBearerToken, missingTokenError, rejectTokenInBody, withBearerChallenge } from './bearer.ts';
+import { extractBearerToken, missingTokenError, rejectTokenInBody, reportMisplacedToken, withBearerChallenge } from './bearer.ts';
 import type { ResolvedConfig } from './config.ts';
 import { checkOrigin } from './origin.ts';
 import { protectedResourceMetadataUrl } from './protected-resource-metadata.ts';
@@ -89,6 +89,7 @@ export function createMcpEndpoint(config: ResolvedConfig, keys: AuthorizationSer
     try {
       accessToken = await authenticate(request);
     } catch (error) {
+      reportMisplacedToken(request, emit);
       // RFC 6750 §3 + RFC 9728 §5.1: every auth error carries the challenge (app.onError answers).
       throw withBearerChallenge(error, baseChallenge);
     }
@@ -99,7 +100,7 @@ export function createMcpEndpoint(config: ResolvedConfig, keys: AuthorizationSer
     const required = requiredScopes(body.json.ok ? body.json.value : undefined);
     try {
       rejectTokenInBody(request, text);
-      checkScopes(accessToken.scopes, required, emit);
+      checkScopes(accessToken.scopes, required, emit, accessToken.claims.client_id);
     } catch (error) {
       throw withBearerChallenge(error, { resource_metadata: resourceMetadata, scope: required.scopes.join(' ') });
     }

@@ -14,6 +14,7 @@
  *   `authorization_servers` with at least one authorization server.
  */
 import { protectedResourceMetadataUrl } from '@mcp-auth-demo/common';
+import { createEmitter } from '@mcp-auth-demo/common';
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import type { ResolvedConfig } from './config.ts';
@@ -55,7 +56,9 @@ export function protectedResourceMetadataRoutes(config: ResolvedConfig): Hono {
   const path = new URL(protectedResourceMetadataUrl(config.resource)).pathname;
   const routes = new Hono();
   routes.use(path, cors({ origin: '*', allowMethods: ['GET'] }));
+  const emit = createEmitter('resource-server', config.onEvent);
   routes.get(path, (c) => {
+    emit('prm.served', { path });
     c.header('Cache-Control', 'public, max-age=300');
     return c.json(metadata);
   });

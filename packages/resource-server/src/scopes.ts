@@ -75,13 +75,14 @@ export function parseScopeClaim(scope: string): string[] {
 }
 
 /** Throws 403 `insufficient_scope` when the token lacks any scope the request needs. */
-export function checkScopes(held: readonly string[], required: RequiredScopes, emit: Emit): void {
+export function checkScopes(held: readonly string[], required: RequiredScopes, emit: Emit, clientId?: string): void {
   const missing = required.scopes.filter((scope) => !held.includes(scope));
   if (missing.length === 0) return;
   emit('scope.insufficient', {
     tool: required.operation,
     required: required.scopes,
     held: [...held],
+    ...(clientId ? { client_id: clientId } : {}),
     spec: 'RFC 6750 §3.1 insufficient_scope; MCP authorization "Runtime Insufficient Scope Errors"',
   });
   // RFC 6750 §3.1: "The resource server SHOULD respond with the HTTP 403 (Forbidden) status code

@@ -32,6 +32,7 @@
 import { OAuthError, type Emit, type TokenClaims } from '@mcp-auth-demo/common';
 import type { AuthInfo } from '@modelcontextprotocol/server';
 import { decodeProtectedHeader, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { claimedClientId } from './bearer.ts';
 import { InvalidAccessToken, type InvalidTokenReason } from './invalid-access-token.ts';
 import { checkAudience, checkStillActive, verifyOpaqueAccessToken } from './introspected-access-token.ts';
 import type { TokenIntrospection } from './token-introspection.ts';
@@ -178,7 +179,7 @@ export async function verifyAccessToken(token: string, options: VerifyOptions): 
     if (error instanceof OAuthError) throw error;
     const rejection = describe(error);
     const spec = opaque && options.profile.opaqueTokens === 'introspect' ? 'RFC 7662 §2.2' : 'RFC 9068 §4';
-    options.emit('token.rejected', { reason: rejection.reason, spec: `${spec}; RFC 6750 §3.1 invalid_token` });
+    options.emit('token.rejected', { reason: rejection.reason, ...claimedClientId(token), spec: `${spec}; RFC 6750 §3.1 invalid_token` });
     throw new OAuthError('invalid_token', rejection.message);
   }
 

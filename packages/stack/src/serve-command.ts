@@ -3,26 +3,55 @@
  * up, so any MCP client (the Inspector, an IDE, your own) can be pointed at the MCP URL, and
  * what that client did is printed live, as the servers decided it. Ctrl-C stops everything.
  *
- *   pnpm serve [--as-port N] [--rs-port N] [--client-port N] [--interactive]
+ *   pnpm serve [--as-port N] [--rs-port N] [--client-port N] [--interactive] [--report FILE] [--lenient]
  *
  * `--interactive`: the authorization server asks a person (sign-in and consent page) for every
  * request. Without it, it is headless: a loopback redirect URI is auto-approved (a named
  * deviation), any other redirect URI is refused with access_denied.
+ *
+ * Every client that authorizes gets a verdict card (packages/verdicts): which rules it followed
+ * or broke, with the evidence, printed when its authorization completes or fails and again,
+ * with what changed, after each later one. `--report FILE` keeps every card as JSON.
+ * `--lenient` lets the authorization server accept a request without `resource` (where the
+ * spec lets an AS choose), so the MCP server shows the consequence: a token it refuses.
  */
-import { createTraceWriter, shouldUseColor } from '@mcp-auth-demo/common';
+import { createTraceWriter, protectedResourceMetadataUrl, SCOPES, shouldUseColor } from '@mcp-auth-demo/common';
+import { createGrader, formatCard, inCausalOrder, writeReport } from '@mcp-auth-demo/verdicts';
 import { parseArgs } from 'node:util';
 import { PORT_FLAGS, urlsFromPortFlags } from './ports.ts';
 import { startStack } from './stack.ts';
 
-
 async function serve(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { ...PORT_FLAGS, interactive: { type: 'boolean', default: false } },
+    options: {
+      ...PORT_FLAGS,
+      interactive: { type: 'boolean', default: false },
+      report: { type: 'string' },
+      lenient: { type: 'boolean', default: false },
+    },
   });
   const urls = urlsFromPortFlags(values);
-  const trace = createTraceWriter({ write: (t) => process.stdout.write(t), color: shouldUseColor(process.stdout), live: true });
-  const stack = startStack(urls, (event) => trace.push(event), { interactive: values.interactive });
+  const color = shouldUseColor(process.stdout);
+  const trace = createTraceWriter({ write: (t) => process.stdout.write(t), color, live: true });
+  const grader = createGrader({
+    resource: urls.resource,
+    prmPath: new URL(protectedResourceMetadataUrl(urls.resource)).pathname,
+    scopesSupported: [SCOPES.connect, SCOPES.weatherRead],
+  });
+  const report = values.report;
+  if (report) writeReport(report, []);
+  // The grader reads the servers' events in the order they happened (causal-order.ts); a card
+  // is printed once the events that decided it have been printed.
+  const grading = inCausalOrder((event) => {
+    for (const update of grader.observe(event)) process.stdout.write(formatCard(update, { color }));
+    if (report && grader.takeChanged()) writeReport(report, grader.cards());
+  });
+  const onEvent = (event: Parameters<typeof trace.push>[0]) => {
+    trace.push(event);
+    grading.push(event);
+  };
+  const stack = startStack(urls, onEvent, { interactive: values.interactive, lenient: values.lenient });
   try {
     await stack.ready;
   } catch (error) {
@@ -37,6 +66,8 @@ async function serve(argv: string[]): Promise<number> {
       (values.interactive
         ? `  consent               a sign-in and consent page for every authorization (demo account demo-user / demo-password)\n`
         : `  consent               headless: loopback redirect URIs auto-approved, any other refused (--interactive asks you)\n`) +
+      `  verdicts              a card per client when it authorizes${report ? `, also written to ${report}` : ''}\n` +
+      (values.lenient ? `  LENIENT               the AS accepts requests without resource; watch the MCP server refuse those tokens\n` : '') +
       `Press Ctrl-C to stop.\n\n`,
   );
   const code = await Promise.race([
@@ -50,6 +81,7 @@ async function serve(argv: string[]): Promise<number> {
     }),
   ]);
   await stack.stop();
+  grading.drain();
   return code;
 }
 

@@ -81,6 +81,8 @@ export interface StackOptions {
   authorizationServer?: AuthorizationServerKind;
   /** The authorization server shows its sign-in and consent page for every request (`--interactive`). */
   interactive?: boolean;
+  /** The authorization server accepts a request without `resource`, applying a default audience (`pnpm serve --lenient`). */
+  lenient?: boolean;
 }
 
 /** Spawns the servers at once; `ready` says when they listen. Call `stop()` whatever happens. */
@@ -122,6 +124,7 @@ export function startStack(urls: StackUrls, onEvent: (event: TraceEvent) => void
           ...(party === 'client-host' || !introspectionSecret ? {} : { [ENV.introspectionSecret]: introspectionSecret }),
           [EXIT_WITH_PARENT_ENV]: '1',
           ...(options.interactive && { [ENV.interactive]: '1' }),
+          ...(options.lenient && { [ENV.lenientAuthorizationServer]: '1' }),
         },
         stdin: 'pipe',
         stdout: 'pipe',

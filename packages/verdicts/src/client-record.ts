@@ -1,0 +1,45 @@
+/**
+ * What the servers saw one client do, gathered from the trace (grader.ts fills it in; the
+ * checks in evaluate.ts read it). Nothing here decides a verdict.
+ */
+import type { Rejection } from '@mcp-auth-demo/common';
+
+/** Discovery requests carry no client identity; they are credited to the next client that authorizes. */
+export interface Discovery {
+  prmPath?: string;
+  asMetadataPath?: string;
+  /** The `scope` of the last 401 challenge the MCP server sent before this authorization. */
+  challengeScope?: string;
+}
+
+export interface ClientRecord {
+  client_id: string;
+  client_name?: string;
+  registration?: { method: 'cimd' | 'dcr' | 'pre-registered'; rejected?: string };
+  discovery: Discovery;
+  /** Each authorization request, in order (first value of each parameter). */
+  authorizations: Record<string, string>[];
+  /** The token requests that redeemed a code or a refresh token. */
+  tokenRequests: Record<string, string>[];
+  rejections: Rejection[];
+  /** Scopes of the last access token issued to this client. */
+  held: string[];
+  /** Every 403 insufficient_scope this client met, with the authorization count at the time. */
+  insufficient: { required: string[]; held: string[]; afterAuthorization: number }[];
+  bearer: { accepted: number; misplaced?: 'query' | 'body' };
+  audience: { accepted: number; rejected?: string };
+}
+
+export function newClientRecord(client_id: string): ClientRecord {
+  return {
+    client_id,
+    discovery: {},
+    authorizations: [],
+    tokenRequests: [],
+    rejections: [],
+    held: [],
+    insufficient: [],
+    bearer: { accepted: 0 },
+    audience: { accepted: 0 },
+  };
+}

@@ -1,0 +1,122 @@
+/**
+ * One verdict per rule, read off a client's record. Each check is a small function returning
+ * its verdict and the evidence that decided it (the parameter, or the request line).
+ */
+import { CHECK_IDS, CHECKS, type Card, type CheckId, type CheckResult, type Verdict } from './checks.ts';
+import type { ClientRecord } from './client-record.ts';
+
+export interface GradingContext {
+  /** The MCP server's canonical URI: what `resource` must be, and every token's `aud`. */
+  resource: string;
+  /** The path-aware PRM path (RFC 9728 §3.1), e.g. `/.well-known/oauth-protected-resource/mcp`. */
+  prmPath: string;
+  scopesSupported: string[];
+}
+
+/** Below this many characters a `state` is too short to be unguessable (128 bits ≈ 22 base64url characters). */
+const SHORT_STATE = 22;
+
+type Outcome = [Verdict, string];
+const words = (scope: string | undefined) => (scope ?? '').split(' ').filter(Boolean);
+const same = (a: string[], b: string[]) => a.length === b.length && a.every((s) => b.includes(s));
+const authorized = (c: ClientRecord) => c.authorizations.length > 0;
+
+const checks: Record<CheckId, (c: ClientRecord, ctx: GradingContext) => Outcome> = {
+  'prm-discovery': (c, ctx) => {
+    const path = c.discovery.prmPath;
+    if (path === ctx.prmPath) return ['pass', `GET ${path} (before its authorization request)`];
+    if (path) return ['warn', `GET ${path}: not this server's path-aware metadata URL ${ctx.prmPath} (RFC 9728 §3.1)`];
+    return authorized(c) ? ['fail', `no GET ${ctx.prmPath} before its authorization request`] : ['not-seen', 'no authorization request yet'];
+  },
+  'as-discovery': (c) => {
+    const path = c.discovery.asMetadataPath;
+    if (path) return ['pass', `GET ${path} (before its authorization request)`];
+    return authorized(c) ? ['fail', 'authorized without reading the authorization server metadata first'] : ['not-seen', 'no authorization request yet'];
+  },
+  registration: (c) => {
+    if (c.registration?.rejected) return ['fail', `client metadata document refused: ${c.registration.rejected}`];
+    if (/^https?:\/\//.test(c.client_id)) return authorized(c) ? ['pass', `cimd: client_id is the URL of its metadata document`] : ['not-seen', 'no authorization request yet'];
+    if (c.registration?.method === 'dcr') return ['pass', 'dcr: POST /register (RFC 7591)'];
+    return ['pass', 'pre-registered (or registered before this server started grading)'];
+  },
+  'pkce-s256': (c) => {
+    if (!authorized(c)) return ['not-seen', 'no authorization request yet'];
+    for (const p of c.authorizations) {
+      if (!p.code_challenge) return ['fail', 'no code_challenge on the authorization request'];
+      if (p.code_challenge_method !== 'S256') return ['fail', `code_challenge_method=${p.code_challenge_method ?? '(absent: means plain)'}`];
+    }
+    return ['pass', 'code_challenge_method=S256'];
+  },
+  state: (c) => {
+    if (!authorized(c)) return ['not-seen', 'no authorization request yet'];
+    const shortest = Math.min(...c.authorizations.map((p) => p.state?.length ?? 0));
+    if (shortest === 0) return ['fail', 'an authorization request without state'];
+    if (shortest < SHORT_STATE) return ['warn', `state of ${shortest} characters: too short to be unguessable (128 bits is ${SHORT_STATE})`];
+    return ['pass', `state sent (${shortest}+ characters)`];
+  },
+  'resource-on-authorize': (c, ctx) => {
+    if (!authorized(c)) return ['not-seen', 'no authorization request yet'];
+    const bad = c.authorizations.find((p) => p.resource !== ctx.resource);
+    if (!bad) return ['pass', `resource=${ctx.resource}`];
+    return ['fail', bad.resource === undefined ? 'no resource parameter on the authorization request' : `resource=${bad.resource}, not ${ctx.resource}`];
+  },
+  'resource-on-token': (c, ctx) => {
+    if (c.tokenRequests.length === 0) return ['not-seen', 'no token request yet'];
+    const bad = c.tokenRequests.find((p) => p.resource !== ctx.resource);
+    if (!bad) return ['pass', `resource=${ctx.resource}`];
+    return ['fail', bad.resource === undefined ? `no resource parameter on the token request (grant_type=${bad.grant_type})` : `resource=${bad.resource}, not ${ctx.resource}`];
+  },
+  'redirect-uri': (c) => {
+    const refused = c.rejections.find((r) => r.path.endsWith('/authorize') && /redirect_uri/.test(r.error_description));
+    if (refused) return ['fail', refused.error_description];
+    const last = c.authorizations.at(-1);
+    const token = c.tokenRequests.filter((t) => t.grant_type === 'authorization_code').at(-1);
+    if (!last || !token) return ['not-seen', 'no code redeemed yet'];
+    if (token.redirect_uri !== last.redirect_uri) return ['fail', `token request redirect_uri=${token.redirect_uri ?? '(absent)'}, authorization used ${last.redirect_uri}`];
+    return ['pass', `redirect_uri=${last.redirect_uri} (registered, repeated at /token)`];
+  },
+  'scope-from-challenge': (c, ctx) => {
+    const first = c.authorizations[0];
+    if (!first) return ['not-seen', 'no authorization request yet'];
+    const asked = words(first.scope);
+    const challenge = c.discovery.challengeScope;
+    if (challenge !== undefined) {
+      const wanted = words(challenge);
+      if (same(asked, wanted)) return ['pass', `scope="${first.scope}", as the 401 challenge said`];
+      if (wanted.every((s) => asked.includes(s))) return ['warn', `scope="${first.scope ?? ''}": more than the challenge's "${challenge}" (the challenge is authoritative)`];
+      return ['fail', `scope="${first.scope ?? '(absent)'}", but the 401 challenge said scope="${challenge}"`];
+    }
+    if (asked.length === 0 || same(asked, ctx.scopesSupported)) return ['pass', `scope="${first.scope ?? '(omitted)'}" (no challenge scope seen)`];
+    return ['warn', `scope="${first.scope}", neither a challenge's scope nor scopes_supported`];
+  },
+  'step-up-union': (c) => {
+    const stepUps = c.insufficient.filter((i) => c.authorizations.length > i.afterAuthorization);
+    if (stepUps.length === 0) return ['not-seen', c.insufficient.length > 0 ? 'got 403 insufficient_scope, has not re-authorized yet' : 'never got 403 insufficient_scope'];
+    for (const i of stepUps) {
+      const asked = words(c.authorizations[i.afterAuthorization]!.scope);
+      const needed = [...new Set([...i.held, ...i.required])];
+      const lost = needed.filter((s) => !asked.includes(s));
+      if (lost.length > 0) return ['fail', `after 403 for "${i.required.join(' ')}" while holding "${i.held.join(' ')}", asked for "${asked.join(' ')}": drops ${lost.join(' ')}`];
+    }
+    const last = stepUps.at(-1)!;
+    return ['pass', `after 403, asked for "${c.authorizations[last.afterAuthorization]!.scope}": held ∪ challenged`];
+  },
+  'bearer-header': (c) => {
+    if (c.bearer.misplaced) return ['fail', `access token sent in the ${c.bearer.misplaced === 'query' ? 'query string (access_token=…)' : 'request body'}`];
+    if (c.bearer.accepted > 0) return ['pass', `Authorization: Bearer on ${c.bearer.accepted} request(s)`];
+    return ['not-seen', 'no MCP request with its token yet'];
+  },
+  'token-audience': (c) => {
+    if (c.audience.rejected) return ['fail', `the MCP server refused its token: ${c.audience.rejected}`];
+    if (c.audience.accepted > 0) return ['pass', `${c.audience.accepted} token(s) presented, each with aud = this server`];
+    return ['not-seen', 'no MCP request with its token yet'];
+  },
+};
+
+export function evaluate(client: ClientRecord, context: GradingContext): Card {
+  const results: CheckResult[] = CHECK_IDS.map((id) => {
+    const [verdict, evidence] = checks[id](client, context);
+    return { id, verdict, evidence, rule: CHECKS[id] };
+  });
+  return { client_id: client.client_id, ...(client.client_name ? { client_name: client.client_name } : {}), checks: results };
+}

@@ -1,0 +1,48 @@
+/**
+ * A card for people: the client, then one line per rule (verdict, id, evidence), and on a later
+ * card only what changed. Every value that came from a client passes through the trace's own
+ * neutraliser first: a client_name is attacker-controlled text on someone's terminal.
+ */
+import kleur from 'kleur';
+import type { Card, CardChange, Verdict } from './checks.ts';
+import type { CardUpdate } from './grader.ts';
+
+const MARK: Record<Verdict, string> = { pass: '✔', fail: '✘', warn: '!', 'not-seen': '·' };
+
+/** Control characters (C0, C1) and bidi overrides made visible, as the trace printer does. */
+export function visible(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (ch) => {
+    const code = ch.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
+function paint(verdict: Verdict, text: string, color: boolean): string {
+  if (!color) return text;
+  const k = kleur;
+  return verdict === 'pass' ? k.green(text) : verdict === 'fail' ? k.red(text) : verdict === 'warn' ? k.yellow(text) : k.gray(text);
+}
+
+function tally(card: Card): string {
+  const count = (v: Verdict) => card.checks.filter((c) => c.verdict === v).length;
+  return `${count('pass')} pass, ${count('fail')} fail, ${count('warn')} warn, ${count('not-seen')} not seen`;
+}
+
+function changeLine(change: CardChange): string {
+  return `${change.id}: ${change.from} → ${change.to}`;
+}
+
+export function formatCard(update: CardUpdate, options: { color: boolean }): string {
+  const { card } = update;
+  const who = card.client_name ? `${visible(card.client_name)} (${visible(card.client_id)})` : visible(card.client_id);
+  const lines = [`┌ client verdicts: ${who}`, `│ ${tally(card)}`];
+  if (!update.first) {
+    lines.push(update.changes.length === 0 ? '│ unchanged since its last authorization' : `│ changed since its last authorization: ${update.changes.map(changeLine).join('; ')}`);
+  }
+  for (const check of card.checks) {
+    lines.push(`│ ${paint(check.verdict, `${MARK[check.verdict]} ${check.verdict.padEnd(8)} ${check.id.padEnd(22)}`, options.color)} ${visible(check.evidence)}`);
+    if (check.verdict === 'fail' || check.verdict === 'warn') lines.push(`│ ${' '.repeat(33)}rule: ${check.rule}`);
+  }
+  lines.push('└');
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,160 @@
+/**
+ * The grader: reads the lab's trace as it happens and keeps one record per client_id; at each
+ * moment a client's authorization completes or fails, it produces that client's card, and
+ * what changed since its last card (a step-up, say).
+ *
+ * It runs in the orchestrator (`pnpm serve`), not in the servers: the servers only emit the
+ * events they emit anyway, plus a few observations of what they received. Attribution:
+ * - AS and RS events that name a client (`authorization.received`, `token.issued`,
+ *   `scope.insufficient`, `token.accepted`, …) go to that client;
+ * - discovery requests (PRM, AS metadata) and the first 401 challenge carry no client identity:
+ *   they are credited to the next client that sends an authorization request. With one client
+ *   at a time, as in a developer testing theirs, that is exact; the evidence says "before".
+ */
+import type { TraceEvent } from '@mcp-auth-demo/common';
+import { diffCards, type Card, type CardChange } from './checks.ts';
+import { newClientRecord, type ClientRecord, type Discovery } from './client-record.ts';
+import { evaluate, type GradingContext } from './evaluate.ts';
+
+export interface CardUpdate {
+  card: Card;
+  /** Empty on a client's first card. */
+  changes: CardChange[];
+  first: boolean;
+}
+
+export interface Grader {
+  /** Feed every trace event, in causal order; returns the cards to print now. */
+  observe(event: TraceEvent): CardUpdate[];
+  cards(): Card[];
+  /** True once after any client's record changed (to rewrite a report file). */
+  takeChanged(): boolean;
+}
+
+const CHALLENGE_SCOPE = /scope="([^"]*)"/;
+
+/** Kinds that, when they name a known client, change what its card says. */
+const CLIENT_KINDS = new Set<TraceEvent['kind']>([
+  'authorization.received', 'token.requested', 'token.accepted', 'scope.insufficient', 'cimd.validated', 'cimd.rejected', 'client.registered',
+]);
+
+export function createGrader(context: GradingContext): Grader {
+  const clients = new Map<string, ClientRecord>();
+  const lastCard = new Map<string, Card>();
+  let pending: Discovery = {};
+  let changed = false;
+
+  const record = (clientId: string) => {
+    let found = clients.get(clientId);
+    if (!found) {
+      found = newClientRecord(clientId);
+      clients.set(clientId, found);
+    }
+    return found;
+  };
+
+  const cardMoment = (client: ClientRecord): CardUpdate[] => {
+    const card = evaluate(client, context);
+    const before = lastCard.get(client.client_id);
+    lastCard.set(client.client_id, card);
+    return [{ card, changes: diffCards(before, card), first: before === undefined }];
+  };
+
+  function observe(event: TraceEvent): CardUpdate[] {
+    const sizeBefore = clients.size;
+    const updates = route(event);
+    // Every kind below that names a known client changes its record.
+    if (updates.length > 0 || clients.size !== sizeBefore || CLIENT_KINDS.has(event.kind)) changed = true;
+    return updates;
+  }
+
+  function route(event: TraceEvent): CardUpdate[] {
+    switch (event.kind) {
+      case 'prm.served':
+        pending.prmPath = event.path;
+        return [];
+      case 'as_metadata.served':
+        pending.asMetadataPath = event.path;
+        return [];
+      case 'request.rejected': {
+        if (event.party === 'resource-server' && event.status === 401 && event.error === '(no error code)') {
+          pending.challengeScope = CHALLENGE_SCOPE.exec(event.www_authenticate ?? '')?.[1];
+          return [];
+        }
+        if (event.party !== 'authorization-server' || !event.client_id) return [];
+        const client = record(event.client_id);
+        client.rejections.push(event);
+        return cardMoment(client);
+      }
+      case 'authorization.received': {
+        const client = record(event.client_id);
+        if (client.authorizations.length === 0) {
+          client.discovery = pending;
+          pending = {};
+        }
+        client.authorizations.push(event.params);
+        return [];
+      }
+      case 'cimd.validated':
+        record(event.client_id).client_name = event.client_name;
+        return [];
+      case 'cimd.rejected': {
+        const client = record(event.client_id);
+        client.registration = { method: 'cimd', rejected: event.reason };
+        return [];
+      }
+      case 'client.registered': {
+        const client = record(event.client_id);
+        client.registration = { method: 'dcr' };
+        if (event.client_name) client.client_name = event.client_name;
+        return [];
+      }
+      case 'token.requested':
+        if (event.client_id) record(event.client_id).tokenRequests.push({ grant_type: event.grant_type, ...event.params });
+        return [];
+      case 'token.issued': {
+        const client = record(event.client_id);
+        client.held = (event.claims.scope ?? '').split(' ').filter(Boolean);
+        return cardMoment(client);
+      }
+      case 'token.accepted': {
+        const clientId = event.claims.client_id;
+        if (!clientId || !clients.has(clientId)) return [];
+        const client = record(clientId);
+        client.bearer.accepted += 1;
+        client.audience.accepted += 1;
+        return [];
+      }
+      case 'token.rejected': {
+        const client = event.client_id ? clients.get(event.client_id) : undefined;
+        if (!client || !/aud/i.test(event.reason) || client.audience.rejected) return [];
+        client.audience.rejected = `${event.reason}: its aud is ${event.aud ?? '(none)'}, not ${context.resource}`;
+        return cardMoment(client);
+      }
+      case 'token.misplaced': {
+        const client = event.client_id ? clients.get(event.client_id) : undefined;
+        if (!client || client.bearer.misplaced) return [];
+        client.bearer.misplaced = event.via;
+        return cardMoment(client);
+      }
+      case 'scope.insufficient':
+        if (event.client_id && clients.has(event.client_id)) {
+          const client = record(event.client_id);
+          client.insufficient.push({ required: event.required, held: event.held, afterAuthorization: client.authorizations.length });
+        }
+        return [];
+      default:
+        return [];
+    }
+  }
+
+  return {
+    observe,
+    cards: () => [...clients.values()].map((c) => evaluate(c, context)),
+    takeChanged: () => {
+      const was = changed;
+      changed = false;
+      return was;
+    },
+  };
+}

@@ -1,0 +1,119 @@
+/**
+ * `pnpm serve` grades the clients that use it (packages/verdicts), end to end: the real
+ * servers, `--report FILE`, and three kinds of client: the project's own, the official SDK's
+ * `auth()`, and a hand-rolled client that breaks one rule at a time.
+ */
+import type { Card, CheckId, Verdict } from '@mcp-auth-demo/verdicts';
+import { clientUrls, runJourney } from '@mcp-auth-demo/client';
+import { freePorts } from '@mcp-auth-demo/stack';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { portFlags, runCommand } from './processes.ts';
+import { runRawClient, type RawClientOptions } from './raw-client.ts';
+import { runSdkClient } from './sdk-auth-client.ts';
+
+type Serve = ReturnType<typeof runCommand>;
+
+/** Starts `pnpm serve` with these flags and waits until it says it is ready. */
+async function startServe(extra: string[]) {
+  const ports = await freePorts();
+  const report = join(mkdtempSync(join(tmpdir(), 'verdicts-')), 'report.json');
+  const serve = runCommand('serve', [...portFlags(ports), '--report', report, ...extra], { buffer: false, timeout: 0 });
+  let output = '';
+  await new Promise<void>((resolve) => {
+    serve.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('Press Ctrl-C to stop.')) resolve();
+    });
+  });
+  const urls = { issuer: `http://localhost:${ports.as}`, resource: `http://localhost:${ports.rs}/mcp`, clientBase: `http://localhost:${ports.client}` };
+  const read = (clientId: string) => (JSON.parse(readFileSync(report, 'utf8')) as Card[]).find((c) => c.client_id === clientId);
+  /**
+   * The card once the report says `until` of it: the servers' events reach `pnpm serve` through
+   * pipes, a moment after the client got its answers. Bounded by the test's timeout.
+   */
+  const card = async (clientId: string, until: (card: Card) => boolean = () => true): Promise<Card> => {
+    for (;;) {
+      const found = read(clientId);
+      if (found && until(found)) return found;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  };
+  return { serve, urls, output: () => output, card };
+}
+
+const settled = (id: CheckId) => (card: Card) => card.checks.find((c) => c.id === id)?.verdict !== 'not-seen';
+/** Every check decided: the card of a client that went all the way, step-up included. */
+const complete = (card: Card) => card.checks.every((c) => c.verdict !== 'not-seen');
+
+function verdicts(card: Card): Record<CheckId, Verdict> {
+  return Object.fromEntries(card.checks.map((c) => [c.id, c.verdict])) as Record<CheckId, Verdict>;
+}
+
+async function stop(serve: Serve) {
+  serve.kill('SIGINT');
+  expect((await serve).exitCode).toBe(0);
+}
+
+describe('pnpm serve --report grades every client that authorizes', () => {
+  let s: Awaited<ReturnType<typeof startServe>>;
+  beforeAll(async () => {
+    s = await startServe([]);
+  });
+  afterAll(() => stop(s.serve));
+
+  const notPassed = (card: Card) => card.checks.filter((c) => c.verdict !== 'pass').map((c) => `${c.id}: ${c.verdict} (${c.evidence})`);
+
+  it("the project's own client passes every check, step-up included", async () => {
+    const client = clientUrls(s.urls.clientBase);
+    const result = await runJourney({
+      serverUrl: s.urls.resource,
+      registration: { clientMetadataUrl: client.clientId, redirectUri: client.redirectUri, clientName: 'MCP Auth Demo Client' },
+      calls: [{ name: 'whoami', arguments: {} }, { name: 'get_weather', arguments: { city: 'Paris' } }],
+    });
+    expect(result.ok).toBe(true);
+    const card = await s.card(client.clientId, complete);
+    expect(card.checks).toHaveLength(12);
+    expect(notPassed(card)).toEqual([]);
+    expect(s.output()).toContain(`client verdicts: MCP Auth Demo Client (${client.clientId})`);
+    expect(s.output()).toContain('changed since its last authorization: step-up-union: not-seen → pass');
+  });
+
+  it("the official SDK client's own auth() passes every check, step-up included", async () => {
+    const { client_id, weather } = await runSdkClient(s.urls.resource);
+    expect(JSON.stringify(weather)).toContain('Oslo');
+    expect(notPassed(await s.card(client_id, complete))).toEqual([]);
+  });
+
+  it.each<[string, Omit<RawClientOptions, 'resource' | 'issuer' | 'name'>, CheckId, RegExp]>([
+    ['omits resource', { authorize: { resource: undefined } }, 'resource-on-authorize', /no resource parameter/],
+    ['uses PKCE plain', { authorize: { code_challenge_method: 'plain' } }, 'pkce-s256', /code_challenge_method=plain/],
+    ['sends no state', { authorize: { state: undefined } }, 'state', /without state/],
+    ['puts its token in the query string', { tokenInQuery: true }, 'bearer-header', /query string/],
+    ['overwrites its scope on step-up', { stepUpScope: 'weather:read' }, 'step-up-union', /drops mcp:connect/],
+  ])('a client that %s fails exactly that check, with the evidence', async (name, variant, id, evidence) => {
+    const { client_id } = await runRawClient({ resource: s.urls.resource, issuer: s.urls.issuer, name, ...variant });
+    const card = await s.card(client_id, settled(id));
+    const check = card.checks.find((c) => c.id === id)!;
+    expect(check.verdict).toBe('fail');
+    expect(check.evidence).toMatch(evidence);
+    expect(card.checks.filter((c) => c.verdict === 'fail').map((c) => c.id)).toEqual([id]);
+  });
+});
+
+describe('pnpm serve --lenient', () => {
+  it('lets a client without resource get a token, and shows the MCP server refusing it', async () => {
+    const s = await startServe(['--lenient']);
+    try {
+      const { client_id, outcome } = await runRawClient({ resource: s.urls.resource, issuer: s.urls.issuer, name: 'no resource', authorize: { resource: undefined }, token: { resource: undefined } });
+      expect(outcome).toBe('whoami answered 401');
+      const card = await s.card(client_id, settled('token-audience'));
+      expect(verdicts(card)).toMatchObject({ 'resource-on-authorize': 'fail', 'resource-on-token': 'fail', 'token-audience': 'fail' });
+      expect(card.checks.find((c) => c.id === 'token-audience')!.evidence).toMatch(/aud is urn:mcp-auth-demo:no-resource-named, not http/);
+    } finally {
+      await stop(s.serve);
+    }
+  });
+});
