@@ -4,7 +4,7 @@
  * everything. Exit 0 when the journey succeeds, 1 when it (or the set-up) fails, 130 on Ctrl-C.
  *
  *   pnpm demo [--as-port N] [--rs-port N] [--client-port N] [--registration cimd|dcr] [--interactive]
- *             [--as ours|oidc-provider] [--verbose | --json] [--diagram FILE]
+ *             [--as ours|oidc-provider] [--verbose | --json] [--diagram FILE] [--scenario NAME|list|all]
  *
  * The trace has three levels: the lesson (default), the full wire view (--verbose) and the raw
  * typed events (--json). --diagram writes a Mermaid sequence diagram of the run as well.
@@ -26,6 +26,7 @@ import { redirectFollowingUserAgent } from '@mcp-auth-demo/oidc-provider-as';
 import { parseArgs } from 'node:util';
 import { PORT_FLAGS, urlsFromPortFlags } from './ports.ts';
 import { startStack, type Stack } from './stack.ts';
+import { formatScenarioList, formatScenarioTable, notHeldMessage, runScenarios, selectScenarios } from './scenarios/command.ts';
 
 export const DEMO_USAGE =
   'usage: pnpm demo [--as-port N] [--rs-port N] [--client-port N] [--registration cimd|dcr] [--interactive]\n' +
@@ -34,7 +35,8 @@ export const DEMO_USAGE =
   "  --as oidc-provider  the same journey with panva's oidc-provider as the authorization server\n" +
   '  --verbose       the full wire view: every exchange and header (default: the lesson)\n' +
   '  --json          the raw typed events, one JSON line each\n' +
-  '  --diagram FILE  also write a Mermaid sequence diagram of the run to FILE';
+  '  --diagram FILE  also write a Mermaid sequence diagram of the run to FILE\n' +
+  '  --scenario NAME|list|all  run an attack or a mistake and show the rule that stops it';
 
 
 async function demo(argv: string[]): Promise<number> {
@@ -48,6 +50,7 @@ async function demo(argv: string[]): Promise<number> {
       verbose: { type: 'boolean', default: false },
       diagram: { type: 'string' },
       interactive: { type: 'boolean', default: false },
+      scenario: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -65,6 +68,14 @@ async function demo(argv: string[]): Promise<number> {
   // oidc-provider's interaction is answered by our auto-approval; it has no page to show.
   if (authorizationServer === 'oidc-provider' && values.interactive) throw new Error('--interactive works with our authorization server only, not with --as oidc-provider');
   const urls = urlsFromPortFlags(values);
+  if (values.scenario === 'list') {
+    process.stdout.write(formatScenarioList());
+    return 0;
+  }
+  const scenarios = values.scenario === undefined ? undefined : selectScenarios(values.scenario);
+  if (scenarios && values.interactive) throw new Error('--scenario runs headless: drop --interactive');
+  // The scenarios misbehave against our own servers, whose refusals they assert.
+  if (scenarios && authorizationServer === 'oidc-provider') throw new Error('--scenario runs against our authorization server: drop --as oidc-provider');
 
   if (values.json && values.verbose) throw new Error('--json and --verbose are two different outputs: choose one');
   const recorded: TraceEvent[] = [];
@@ -97,6 +108,17 @@ async function demo(argv: string[]): Promise<number> {
   const run = async (): Promise<number> => {
     stack = startStack(urls, (event) => trace.push(event), { interactive: values.interactive, authorizationServer });
     await stack.ready;
+    if (scenarios) {
+      const results = await Promise.race([
+        runScenarios(scenarios, urls, globalThis.fetch, (event) => trace.push(event)),
+        stack.died.then((why) => { throw new Error(`a server stopped during the scenarios: ${why}`); }),
+      ]);
+      await trace.flush();
+      if (scenarios.length > 1 && !values.json) process.stdout.write(formatScenarioTable(results));
+      const broken = notHeldMessage(results);
+      if (broken) process.stderr.write(`demo: ${broken}\n`);
+      return broken ? 1 : 0;
+    }
     const client = clientUrls(urls.clientBase);
     if (values.interactive) {
       // A loopback listener on a port the OS picks: the registered loopback redirect URI may
