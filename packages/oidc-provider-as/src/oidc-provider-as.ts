@@ -53,7 +53,9 @@ export async function createOidcProviderAs(config: OidcProviderAsConfig): Promis
     clients: [],
     jwks: await signingJwks(),
     cookies: { keys: [randomBytes(32).toString('base64url')] },
-    scopes: ['openid', SCOPES.connect, SCOPES.weatherRead],
+    // `offline_access` makes oidc-provider accept the refresh_token grant (a client registering
+    // with grant_types [authorization_code, refresh_token]); it issues refresh tokens only when asked.
+    scopes: ['openid', 'offline_access', SCOPES.connect, SCOPES.weatherRead],
     // OAuth 2.1 §4.1.1 / MCP authorization: PKCE for every client, S256 only (the default method list).
     pkce: { required: () => true },
     ttl: { AccessToken: ttl, AuthorizationCode: 60, Interaction: 300, Session: 600, Grant: 600 },
