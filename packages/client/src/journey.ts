@@ -188,6 +188,11 @@ export async function runJourney(config: JourneyConfig): Promise<JourneyResult> 
       try {
         const outcome = await withAuthorization(call.name, () => connection.callTool(call.name, call.arguments));
         result.outcomes.push({ name: call.name, outcome });
+        // isError is the tool's own answer (MCP tools, "Error Handling"): reported either way; it
+        // fails the journey only for a tool the user named, whose result was the point of the run.
+        if (outcome.isError && !chosenByClient) {
+          throw new StepFailure(`a result from ${call.name}`, `the tool answered isError: ${outcome.text.split('\n')[0]}`);
+        }
       } catch (error) {
         if (!chosenByClient || error instanceof StepFailure) throw error;
         const reason = error instanceof Error ? error.message : String(error);
