@@ -34,7 +34,7 @@ export interface JourneyConfig {
   /** The MCP server's URL (Streamable HTTP endpoint). */
   serverUrl: string;
   registration: RegistrationOptions;
-  /** Tools to call in order; `'discover'` lists the tools and calls each that needs no arguments. */
+  /** Tools to call in order; `'discover'` lists the tools and calls each safe to call blind (tool-selection.ts). */
   calls: ToolCall[] | 'discover';
   /** At most this many authorizations per operation (default 3). */
   maxAuthorizations?: number;
