@@ -24,7 +24,7 @@ import { clientUrls, runJourney, startBrowserCallback, type BrowserCallback } fr
 // The entry point loads no oidc-provider code: the provider runs in its own process.
 import { redirectFollowingUserAgent } from '@mcp-auth-demo/oidc-provider-as';
 import { parseArgs } from 'node:util';
-import { PORT_FLAGS, urlsFromPortFlags } from './ports.ts';
+import { freePort, PORT_FLAGS, urlsFromPortFlags } from './ports.ts';
 import { startStack, type Stack } from './stack.ts';
 import { formatScenarioList, formatScenarioTable, notHeldMessage, runScenarios, selectScenarios } from './scenarios/command.ts';
 
@@ -105,12 +105,14 @@ async function demo(argv: string[]): Promise<number> {
     process.on('SIGTERM', onSignal);
   });
 
+  // token-for-another-server: a second MCP server, on its own port and resource URI.
+  const otherResource = scenarios?.some((s) => s.needsOtherServer) ? `http://localhost:${await freePort()}/mcp` : undefined;
   const run = async (): Promise<number> => {
-    stack = startStack(urls, (event) => trace.push(event), { interactive: values.interactive, authorizationServer });
+    stack = startStack(urls, (event) => trace.push(event), { interactive: values.interactive, authorizationServer, ...(otherResource && { secondResource: otherResource }) });
     await stack.ready;
     if (scenarios) {
       const results = await Promise.race([
-        runScenarios(scenarios, urls, globalThis.fetch, (event) => trace.push(event)),
+        runScenarios(scenarios, { ...urls, ...(otherResource && { otherResource }) }, globalThis.fetch, (event) => trace.push(event)),
         stack.died.then((why) => { throw new Error(`a server stopped during the scenarios: ${why}`); }),
       ]);
       await trace.flush();

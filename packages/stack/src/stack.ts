@@ -83,6 +83,11 @@ export interface StackOptions {
   interactive?: boolean;
   /** The authorization server accepts a request without `resource`, applying a default audience (`pnpm serve --lenient`). */
   lenient?: boolean;
+  /**
+   * Also run a second MCP server at this resource URI (its own port), for which the authorization
+   * server issues tokens too: the other server of the token-for-another-server scenario.
+   */
+  secondResource?: string;
 }
 
 /** Spawns the servers at once; `ready` says when they listen. Call `stop()` whatever happens. */
@@ -113,15 +118,17 @@ export function startStack(urls: StackUrls, onEvent: (event: TraceEvent) => void
     );
   };
 
-  const start = ({ party, entry }: (typeof SERVERS)[number]) =>
+  const start = ({ party, entry }: (typeof SERVERS)[number], resource = urls.resource) =>
     new Promise<void>((resolve, reject) => {
       const child = execa(process.execPath, serverCommand(entry), {
         cwd: root,
         env: {
           [ENV.issuer]: urls.issuer,
-          [ENV.resource]: urls.resource,
+          [ENV.resource]: resource,
+          ...(party === 'authorization-server' && options.secondResource && { [ENV.otherResources]: options.secondResource }),
           [ENV.clientBase]: urls.clientBase,
-          ...(party === 'client-host' || !introspectionSecret ? {} : { [ENV.introspectionSecret]: introspectionSecret }),
+          // The second MCP server checks tokens locally: the AS's introspection client is the first one.
+          ...(party === 'client-host' || !introspectionSecret || resource !== urls.resource ? {} : { [ENV.introspectionSecret]: introspectionSecret }),
           [EXIT_WITH_PARENT_ENV]: '1',
           ...(options.interactive && { [ENV.interactive]: '1' }),
           ...(options.lenient && { [ENV.lenientAuthorizationServer]: '1' }),
@@ -134,7 +141,7 @@ export function startStack(urls: StackUrls, onEvent: (event: TraceEvent) => void
         cleanup: true,
       });
       children.push(child);
-      if (child.pid !== undefined) pidOf[party] = child.pid;
+      if (child.pid !== undefined && resource === urls.resource) pidOf[party] = child.pid;
       const timer = setTimeout(() => reject(new StackError(`${party} did not start within ${READY_TIMEOUT_MS / 1000}s`)), READY_TIMEOUT_MS);
 
       createInterface({ input: child.stdout! }).on('line', (line) => {
@@ -158,7 +165,11 @@ export function startStack(urls: StackUrls, onEvent: (event: TraceEvent) => void
       });
     });
 
-  const ready = Promise.all(servers.map(start)).then(() => {});
+  const second = servers.find((s) => s.party === 'resource-server')!;
+  const ready = Promise.all([
+    ...servers.map((server) => start(server)),
+    ...(options.secondResource ? [start(second, options.secondResource)] : []),
+  ]).then(() => {});
   ready.catch(() => {}); // the caller awaits it; a rejection before that is not unhandled
   return { ready, died, stop, pids: () => ({ ...pidOf }) };
 }
