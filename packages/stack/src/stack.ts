@@ -40,8 +40,8 @@ function workspaceRoot(dir: string): string {
 }
 
 /** The command line of a server: its bundle (dist/ mirrors the source paths) or its source. */
-function serverCommand(entry: string): string[] {
-  return fromSources ? ['--import', 'tsx', entry] : [join('dist', entry.replace(/\.ts$/, '.js'))];
+function serverCommand(entry: string, bundles: boolean): string[] {
+  return bundles ? [join('dist', entry.replace(/\.ts$/, '.js'))] : ['--import', 'tsx', entry];
 }
 const SERVERS: { party: Party; entry: string }[] = [
   { party: 'authorization-server', entry: 'packages/authorization-server/src/serve.ts' },
@@ -72,6 +72,13 @@ export interface StackOptions {
   interactive?: boolean;
   /** The authorization server accepts a request without `resource`, applying a default audience (`pnpm serve --lenient`). */
   lenient?: boolean;
+  /**
+   * Run the servers from their bundles in dist/ even when the stack itself runs from sources:
+   * `pnpm bench` measures what `pnpm demo` runs (the caller makes sure dist/ is built).
+   */
+  bundles?: boolean;
+  /** Seconds the MCP server reuses a positive introspection answer (default: its own, 0). */
+  introspectionCacheSeconds?: number;
 }
 
 /** Spawns the servers at once; `ready` says when they listen. Call `stop()` whatever happens. */
@@ -99,7 +106,7 @@ export function startStack(urls: StackUrls, onEvent: (event: TraceEvent) => void
 
   const start = ({ party, entry }: (typeof SERVERS)[number]) =>
     new Promise<void>((resolve, reject) => {
-      const child = execa(process.execPath, serverCommand(entry), {
+      const child = execa(process.execPath, serverCommand(entry, options.bundles ?? !fromSources), {
         cwd: root,
         env: {
           [ENV.issuer]: urls.issuer,
@@ -109,6 +116,7 @@ export function startStack(urls: StackUrls, onEvent: (event: TraceEvent) => void
           [EXIT_WITH_PARENT_ENV]: '1',
           ...(options.interactive && { [ENV.interactive]: '1' }),
           ...(options.lenient && { [ENV.lenientAuthorizationServer]: '1' }),
+          ...(party === 'resource-server' && options.introspectionCacheSeconds !== undefined && { [ENV.introspectionCacheSeconds]: String(options.introspectionCacheSeconds) }),
         },
         stdin: 'pipe',
         stdout: 'pipe',
