@@ -20,7 +20,7 @@ beforeAll(async () => {
   signingKey = await generateSigningKey();
 });
 
-function world(options: { scopesSupported?: string[]; mcpServer?: { request: Hono['request'] }; now?: () => number } = {}) {
+function world(options: { scopesSupported?: string[]; mcpServer?: { request: Hono['request'] }; now?: () => number; accessTokenTtlSeconds?: number } = {}) {
   const events: TraceEvent[] = [];
   const onEvent = (e: TraceEvent) => events.push(e);
   const clientHost = createClientHost({ baseUrl: CLIENT_BASE, onEvent });
@@ -32,6 +32,7 @@ function world(options: { scopesSupported?: string[]; mcpServer?: { request: Hon
     fetch: inProcessFetch({ [CLIENT_BASE]: clientHost }),
     ...(options.scopesSupported && { scopesSupported: options.scopesSupported }),
     ...(options.now && { now: options.now }),
+    ...(options.accessTokenTtlSeconds && { accessTokenTtlSeconds: options.accessTokenTtlSeconds }),
     onEvent,
   });
   const rs = createResourceServer({
@@ -81,21 +82,67 @@ describe('the journey against the real apps, in-process', () => {
     expect(result.steps.map((s) => s.title)).toContain('List tools');
   });
 
-  it('re-authorizes when the token expires mid-session (401 invalid_token), then goes on', async () => {
-    // One clock for both servers; it jumps past the token's lifetime after the first call.
+  it('refreshes when the token expires mid-session (401 invalid_token), then goes on without the user', async () => {
+    // One clock for both servers; it jumps past the token's lifetime (600 s) after the first call.
     let offset = 0;
     const { run, events } = world({ now: () => Date.now() + offset });
     const result = await run({
       calls: [{ name: 'whoami', arguments: {} }, { name: 'whoami', arguments: {} }],
       onEvent: (e) => {
         events.push(e);
-        if (e.kind === 'tool.result') offset = 3600_000;
+        if (e.kind === 'tool.result') offset = 700_000;
       },
     });
     expect(result.failure).toBeUndefined();
-    expect(result.steps.map((s) => s.title)).toEqual(expect.arrayContaining(['Re-authorization', 'Retry whoami']));
+    expect(result.steps.map((s) => s.title)).toEqual(expect.arrayContaining(['Refresh the access token', 'Retry whoami']));
+    expect(result.steps.map((s) => s.title)).not.toContain('Re-authorization');
     expect(events.filter((e) => e.kind === 'token.rejected')).toHaveLength(1);
+    expect(events.filter((e) => e.kind === 'token.refreshed')).toHaveLength(1);
+    expect(events.find((e) => e.kind === 'refresh.decided')).toMatchObject({ action: 'refresh', reason: expect.stringMatching(/401 invalid_token/) });
     expect(result.tokens).toHaveLength(2);
+    // Rotation (OAuth 2.1 §4.3.1): the refresh answered a new refresh token.
+    expect(result.tokens[1]!.refresh_token).toEqual(expect.any(String));
+    expect(result.tokens[1]!.refresh_token).not.toBe(result.tokens[0]!.refresh_token);
+  });
+
+  it('authorizes again when the refresh token has expired too (the AS refuses the refresh; the trace says so)', async () => {
+    let offset = 0;
+    const { run, events } = world({ now: () => Date.now() + offset });
+    const result = await run({
+      calls: [{ name: 'whoami', arguments: {} }, { name: 'whoami', arguments: {} }],
+      onEvent: (e) => {
+        events.push(e);
+        if (e.kind === 'tool.result') offset = 3 * 86_400_000; // past the family's 24 h absolute lifetime
+      },
+    });
+    expect(result.failure).toBeUndefined();
+    expect(result.steps.map((s) => s.title)).toEqual(expect.arrayContaining(['Refresh the access token', 'Re-authorization', 'Retry whoami']));
+    expect(events.filter((e) => e.kind === 'refresh.decided').map((e) => e.action)).toEqual(['refresh', 'reauthorize']);
+    expect(result.tokens).toHaveLength(2);
+  });
+
+  it('with a short access-token lifetime, refreshes whenever the token expires, and still steps up by authorization', async () => {
+    // Access tokens live 5 s; the shared clock moves 2 minutes (past the RS's clock tolerance) after every tool result.
+    let offset = 0;
+    const { run, events } = world({ now: () => Date.now() + offset, accessTokenTtlSeconds: 5 });
+    const result = await run({
+      calls: [
+        { name: 'whoami', arguments: {} },
+        { name: 'whoami', arguments: {} },
+        { name: 'get_weather', arguments: { city: 'Lisbon' } },
+      ],
+      onEvent: (e) => {
+        events.push(e);
+        if (e.kind === 'tool.result') offset += 120_000;
+      },
+    });
+    expect(result.failure).toBeUndefined();
+    const titles = result.steps.map((s) => s.title);
+    expect(titles.filter((t) => t === 'Refresh the access token')).toHaveLength(2);
+    expect(titles.some((t) => t.startsWith('Step-up authorization'))).toBe(true);
+    // On insufficient_scope the client authorizes again, and says why a refresh could not do.
+    expect(events.filter((e) => e.kind === 'refresh.decided').at(-1)).toMatchObject({ action: 'reauthorize', reason: expect.stringMatching(/never more/) });
+    expect(result.outcomes.at(-1)?.outcome).toMatchObject({ isError: false });
   });
 
   it.each([

@@ -31,7 +31,7 @@ export interface MintOptions {
 }
 
 /** Signs an RFC 9068 access token for what `grant` authorized. */
-export async function mintAccessToken(grant: AuthorizationGrant, options: MintOptions): Promise<IssuedAccessToken> {
+export async function mintAccessToken(grant: Pick<AuthorizationGrant, 'client_id' | 'sub' | 'scope' | 'resource'>, options: MintOptions): Promise<IssuedAccessToken> {
   const iat = Math.floor(options.nowMs / 1000);
   const claims: AccessTokenClaims = {
     iss: options.issuer,

@@ -9,8 +9,8 @@
 import { createEmitter, describeRejection, OAuthError, oauthErrorResponse, type OAuthErrorCode } from '@mcp-auth-demo/common';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { cors } from 'hono/cors';
 import { createAuthorizeHandler } from './authorize.ts';
+import { allowedOriginsCors, publicDocumentCors, refuseForeignOrigins } from './browser-origins.ts';
 import { createClientResolver } from './resolve-client.ts';
 import { CodeStore } from './codes.ts';
 import { resolveConfig, type AuthorizationServerConfig } from './config.ts';
@@ -21,6 +21,7 @@ import { jwksDocument } from './keys.ts';
 import { clientOf } from './observations.ts';
 import { authorizationServerMetadata, metadataPath, routePath, type ServedMetadata } from './metadata.ts';
 import { RegisteredClients } from './registered-clients.ts';
+import { RefreshTokenStore } from './refresh-tokens.ts';
 import { RevokedTokens } from './revoked-tokens.ts';
 import { createTokenHandler } from './token-endpoint.ts';
 import { createIntrospectionHandler } from './token-introspection.ts';
@@ -35,6 +36,8 @@ export type AuthorizationServerApp = Hono & {
   readonly revoked: RevokedTokens;
   /** The authorization code store (its sizes are what tests and the benchmark watch). */
   readonly codes: CodeStore;
+  /** The refresh token families (refresh-tokens.ts). */
+  readonly refreshTokens: RefreshTokenStore;
 };
 
 /** Token requests are a few short form fields; anything bigger is not one. */
@@ -74,6 +77,14 @@ export function createAuthorizationServer(input: AuthorizationServerConfig): Aut
   const metadata = authorizationServerMetadata(config);
   // The one record of revoked access tokens (revoked-tokens.ts): replays write it, readers ask it.
   const revoked = new RevokedTokens(config.now);
+  // Refresh token families (refresh-tokens.ts); a reuse revokes into the same revoked store.
+  const refreshTokens = new RefreshTokenStore({
+    now: config.now,
+    absoluteSeconds: config.refreshTokenAbsoluteSeconds,
+    idleSeconds: config.refreshTokenIdleSeconds,
+    maxFamilies: config.maxRefreshFamilies,
+    revoked,
+  });
   const codes = new CodeStore({
     now: config.now,
     codeTtlSeconds: config.codeTtlSeconds,
@@ -115,9 +126,16 @@ export function createAuthorizationServer(input: AuthorizationServerConfig): Aut
 
   const app = new Hono();
 
-  // Browser-based MCP clients (the Inspector, for one) call these endpoints with fetch, so they
-  // allow any origin. No cookies are involved; /authorize is a navigation and needs no CORS.
-  for (const path of [paths.metadata, paths.jwks, paths.token, paths.registration]) if (path) app.use(path, cors());
+  // Who may call what from a web page (browser-origins.ts): public documents, any origin; the
+  // endpoints that mint tokens or registrations, the allowed origins only, and a foreign Origin
+  // is refused. /authorize is a navigation and needs no CORS.
+  for (const path of [paths.metadata, paths.jwks]) app.use(path, publicDocumentCors());
+  const ownOrigin = new URL(config.issuer).origin;
+  for (const path of [paths.token, paths.registration]) {
+    if (!path) continue;
+    app.use(path, allowedOriginsCors(config.allowedOrigins));
+    app.use(path, refuseForeignOrigins(config.allowedOrigins, ownOrigin, 'invalid_request'));
+  }
 
   // RFC 8414 §3: the metadata document, at the well-known URI derived from the issuer.
   app.get(paths.metadata, (c) => {
@@ -126,7 +144,7 @@ export function createAuthorizationServer(input: AuthorizationServerConfig): Aut
   });
 
   // RFC 7517 §5: the public signing key, named by `jwks_uri`.
-  app.get(paths.jwks, (c) => c.json(jwksDocument(config.signingKey)));
+  app.get(paths.jwks, async (c) => c.json(jwksDocument(await config.signingKey)));
 
   // RFC 6749 §3.1: the authorization endpoint "MUST support the use of the HTTP GET method".
   app.get(paths.authorization, createAuthorizeHandler({ config, resolveClient, codes, interaction, emit }));
@@ -144,7 +162,7 @@ export function createAuthorizationServer(input: AuthorizationServerConfig): Aut
   app.post(
     paths.token,
     limitBody(TOKEN_REQUEST_MAX_BYTES, 'invalid_request', 'token request'),
-    createTokenHandler({ config, codes, revoked, emit }),
+    createTokenHandler({ config, codes, revoked, refreshTokens, emit }),
   );
 
   // RFC 7591 §3: the client registration endpoint (POST, a JSON body), when registration is on.
@@ -187,5 +205,5 @@ export function createAuthorizationServer(input: AuthorizationServerConfig): Aut
   app.onError((error, c) => reject(c, error));
   app.notFound((c) => reject(c, new OAuthError('invalid_request', `Nothing here: ${c.req.method} ${new URL(c.req.url).pathname}.`, { status: 404 })));
 
-  return Object.assign(app, { metadata, revoked, codes, isRevoked: (jti: string) => revoked.isRevoked(jti) });
+  return Object.assign(app, { metadata, revoked, codes, refreshTokens, isRevoked: (jti: string) => revoked.isRevoked(jti) });
 }

@@ -44,7 +44,9 @@ function issueCode(codes: CodeStore, grant: AuthorizationGrant): string {
 
 export function respondWithCode(request: ValidatedAuthorizationRequest, sub: string, { config, codes, emit }: ResponseDependencies): Response {
   const { client, redirect_uri, code_challenge, scope, resource, state } = request;
-  const code = issueCode(codes, { client_id: client.client_id, redirect_uri, code_challenge, scope, resource, sub });
+  // SEP-2207 / RFC 7591 §2: the client asks for refresh tokens by listing the refresh_token grant.
+  const refresh = client.grant_types.includes('refresh_token');
+  const code = issueCode(codes, { client_id: client.client_id, redirect_uri, code_challenge, scope, resource, sub, refresh });
   emit('code.issued', {
     client_id: client.client_id,
     scope,

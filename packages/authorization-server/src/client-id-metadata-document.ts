@@ -13,7 +13,7 @@
 import { isLoopbackHost, JsonObjectError, OAuthError, parseJsonObject, type Emit } from '@mcp-auth-demo/common';
 import { cacheLifetimeSeconds, DocumentCache } from './cimd-cache.ts';
 import type { ResolvedConfig } from './config.ts';
-import { checkHostAddresses, fetchBounded, FetchRefused } from './fetch-guard.ts';
+import { checkHostAddresses, classifyAddress, fetchBounded, FetchRefused } from './fetch-guard.ts';
 import { redirectUriProblem } from './redirect-uri.ts';
 
 /** What the AS keeps from a validated document. */
@@ -21,6 +21,8 @@ export interface ClientMetadata {
   client_id: string;
   client_name: string;
   redirect_uris: string[];
+  /** RFC 7591 §2 (CIMD §4.1 uses its members): absent means ["authorization_code"]. */
+  grant_types: string[];
 }
 
 /** One rule a URL or document broke. `message` is safe to show to the user. */
@@ -69,6 +71,32 @@ export function checkClientIdUrl(clientId: string, config: Pick<ResolvedConfig, 
     throw new CimdViolation('client_id URL must not contain "." or ".." path segments (CIMD §3)');
   }
   return url;
+}
+
+/** The port a URL connects to (its explicit port, else the scheme's default). */
+function effectivePort(url: URL): string {
+  return url.port || (url.protocol === 'https:' ? '443' : '80');
+}
+
+/**
+ * Not a spec rule, a refusal of this AS: a client_id URL on the AS's own origin makes it fetch
+ * itself (for example its own /authorize with a client_id naming itself again: hundreds of
+ * requests from one). Loopback names (localhost, 127.0.0.1, [::1]) are aliases of each other.
+ */
+function checkNotOwnOrigin(url: URL, issuer: string): void {
+  const own = new URL(issuer);
+  const sameHost = url.hostname === own.hostname || (isLoopbackHost(url.hostname) && isLoopbackHost(own.hostname));
+  if (sameHost && effectivePort(url) === effectivePort(own)) {
+    throw new CimdViolation(`client_id URL is on this authorization server's own origin (${own.origin}); it would fetch itself`);
+  }
+}
+
+/** The same refusal after DNS: a name that resolves to loopback, on the port of a loopback AS. */
+function checkNotOwnAddress(url: URL, address: string, issuer: string): void {
+  const own = new URL(issuer);
+  if (classifyAddress(address).kind === 'loopback' && isLoopbackHost(own.hostname) && effectivePort(url) === effectivePort(own)) {
+    throw new CimdViolation(`client_id URL resolves to this authorization server itself (${address}, port ${effectivePort(own)}); it would fetch itself`);
+  }
 }
 
 /** CIMD §4.1: "a JSON ([RFC8259]) document"; an object, since its members are the metadata. */
@@ -120,7 +148,12 @@ export function validateClientMetadataDocument(clientId: string, doc: Record<str
   if (method !== undefined && method !== 'none') {
     throw new CimdViolation(`token_endpoint_auth_method ${JSON.stringify(method)} is not supported here; use "none"`);
   }
-  return { client_id: clientId, client_name: doc.client_name, redirect_uris: [...uris] };
+  // RFC 7591 §2: grant_types, if omitted, "the client will use only the "authorization_code" Grant Type".
+  const grants = doc.grant_types ?? ['authorization_code'];
+  if (!Array.isArray(grants) || !grants.every((g): g is string => typeof g === 'string')) {
+    throw new CimdViolation('the document\'s grant_types is not an array of strings (RFC 7591 §2)');
+  }
+  return { client_id: clientId, client_name: doc.client_name, redirect_uris: [...uris], grant_types: [...new Set(grants)].slice(0, 10) };
 }
 
 /**
@@ -143,8 +176,11 @@ export function createClientIdMetadataDocumentResolver(config: ResolvedConfig, e
       emit('cimd.cache_hit', { client_id: clientId, age_s: hit.ageSeconds, spec: 'CIMD §4.4' });
       return hit.value;
     }
+    checkNotOwnOrigin(url, config.issuer);
     // CIMD §6.5: loopback passes only when the AS itself is on loopback.
     const vetted = await checkHostAddresses(url, config.resolveHost, config.issuerIsLoopback);
+    // The name may be new, the address not: a name that resolves to loopback on the AS's port is the AS.
+    checkNotOwnAddress(url, vetted.address, config.issuer);
     const started = performance.now();
     const response = await fetchBounded(clientId, { fetch: config.fetch, vetted, timeoutMs: config.cimd.timeoutMs, maxBytes: config.cimd.maxBytes });
     const ms = Math.round(performance.now() - started);

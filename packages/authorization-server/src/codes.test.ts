@@ -22,6 +22,7 @@ const GRANT: AuthorizationGrant = {
   scope: 'mcp:connect',
   resource: 'http://localhost:8001/mcp',
   sub: 'demo-user',
+  refresh: false,
 };
 
 function store(overrides: Partial<ConstructorParameters<typeof CodeStore>[0]> = {}) {

@@ -34,6 +34,8 @@ export interface AuthorizationGrant {
   /** The canonical resource URI (RFC 8707), the future token's `aud`. */
   resource: string;
   sub: string;
+  /** The client's metadata lists the refresh_token grant: redeeming the code starts a refresh token family. */
+  refresh: boolean;
 }
 
 /** What a redeemed code produced, remembered so that a replay can revoke it. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createAuthorizationServer } from './app.ts';
 import type { AuthorizationServerConfig } from './config.ts';
+import type { SigningKey } from './keys.ts';
 import { ISSUER, RESOURCE, testSigningKey } from '../testing/index.ts';
 
 async function valid(): Promise<AuthorizationServerConfig> {
@@ -30,7 +31,10 @@ describe('config is validated when the app is built (fail fast)', () => {
     { rule: 'no signing key', change: { signingKey: undefined as never }, message: /signingKey/ },
     {
       rule: 'a public JWK with private members',
-      change: (c) => ({ ...c, signingKey: { ...c.signingKey, publicJwk: { ...c.signingKey.publicJwk, d: 'secret' } } }),
+      change: (c) => {
+        const key = c.signingKey as SigningKey;
+        return { ...c, signingKey: { ...key, publicJwk: { ...key.publicJwk, d: 'secret' } } };
+      },
       message: /private/,
     },
     { rule: 'a zero code lifetime', change: { codeTtlSeconds: 0 }, message: /codeTtlSeconds/ },
@@ -39,6 +43,8 @@ describe('config is validated when the app is built (fail fast)', () => {
     { rule: 'a zero CIMD size cap', change: { cimd: { maxBytes: 0 } }, message: /cimd.maxBytes/ },
     { rule: 'dynamicClientRegistration not a boolean', change: { dynamicClientRegistration: 'yes' as unknown as boolean }, message: /dynamicClientRegistration/ },
     { rule: 'a zero registered-client bound', change: { maxRegisteredClients: 0 }, message: /maxRegisteredClients/ },
+    { rule: 'a zero pending-code bound', change: { maxPendingCodes: 0 }, message: /maxPendingCodes/ },
+    { rule: 'an allowed origin with a path', change: { allowedOrigins: ['http://localhost:6274/app'] }, message: /serialised origin/ },
   ])('$rule -> throws', async ({ change, message }) => {
     const base = await valid();
     const config = typeof change === 'function' ? change(base) : { ...base, ...change };

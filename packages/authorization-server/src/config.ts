@@ -29,8 +29,12 @@ export interface AuthorizationServerConfig {
    * the request using a pre-defined default value". Default: the base scope `mcp:connect`.
    */
   defaultScope?: string;
-  /** The RS256 key that signs access tokens: `await generateSigningKey()` (keys.ts). */
-  signingKey: SigningKey;
+  /**
+   * The RS256 key that signs access tokens (keys.ts), or a promise of it: serve.ts starts
+   * generating (or loading, key-file.ts) the key and listens meanwhile, so key generation is off
+   * the start-up path; /jwks and /token wait for the key, everything else answers at once.
+   */
+  signingKey: SigningKey | Promise<SigningKey>;
   /**
    * DEMO DEVIATION. When true, plain-http Client ID Metadata Document URLs are accepted, for
    * LOOPBACK hosts only, and only when the issuer itself is on loopback (checked here). The CIMD
@@ -77,6 +81,18 @@ export interface AuthorizationServerConfig {
    * is forgotten first. Default 100000.
    */
   maxRedeemedCodes?: number;
+  /** A refresh token family lives at most this long after the authorization that started it, seconds. Default 86400 (24 h). */
+  refreshTokenAbsoluteSeconds?: number;
+  /** A refresh token family dies after this long without a refresh, seconds. Default 7200 (2 h). */
+  refreshTokenIdleSeconds?: number;
+  /**
+   * A refresh is accepted only within this many seconds before the grant's newest access token
+   * expires, or after it expired (refresh-token-grant.ts explains why: the official SDK's step-up).
+   * Default 60; set it to accessTokenTtlSeconds to accept a refresh at any time.
+   */
+  refreshWindowSeconds?: number;
+  /** Most refresh token families alive at once; beyond, grants get no refresh token. Default 10000. */
+  maxRefreshFamilies?: number;
   /** Limits on fetching and caching Client ID Metadata Documents. */
   cimd?: Partial<CimdLimits>;
   /**
@@ -105,6 +121,12 @@ export interface AuthorizationServerConfig {
   /** How long a used registered client is protected from eviction after its last use, seconds. Default 86400. */
   registeredClientIdleSeconds?: number;
   /**
+   * Browser origins (serialised, e.g. `http://localhost:6274`) of browser-based MCP clients that
+   * may call /token and /register from a web page (CORS); a request from any other page's origin
+   * is refused (browser-origins.ts). Native clients send no Origin and need no entry. Default none.
+   */
+  allowedOrigins?: string[];
+  /**
    * LENIENT, a named deviation for `pnpm serve --lenient`: a request without `resource` is not
    * refused; its code and token get this audience instead (RFC 8707 §2 lets an AS apply a
    * default resource). MCP says clients MUST send `resource`, so a token like this names no MCP
@@ -130,7 +152,9 @@ export interface CimdLimits {
 }
 
 /** The configuration with every default filled in, as the modules use it. */
-export interface ResolvedConfig extends Required<Omit<AuthorizationServerConfig, 'onEvent' | 'cimd' | 'dangerouslyDefaultAudience'>> {
+export interface ResolvedConfig extends Required<Omit<AuthorizationServerConfig, 'onEvent' | 'cimd' | 'signingKey' | 'dangerouslyDefaultAudience'>> {
+  /** The key, once it exists (checked). */
+  signingKey: Promise<SigningKey>;
   onEvent: TraceSink | undefined;
   dangerouslyDefaultAudience: string | undefined;
   cimd: CimdLimits;
@@ -148,6 +172,14 @@ function fail(message: string): never {
 function positiveInteger(name: string, value: number): number {
   if (!Number.isInteger(value) || value <= 0) fail(`${name} must be a positive integer, got ${value}`);
   return value;
+}
+
+function checkSigningKey(key: SigningKey): SigningKey {
+  if (!key || key.alg !== 'RS256' || !key.kid || !key.privateKey || !key.publicJwk) {
+    fail('signingKey must come from generateSigningKey() or loadOrCreateSigningKey() (RS256 with a kid)');
+  }
+  if (hasPrivateMembers(key.publicJwk)) fail('signingKey.publicJwk contains private key material');
+  return key;
 }
 
 /** Validates `input` and fills in defaults. Throws a `ConfigError` naming the bad field. */
@@ -187,11 +219,9 @@ export function resolveConfig(input: AuthorizationServerConfig): ResolvedConfig 
     if (!scopesSupported.includes(scope)) fail(`defaultScope "${defaultScope}" must be made of scopesSupported`);
   }
 
-  const key = input.signingKey;
-  if (!key || key.alg !== 'RS256' || !key.kid || !key.privateKey || !key.publicJwk) {
-    fail('signingKey must come from generateSigningKey() (RS256 with a kid)');
-  }
-  if (hasPrivateMembers(key.publicJwk)) fail('signingKey.publicJwk contains private key material');
+  // A key given as is is checked now (fail fast); a promised one when it arrives (its users then fail).
+  const signingKey = input.signingKey instanceof Promise ? input.signingKey.then(checkSigningKey) : Promise.resolve(checkSigningKey(input.signingKey));
+  signingKey.catch(() => {}); // observed by /jwks and /token, and by serve.ts, which exits on it
 
   const codeTtlSeconds = positiveInteger('codeTtlSeconds', input.codeTtlSeconds ?? 60);
   // RFC 6749 §4.1.2: "A maximum authorization code lifetime of 10 minutes is RECOMMENDED."
@@ -206,6 +236,12 @@ export function resolveConfig(input: AuthorizationServerConfig): ResolvedConfig 
   };
   if (!(cimd.defaultCacheSeconds >= 0 && cimd.maxCacheSeconds >= 0)) fail('cimd cache lifetimes must be >= 0');
 
+  const allowedOrigins = input.allowedOrigins ?? [];
+  if (!Array.isArray(allowedOrigins)) fail('allowedOrigins must be an array of origins');
+  for (const origin of allowedOrigins) {
+    // Compared with the Origin header as a string, so each entry must be a serialised origin.
+    if (!URL.canParse(origin) || new URL(origin).origin !== origin) fail(`allowedOrigins entry "${origin}" must be a serialised origin like http://localhost:6274`);
+  }
   const introspectionClients = input.introspectionClients ?? [];
   for (const client of introspectionClients) {
     if (typeof client.client_id !== 'string' || client.client_id === '') fail('introspectionClients[].client_id must be a non-empty string');
@@ -229,7 +265,7 @@ export function resolveConfig(input: AuthorizationServerConfig): ResolvedConfig 
     resources: [...input.resources],
     scopesSupported: [...scopesSupported],
     defaultScope,
-    signingKey: key,
+    signingKey,
     dangerouslyAllowLoopbackHttp: allowHttp,
     dangerouslyDefaultAudience: input.dangerouslyDefaultAudience,
     fetch: input.fetch ?? fetchPinned,
@@ -241,11 +277,16 @@ export function resolveConfig(input: AuthorizationServerConfig): ResolvedConfig 
     maxPendingAuthorizations: positiveInteger('maxPendingAuthorizations', input.maxPendingAuthorizations ?? 1000),
     codeTtlSeconds,
     accessTokenTtlSeconds: positiveInteger('accessTokenTtlSeconds', input.accessTokenTtlSeconds ?? 600),
+    refreshTokenAbsoluteSeconds: positiveInteger('refreshTokenAbsoluteSeconds', input.refreshTokenAbsoluteSeconds ?? 86_400),
+    refreshTokenIdleSeconds: positiveInteger('refreshTokenIdleSeconds', input.refreshTokenIdleSeconds ?? 7200),
+    refreshWindowSeconds: positiveInteger('refreshWindowSeconds', input.refreshWindowSeconds ?? 60),
+    maxRefreshFamilies: positiveInteger('maxRefreshFamilies', input.maxRefreshFamilies ?? 10_000),
     maxPendingCodes: positiveInteger('maxPendingCodes', input.maxPendingCodes ?? 10_000),
     maxPendingCodesPerClient: positiveInteger('maxPendingCodesPerClient', input.maxPendingCodesPerClient ?? 1000),
     maxRedeemedCodes: positiveInteger('maxRedeemedCodes', input.maxRedeemedCodes ?? 100_000),
     cimd,
     dynamicClientRegistration,
+    allowedOrigins: [...allowedOrigins],
     maxRegisteredClients: positiveInteger('maxRegisteredClients', input.maxRegisteredClients ?? 1000),
     introspectionClients: introspectionClients.map((client) => ({ ...client })),
     registrationGraceSeconds: positiveInteger('registrationGraceSeconds', input.registrationGraceSeconds ?? 600),

@@ -20,7 +20,7 @@
  * DEMO DEVIATION (named): one fixed account (`config.subject` / DEMO_PASSWORD), whose password is
  * printed on the sign-in page.
  */
-import { OAuthError, type Emit } from '@mcp-auth-demo/common';
+import { mediaType, OAuthError, type Emit } from '@mcp-auth-demo/common';
 import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
@@ -277,8 +277,7 @@ export class ConsentInteraction {
 
 /** The forms post application/x-www-form-urlencoded (HTML §4.10.21.7); nothing else is a form of ours. */
 async function checkFormBody(c: Context): Promise<URLSearchParams> {
-  const mediaType = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
-  if (mediaType !== 'application/x-www-form-urlencoded') {
+  if (mediaType(c.req.header('content-type')) !== 'application/x-www-form-urlencoded') {
     throw new OAuthError('invalid_request', 'The sign-in and consent forms post application/x-www-form-urlencoded.');
   }
   return new URLSearchParams(await c.req.text());

@@ -20,8 +20,8 @@
  * substitute them with suitable values"); the response always says what was registered:
  * - an absent `token_endpoint_auth_method` becomes "none": RFC 7591 §2's default,
  *   client_secret_basic, needs a secret, and this AS issues none;
- * - `refresh_token` in `grant_types` is dropped: this AS issues no refresh tokens, and refusing it
- *   would turn away common MCP clients that ask for it by default;
+ * - `refresh_token` in `grant_types` is registered when asked for: the client then gets refresh
+ *   tokens, rotated on every use (refresh-tokens.ts);
  * - `scope` is checked against scopes_supported and returned, but does not limit later
  *   authorization requests: MCP step-up asks for scopes a client did not know when it registered.
  */
@@ -103,21 +103,21 @@ function checkTokenEndpointAuthMethod(metadata: Metadata): 'none' {
 }
 
 /** RFC 7591 §2: if omitted, "the client will use only the "authorization_code" Grant Type". */
-function checkGrantTypes(metadata: Metadata): { grant_types: ['authorization_code']; dropped: string[] } {
+function checkGrantTypes(metadata: Metadata): RegisteredClient['grant_types'] {
   const requested = member(metadata, 'grant_types');
-  if (requested === undefined) return { grant_types: ['authorization_code'], dropped: [] };
+  if (requested === undefined) return ['authorization_code'];
   if (!isStringArray(requested) || requested.length === 0) {
     throw invalidMetadata('grant_types must be a non-empty array of strings (RFC 7591 §2).');
   }
-  // authorization_code is this AS's only grant (grant_types_supported); refresh_token is dropped, see the header.
+  // grant_types_supported: authorization_code and refresh_token.
   const unsupported = requested.filter((grant) => grant !== 'authorization_code' && grant !== 'refresh_token');
   if (unsupported.length > 0) {
-    throw invalidMetadata(`grant_types ${unsupported.join(', ')} not supported: this server offers authorization_code only (OAuth 2.1 removed implicit and password).`);
+    throw invalidMetadata(`grant_types ${unsupported.join(', ')} not supported: this server offers authorization_code and refresh_token (OAuth 2.1 removed implicit and password).`);
   }
   if (!requested.includes('authorization_code')) {
-    throw invalidMetadata('grant_types must include authorization_code, the only grant this server offers.');
+    throw invalidMetadata('grant_types must include authorization_code: a refresh token comes from an authorization.');
   }
-  return { grant_types: ['authorization_code'], dropped: requested.includes('refresh_token') ? ['refresh_token'] : [] };
+  return requested.includes('refresh_token') ? ['authorization_code', 'refresh_token'] : ['authorization_code'];
 }
 
 /** RFC 7591 §2: if omitted, "the default is that the client will use only the "code" response type". */
@@ -177,7 +177,7 @@ export function createRegistrationHandler({ config, clients, emit }: Registratio
     const metadata = await readMetadata(c);
     const redirect_uris = checkRedirectUris(metadata);
     const token_endpoint_auth_method = checkTokenEndpointAuthMethod(metadata);
-    const { grant_types, dropped } = checkGrantTypes(metadata);
+    const grant_types = checkGrantTypes(metadata);
     const response_types = checkResponseTypes(metadata);
     const client_name = checkClientName(metadata);
     const scope = checkScope(metadata, config);
@@ -206,7 +206,6 @@ export function createRegistrationHandler({ config, clients, emit }: Registratio
 
     const notes = [
       member(metadata, 'token_endpoint_auth_method') === undefined ? 'token_endpoint_auth_method "none" substituted for the default' : '',
-      dropped.length > 0 ? `${dropped.join(', ')} not registered (no refresh tokens here)` : '',
       evicted
         ? `store full (${config.maxRegisteredClients}): ${evicted.why === 'unused' ? 'never-used' : 'idle'} client ${evicted.client_id} evicted`
         : '',

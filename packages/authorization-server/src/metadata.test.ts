@@ -16,7 +16,7 @@ describe('RFC 8414 metadata', () => {
       scopes_supported: ['mcp:connect', 'weather:read'],
       response_types_supported: ['code'],
       response_modes_supported: ['query'],
-      grant_types_supported: ['authorization_code'],
+      grant_types_supported: ['authorization_code', 'refresh_token'],
       token_endpoint_auth_methods_supported: ['none'],
       code_challenge_methods_supported: ['S256'],
       client_id_metadata_document_supported: true,

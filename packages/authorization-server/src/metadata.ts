@@ -58,7 +58,8 @@ export function authorizationServerMetadata(config: {
     response_types_supported: ['code'],
     // RFC 8414 §2 defaults this to ["query", "fragment"]; only query is implemented.
     response_modes_supported: ['query'],
-    grant_types_supported: ['authorization_code'],
+    // RFC 8414 §2; the refresh_token grant for clients whose metadata lists it (refresh-tokens.ts).
+    grant_types_supported: ['authorization_code', 'refresh_token'],
     // Public clients only: CIMD documents cannot carry shared secrets (CIMD §4.1), and
     // registration (RFC 7591) accepts public clients only.
     token_endpoint_auth_methods_supported: ['none'],

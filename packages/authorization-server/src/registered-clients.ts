@@ -33,7 +33,8 @@ export interface RegisteredClient {
   redirect_uris: string[];
   /** Public clients only: this AS issues no secrets. */
   token_endpoint_auth_method: 'none';
-  grant_types: ['authorization_code'];
+  /** authorization_code, and refresh_token when the client asked for it. */
+  grant_types: ['authorization_code'] | ['authorization_code', 'refresh_token'];
   response_types: ['code'];
   /** The scopes the client said it will ask for (RFC 7591 §2); kept and returned, see dynamic-client-registration.ts. */
   scope?: string;

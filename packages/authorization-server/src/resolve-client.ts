@@ -26,6 +26,8 @@ export interface Client {
   /** Required in a CIMD document (MCP); optional at registration (RFC 7591 §2). */
   client_name?: string;
   redirect_uris: string[];
+  /** The grants the client said it uses (RFC 7591 §2 `grant_types`); `refresh_token` here gets it refresh tokens. */
+  grant_types: string[];
   /** Where the AS learnt about the client. */
   source: 'client-id-metadata-document' | 'dynamic-client-registration';
 }
@@ -43,8 +45,8 @@ export function createClientResolver(config: ResolvedConfig, emit: Emit, registe
     // A use keeps the client from eviction (registered-clients.ts).
     const client = registered?.use(clientId);
     if (client) {
-      const { client_id, client_name, redirect_uris } = client;
-      return { client_id, ...(client_name !== undefined ? { client_name } : {}), redirect_uris, source: 'dynamic-client-registration' };
+      const { client_id, client_name, redirect_uris, grant_types } = client;
+      return { client_id, ...(client_name !== undefined ? { client_name } : {}), redirect_uris, grant_types, source: 'dynamic-client-registration' };
     }
     // RFC 6749 §4.1.2.1: "if the client identifier is missing or invalid", inform the user, never redirect.
     throw new OAuthError(

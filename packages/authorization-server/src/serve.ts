@@ -4,14 +4,21 @@
  *
  *   MCP_DEMO_ISSUER    the issuer URL; the server listens on its host and port
  *   MCP_DEMO_RESOURCE  the MCP server's canonical URI, the one resource tokens are issued for
+ *   MCP_DEMO_ALLOWED_ORIGINS  comma-separated browser origins that may call /token and /register
+ *   MCP_DEMO_AS_KEY_FILE      optional: a file holding the signing key (created on first start), so
+ *                             tokens survive a restart; without it a fresh key is generated per start
  *   MCP_DEMO_AS_LENIENT=1  accept requests without `resource` (pnpm serve --lenient; config.ts)
  *   MCP_DEMO_INTROSPECTION_SECRET  the MCP server's secret for RFC 7662 introspection (its
  *                      client_id is `mcp-demo-resource-server`); unset: no introspection endpoint
  *   MCP_DEMO_INTERACTIVE=1  show the sign-in and consent page for every request (else headless:
  *                      loopback redirect URIs auto-approved, any other refused)
+ *
+ * The key is generated (or loaded) while the server starts listening, not before: only /jwks and
+ * /token wait for it.
  */
 import { buildAppOrExit, DEFAULT_ISSUER, DEFAULT_RESOURCE, ENV, isLoopbackHost, RESOURCE_SERVER_CLIENT_ID, serveApp, stdoutSink } from '@mcp-auth-demo/common';
 import { createAuthorizationServer } from './app.ts';
+import { loadOrCreateSigningKey } from './key-file.ts';
 import { generateSigningKey } from './keys.ts';
 
 /** The audience a lenient server gives a token whose request named no resource: no MCP server's URI. */
@@ -19,14 +26,22 @@ const LENIENT_DEFAULT_AUDIENCE = 'urn:mcp-auth-demo:no-resource-named';
 
 const issuer = process.env[ENV.issuer] || DEFAULT_ISSUER;
 const resource = process.env[ENV.resource] || DEFAULT_RESOURCE;
+const allowedOrigins = (process.env[ENV.allowedOrigins] ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+
+const keyFile = process.env[ENV.asKeyFile];
+const signingKey = keyFile ? loadOrCreateSigningKey(keyFile) : generateSigningKey();
+signingKey.catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
 const introspectionSecret = process.env[ENV.introspectionSecret];
 const interactive = process.env[ENV.interactive] === '1';
 
-const signingKey = await generateSigningKey();
 const app = buildAppOrExit('authorization-server', () =>
   createAuthorizationServer({
     issuer,
     resources: [resource],
+    allowedOrigins,
     signingKey,
     // The named local-demo deviation (http CIMD URLs on loopback), only for a loopback issuer.
     dangerouslyAllowLoopbackHttp: URL.canParse(issuer) && isLoopbackHost(new URL(issuer).hostname),

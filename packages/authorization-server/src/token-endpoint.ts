@@ -1,9 +1,13 @@
 /**
- * The token endpoint, authorization_code grant (RFC 6749 §4.1.3, OAuth 2.1 §4.1.3), as an
- * ordered list of checks:
+ * The token endpoint. Common checks, then the grant:
  *
- *   checkFormBody -> checkNoClientSecret -> checkGrantType -> required parameters -> checkResource
- *   -> redeemCode -> checkBinding -> checkPkceVerifier -> mint the token
+ *   checkFormBody -> checkNoClientSecret -> checkGrantType -> the grant's own checks
+ *
+ * authorization_code (RFC 6749 §4.1.3, OAuth 2.1 §4.1.3), here:
+ *   required parameters -> checkResource -> redeemCode -> checkBinding -> checkPkceVerifier
+ *   -> mint the access token (and, for a client whose metadata lists the refresh_token grant,
+ *   start a refresh token family: refresh-tokens.ts)
+ * refresh_token (RFC 6749 §6, OAuth 2.1 §4.3): refresh-token-grant.ts.
  *
  * Every check before `redeemCode` only reads the request, so a malformed request never touches
  * any code (its own or another client's). From `redeemCode` on, the code is used up: one
@@ -25,13 +29,20 @@ import { isWellFormedCodeVerifier, s256CodeChallenge, verifyCodeVerifier } from 
 import { checkResource } from './resource-indicators.ts';
 import { mintAccessToken } from './access-token.ts';
 import type { RevokedTokens } from './revoked-tokens.ts';
+import { createRefreshGrant } from './refresh-token-grant.ts';
+import type { RefreshTokenStore } from './refresh-tokens.ts';
 
 export interface TokenDependencies {
   config: ResolvedConfig;
   codes: CodeStore;
   revoked: RevokedTokens;
+  refreshTokens: RefreshTokenStore;
   emit: Emit;
 }
+
+/** The grants this endpoint serves (metadata.ts advertises the same list). */
+export const GRANT_TYPES = ['authorization_code', 'refresh_token'] as const;
+type GrantType = (typeof GRANT_TYPES)[number];
 
 /** RFC 6749 §4.1.3: parameters "using the application/x-www-form-urlencoded format". */
 async function checkFormBody(c: Context): Promise<URLSearchParams> {
@@ -65,12 +76,13 @@ function checkNoClientSecret(c: Context, params: URLSearchParams, issuer: string
   }
 }
 
-function checkGrantType(params: URLSearchParams): void {
+function checkGrantType(params: URLSearchParams): GrantType {
   const grantType = requiredParameter(params, 'grant_type', 'RFC 6749 §4.1.3');
   // RFC 6749 §5.2: unsupported_grant_type when "the authorization grant type is not supported".
-  if (grantType !== 'authorization_code') {
-    throw new OAuthError('unsupported_grant_type', `grant_type "${grantType}" is not supported; use authorization_code.`);
+  if (!(GRANT_TYPES as readonly string[]).includes(grantType)) {
+    throw new OAuthError('unsupported_grant_type', `grant_type "${grantType}" is not supported; use ${GRANT_TYPES.join(' or ')}.`);
   }
+  return grantType as GrantType;
 }
 
 /** The code's bindings (OAuth 2.1 §4.1.3; RFC 8707 §2) against what the token request says. */
@@ -89,13 +101,11 @@ function checkBinding(grant: AuthorizationGrant, request: { client_id: string; r
   }
 }
 
-export function createTokenHandler({ config, codes, revoked, emit }: TokenDependencies) {
-  return async function token(c: Context): Promise<Response> {
-    const params = await checkFormBody(c);
-    rememberClient(c.req.raw, params.get('client_id'));
-    emit('token.requested', { client_id: params.get('client_id') ?? undefined, grant_type: params.get('grant_type') ?? '', params: observedParams(params) });
-    checkNoClientSecret(c, params, config.issuer);
-    checkGrantType(params);
+export function createTokenHandler(deps: TokenDependencies) {
+  const { config, codes, revoked, refreshTokens, emit } = deps;
+  const refresh = createRefreshGrant({ config, refreshTokens, emit });
+
+  async function authorizationCode(params: URLSearchParams): Promise<Record<string, unknown>> {
     // RFC 6749 §4.1.3 and OAuth 2.1 §4.1.3: code, redirect_uri, client_id (public client), code_verifier.
     const code = requiredParameter(params, 'code', 'RFC 6749 §4.1.3');
     const redirect_uri = requiredParameter(params, 'redirect_uri', 'RFC 6749 §4.1.3');
@@ -112,10 +122,12 @@ export function createTokenHandler({ config, codes, revoked, emit }: TokenDepend
     if (redemption.outcome === 'replayed') {
       // RFC 6749 §4.1.2: the AS "SHOULD revoke (when possible) all tokens previously issued based on that authorization code".
       for (const { jti, expiresAtMs } of redemption.products.tokens) revoked.revoke(jti, expiresAtMs);
+      // ... the refresh token family it started included, with every access token that family issued.
+      const fromFamily = redemption.products.family === undefined ? 0 : refreshTokens.revokeFamily(redemption.products.family);
       emit('code.replayed', {
         client_id: redemption.client_id,
-        revoked_tokens: redemption.products.tokens.length,
-        spec: 'RFC 6749 §4.1.2: deny, and revoke the tokens issued from this code',
+        revoked_tokens: redemption.products.tokens.length + fromFamily,
+        spec: `RFC 6749 §4.1.2: deny, and revoke the tokens issued from this code${redemption.products.family === undefined ? '' : ' (its refresh token family too)'}`,
       });
       throw new OAuthError('invalid_grant', 'The code was already used; the tokens issued from it are revoked (RFC 6749 §4.1.2).');
     }
@@ -141,24 +153,43 @@ export function createTokenHandler({ config, codes, revoked, emit }: TokenDepend
     emit('pkce.verified', pkce);
 
     const issued = await mintAccessToken(grant, {
-      signingKey: config.signingKey,
+      signingKey: await config.signingKey,
       issuer: config.issuer,
       ttlSeconds: config.accessTokenTtlSeconds,
       nowMs: config.now(),
     });
-    codes.recordProducts(code, { token: { jti: issued.claims.jti, expiresAtMs: issued.claims.exp * 1000 } });
+    const token = { jti: issued.claims.jti, expiresAtMs: issued.claims.exp * 1000 };
+    // SEP-2207 / RFC 7591 §2: a client asks for refresh tokens by listing the refresh_token grant.
+    const family = grant.refresh ? refreshTokens.start({ client_id, sub: grant.sub, scope: grant.scope, resource: grant.resource }) : undefined;
+    if (family) refreshTokens.recordAccessToken(family.family, token);
+    codes.recordProducts(code, { token, ...(family && { family: family.family }) });
+    const refreshNote = family
+      ? '; with a refresh token (rotated on every use, OAuth 2.1 §4.3.1)'
+      : grant.refresh
+        ? `; no refresh token: ${config.maxRefreshFamilies} refresh token families already live`
+        : '';
     emit('token.issued', {
       client_id: grant.client_id,
       claims: issued.claims,
       expires_in: issued.expires_in,
-      spec: 'RFC 9068 (JWT access token); aud = resource, RFC 8707',
+      spec: `RFC 9068 (JWT access token); aud = resource, RFC 8707${refreshNote}`,
     });
-    // RFC 6749 §5.1: access_token, token_type, expires_in, scope.
-    return c.json({
+    // RFC 6749 §5.1: access_token, token_type, expires_in, scope (and refresh_token when issued).
+    return {
       access_token: issued.access_token,
       token_type: 'Bearer',
       expires_in: issued.expires_in,
       scope: grant.scope,
-    });
+      ...(family && { refresh_token: family.refresh_token }),
+    };
+  }
+
+  return async function token(c: Context): Promise<Response> {
+    const params = await checkFormBody(c);
+    rememberClient(c.req.raw, params.get('client_id'));
+    emit('token.requested', { client_id: params.get('client_id') ?? undefined, grant_type: params.get('grant_type') ?? '', params: observedParams(params) });
+    checkNoClientSecret(c, params, config.issuer);
+    const grantType = checkGrantType(params);
+    return c.json(grantType === 'refresh_token' ? await refresh(params) : await authorizationCode(params));
   };
 }

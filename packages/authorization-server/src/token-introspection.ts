@@ -20,7 +20,7 @@
  *   may introspect only tokens whose `aud` is its own resource (RFC 7662 §4, RFC 8707 §2), so it
  *   learns nothing about tokens meant for anyone else. The reason goes to the AS's trace only.
  */
-import { OAuthError, type Emit } from '@mcp-auth-demo/common';
+import { mediaType, OAuthError, type Emit } from '@mcp-auth-demo/common';
 import type { Context } from 'hono';
 import { importJWK, jwtVerify, errors, type JWTPayload } from 'jose';
 import { createHash, timingSafeEqual } from 'node:crypto';
@@ -93,8 +93,7 @@ function authenticateResourceServer(c: Context, config: ResolvedConfig): Introsp
 
 /** RFC 7662 §2.1: "application/x-www-form-urlencoded" data. */
 async function checkFormBody(c: Context): Promise<URLSearchParams> {
-  const mediaType = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
-  if (mediaType !== 'application/x-www-form-urlencoded') {
+  if (mediaType(c.req.header('content-type')) !== 'application/x-www-form-urlencoded') {
     throw new OAuthError('invalid_request', 'The introspection request must be application/x-www-form-urlencoded (RFC 7662 §2.1).');
   }
   return new URLSearchParams(await c.req.text());
@@ -119,10 +118,12 @@ export function createIntrospector({ config, revoked }: Omit<IntrospectionDepend
     const key = createHash('sha256').update(token).digest('base64url');
     let payload = verified.get(key);
     if (payload === undefined) {
-      publicKey ??= importJWK(config.signingKey.publicJwk, config.signingKey.alg);
+      // The key may still be being generated (it is off the start-up path, config.ts): wait for it.
+      const signingKey = await config.signingKey;
+      publicKey ??= importJWK(signingKey.publicJwk, signingKey.alg);
       try {
         ({ payload } = (await jwtVerify(token, await publicKey, {
-          algorithms: [config.signingKey.alg],
+          algorithms: [signingKey.alg],
           typ: 'at+jwt',
           issuer: config.issuer,
           currentDate: new Date(config.now()),

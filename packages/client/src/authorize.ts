@@ -31,6 +31,8 @@ export interface TokenSet {
   /** The scopes the token carries: the response's `scope`, else what was asked for. */
   scopes: string[];
   expires_in?: number;
+  /** A refresh token, when the AS issued one (the client's metadata lists the refresh_token grant). */
+  refresh_token?: string;
 }
 
 export interface AuthorizeContext {
@@ -145,7 +147,13 @@ async function requestToken(
     'Content-Type': 'application/x-www-form-urlencoded',
     Accept: 'application/json',
   };
-  const { client } = request;
+  addClientAuthentication(request.client, form, headers);
+  const response = await ctx.fetch(request.metadata.token_endpoint, { method: 'POST', headers, body: form.toString() });
+  return processTokenResponse(response, request, ctx);
+}
+
+/** How the client identifies itself at the token endpoint: its secret if it has one, else its client_id (public). */
+export function addClientAuthentication(client: ClientCredentials, form: URLSearchParams, headers: Record<string, string>): void {
   if (client.token_endpoint_auth_method === 'client_secret_basic' && client.client_secret) {
     // RFC 6749 §2.3.1: id and secret are form-urlencoded before being joined and base64-encoded.
     const pair = `${encodeURIComponent(client.client_id)}:${encodeURIComponent(client.client_secret)}`;
@@ -156,12 +164,9 @@ async function requestToken(
       form.set('client_secret', client.client_secret);
     }
   }
-
-  const response = await ctx.fetch(request.metadata.token_endpoint, { method: 'POST', headers, body: form.toString() });
-  return processTokenResponse(response, request, ctx);
 }
 
-async function processTokenResponse(response: Response, request: AuthorizationRequest, ctx: AuthorizeContext): Promise<TokenSet> {
+export async function processTokenResponse(response: Response, request: AuthorizationRequest, ctx: AuthorizeContext): Promise<TokenSet> {
   if (response.status !== 200) {
     throw new StepFailure('200 with an access token (OAuth 2.1 §3.2.3)', await describeResponse(response));
   }
@@ -178,7 +183,13 @@ async function processTokenResponse(response: Response, request: AuthorizationRe
     ...(expires_in !== undefined && { expires_in }),
     spec: 'OAuth 2.1 §3.2.3, RFC 9068 §2.2',
   });
-  return { access_token: body.access_token, scopes: scope.split(' ').filter(Boolean), ...(expires_in !== undefined && { expires_in }) };
+  const refresh_token = typeof body.refresh_token === 'string' ? body.refresh_token : undefined;
+  return {
+    access_token: body.access_token,
+    scopes: scope.split(' ').filter(Boolean),
+    ...(expires_in !== undefined && { expires_in }),
+    ...(refresh_token !== undefined && { refresh_token }),
+  };
 }
 
 /**

@@ -5,3 +5,5 @@ export type { TokenSet } from './authorize.ts';
 export { startBrowserCallback, type BrowserCallback, type BrowserCallbackOptions } from './browser-callback.ts';
 export { headlessUserAgent, type UserAgent } from './user-agent.ts';
 export { runClientCli, parseClientArgs, UsageError, CLIENT_USAGE } from './cli.ts';
+export { createTracedFetch, type Fetch } from './traced-fetch.ts';
+export { generatePkce, generateState } from './pkce.ts';

@@ -14,6 +14,7 @@
  */
 import { createEmitter, type TraceSink } from '@mcp-auth-demo/common';
 import { authorize, type TokenSet } from './authorize.ts';
+import { refreshAccessToken } from './refresh.ts';
 import { createBoundedFetch, type FetchBounds } from './bounded-fetch.ts';
 import { discoverAuthorizationServer, discoverProtectedResource, type AuthorizationServerMetadata } from './discovery.ts';
 import { checkAuthorizationServerEndpoint, checkAuthorizationServerEndpoints, createPolicyFetch, type ResolveHost } from './endpoint-policy.ts';
@@ -75,6 +76,8 @@ export async function runJourney(config: JourneyConfig): Promise<JourneyResult> 
   let metadata: AuthorizationServerMetadata | undefined;
   let client: ClientCredentials | undefined;
   let held: string[] = [];
+  /** The current refresh token, if the AS issued one; replaced on every refresh (rotation). */
+  let refreshToken: string | undefined;
 
   /** Discovery, from the challenge of a refused request to the AS's metadata and a client_id. */
   async function discover(challenge: AuthorizationChallenge): Promise<void> {
@@ -96,7 +99,36 @@ export async function runJourney(config: JourneyConfig): Promise<JourneyResult> 
     );
     result.tokens.push(tokens);
     held = tokens.scopes;
+    refreshToken = tokens.refresh_token;
     connection.useToken(tokens.access_token);
+  }
+
+  /**
+   * RFC 6749 §6 / OAuth 2.1 §4.3: a new access token for the same grant, without the user.
+   * Returns false (and forgets the refresh token) when the AS refuses; the caller then authorizes.
+   */
+  async function refreshFor(reason: string): Promise<boolean> {
+    if (!metadata || !client || !resource || !refreshToken) return false;
+    steps.start('Refresh the access token');
+    emit('refresh.decided', { action: 'refresh', reason, spec: 'RFC 6749 §6, OAuth 2.1 §4.3' });
+    try {
+      const tokens = await refreshAccessToken({ metadata, client, resource, scope: held.join(' '), refresh_token: refreshToken }, ctx);
+      result.tokens.push(tokens);
+      held = tokens.scopes;
+      // OAuth 2.1 §4.3.1: the AS rotated the refresh token; the old one must never be sent again.
+      refreshToken = tokens.refresh_token;
+      connection.useToken(tokens.access_token);
+      return true;
+    } catch (error) {
+      if (!(error instanceof StepFailure)) throw error;
+      refreshToken = undefined;
+      emit('refresh.decided', {
+        action: 'reauthorize',
+        reason: `the authorization server refused the refresh (${error.received})`,
+        spec: 'RFC 6749 §5.2',
+      });
+      return false;
+    }
   }
 
   /** MCP "Scope Selection Strategy": the challenge's scope, else every scopes_supported, else none. */
@@ -143,10 +175,23 @@ export async function runJourney(config: JourneyConfig): Promise<JourneyResult> 
           const requesting = [...new Set([...held, ...challenged])];
           steps.start(`Step-up authorization for "${requesting.join(' ')}"`);
           emit('stepup.needed', { held, challenged, requesting, attempt, max: maxAuthorizations, spec: 'MCP Step-Up Authorization Flow' });
+          if (refreshToken) {
+            // The classic confusion: a refresh token cannot buy more scope than was granted.
+            emit('refresh.decided', {
+              action: 'reauthorize',
+              reason: `a refresh returns only the scope already granted ("${held.join(' ')}"), never more`,
+              spec: 'RFC 6749 §6: the refresh scope "MUST NOT include any scope not originally granted"',
+            });
+          }
           await authorizeFor(requesting.join(' '));
         } else if (error.status === 401) {
-          steps.start(attempt === 1 && result.tokens.length === 0 ? 'Authorization' : 'Re-authorization');
-          await authorizeFor(initialScope(error));
+          // A refused or expired access token: the refresh token gets a new one without the user.
+          const refused = error.params.error === 'invalid_token';
+          const why = `the server answered 401 invalid_token${error.params.error_description ? ` ("${error.params.error_description}")` : ''}: the access token expired or was refused, and the grant behind it may still be good`;
+          if (!(refused && (await refreshFor(why)))) {
+            steps.start(attempt === 1 && result.tokens.length === 0 ? 'Authorization' : 'Re-authorization');
+            await authorizeFor(initialScope(error));
+          }
         } else {
           throw new StepFailure('a 401 challenge or a 403 insufficient_scope', `HTTP ${error.status} ${error.params.error ?? ''}`);
         }

@@ -65,7 +65,8 @@ export function clientMetadataDocument(baseUrl: string): ClientMetadataDocument 
     client_name: 'MCP Auth Demo Client',
     client_uri: new URL(baseUrl).origin,
     redirect_uris: documentRedirectUris(redirectUri),
-    grant_types: ['authorization_code'],
+    // SEP-2207 (MCP 2026-07-28): listing refresh_token is how a client asks for refresh tokens.
+    grant_types: ['authorization_code', 'refresh_token'],
     response_types: ['code'],
     token_endpoint_auth_method: 'none',
   };

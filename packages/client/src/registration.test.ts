@@ -103,7 +103,7 @@ describe('client registration in the MCP order: pre-registered, CIMD, DCR', () =
     expect(endpoint.received).toEqual([{
       client_name: 'Test client',
       redirect_uris: ['http://localhost:3000/callback'],
-      grant_types: ['authorization_code'],
+      grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
       token_endpoint_auth_method: 'none',
     }]);

@@ -171,7 +171,8 @@ async function registerDynamically(
     body: JSON.stringify({
       client_name: options.clientName,
       redirect_uris: [options.redirectUri],
-      grant_types: ['authorization_code'],
+      // SEP-2207: listing refresh_token is how a client asks for refresh tokens.
+      grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
       token_endpoint_auth_method: 'none',
     }),

@@ -27,6 +27,8 @@ export const ENV = {
   clientBase: 'MCP_DEMO_CLIENT_BASE',
   /** Browser origins (comma-separated) the MCP server accepts besides its own, e.g. an Inspector. */
   allowedOrigins: 'MCP_DEMO_ALLOWED_ORIGINS',
+  /** Optional file holding the AS's signing key (a private JWK, created on first start). */
+  asKeyFile: 'MCP_DEMO_AS_KEY_FILE',
   /** `1`: the authorization server accepts requests without `resource` (`pnpm serve --lenient`). */
   lenientAuthorizationServer: 'MCP_DEMO_AS_LENIENT',
   /**

@@ -2,7 +2,15 @@
  * The sentence for each event kind, without party label, indentation, colour or citation: shared
  * by the full wire view (trace-printer.ts) and the lesson (trace-lesson.ts).
  */
-import type { TokenClaims, TraceEvent } from './trace.ts';
+import type { Party, TokenClaims, TraceEvent } from './trace.ts';
+
+/** The parties as the scenario lines name them. */
+export const PARTY_NAMES: Record<Party, string> = {
+  client: 'the client',
+  'authorization-server': 'the AS',
+  'resource-server': 'the RS',
+  'client-host': 'client-host',
+};
 
 /** A request URL as printed: the query, if any, one parameter a line below it. */
 export function splitQuery(url: string): [string, string[]] {
@@ -168,6 +176,12 @@ export function describe(event: TraceEvent): string[] {
       return [`PKCE failed: SHA-256(code_verifier ${event.code_verifier}) = ${event.computed_challenge}, but the code was issued for ${event.stored_challenge}`];
     case 'token.issued':
       return [`access token issued (expires in ${event.expires_in}s): ${claimsLine(event.claims)}`];
+    case 'token.refreshed':
+      return [`access token refreshed${event.narrowed ? ' (narrowed)' : ''}, refresh token rotated (expires in ${event.expires_in}s): ${claimsLine(event.claims)}`];
+    case 'refresh_token.reused':
+      return [`rotated refresh token reused by ${event.client_id}: refused, family revoked, ${event.revoked_tokens} access token(s) revoked`];
+    case 'refresh.decided':
+      return [event.action === 'refresh' ? `refresh the access token: ${event.reason}` : `authorize again, not refresh: ${event.reason}`];
     case 'token.introspected':
       return [
         `introspection (RFC 7662): token ${event.active ? 'active' : `INACTIVE${event.reason ? ` (${event.reason})` : ''}`}` +
@@ -188,6 +202,16 @@ export function describe(event: TraceEvent): string[] {
       return [`tool ${event.name} invoked for ${event.sub}`];
     case 'mcp.era_detected':
       return [`${event.method}: MCP ${event.era} (${event.evidence})`];
+    case 'scenario.started':
+      return [`Scenario ${event.name}: ${event.title}`, `  ${event.description}`];
+    case 'scenario.attempt':
+      return [`⚔ ${event.actor}: ${event.what}`];
+    case 'scenario.refused':
+      return [`⛔ refused by ${PARTY_NAMES[event.by]}${event.status !== undefined ? `: ${event.status}` : ''}${event.error ? ` ${event.error}` : ''}`, `  rule: ${event.rule}`];
+    case 'scenario.finished':
+      return event.held
+        ? [`✔ defence held (${event.name})`, `Lesson: ${event.lesson}`]
+        : [`✘ defence NOT held (${event.name}): ${event.why ?? ''}`, `Lesson (what should have happened): ${event.lesson}`];
     case 'request.rejected':
       return [`${event.method} ${event.path} → ${event.status} ${event.error}: ${event.error_description}`];
     case 'server.listening':

@@ -25,7 +25,7 @@ const LABEL: Record<Party, string> = { client: 'client', 'authorization-server':
 /** Kinds whose citation the lesson keeps: the lines that state a rule. */
 const CITED = new Set<TraceEvent['kind']>([
   'challenge.parsed', 'prm.resource_matched', 'pkce.verified', 'pkce.failed', 'authorization.callback', 'token.rejected',
-  'code.replayed', 'cimd.rejected',
+  'code.replayed', 'cimd.rejected', 'refresh_token.reused',
 ]);
 
 /** Wraps a sentence at WIDTH, every line starting with `indent` (the first with `lead` instead). */
@@ -84,7 +84,7 @@ export function formatLesson(events: readonly TraceEvent[], history: readonly Tr
     if (e.kind !== 'http.request') continue;
     const status = responses.get(e.id)?.status;
     const probe = e.method === 'GET' && run.server !== undefined && pathOf(e.url) === pathOf(run.server);
-    const handshake = isPlumbingBody(e.body) && (status === undefined || status < 300);
+    const handshake = run.server !== undefined && isPlumbingBody(e.body) && (status === undefined || status < 300);
     if (probe) plumbing.set(e.id, `GET probe → ${status ?? '?'}`);
     else if (handshake) plumbing.set(e.id, `${e.body!.replace('JSON-RPC ', '')} → ${status ?? '?'}`);
   }
@@ -148,6 +148,8 @@ export function formatLesson(events: readonly TraceEvent[], history: readonly Tr
         if (events.some((e) => e.kind === 'token.issued')) continue;
         break;
       case 'journey.started': {
+        // Inside a scenario the cast is known already: the journey is one move of the story.
+        if (history.some((e) => e.kind === 'scenario.started')) continue;
         const listening = events.filter((e): e is Of<'server.listening'> => e.kind === 'server.listening');
         const at = (party: Party) => listening.find((l) => l.party === party)?.url;
         push(kleur.bold(`MCP server: ${event.server}`), '', ...cast({
@@ -156,6 +158,15 @@ export function formatLesson(events: readonly TraceEvent[], history: readonly Tr
           ...(at('authorization-server') && { authorizationServer: at('authorization-server') }),
           ...(at('client-host') && { clientHost: at('client-host') }),
         }));
+        continue;
+      }
+      case 'scenario.started':
+        push('', kleur.bold().cyan(`Scenario ${event.name}: ${event.title}`), `${client}${terminalSafe(event.description)}`);
+        continue;
+      case 'scenario.finished': {
+        const [verdict = '', lesson = ''] = describe(event);
+        push(event.held ? kleur.bold().green(`${client}${verdict}`) : kleur.bold().red(`${client}${terminalSafe(verdict)}`),
+          ...wrap(lesson, `${client}  `, client));
         continue;
       }
       case 'step.started': {
@@ -194,7 +205,8 @@ export function formatLesson(events: readonly TraceEvent[], history: readonly Tr
         const toAuthorize = authorizationEndpoint !== undefined && event.url.startsWith(`${authorizationEndpoint}?`);
         const bearer = event.headers.Authorization ? '  + Bearer token' : '';
         if (toAuthorize) {
-          const params = requested?.params ?? {};
+          // The parameters the browser carries, read off the request itself.
+          const params = Object.fromEntries(new URLSearchParams(event.url.slice(event.url.indexOf('?') + 1)));
           push(
             `${client}${kleur.yellow(`→ ${run.userAgent === 'headless' ? 'browser (headless stand-in)' : 'user\'s browser'}: GET ${authorizationEndpoint}?`)}`,
             `${client}    ${Object.keys(params).filter((k) => !['scope', 'response_type', 'code_challenge_method'].includes(k)).join(' ')}` +

@@ -78,7 +78,8 @@ function renderEvent(event: TraceEvent, exchanges: ExchangeContext): string[] {
   const cite = event.spec ? kleur.dim(`  (${terminalSafe(event.spec)})`) : '';
   switch (event.kind) {
     case 'step.started':
-      return ['', kleur.bold().cyan(first)];
+    case 'scenario.started':
+      return ['', kleur.bold().cyan(first), ...rest];
     case 'step.finished':
       return [kleur.dim(`    ${first}`)];
     case 'journey.started':

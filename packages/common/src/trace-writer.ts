@@ -27,7 +27,7 @@ export interface TraceWriter {
   flush(): Promise<void>;
 }
 
-const STEP_BOUNDARIES = new Set(['journey.started', 'step.finished', 'journey.succeeded', 'journey.failed']);
+const STEP_BOUNDARIES = new Set(['journey.started', 'step.finished', 'journey.succeeded', 'journey.failed', 'scenario.finished']);
 
 export function createTraceWriter(options: TraceWriterOptions): TraceWriter {
   let pending: TraceEvent[] = [];

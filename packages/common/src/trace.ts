@@ -69,6 +69,8 @@ export interface TraceEventMap {
   'tool.called': { name: string; arguments: Record<string, unknown> };
   'tool.result': { name: string; text: string; isError: boolean };
   'stepup.needed': { held: string[]; challenged: string[]; requesting: string[]; attempt: number; max: number };
+  /** The client holds a refresh token and decides whether to use it (and why). */
+  'refresh.decided': { action: 'refresh' | 'reauthorize'; reason: string };
 
   // --- authorization server -------------------------------------------------------------
   'cimd.fetched': { client_id: string; status: number; bytes: number; ms: number };
@@ -104,6 +106,10 @@ export interface TraceEventMap {
   'code.issued': { client_id: string; scope: string; resource: string; expires_in: number };
   'code.replayed': { client_id: string; revoked_tokens: number };
   'token.issued': { client_id: string; claims: TokenClaims; expires_in: number };
+  /** A refresh token was exchanged (and rotated) for a new access token. */
+  'token.refreshed': { client_id: string; claims: TokenClaims; expires_in: number; narrowed: boolean };
+  /** A rotated-out refresh token came back: its whole family is revoked. */
+  'refresh_token.reused': { client_id: string; revoked_tokens: number };
   /** RFC 7636 §4.6 at /token: the verifier hashed (S256) and compared with the challenge stored with the code. */
   'pkce.verified': { client_id: string; code_verifier: string; computed_challenge: string; stored_challenge: string };
   'pkce.failed': { client_id: string; code_verifier: string; computed_challenge: string; stored_challenge: string };
@@ -136,6 +142,14 @@ export interface TraceEventMap {
   'tool.invoked': { name: string; sub: string };
   /** Which protocol revision a request speaks, and what in the request says so. */
   'mcp.era_detected': { era: ProtocolRevision; method: string; evidence: string };
+
+  // --- scenarios (pnpm demo --scenario): one party misbehaves, another refuses ------------
+  'scenario.started': { name: string; title: string; description: string };
+  /** What the misbehaving party (`actor`: "attacker", "naive client", …) tries. */
+  'scenario.attempt': { actor: string; what: string };
+  /** Who refused, how (status, error) and by which rule (in words, with its section). */
+  'scenario.refused': { by: Party; status?: number; error?: string; rule: string };
+  'scenario.finished': { name: string; held: boolean; lesson: string; by?: Party; status?: number; error?: string; why?: string };
 
   // --- any server -----------------------------------------------------------------------
   /** An error answer, as `describeRejection` (oauth-error.ts) reads it off the response. */

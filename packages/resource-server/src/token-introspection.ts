@@ -21,7 +21,7 @@
  * `invalid_token` would tell the client its token is bad, and it would throw a good token away
  * and re-authorize against an AS that is not answering; 503 says "not your fault, try again".
  */
-import { OAuthError, type Emit } from '@mcp-auth-demo/common';
+import { OAuthError, parseJsonObject, type Emit, type JsonObject } from '@mcp-auth-demo/common';
 import { createHash } from 'node:crypto';
 import { AUTHORIZATION_SERVER_FETCH_TIMEOUT_MS, discoverAuthorizationServerMetadata } from './authorization-server-metadata.ts';
 import type { ResolvedConfig } from './config.ts';
@@ -87,17 +87,17 @@ export function createTokenIntrospection(options: IntrospectionOptions) {
     // RFC 7662 §2.3: 401 means the AS refused OUR credentials: a configuration error of this server.
     if (response.status === 401) throw introspectionUnavailable(`the authorization server refused this server's introspection credentials.`);
     if (response.status !== 200) throw introspectionUnavailable(`the introspection endpoint answered HTTP ${response.status}.`);
-    let body: unknown;
+    let body: JsonObject;
     try {
-      body = await response.json();
+      body = parseJsonObject(await response.text());
     } catch {
-      throw introspectionUnavailable('the introspection answer is not JSON.');
+      throw introspectionUnavailable('the introspection answer is not a JSON object.');
     }
     // RFC 7662 §2.2: "active REQUIRED. Boolean indicator of whether or not the presented token is currently active."
-    if (typeof body !== 'object' || body === null || Array.isArray(body) || typeof (body as { active?: unknown }).active !== 'boolean') {
+    if (typeof body.active !== 'boolean') {
       throw introspectionUnavailable('the introspection answer has no boolean "active" (RFC 7662 §2.2).');
     }
-    return body as IntrospectionResponse;
+    return body as unknown as IntrospectionResponse;
   }
 
   function remember(key: string, response: IntrospectionResponse): void {

@@ -4,7 +4,7 @@
  * everything. Exit 0 when the journey succeeds, 1 when it (or the set-up) fails, 130 on Ctrl-C.
  *
  *   pnpm demo [--as-port N] [--rs-port N] [--client-port N] [--registration cimd|dcr] [--interactive]
- *             [--verbose | --json] [--diagram FILE]
+ *             [--verbose | --json] [--diagram FILE] [--scenario NAME|list|all]
  *
  * The trace has three levels: the lesson (default), the full wire view (--verbose) and the raw
  * typed events (--json). --diagram writes a Mermaid sequence diagram of the run as well.
@@ -20,6 +20,7 @@ import { clientUrls, runJourney, startBrowserCallback, type BrowserCallback } fr
 import { parseArgs } from 'node:util';
 import { PORT_FLAGS, urlsFromPortFlags } from './ports.ts';
 import { startStack, type Stack } from './stack.ts';
+import { formatScenarioList, formatScenarioTable, notHeldMessage, runScenarios, selectScenarios } from './scenarios/command.ts';
 
 export const DEMO_USAGE =
   'usage: pnpm demo [--as-port N] [--rs-port N] [--client-port N] [--registration cimd|dcr] [--interactive]\n' +
@@ -27,7 +28,8 @@ export const DEMO_USAGE =
   "  --interactive   sign in and approve on the authorization server's page, in your browser\n" +
   '  --verbose       the full wire view: every exchange and header (default: the lesson)\n' +
   '  --json          the raw typed events, one JSON line each\n' +
-  '  --diagram FILE  also write a Mermaid sequence diagram of the run to FILE';
+  '  --diagram FILE  also write a Mermaid sequence diagram of the run to FILE\n' +
+  '  --scenario NAME|list|all  run an attack or a mistake and show the rule that stops it';
 
 
 async function demo(argv: string[]): Promise<number> {
@@ -40,6 +42,7 @@ async function demo(argv: string[]): Promise<number> {
       verbose: { type: 'boolean', default: false },
       diagram: { type: 'string' },
       interactive: { type: 'boolean', default: false },
+      scenario: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -51,6 +54,12 @@ async function demo(argv: string[]): Promise<number> {
     throw new Error(`--registration must be cimd or dcr, got "${values.registration}"`);
   }
   const urls = urlsFromPortFlags(values);
+  if (values.scenario === 'list') {
+    process.stdout.write(formatScenarioList());
+    return 0;
+  }
+  const scenarios = values.scenario === undefined ? undefined : selectScenarios(values.scenario);
+  if (scenarios && values.interactive) throw new Error('--scenario runs headless: drop --interactive');
 
   if (values.json && values.verbose) throw new Error('--json and --verbose are two different outputs: choose one');
   const recorded: TraceEvent[] = [];
@@ -83,6 +92,17 @@ async function demo(argv: string[]): Promise<number> {
   const run = async (): Promise<number> => {
     stack = startStack(urls, (event) => trace.push(event), { interactive: values.interactive });
     await stack.ready;
+    if (scenarios) {
+      const results = await Promise.race([
+        runScenarios(scenarios, urls, globalThis.fetch, (event) => trace.push(event)),
+        stack.died.then((why) => { throw new Error(`a server stopped during the scenarios: ${why}`); }),
+      ]);
+      await trace.flush();
+      if (scenarios.length > 1 && !values.json) process.stdout.write(formatScenarioTable(results));
+      const broken = notHeldMessage(results);
+      if (broken) process.stderr.write(`demo: ${broken}\n`);
+      return broken ? 1 : 0;
+    }
     const client = clientUrls(urls.clientBase);
     if (values.interactive) {
       // A loopback listener on a port the OS picks: the registered loopback redirect URI may

@@ -2,3 +2,5 @@ export { startStack, StackError, type Stack } from './stack.ts';
 export { PORT_FLAGS, urlsFromPortFlags, urlsForPorts, freePort, freePorts, type StackUrls } from './ports.ts';
 export { runDemo, DEMO_USAGE } from './demo-command.ts';
 export { runServe } from './serve-command.ts';
+export { SCENARIOS, formatScenarioList, formatScenarioTable, runScenarios } from './scenarios/command.ts';
+export { runScenario, scenarioContext, type Scenario, type Outcome, type ScenarioContext } from './scenarios/kit.ts';

@@ -1,0 +1,125 @@
+/**
+ * The token endpoint, refresh_token grant (RFC 6749 §6, OAuth 2.1 §4.3), as an ordered list of
+ * checks:
+ *
+ *   required parameters -> checkResource -> lookUpRefreshToken (reuse revokes the family)
+ *   -> checkClientBinding -> checkResourceBinding -> checkScopeNarrowing -> checkNotEarly
+ *   -> rotate -> mint the access token
+ *
+ * Errors: RFC 6749 §5.2 (`invalid_request`, `invalid_grant`, `invalid_scope`) and RFC 8707
+ * `invalid_target`. A refused request never rotates the token, except a reuse, which revokes.
+ */
+import { OAuthError, type Emit } from '@mcp-auth-demo/common';
+import { SCOPE_TOKEN, type ResolvedConfig } from './config.ts';
+import { requiredParameter, singleParameter } from './parameters.ts';
+import type { RefreshTokenStore } from './refresh-tokens.ts';
+import { checkResource } from './resource-indicators.ts';
+import { mintAccessToken } from './access-token.ts';
+
+export interface RefreshGrantDependencies {
+  config: ResolvedConfig;
+  refreshTokens: RefreshTokenStore;
+  emit: Emit;
+}
+
+/** RFC 6749 §6: the scope requested "MUST NOT include any scope not originally granted"; omitted = all of it. */
+function checkScopeNarrowing(requested: string | undefined, granted: string): string {
+  if (requested === undefined) return granted;
+  const scopes = requested.split(' ');
+  if (!scopes.every((scope) => SCOPE_TOKEN.test(scope))) {
+    throw new OAuthError('invalid_scope', 'scope is malformed: scope-tokens separated by single spaces (RFC 6749 §3.3).');
+  }
+  const held = granted.split(' ');
+  const wider = scopes.filter((scope) => !held.includes(scope));
+  // RFC 6749 §6: "MUST NOT include any scope not originally granted by the resource owner".
+  if (wider.length > 0) {
+    throw new OAuthError(
+      'invalid_scope',
+      `A refresh can narrow the scope, never widen it: ${wider.join(' ')} was not granted (granted: ${granted}); authorize again for more (RFC 6749 §6).`,
+    );
+  }
+  return [...new Set(scopes)].join(' ');
+}
+
+/**
+ * AN ACCOMMODATION (decision of this AS, within RFC 6749 §5.2's invalid_grant): a refresh is
+ * accepted only once the grant's newest access token is about to expire (its last
+ * `refreshWindowSeconds`) or has expired. Refused, the family stays intact and the token is not
+ * rotated.
+ *
+ * Why: a public client that asks for a fresh token while it holds a live one almost always does
+ * so because the live one was not good enough: a 403 insufficient_scope. A refresh cannot widen
+ * scope (RFC 6749 §6), yet the official TypeScript SDK (1.x) refreshes first on step-up, gets the
+ * old scope back, retries, gets the same 403 and gives up (typescript-sdk #2255). Refused here,
+ * its auth() drops the tokens and authorizes again for the wider scope, and step-up completes.
+ * A client that refreshes on expiry (the common case, and ours) never meets this rule.
+ */
+function checkNotEarly(latestExpiryMs: number, config: ResolvedConfig): void {
+  const remainingSeconds = Math.ceil((latestExpiryMs - config.now()) / 1000);
+  if (remainingSeconds > config.refreshWindowSeconds) {
+    throw new OAuthError(
+      'invalid_grant',
+      `The access token of this grant is still valid for ${remainingSeconds} s; refresh within its last ${config.refreshWindowSeconds} s or after it expires. A refresh cannot widen scope (RFC 6749 §6): for insufficient_scope, authorize again.`,
+    );
+  }
+}
+
+export function createRefreshGrant({ config, refreshTokens, emit }: RefreshGrantDependencies) {
+  return async function refresh(params: URLSearchParams): Promise<Record<string, unknown>> {
+    // RFC 6749 §6: refresh_token is REQUIRED; a public client identifies itself with client_id (RFC 6749 §3.2.1).
+    const presented = requiredParameter(params, 'refresh_token', 'RFC 6749 §6');
+    const client_id = requiredParameter(params, 'client_id', 'a public client identifies itself, RFC 6749 §3.2.1');
+    const requestedScope = singleParameter(params, 'scope');
+    // MCP: resource "MUST be included in both authorization requests and token requests".
+    const resource = checkResource(params, config.resources, config.dangerouslyDefaultAudience);
+
+    const found = refreshTokens.lookup(presented);
+    if (found.outcome === 'reused') {
+      emit('refresh_token.reused', {
+        client_id: found.client_id,
+        revoked_tokens: found.revoked,
+        spec: 'RFC 9700 §4.14.2: a rotated-out refresh token came back; the whole family is revoked, access tokens included',
+      });
+      throw new OAuthError('invalid_grant', 'This refresh token was already used (rotated); the whole grant is revoked (RFC 9700 §4.14.2). Authorize again.');
+    }
+    // RFC 6749 §5.2: invalid_grant when the refresh token "is invalid, expired, revoked".
+    if (found.outcome === 'unknown') throw new OAuthError('invalid_grant', 'Unknown refresh token.');
+    if (found.outcome === 'expired') {
+      const lifetime = found.why === 'absolute' ? `${config.refreshTokenAbsoluteSeconds} s after the authorization` : `after ${config.refreshTokenIdleSeconds} s without use`;
+      throw new OAuthError('invalid_grant', `The refresh token expired (${found.why} lifetime: ${lifetime}). Authorize again.`);
+    }
+    const family = found.family;
+    // RFC 6749 §6: the AS MUST "validate the refresh token ... [is] bound to the client".
+    if (family.grant.client_id !== client_id) {
+      throw new OAuthError('invalid_grant', 'The refresh token was issued to another client.');
+    }
+    // RFC 8707 §2.2: a refresh may name a resource the original grant covered, nothing else.
+    if (resource !== family.grant.resource) {
+      throw new OAuthError('invalid_target', `The grant covers ${family.grant.resource}, not ${resource} (RFC 8707 §2.2).`);
+    }
+    const scope = checkScopeNarrowing(requestedScope, family.grant.scope);
+    checkNotEarly(refreshTokens.latestAccessTokenExpiry(family.id), config);
+
+    const refresh_token = refreshTokens.rotate(family.id);
+    const issued = await mintAccessToken(
+      { client_id, sub: family.grant.sub, scope, resource },
+      { signingKey: await config.signingKey, issuer: config.issuer, ttlSeconds: config.accessTokenTtlSeconds, nowMs: config.now() },
+    );
+    refreshTokens.recordAccessToken(family.id, { jti: issued.claims.jti, expiresAtMs: issued.claims.exp * 1000 });
+    emit('token.refreshed', {
+      client_id,
+      claims: issued.claims,
+      expires_in: issued.expires_in,
+      narrowed: scope !== family.grant.scope,
+      spec: 'OAuth 2.1 §4.3.1: the refresh token is rotated; the old one now revokes the family if it comes back (RFC 9700 §4.14.2)',
+    });
+    return {
+      access_token: issued.access_token,
+      token_type: 'Bearer',
+      expires_in: issued.expires_in,
+      // RFC 6749 §5.1: scope is REQUIRED when it differs from what was requested; always sent here.
+      scope,
+      refresh_token,
+    };
+  };
+}

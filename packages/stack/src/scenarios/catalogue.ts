@@ -1,0 +1,205 @@
+/**
+ * The scenarios: in each, one party misbehaves through a small explicit variant (a client that
+ * skips a parameter, an attacker step), and another party refuses for the real reason.
+ */
+import { callMcp, callTool, INITIALIZE, obtainToken, requestAuthorization, requestToken, type Outcome, type Scenario } from './kit.ts';
+import { generatePkce, headlessUserAgent, runJourney, type UserAgent } from '@mcp-auth-demo/client';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+const notHeld = (why: string): Outcome => ({ held: false, why });
+
+export const missingResource: Scenario = {
+  name: 'missing-resource',
+  title: 'A client that omits the resource parameter',
+  description: 'the client leaves out `resource` (RFC 8707): the AS will not issue a token of unknown audience',
+  lesson:
+    'A token must say which server it is for. A client that omits `resource` asks for a token with no audience; ' +
+    'one real editor client did, and every call it made failed. This AS refuses at once with invalid_target ' +
+    '(RFC 8707 §2, MCP "Resource Parameter Implementation": the client MUST send resource on both requests), ' +
+    'sending the error back to the client\'s redirect URI, so the mistake shows up at authorization, not as ' +
+    'mysterious 401s later.',
+  async run(ctx) {
+    ctx.emit('scenario.attempt', { actor: 'faulty client', what: 'an authorization request without resource' });
+    const attempt = await requestAuthorization(ctx, { resource: undefined });
+    const error = attempt.callback?.get('error');
+    if (error === 'invalid_target' || error === 'invalid_request') {
+      return { held: true, refusal: { by: 'authorization-server', status: attempt.status, error, rule: 'resource is required: the canonical URI of the MCP server (RFC 8707 §2; MCP)' } };
+    }
+    if (attempt.callback?.get('code')) return notHeld('the AS issued a code for a request without resource');
+    return notHeld(`unexpected answer ${attempt.status}`);
+  },
+};
+
+export const stolenCode: Scenario = {
+  name: 'stolen-code',
+  title: 'An attacker redeems an intercepted code',
+  description: 'an attacker who intercepted the code redeems it without the verifier, then with its own (PKCE)',
+  lesson:
+    'The code travels through the browser, where other apps, logs or a malicious redirect can see it. PKCE ' +
+    'binds it to a secret the client never sent: the AS stored SHA-256(code_verifier) with the code and ' +
+    'compares it at /token (RFC 7636 §4.6). Without the verifier the request is malformed; with a verifier of the ' +
+    'attacker\'s own the hash differs, invalid_grant, and the code is burnt so the real client cannot be raced either.',
+  async run(ctx) {
+    const victim = await requestAuthorization(ctx);
+    const code = victim.callback?.get('code');
+    if (!code) return notHeld('no code to steal: the honest authorization failed');
+    ctx.emit('scenario.attempt', { actor: 'attacker', what: 'redeem the intercepted code without any code_verifier' });
+    const bare = await requestToken(ctx, { code, code_verifier: undefined });
+    if (bare.access_token) return notHeld('the AS issued a token for a code without its verifier');
+    ctx.emit('scenario.attempt', { actor: 'attacker', what: 'redeem it with a code_verifier of its own' });
+    const own = await requestToken(ctx, { code, code_verifier: generatePkce().code_verifier });
+    if (own.access_token) return notHeld('the AS issued a token to a verifier that does not match the challenge');
+    return { held: true, refusal: { by: 'authorization-server', status: own.status, error: own.error ?? '', rule: 'SHA-256(code_verifier) must equal the stored code_challenge (RFC 7636 §4.6)' } };
+  },
+};
+
+export const codeReplay: Scenario = {
+  name: 'code-replay',
+  title: 'A code redeemed twice',
+  description: 'the same code is redeemed a second time: refused, and the token of the first use is revoked at the RS too',
+  lesson:
+    'A code is single-use (RFC 6749 §4.1.2): a second redemption means someone else has it, so the AS refuses ' +
+    'it and revokes what the first one issued. Revocation only protects if the MCP server hears of it: here ' +
+    'the RS asks the AS on each request whether the token is still active (RFC 7662 introspection, the RS ' +
+    'authenticating with its own client credentials), so the revoked token stops working at once instead of ' +
+    'at its expiry. We chose introspection over short-lived tokens alone because it ends the access now.',
+  async run(ctx) {
+    const attempt = await requestAuthorization(ctx);
+    const code = attempt.callback?.get('code');
+    if (!code) return notHeld('the honest authorization failed');
+    const first = await requestToken(ctx, { code, code_verifier: attempt.verifier });
+    if (!first.access_token) return notHeld('the first, honest redemption failed');
+    const before = await callMcp(ctx, first.access_token, INITIALIZE);
+    if (before.status !== 200) return notHeld(`the fresh token did not work (${before.status})`);
+    ctx.emit('scenario.attempt', { actor: 'attacker', what: 'redeem the same code a second time' });
+    const second = await requestToken(ctx, { code, code_verifier: attempt.verifier });
+    if (second.access_token) return notHeld('the AS redeemed a code twice');
+    ctx.emit('scenario.attempt', { actor: 'attacker', what: 'use the token that the first redemption issued' });
+    const after = await callMcp(ctx, first.access_token, INITIALIZE);
+    if (after.status === 200) return notHeld('the token issued from the replayed code still works at the MCP server');
+    return { held: true, refusal: { by: 'resource-server', status: after.status, error: after.error ?? '', rule: 'a replayed code revokes its tokens (RFC 6749 §4.1.2); the RS asks the AS (RFC 7662)' } };
+  },
+};
+
+export const redirectHijack: Scenario = {
+  name: 'redirect-hijack',
+  title: 'An authorization request with a foreign redirect_uri',
+  description: 'the redirect_uri is not in the client\'s metadata document: the AS shows the error, never redirects',
+  lesson:
+    'If the AS redirected to any redirect_uri, an attacker could start an authorization in the client\'s name and ' +
+    'collect the code at its own address. The AS compares redirect_uri exactly with the ones the client\'s ' +
+    'metadata document lists (OAuth 2.1 §4.1.1, CIMD §4), and an invalid redirect_uri is shown to the user, ' +
+    'never redirected to (RFC 6749 §4.1.2.1): the code never leaves.',
+  async run(ctx) {
+    ctx.emit('scenario.attempt', { actor: 'attacker', what: 'start an authorization for the real client with redirect_uri https://attacker.example/cb' });
+    const attempt = await requestAuthorization(ctx, { redirect_uri: 'https://attacker.example/cb' });
+    if (attempt.callback) return notHeld(`the AS redirected (${attempt.status}) instead of showing the error`);
+    if (attempt.status < 400) return notHeld(`the AS answered ${attempt.status}`);
+    return { held: true, refusal: { by: 'authorization-server', status: attempt.status, error: errorOf(attempt.body), rule: 'redirect_uri must be one the client registered, compared exactly; shown, not redirected (RFC 6749 §4.1.2.1)' } };
+  },
+};
+
+export const clientImpersonation: Scenario = {
+  name: 'client-impersonation',
+  title: 'A metadata document that claims another client\'s id',
+  description: 'an attacker hosts a CIMD document whose client_id is the real client\'s URL, not its own',
+  lesson:
+    'With CIMD the client_id is a URL, and the AS trusts what it fetches from that URL only. A document hosted ' +
+    'elsewhere that claims the real client\'s id is refused: its client_id must equal the URL it was fetched ' +
+    'from (CIMD §4.1, simple string comparison). And fetching the real URL gives the real document, whose ' +
+    'redirect URIs send the code back to the real client only. What a consent screen shows is the client_id ' +
+    'host (CIMD §6.4): a person can see which site is asking, and is warned when every redirect is loopback.',
+  async run(ctx) {
+    const host = await attackerDocumentHost(ctx.clientId);
+    try {
+      ctx.emit('scenario.attempt', { actor: 'attacker', what: `use client_id ${host.url}, a document that says client_id=${ctx.clientId}` });
+      const attempt = await requestAuthorization(ctx, { client_id: host.url, redirect_uri: host.redirect });
+      if (attempt.callback?.get('code')) return notHeld('the AS accepted a document that claims another client_id');
+      return { held: true, refusal: { by: 'authorization-server', status: attempt.status, error: errorOf(attempt.body) || (attempt.callback?.get('error') ?? ''), rule: 'the document\'s client_id must equal its own URL (CIMD §4.1)' } };
+    } finally {
+      await host.close();
+    }
+  },
+};
+
+export const mixUp: Scenario = {
+  name: 'authorization-server-mix-up',
+  title: 'An authorization response from the wrong AS',
+  description: 'the client is handed a response whose iss is not the AS it asked (RFC 9207): it refuses before redeeming',
+  lesson:
+    'A client that talks to several authorization servers must know which one answered, or an attacker\'s AS can ' +
+    'get the client to send it a code issued by an honest one (the mix-up attack). The AS puts `iss` in its ' +
+    'response; the client compares it exactly with the issuer it started with and discards a mismatch before ' +
+    'redeeming anything (RFC 9207 §2.4).',
+  async run(ctx) {
+    // The real client (runJourney); only the user agent is the attacker's: it swaps the response's iss.
+    const honest = headlessUserAgent(ctx.fetch);
+    const tampering: UserAgent = async (url, redirectUri) => {
+      const callback = await honest(url, redirectUri);
+      ctx.emit('scenario.attempt', { actor: 'attacker', what: 'deliver the code with iss=https://evil-as.example (another AS)' });
+      callback.searchParams.set('iss', 'https://evil-as.example');
+      return callback;
+    };
+    const result = await runJourney({
+      serverUrl: ctx.urls.resource,
+      registration: { clientMetadataUrl: ctx.clientId, redirectUri: ctx.redirectUri, clientName: 'MCP Auth Demo Client' },
+      calls: [{ name: 'whoami', arguments: {} }],
+      userAgent: tampering,
+      fetch: ctx.baseFetch,
+      onEvent: ctx.sink,
+    });
+    if (result.ok) return notHeld('the client redeemed a code from a response with another issuer');
+    if (!result.failure?.expected.includes('iss=')) return notHeld(`the journey failed for another reason: ${result.failure?.received ?? '?'}`);
+    return { held: true, refusal: { by: 'client', rule: `iss must equal the issuer the client started with; got ${result.failure.received}, code not redeemed (RFC 9207 §2.4)` } };
+  },
+};
+
+export const scopeOverwrite: Scenario = {
+  name: 'scope-overwrite',
+  title: 'A naive client asks only for the missing scope on step-up',
+  description: 'on 403 insufficient_scope the naive client asks for weather:read alone and loses mcp:connect',
+  lesson:
+    'A new token replaces the old one. A naive client that asks only for the scope the 403 mentioned gets a ' +
+    'token for that scope alone and loses what it had: here whoami, which needs mcp:connect, is refused with ' +
+    '403 insufficient_scope. The MCP step-up rule is to ask for the union of the scopes held and challenged ' +
+    '(MCP "Step-Up Authorization Flow"); the RS refusing shows the scope check is real, and the union is why ' +
+    'pnpm demo\'s step-up keeps working.',
+  async run(ctx) {
+    ctx.emit('scenario.attempt', { actor: 'naive client', what: 'step up asking for "weather:read" only, not held ∪ challenged' });
+    const naive = await obtainToken(ctx, 'weather:read');
+    if (!naive.access_token) return notHeld(`the naive step-up got no token (${naive.error ?? naive.status})`);
+    const whoami = await callMcp(ctx, naive.access_token, callTool('whoami'));
+    if (whoami.status === 200) return notHeld('whoami answered a token without mcp:connect');
+    return { held: true, refusal: { by: 'resource-server', status: whoami.status, error: whoami.error ?? '', rule: 'every tool needs mcp:connect; the token holds only what was asked (RFC 6750 §3.1)' } };
+  },
+};
+
+function errorOf(body: string | undefined): string {
+  if (!body) return '';
+  try {
+    const json = JSON.parse(body) as { error?: unknown };
+    if (typeof json.error === 'string') return json.error;
+  } catch {
+    // An HTML error page: its error code is in the text.
+  }
+  return /\b(invalid_[a-z_]+|unauthorized_client|access_denied)\b/.exec(body)?.[1] ?? '';
+}
+
+/** The attacker's own loopback web server, serving a document that claims the real client's id. */
+async function attackerDocumentHost(claimedClientId: string): Promise<{ url: string; redirect: string; close: () => Promise<void> }> {
+  let base = '';
+  const server: Server = createServer((_req, res) => {
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify({ client_id: claimedClientId, client_name: 'MCP Auth Demo Client', redirect_uris: [`${base}/callback`], token_endpoint_auth_method: 'none' }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url: `${base}/client-metadata.json`,
+    redirect: `${base}/callback`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+export const SCENARIOS: Scenario[] = [missingResource, stolenCode, codeReplay, redirectHijack, clientImpersonation, mixUp, scopeOverwrite];

@@ -1,0 +1,22 @@
+/**
+ * `pnpm soak`: 1,000 whole journeys, 100 at a time, against the real servers; exits 1 if any
+ * failed. What it measures is told in packages/bench/src/soak.ts.
+ *
+ *   pnpm soak [--journeys N] [--concurrency N]
+ */
+import { formatSoak, runSoak } from '@mcp-auth-demo/bench';
+import { parseArgs } from 'node:util';
+
+const { values } = parseArgs({ options: { journeys: { type: 'string', default: '1000' }, concurrency: { type: 'string', default: '100' } } });
+const bounded = (value: string, max: number) => Math.max(1, Math.min(max, Math.floor(Number(value)) || 1));
+
+runSoak({ journeys: bounded(values.journeys, 10_000), concurrency: bounded(values.concurrency, 500) }).then(
+  (report) => {
+    process.stdout.write(formatSoak(report));
+    process.exit(report.failures.length === 0 ? 0 : 1);
+  },
+  (error: unknown) => {
+    process.stderr.write(`soak: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);

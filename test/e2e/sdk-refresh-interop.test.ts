@@ -1,0 +1,156 @@
+/**
+ * Interop: the official MCP SDK client (@modelcontextprotocol/sdk 1.32.x, its own `auth()` and
+ * Streamable HTTP transport) against the real AS and RS processes, over real HTTP on loopback.
+ *
+ * The SDK has a known step-up dead end when it holds a refresh token (typescript-sdk #2255): on
+ * 403 insufficient_scope its `auth()` refreshes first, without a `scope` (a refresh cannot widen
+ * scope, RFC 6749 §6), gets a token with the old scope back, retries, gets the same 403 and gives
+ * up ("Server returned 403 after trying upscoping"). This AS refuses a refresh while the grant's
+ * newest access token is still valid (refresh-token-grant.ts, `checkNotEarly`): the SDK then
+ * drops its tokens and authorizes again for the wider scope, and step-up completes.
+ */
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { UnauthorizedError, type OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
+import type { TraceEvent } from '@mcp-auth-demo/common';
+import { createAuthorizationServer, generateSigningKey } from '@mcp-auth-demo/authorization-server';
+import { inProcessFetch } from '@mcp-auth-demo/common/testing';
+import { createResourceServer } from '@mcp-auth-demo/resource-server';
+import { freePorts, startStack, urlsForPorts, type Stack } from '@mcp-auth-demo/stack';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const REDIRECT_URI = 'http://127.0.0.1:1/callback'; // never listened on: the test reads the redirect itself
+
+/** An OAuthClientProvider that keeps everything in memory and follows the AS's redirect headlessly. */
+class HeadlessProvider implements OAuthClientProvider {
+  info: OAuthClientInformationMixed | undefined;
+  saved: OAuthTokens | undefined;
+  verifier = '';
+  /** The code of the last authorization (the SDK's finishAuth redeems it). */
+  code: string | undefined;
+  readonly tokenHistory: OAuthTokens[] = [];
+
+  /** `fetch` carries the authorization request (the real one by default). */
+  constructor(private readonly userAgentFetch: typeof fetch = fetch) {}
+
+  get redirectUrl() {
+    return REDIRECT_URI;
+  }
+  get clientMetadata(): OAuthClientMetadata {
+    return {
+      client_name: 'SDK interop test',
+      redirect_uris: [REDIRECT_URI],
+      // SEP-2207: listing refresh_token is how a client asks for refresh tokens.
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'none',
+    };
+  }
+  clientInformation() {
+    return this.info;
+  }
+  saveClientInformation(info: OAuthClientInformationMixed) {
+    this.info = info;
+  }
+  tokens() {
+    return this.saved;
+  }
+  saveTokens(tokens: OAuthTokens) {
+    this.saved = tokens;
+    this.tokenHistory.push(tokens);
+  }
+  async redirectToAuthorization(url: URL) {
+    const answer = await this.userAgentFetch(url, { redirect: 'manual' });
+    const location = new URL(answer.headers.get('location') ?? '');
+    this.code = location.searchParams.get('code') ?? undefined;
+    if (!this.code) throw new Error(`no code: ${location.href}`);
+  }
+  saveCodeVerifier(verifier: string) {
+    this.verifier = verifier;
+  }
+  codeVerifier() {
+    return this.verifier;
+  }
+  invalidateCredentials(scope: 'all' | 'client' | 'tokens' | 'verifier' | 'discovery') {
+    if (scope === 'all' || scope === 'tokens') this.saved = undefined;
+    if (scope === 'all' || scope === 'client') this.info = undefined;
+  }
+}
+
+let stack: Stack;
+let resource: string;
+const events: TraceEvent[] = [];
+
+beforeAll(async () => {
+  const urls = urlsForPorts(await freePorts());
+  resource = urls.resource;
+  stack = startStack(urls, (event) => events.push(event));
+  await stack.ready;
+}, 60_000);
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+/** Runs `operation`; on UnauthorizedError (the SDK asked for a browser), redeems the code and runs it again. */
+async function withAuthorization<T>(provider: HeadlessProvider, transport: StreamableHTTPClientTransport, operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (error) {
+    if (!(error instanceof UnauthorizedError)) throw error;
+    await transport.finishAuth(provider.code!);
+    return operation();
+  }
+}
+
+describe('the official SDK client (1.32.x auth()) against this AS, holding a refresh token', () => {
+  it('completes step-up: its refresh is refused while the token is fresh, so it authorizes again for the wider scope', async () => {
+    const provider = new HeadlessProvider();
+    const client = new Client({ name: 'sdk-interop', version: '1.0.0' });
+    let transport = new StreamableHTTPClientTransport(new URL(resource), { authProvider: provider });
+    try {
+      await client.connect(transport);
+    } catch (error) {
+      expect(error).toBeInstanceOf(UnauthorizedError);
+      await transport.finishAuth(provider.code!);
+      transport = new StreamableHTTPClientTransport(new URL(resource), { authProvider: provider });
+      await client.connect(transport);
+    }
+    expect(provider.saved?.refresh_token).toEqual(expect.any(String));
+    expect(provider.saved?.scope).toBe('mcp:connect');
+
+    const weather = await withAuthorization(provider, transport, () => client.callTool({ name: 'get_weather', arguments: { city: 'Lisbon' } }));
+    expect(weather.isError).toBeFalsy();
+    expect(provider.saved?.scope?.split(' ')).toEqual(expect.arrayContaining(['mcp:connect', 'weather:read']));
+    const refusals = events.filter((e) => e.kind === 'request.rejected' && e.path === '/token');
+    expect(refusals).toEqual([expect.objectContaining({ status: 400, error: 'invalid_grant' })]);
+    await client.close();
+  }, 30_000);
+});
+
+describe('the control: the same SDK client against an AS that refreshes at any time (refreshWindowSeconds = token lifetime)', () => {
+  it('dead-ends exactly as typescript-sdk #2255 says: the refresh brings the old scope back and the SDK gives up', async () => {
+    // In-process apps (the control needs a config the served AS does not have); the same SDK code runs.
+    const issuer = 'http://localhost:9000';
+    const mcp = 'http://localhost:8001/mcp';
+    const as = createAuthorizationServer({ issuer, resources: [mcp], signingKey: await generateSigningKey(), dangerouslyAllowLoopbackHttp: true, refreshWindowSeconds: 600 });
+    const rs = createResourceServer({ resource: mcp, authorizationServer: issuer, dangerouslyAllowLoopbackHttp: true, fetch: inProcessFetch({ [issuer]: as }) });
+    const wire = inProcessFetch({ [issuer]: as, [mcp]: rs });
+    const provider = new HeadlessProvider(wire);
+    const client = new Client({ name: 'sdk-interop-control', version: '1.0.0' });
+    let transport = new StreamableHTTPClientTransport(new URL(mcp), { authProvider: provider, fetch: wire });
+    await client.connect(transport).catch(async (error: unknown) => {
+      expect(error).toBeInstanceOf(UnauthorizedError);
+      await transport.finishAuth(provider.code!);
+      transport = new StreamableHTTPClientTransport(new URL(mcp), { authProvider: provider, fetch: wire });
+      await client.connect(transport);
+    });
+    expect(provider.saved?.refresh_token).toEqual(expect.any(String));
+    await expect(client.callTool({ name: 'get_weather', arguments: { city: 'Lisbon' } })).rejects.toThrow(/403 after trying upscoping/);
+    // It did refresh (rotation: a second refresh token), and the scope never widened.
+    expect(provider.tokenHistory).toHaveLength(2);
+    expect(provider.saved?.scope).toBe('mcp:connect');
+    await client.close();
+  });
+});

@@ -1,0 +1,79 @@
+/**
+ * Issue 9: the scenario harness can fail. The same scenarios run against the real apps
+ * in-process; with a defence switched off (a configuration without it, or a broken party in
+ * front of the real one), the scenario must report "not held", never a false "held".
+ */
+import { createAuthorizationServer, generateSigningKey } from '@mcp-auth-demo/authorization-server';
+import { createClientHost } from '@mcp-auth-demo/client';
+import { RESOURCE_SERVER_CLIENT_ID, type TraceEvent } from '@mcp-auth-demo/common';
+import { inProcessFetch, type RequestHandler } from '@mcp-auth-demo/common/testing';
+import { createResourceServer } from '@mcp-auth-demo/resource-server';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runScenario, scenarioContext, SCENARIOS } from '@mcp-auth-demo/stack';
+
+const urls = { issuer: 'http://localhost:9000', resource: 'http://localhost:8001/mcp', clientBase: 'http://localhost:3000' };
+const SECRET = 'in-process-introspection-secret-of-40-chars';
+let signingKey: Awaited<ReturnType<typeof generateSigningKey>>;
+beforeAll(async () => {
+  signingKey = await generateSigningKey();
+});
+
+function lab(options: { introspection?: boolean; wrapAs?: (as: RequestHandler) => RequestHandler } = {}) {
+  const events: TraceEvent[] = [];
+  const onEvent = (e: TraceEvent) => events.push(e);
+  const clientHost = createClientHost({ baseUrl: urls.clientBase, onEvent });
+  // The attacker's document host of client-impersonation is a real loopback server: let it through.
+  const passThrough = (input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init);
+  const realAs = createAuthorizationServer({
+    issuer: urls.issuer, resources: [urls.resource], signingKey, dangerouslyAllowLoopbackHttp: true,
+    fetch: async (input, init) => (String(input).startsWith(urls.clientBase)
+      ? inProcessFetch({ [urls.clientBase]: clientHost })(input, init) : passThrough(input, init)),
+    introspectionClients: [{ client_id: RESOURCE_SERVER_CLIENT_ID, client_secret: SECRET, resource: urls.resource }],
+    onEvent,
+  });
+  const as = options.wrapAs ? options.wrapAs(realAs) : realAs;
+  const rs = createResourceServer({
+    resource: urls.resource, authorizationServer: urls.issuer, dangerouslyAllowLoopbackHttp: true,
+    fetch: inProcessFetch({ [urls.issuer]: as }),
+    ...(options.introspection !== false && { introspection: { clientId: RESOURCE_SERVER_CLIENT_ID, clientSecret: SECRET, cacheSeconds: 0 } }),
+    onEvent,
+  });
+  const fetch = inProcessFetch({ [urls.issuer]: as, [urls.resource]: rs, [urls.clientBase]: clientHost });
+  return { events, ctx: scenarioContext(urls, fetch, onEvent) };
+}
+
+const byName = (name: string) => SCENARIOS.find((s) => s.name === name)!;
+
+describe('scenarios against the real apps, in-process', () => {
+  it.each(SCENARIOS.map((s) => [s.name]))('%s: the defence holds', async (name) => {
+    const { ctx, events } = lab();
+    const outcome = await runScenario(byName(name), ctx);
+    expect(outcome).toMatchObject({ held: true });
+    expect(events.filter((e) => e.kind === 'scenario.finished').map((e) => e.kind === 'scenario.finished' && e.held)).toEqual([true]);
+  });
+});
+
+describe('the harness can fail: a defence switched off is reported "not held"', () => {
+  it('code-replay: an MCP server that never asks the AS about revocation lets the revoked token through', async () => {
+    const { ctx, events } = lab({ introspection: false });
+    const outcome = await runScenario(byName('code-replay'), ctx);
+    expect(outcome).toEqual({ held: false, why: 'the token issued from the replayed code still works at the MCP server' });
+    const finished = events.find((e) => e.kind === 'scenario.finished');
+    expect(finished).toMatchObject({ held: false, name: 'code-replay' });
+  });
+
+  it('redirect-hijack: an AS that redirects to any redirect_uri is caught', async () => {
+    const broken = (real: RequestHandler): RequestHandler => ({
+      request: async (input, init) => {
+        const url = new URL(input instanceof Request ? input.url : String(input));
+        const redirect = url.searchParams.get('redirect_uri');
+        if (url.pathname === '/authorize' && redirect?.startsWith('https://attacker.example')) {
+          return new Response(null, { status: 302, headers: { Location: `${redirect}?code=stolen&state=${url.searchParams.get('state')}` } });
+        }
+        return real.request(input, init);
+      },
+    });
+    const { ctx } = lab({ wrapAs: broken });
+    expect(await runScenario(byName('redirect-hijack'), ctx)).toMatchObject({ held: false });
+  });
+});
