@@ -12,7 +12,7 @@
  *   node scripts/build.mjs          build now (pnpm runs it on install, as `prepare`)
  *   ensureBuilt()                   build only when a source is newer than dist/ (scripts/run.mjs)
  */
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -46,7 +46,8 @@ function newestSource() {
     }
   };
   visit(join(root, 'packages'));
-  for (const file of ['package.json', 'pnpm-lock.yaml']) newest = Math.max(newest, statSync(join(root, file)).mtimeMs);
+  // The build's own recipe counts too: a changed build.mjs rebuilds.
+  for (const file of ['package.json', 'pnpm-lock.yaml', 'scripts/build.mjs']) newest = Math.max(newest, statSync(join(root, file)).mtimeMs);
   return newest;
 }
 
@@ -54,27 +55,34 @@ export function isStale() {
   return !existsSync(stamp) || statSync(stamp).mtimeMs < newestSource();
 }
 
+/**
+ * Builds into a fresh directory, then swaps it in with two renames, so a command starting
+ * meanwhile never finds half a dist/.
+ */
 export async function build() {
   const { build: esbuild } = await import('esbuild');
-  rmSync(dist, { recursive: true, force: true });
+  const next = `${dist}.next-${process.pid}`;
+  const old = `${dist}.old-${process.pid}`;
+  rmSync(next, { recursive: true, force: true });
   await esbuild({
     absWorkingDir: root,
     entryPoints: entryPoints(),
-    outdir: dist,
+    outdir: next,
     outbase: root,
     bundle: true,
     splitting: true,
     format: 'esm',
     platform: 'node',
     target: 'node20.19',
-    outExtension: { '.js': '.js' },
     chunkNames: 'chunks/[name]-[hash]',
     logLevel: 'warning',
     // Some dependencies are CommonJS and call require(); give the ESM bundle one.
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   });
-  mkdirSync(dist, { recursive: true });
-  writeFileSync(stamp, `${new Date().toISOString()}\n`);
+  writeFileSync(join(next, '.built'), `${new Date().toISOString()}\n`);
+  if (existsSync(dist)) renameSync(dist, old);
+  renameSync(next, dist);
+  rmSync(old, { recursive: true, force: true });
 }
 
 /** Builds when dist/ is missing or older than a source; one build at a time (a lock dir). */

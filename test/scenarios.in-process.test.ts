@@ -11,7 +11,7 @@ import { createResourceServer } from '@mcp-auth-demo/resource-server';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runScenario, scenarioContext, SCENARIOS } from '@mcp-auth-demo/stack';
 
-const urls = { issuer: 'http://localhost:9000', resource: 'http://localhost:8001/mcp', clientBase: 'http://localhost:3000' };
+const urls = { issuer: 'http://localhost:9000', resource: 'http://localhost:8001/mcp', clientBase: 'http://localhost:3000', otherResource: 'http://localhost:8002/mcp' };
 const SECRET = 'in-process-introspection-secret-of-40-chars';
 let signingKey: Awaited<ReturnType<typeof generateSigningKey>>;
 beforeAll(async () => {
@@ -25,7 +25,7 @@ function lab(options: { introspection?: boolean; wrapAs?: (as: RequestHandler) =
   // The attacker's document host of client-impersonation is a real loopback server: let it through.
   const passThrough = (input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init);
   const realAs = createAuthorizationServer({
-    issuer: urls.issuer, resources: [urls.resource], signingKey, dangerouslyAllowLoopbackHttp: true,
+    issuer: urls.issuer, resources: [urls.resource, urls.otherResource], signingKey, dangerouslyAllowLoopbackHttp: true,
     fetch: async (input, init) => (String(input).startsWith(urls.clientBase)
       ? inProcessFetch({ [urls.clientBase]: clientHost })(input, init) : passThrough(input, init)),
     introspectionClients: [{ client_id: RESOURCE_SERVER_CLIENT_ID, client_secret: SECRET, resource: urls.resource }],
@@ -38,7 +38,12 @@ function lab(options: { introspection?: boolean; wrapAs?: (as: RequestHandler) =
     ...(options.introspection !== false && { introspection: { clientId: RESOURCE_SERVER_CLIENT_ID, clientSecret: SECRET, cacheSeconds: 0 } }),
     onEvent,
   });
-  const fetch = inProcessFetch({ [urls.issuer]: as, [urls.resource]: rs, [urls.clientBase]: clientHost });
+  // The second MCP server of token-for-another-server: its own resource URI, the same AS.
+  const other = createResourceServer({
+    resource: urls.otherResource, authorizationServer: urls.issuer, dangerouslyAllowLoopbackHttp: true,
+    fetch: inProcessFetch({ [urls.issuer]: as }), onEvent,
+  });
+  const fetch = inProcessFetch({ [urls.issuer]: as, [urls.resource]: rs, [urls.otherResource]: other, [urls.clientBase]: clientHost });
   return { events, ctx: scenarioContext(urls, fetch, onEvent) };
 }
 

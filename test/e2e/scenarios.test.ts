@@ -19,6 +19,7 @@ describe('pnpm demo --scenario', () => {
 
   it.each([
     ['missing-resource', 'authorization-server', 302, 'invalid_target'],
+    ['token-for-another-server', 'resource-server', 401, 'invalid_token'],
     ['stolen-code', 'authorization-server', 400, 'invalid_grant'],
     ['code-replay', 'resource-server', 401, 'invalid_token'],
     ['redirect-hijack', 'authorization-server', 400, 'invalid_request'],

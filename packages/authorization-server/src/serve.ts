@@ -4,6 +4,7 @@
  *
  *   MCP_DEMO_ISSUER    the issuer URL; the server listens on its host and port
  *   MCP_DEMO_RESOURCE  the MCP server's canonical URI, the one resource tokens are issued for
+ *   MCP_DEMO_OTHER_RESOURCES  further MCP servers' URIs (space-separated) it also issues tokens for
  *   MCP_DEMO_ALLOWED_ORIGINS  comma-separated browser origins that may call /token and /register
  *   MCP_DEMO_AS_KEY_FILE      optional: a file holding the signing key (created on first start), so
  *                             tokens survive a restart; without it a fresh key is generated per start
@@ -26,6 +27,7 @@ const LENIENT_DEFAULT_AUDIENCE = 'urn:mcp-auth-demo:no-resource-named';
 
 const issuer = process.env[ENV.issuer] || DEFAULT_ISSUER;
 const resource = process.env[ENV.resource] || DEFAULT_RESOURCE;
+const otherResources = (process.env[ENV.otherResources] ?? '').split(' ').filter(Boolean);
 const allowedOrigins = (process.env[ENV.allowedOrigins] ?? '').split(',').map((o) => o.trim()).filter(Boolean);
 
 const keyFile = process.env[ENV.asKeyFile];
@@ -40,7 +42,7 @@ const interactive = process.env[ENV.interactive] === '1';
 const app = buildAppOrExit('authorization-server', () =>
   createAuthorizationServer({
     issuer,
-    resources: [resource],
+    resources: [resource, ...otherResources],
     allowedOrigins,
     signingKey,
     // The named local-demo deviation (http CIMD URLs on loopback), only for a loopback issuer.

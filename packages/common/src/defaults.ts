@@ -41,6 +41,11 @@ export const ENV = {
   introspectionCacheSeconds: 'MCP_DEMO_INTROSPECTION_CACHE_SECONDS',
   /** `1`: the authorization server asks a person (sign-in and consent page) for every request. */
   interactive: 'MCP_DEMO_INTERACTIVE',
+  /**
+   * Canonical URIs of further MCP servers (space-separated) the authorization server also issues
+   * tokens for: the second server of `pnpm demo --scenario token-for-another-server`.
+   */
+  otherResources: 'MCP_DEMO_OTHER_RESOURCES',
 } as const;
 
 /** The resource server's client identifier at the authorization server, for RFC 7662 introspection. */

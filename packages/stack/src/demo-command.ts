@@ -18,7 +18,7 @@ import { createTraceWriter, formatMermaid, shouldUseColor, type TraceEvent } fro
 import { writeFileSync } from 'node:fs';
 import { clientUrls, runJourney, startBrowserCallback, type BrowserCallback } from '@mcp-auth-demo/client';
 import { parseArgs } from 'node:util';
-import { PORT_FLAGS, urlsFromPortFlags } from './ports.ts';
+import { freePort, PORT_FLAGS, urlsFromPortFlags } from './ports.ts';
 import { startStack, type Stack } from './stack.ts';
 import { formatScenarioList, formatScenarioTable, notHeldMessage, runScenarios, selectScenarios } from './scenarios/command.ts';
 
@@ -89,12 +89,14 @@ async function demo(argv: string[]): Promise<number> {
     process.on('SIGTERM', onSignal);
   });
 
+  // token-for-another-server: a second MCP server, on its own port and resource URI.
+  const otherResource = scenarios?.some((s) => s.needsOtherServer) ? `http://localhost:${await freePort()}/mcp` : undefined;
   const run = async (): Promise<number> => {
-    stack = startStack(urls, (event) => trace.push(event), { interactive: values.interactive });
+    stack = startStack(urls, (event) => trace.push(event), { interactive: values.interactive, ...(otherResource && { secondResource: otherResource }) });
     await stack.ready;
     if (scenarios) {
       const results = await Promise.race([
-        runScenarios(scenarios, urls, globalThis.fetch, (event) => trace.push(event)),
+        runScenarios(scenarios, { ...urls, ...(otherResource && { otherResource }) }, globalThis.fetch, (event) => trace.push(event)),
         stack.died.then((why) => { throw new Error(`a server stopped during the scenarios: ${why}`); }),
       ]);
       await trace.flush();

@@ -79,6 +79,11 @@ export interface StackOptions {
   bundles?: boolean;
   /** Seconds the MCP server reuses a positive introspection answer (default: its own, 0). */
   introspectionCacheSeconds?: number;
+  /**
+   * Also run a second MCP server at this resource URI (its own port), for which the authorization
+   * server issues tokens too: the other server of the token-for-another-server scenario.
+   */
+  secondResource?: string;
 }
 
 /** Spawns the servers at once; `ready` says when they listen. Call `stop()` whatever happens. */
@@ -104,15 +109,17 @@ export function startStack(urls: StackUrls, onEvent: (event: TraceEvent) => void
     );
   };
 
-  const start = ({ party, entry }: (typeof SERVERS)[number]) =>
+  const start = ({ party, entry }: (typeof SERVERS)[number], resource = urls.resource) =>
     new Promise<void>((resolve, reject) => {
       const child = execa(process.execPath, serverCommand(entry, options.bundles ?? !fromSources), {
         cwd: root,
         env: {
           [ENV.issuer]: urls.issuer,
-          [ENV.resource]: urls.resource,
+          [ENV.resource]: resource,
+          ...(party === 'authorization-server' && options.secondResource && { [ENV.otherResources]: options.secondResource }),
           [ENV.clientBase]: urls.clientBase,
-          ...(party === 'client-host' ? {} : { [ENV.introspectionSecret]: introspectionSecret }),
+          // The second MCP server checks tokens locally: the AS's introspection client is the first one.
+          ...(party === 'client-host' || resource !== urls.resource ? {} : { [ENV.introspectionSecret]: introspectionSecret }),
           [EXIT_WITH_PARENT_ENV]: '1',
           ...(options.interactive && { [ENV.interactive]: '1' }),
           ...(options.lenient && { [ENV.lenientAuthorizationServer]: '1' }),
@@ -126,7 +133,7 @@ export function startStack(urls: StackUrls, onEvent: (event: TraceEvent) => void
         cleanup: true,
       });
       children.push(child);
-      if (child.pid !== undefined) pidOf[party] = child.pid;
+      if (child.pid !== undefined && resource === urls.resource) pidOf[party] = child.pid;
       const timer = setTimeout(() => reject(new StackError(`${party} did not start within ${READY_TIMEOUT_MS / 1000}s`)), READY_TIMEOUT_MS);
 
       createInterface({ input: child.stdout! }).on('line', (line) => {
@@ -150,7 +157,11 @@ export function startStack(urls: StackUrls, onEvent: (event: TraceEvent) => void
       });
     });
 
-  const ready = Promise.all(SERVERS.map(start)).then(() => {});
+  const second = SERVERS.find((s) => s.party === 'resource-server')!;
+  const ready = Promise.all([
+    ...SERVERS.map((server) => start(server)),
+    ...(options.secondResource ? [start(second, options.secondResource)] : []),
+  ]).then(() => {});
   ready.catch(() => {}); // the caller awaits it; a rejection before that is not unhandled
   return { ready, died, stop, pids: () => ({ ...pidOf }) };
 }

@@ -31,6 +31,31 @@ export const missingResource: Scenario = {
   },
 };
 
+export const tokenForAnotherServer: Scenario = {
+  name: 'token-for-another-server',
+  title: 'A token issued for another MCP server, presented to this one',
+  description: 'a second MCP server passes on a token it legitimately received: this RS refuses it on aud',
+  needsOtherServer: true,
+  lesson:
+    'Every MCP server your client talks to receives your token. If servers accepted any token from the same AS, ' +
+    'a malicious or compromised one could replay yours against all the others (the confused deputy; MCP forbids ' +
+    'this "token passthrough"). So the client names the server in `resource`, the AS writes it into `aud`, and ' +
+    'each RS accepts only tokens whose aud is its own canonical URI (RFC 8707 §2, RFC 9068 §4). The token works ' +
+    'where it was meant to, and nowhere else.',
+  async run(ctx) {
+    const other = ctx.urls.otherResource;
+    if (!other) return notHeld('no second MCP server was started');
+    const token = await obtainToken(ctx, 'mcp:connect', other);
+    if (!token.access_token) return notHeld(`no token for the other server (${token.error ?? token.status})`);
+    const there = await callMcp(ctx, token.access_token, INITIALIZE, other);
+    if (there.status !== 200) return notHeld(`the token did not work at its own server (${there.status})`);
+    ctx.emit('scenario.attempt', { actor: 'the other MCP server', what: `replay the token it received (aud=${other}) at ${ctx.urls.resource}` });
+    const here = await callMcp(ctx, token.access_token, INITIALIZE);
+    if (here.status === 200) return notHeld('this MCP server accepted a token issued for another one');
+    return { held: true, refusal: { by: 'resource-server', status: here.status, error: here.error ?? '', rule: 'aud must name this server (RFC 8707 §2, RFC 9068 §4); no token passthrough (MCP)' } };
+  },
+};
+
 export const stolenCode: Scenario = {
   name: 'stolen-code',
   title: 'An attacker redeems an intercepted code',
@@ -202,4 +227,4 @@ async function attackerDocumentHost(claimedClientId: string): Promise<{ url: str
   };
 }
 
-export const SCENARIOS: Scenario[] = [missingResource, stolenCode, codeReplay, redirectHijack, clientImpersonation, mixUp, scopeOverwrite];
+export const SCENARIOS: Scenario[] = [missingResource, tokenForAnotherServer, stolenCode, codeReplay, redirectHijack, clientImpersonation, mixUp, scopeOverwrite];

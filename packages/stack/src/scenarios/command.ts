@@ -61,5 +61,5 @@ export function formatScenarioTable(results: ScenarioResult[]): string {
 export function notHeldMessage(results: ScenarioResult[]): string | undefined {
   const broken = results.filter((r) => !r.outcome.held);
   if (broken.length === 0) return undefined;
-  return `defence NOT held in ${broken.map((r) => `${r.scenario.name} (${r.outcome.held ? '' : r.outcome.why})`).join(', ')}: the attack succeeded`;
+  return `defence NOT held in ${broken.map((r) => `${r.scenario.name}: ${r.outcome.held ? '' : r.outcome.why}`).join('; ')}`;
 }

@@ -11,6 +11,8 @@ export interface ScenarioUrls {
   issuer: string;
   resource: string;
   clientBase: string;
+  /** A second MCP server, with its own resource URI, that the same AS issues tokens for. */
+  otherResource?: string;
 }
 
 export interface ScenarioContext {
@@ -43,6 +45,8 @@ export interface Scenario {
   description: string;
   /** One paragraph: what the refusal teaches. */
   lesson: string;
+  /** Needs the second MCP server (`ScenarioUrls.otherResource`). */
+  needsOtherServer?: boolean;
   run(ctx: ScenarioContext): Promise<Outcome>;
 }
 
