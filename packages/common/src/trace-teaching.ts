@@ -35,7 +35,7 @@ export function cast(urls: CastUrls): string[] {
 }
 
 /** What a step is about, read from the title the client gave it (journey.ts). */
-export type StepTopic = 'discovery' | 'authorization' | 're-authorization' | 'step-up' | 'retry' | 'call' | 'list-tools';
+export type StepTopic = 'discovery' | 'authorization' | 're-authorization' | 'step-up' | 'retry' | 'call' | 'list-tools' | 'end-session';
 
 export function stepTopic(title: string): StepTopic | undefined {
   if (title.startsWith('Discovery')) return 'discovery';
@@ -45,6 +45,7 @@ export function stepTopic(title: string): StepTopic | undefined {
   if (title.startsWith('Retry')) return 'retry';
   if (title.startsWith('Call')) return 'call';
   if (title.startsWith('List tools')) return 'list-tools';
+  if (title.startsWith('End the session')) return 'end-session';
   return undefined;
 }
 
@@ -63,6 +64,9 @@ export const STEP_WHY: Record<StepTopic, string> = {
   retry: 'The same call with the new token, which now holds the scope the tool needs.',
   call: 'every MCP request carries the token (a header, never the URL); the RS checks it each time before acting.',
   'list-tools': 'No tool was named, so the client asks the server which tools it has.',
+  'end-session':
+    'The server kept state for this client (a session, named by Mcp-Session-Id); the client says it is done with an ' +
+    'HTTP DELETE, so the server frees it now instead of when it expires (MCP transports, "Session Management").',
 };
 
 /** Why-lines attached to the decisions that teach a rule, shown under the line of that decision. */
