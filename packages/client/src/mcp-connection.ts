@@ -30,10 +30,21 @@ export interface ToolOutcome {
   structuredContent?: Record<string, unknown>;
 }
 
+/** A tool as the default selection sees it: what it requires, and whether it needs tasks. */
+export interface ListedTool {
+  name: string;
+  required: string[];
+  /** `execution.taskSupport` (MCP 2025-11-25 tools): `required` tools cannot be called plainly. */
+  taskSupport: string;
+}
+
 export class McpConnection {
   private accessToken: string | undefined;
   private lastChallenge: AuthorizationChallenge | undefined;
   private client: Client | undefined;
+  private transport: StreamableHTTPClientTransport | undefined;
+  /** The answer to the session's DELETE (see close). */
+  private deleteStatus: number | 'no answer' = 'no answer';
 
   constructor(
     private readonly serverUrl: string,
@@ -50,6 +61,7 @@ export class McpConnection {
     const headers = new Headers(init?.headers);
     if (this.accessToken) headers.set('Authorization', `Bearer ${this.accessToken}`);
     const response = await this.fetch(input, { ...init, headers });
+    if (init?.method === 'DELETE') this.deleteStatus = response.status;
     if (response.status === 401 || response.status === 403) {
       const params = bearerChallenge(response.headers.get('www-authenticate')) ?? {};
       this.lastChallenge = new AuthorizationChallenge(response.status, params);
@@ -87,12 +99,20 @@ export class McpConnection {
       throw error;
     }
     this.client = client;
+    this.transport = transport;
+    // A stateful server names the session in `Mcp-Session-Id`; the SDK sends it on every later
+    // request (MCP 2025-11-25 transports, "Session Management").
+    if (transport.sessionId) this.emit('mcp.session_started', { session_id: transport.sessionId, spec: 'MCP 2025-11-25 transports, Session Management' });
   }
 
-  async listTools(): Promise<{ name: string; required: string[] }[]> {
+  async listTools(): Promise<ListedTool[]> {
     await this.connect();
     const { tools } = await this.guarded(() => this.client!.listTools());
-    return tools.map((t) => ({ name: t.name, required: t.inputSchema.required ?? [] }));
+    return tools.map((t) => ({
+      name: t.name,
+      required: (t.inputSchema.required as string[] | undefined) ?? [],
+      taskSupport: (t as { execution?: { taskSupport?: string } }).execution?.taskSupport ?? 'forbidden',
+    }));
   }
 
   async callTool(name: string, args: Record<string, unknown>): Promise<ToolOutcome> {
@@ -112,8 +132,26 @@ export class McpConnection {
     return outcome;
   }
 
+  /** The session the server gave this connection (`Mcp-Session-Id`), if any. */
+  get sessionId(): string | undefined {
+    return this.transport?.sessionId;
+  }
+
+  /**
+   * Ends the session, if the server gave one, with an HTTP DELETE (MCP 2025-11-25 transports,
+   * "Session Management": clients that no longer need a session SHOULD end it explicitly), then
+   * closes the SDK client. A server may answer 405 (it does not let clients end sessions).
+   */
   async close(): Promise<void> {
+    const sessionId = this.transport?.sessionId;
+    if (sessionId && this.transport) {
+      this.deleteStatus = 'no answer';
+      await this.transport.terminateSession().catch(() => {});
+      const status = this.deleteStatus;
+      this.emit('mcp.session_ended', { session_id: sessionId, status, spec: 'MCP 2025-11-25 transports, Session Management' });
+    }
     await this.client?.close().catch(() => {});
     this.client = undefined;
+    this.transport = undefined;
   }
 }

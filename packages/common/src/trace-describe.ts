@@ -123,6 +123,14 @@ export function describe(event: TraceEvent): string[] {
     case 'tool.result':
       // The server's own text, behind a gutter: a line it forges cannot pass for one of ours.
       return [`${event.isError ? 'tool error' : 'result'} from ${event.name}:`, ...event.text.split('\n').map((l) => `  │ ${l}`)];
+    case 'tool.skipped':
+      return [`skip tool ${event.name}: ${event.reason}`];
+    case 'tool.failed':
+      return [`tool ${event.name} failed: ${event.reason}`];
+    case 'mcp.session_started':
+      return [`session ${event.session_id} (Mcp-Session-Id): every later request carries it`];
+    case 'mcp.session_ended':
+      return [`session ${event.session_id} ended: DELETE → ${event.status}`];
     case 'stepup.needed':
       return [
         `step-up ${event.attempt}/${event.max}: held "${event.held.join(' ')}" + challenged "${event.challenged.join(' ')}"` +

@@ -85,7 +85,8 @@ export function formatLesson(events: readonly TraceEvent[], history: readonly Tr
     const status = responses.get(e.id)?.status;
     const probe = e.method === 'GET' && run.server !== undefined && pathOf(e.url) === pathOf(run.server);
     const handshake = run.server !== undefined && isPlumbingBody(e.body) && (status === undefined || status < 300);
-    if (probe) plumbing.set(e.id, `GET probe → ${status ?? '?'}`);
+    // A 200 opens the standalone stream: the server's own notifications and requests arrive on it.
+    if (probe) plumbing.set(e.id, status === 200 ? 'GET stream → 200 (open: the server\'s own messages come on it)' : `GET probe → ${status ?? '?'}`);
     else if (handshake) plumbing.set(e.id, `${e.body!.replace('JSON-RPC ', '')} → ${status ?? '?'}`);
   }
   const probePaths = new Set([...events].filter((e): e is Of<'http.request'> => e.kind === 'http.request' && plumbing.get(e.id)?.startsWith('GET') === true).map((e) => pathOf(e.url)));

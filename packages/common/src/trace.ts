@@ -68,6 +68,14 @@ export interface TraceEventMap {
   'token.received': { access_token: string; claims: TokenClaims; expires_in?: number };
   'tool.called': { name: string; arguments: Record<string, unknown> };
   'tool.result': { name: string; text: string; isError: boolean };
+  /** A listed tool the default selection leaves out, and why (required arguments, tasks). */
+  'tool.skipped': { name: string; reason: string };
+  /** A tool call that failed (a JSON-RPC error or a transport failure): one failed step, not the journey. */
+  'tool.failed': { name: string; reason: string };
+  /** The server gave the connection a session (`Mcp-Session-Id`); every later request carries it. */
+  'mcp.session_started': { session_id: string };
+  /** The client ended its session with an HTTP DELETE; `status` is the server's answer. */
+  'mcp.session_ended': { session_id: string; status: number | 'no answer' };
   'stepup.needed': { held: string[]; challenged: string[]; requesting: string[]; attempt: number; max: number };
   /** The client holds a refresh token and decides whether to use it (and why). */
   'refresh.decided': { action: 'refresh' | 'reauthorize'; reason: string };
