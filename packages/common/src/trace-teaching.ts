@@ -71,16 +71,14 @@ export const STEP_WHY: Record<StepTopic, string> = {
 
 /** Why-lines attached to the decisions that teach a rule, shown under the line of that decision. */
 export const DECISION_WHY = {
-  prm:
-    'The server names the AS it trusts; the client checks that the document is about this very server, so ' +
-    'another site\'s metadata cannot send it elsewhere.',
+  prm: 'the client checks that the PRM is about this very server, so another site\'s metadata cannot redirect it.',
   cimd:
     'Whoever claims a client_id URL gets nothing: the AS fetches the document from that URL itself, the document must ' +
     'name that same URL, and codes go only to the redirect URIs it lists, i.e. back to the real client.',
   dcr: 'The AS has never seen this client: it registers its redirect URI and gets a client_id (RFC 7591).',
   pkce: 'whoever intercepts the code cannot redeem it without the verifier, which never leaves the client.',
-  state: 'state: the code answers a request this client started, not one an attacker slipped in (CSRF).',
-  iss: 'iss: the code comes from the AS this client asked, not from another one it also uses (mix-up, RFC 9207).',
+  state: 'state proves this client started the request (no CSRF);',
+  iss: 'iss, that the code is from the AS it asked (RFC 9207).',
   audience:
     'The token names the one server it is for (aud = resource): any other server must refuse it, so a server that ' +
     'receives your token cannot spend it elsewhere (RFC 8707 §2, RFC 9068 §4).',

@@ -40,8 +40,8 @@ function workspaceRoot(dir: string): string {
 }
 
 /** The command line of a server: its bundle (dist/ mirrors the source paths) or its source. */
-function serverCommand(entry: string): string[] {
-  return fromSources ? ['--import', 'tsx', entry] : [join('dist', entry.replace(/\.ts$/, '.js'))];
+function serverCommand(entry: string, bundles: boolean): string[] {
+  return bundles ? [join('dist', entry.replace(/\.ts$/, '.js'))] : ['--import', 'tsx', entry];
 }
 const SERVERS: { party: Party; entry: string }[] = [
   { party: 'authorization-server', entry: 'packages/authorization-server/src/serve.ts' },
@@ -84,6 +84,13 @@ export interface StackOptions {
   /** The authorization server accepts a request without `resource`, applying a default audience (`pnpm serve --lenient`). */
   lenient?: boolean;
   /**
+   * Run the servers from their bundles in dist/ even when the stack itself runs from sources:
+   * `pnpm bench` measures what `pnpm demo` runs (the caller makes sure dist/ is built).
+   */
+  bundles?: boolean;
+  /** Seconds the MCP server reuses a positive introspection answer (default: its own, 0). */
+  introspectionCacheSeconds?: number;
+  /**
    * Also run a second MCP server at this resource URI (its own port), for which the authorization
    * server issues tokens too: the other server of the token-for-another-server scenario.
    */
@@ -120,7 +127,7 @@ export function startStack(urls: StackUrls, onEvent: (event: TraceEvent) => void
 
   const start = ({ party, entry }: (typeof SERVERS)[number], resource = urls.resource) =>
     new Promise<void>((resolve, reject) => {
-      const child = execa(process.execPath, serverCommand(entry), {
+      const child = execa(process.execPath, serverCommand(entry, options.bundles ?? !fromSources), {
         cwd: root,
         env: {
           [ENV.issuer]: urls.issuer,
@@ -132,6 +139,7 @@ export function startStack(urls: StackUrls, onEvent: (event: TraceEvent) => void
           [EXIT_WITH_PARENT_ENV]: '1',
           ...(options.interactive && { [ENV.interactive]: '1' }),
           ...(options.lenient && { [ENV.lenientAuthorizationServer]: '1' }),
+          ...(party === 'resource-server' && options.introspectionCacheSeconds !== undefined && { [ENV.introspectionCacheSeconds]: String(options.introspectionCacheSeconds) }),
         },
         stdin: 'pipe',
         stdout: 'pipe',
