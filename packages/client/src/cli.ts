@@ -4,7 +4,7 @@
  *
  * It runs the same journey as the demo (discovery, registration, authorization, tool calls,
  * step-up) and prints the same numbered trace. Without `--call` it lists the tools and calls
- * each one that needs no arguments.
+ * each one that is safe to call blind (tool-selection.ts).
  */
 import { createTraceWriter, DEFAULT_CLIENT_BASE, JsonObjectError, parseJsonObject, shouldUseColor, terminalSafe, type JsonObject } from '@mcp-auth-demo/common';
 import { parseArgs } from 'node:util';
@@ -14,7 +14,8 @@ import { isSpecChoice, SPEC_CHOICES } from './mcp-connection.ts';
 import { clientUrls } from './metadata-document.ts';
 
 export const CLIENT_USAGE = `usage: pnpm client <mcp-url> [options]
-  --call NAME                 call this tool (default: every tool that needs no arguments)
+  --call NAME                 call this tool (default: every tool safe to call blind: no required
+                              arguments, tasks not required; the others are listed with why)
   --args JSON                 its arguments, a JSON object (default {})
   --client-id ID              use a pre-registered client
   --client-secret SECRET      ...with this secret (client_secret_basic or _post, as the AS supports);

@@ -23,6 +23,7 @@ import { AuthorizationChallenge, McpConnection, type SpecChoice, type ToolOutcom
 import type { ClientCredentials, RegistrationOptions } from './registration.ts';
 import { StepFailure } from './step-failure.ts';
 import { Steps, type StepTiming } from './steps.ts';
+import { selectDefaultCalls } from './tool-selection.ts';
 import { createTracedFetch, type Fetch } from './traced-fetch.ts';
 import type { UserAgent } from './user-agent.ts';
 
@@ -37,7 +38,7 @@ export interface JourneyConfig {
   /** The MCP revision to speak: 2025-11-25 (default), 2026-07-28, or auto (probe, then fall back). */
   spec?: SpecChoice;
   registration: RegistrationOptions;
-  /** Tools to call in order; `'discover'` lists the tools and calls each that needs no arguments. */
+  /** Tools to call in order; `'discover'` lists the tools and calls each safe to call blind (tool-selection.ts). */
   calls: ToolCall[] | 'discover';
   /** At most this many authorizations per operation (default 3). */
   maxAuthorizations?: number;
@@ -56,6 +57,8 @@ export interface JourneyResult {
   /** Every token obtained, in order (the first, then any step-up). */
   tokens: TokenSet[];
   outcomes: { name: string; outcome: ToolOutcome }[];
+  /** Calls the client chose itself (no --call) that failed; each was one failed step. */
+  failedCalls: { name: string; reason: string }[];
   steps: StepTiming[];
   failure?: { step?: number; title?: string; expected: string; received: string };
 }
@@ -73,7 +76,7 @@ export async function runJourney(config: JourneyConfig): Promise<JourneyResult> 
   const spec = config.spec ?? '2025-11-25';
   const connection = new McpConnection(config.serverUrl, fetch, emit, spec);
   const maxAuthorizations = config.maxAuthorizations ?? 3;
-  const result: JourneyResult = { ok: false, tokens: [], outcomes: [], steps: [] };
+  const result: JourneyResult = { ok: false, tokens: [], outcomes: [], failedCalls: [], steps: [] };
 
   let resource: string | undefined;
   let scopesSupported: string[] | undefined;
@@ -241,21 +244,41 @@ export async function runJourney(config: JourneyConfig): Promise<JourneyResult> 
     }
 
     let calls = config.calls;
+    // Tools the client chose itself may fail on their own: one failed step, not a failed journey.
+    // A tool the user named (--call) is the point of the run: its failure fails the journey.
+    const chosenByClient = calls === 'discover';
     if (calls === 'discover') {
       steps.start('List tools');
       const tools = await withAuthorization('list tools', () => connection.listTools());
-      calls = tools.filter((t) => t.required.length === 0).map((t) => ({ name: t.name, arguments: {} }));
+      const selection = selectDefaultCalls(tools);
+      for (const skipped of selection.skipped) emit('tool.skipped', { ...skipped, spec: 'MCP 2025-11-25 tools; tasks' });
+      calls = selection.calls;
     }
     for (const call of calls) {
       steps.start(`Call ${call.name}`);
-      const outcome = await withAuthorization(call.name, () => connection.callTool(call.name, call.arguments));
-      result.outcomes.push({ name: call.name, outcome });
+      try {
+        const outcome = await withAuthorization(call.name, () => connection.callTool(call.name, call.arguments));
+        result.outcomes.push({ name: call.name, outcome });
+        // isError is the tool's own answer (MCP tools, "Error Handling"): reported either way; it
+        // fails the journey only for a tool the user named, whose result was the point of the run.
+        if (outcome.isError && !chosenByClient) {
+          throw new StepFailure(`a result from ${call.name}`, `the tool answered isError: ${outcome.text.split('\n')[0]}`);
+        }
+      } catch (error) {
+        if (!chosenByClient || error instanceof StepFailure) throw error;
+        const reason = error instanceof Error ? error.message : String(error);
+        emit('tool.failed', { name: call.name, reason });
+        result.failedCalls.push({ name: call.name, reason });
+      }
     }
+    const revision = connection.revision;
+    if (connection.sessionId) steps.start('End the session');
+    await connection.close();
     steps.finish();
     result.ok = true;
     result.steps = steps.all;
     emit('journey.succeeded', { ms: steps.elapsedMs, steps: result.steps });
-    if (connection.revision === '2026-07-28') {
+    if (revision === '2026-07-28') {
       emit('lesson.eras_compared', { revision: '2026-07-28', compared_with: '2025-11-25', differences: ERA_DIFFERENCES });
     }
   } catch (error) {

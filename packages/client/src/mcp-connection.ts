@@ -56,10 +56,21 @@ function negotiation(spec: SpecChoice): VersionNegotiationMode {
   return 'auto';
 }
 
+/** A tool as the default selection sees it: what it requires, and whether it needs tasks. */
+export interface ListedTool {
+  name: string;
+  required: string[];
+  /** `execution.taskSupport` (MCP 2025-11-25 tools): `required` tools cannot be called plainly. */
+  taskSupport: string;
+}
+
 export class McpConnection {
   private accessToken: string | undefined;
   private lastChallenge: AuthorizationChallenge | undefined;
   private client: Client | undefined;
+  private transport: StreamableHTTPClientTransport | undefined;
+  /** The answer to the session's DELETE (see close). */
+  private deleteStatus: number | 'no answer' = 'no answer';
 
   constructor(
     private readonly serverUrl: string,
@@ -77,6 +88,7 @@ export class McpConnection {
     const headers = new Headers(init?.headers);
     if (this.accessToken) headers.set('Authorization', `Bearer ${this.accessToken}`);
     const response = await this.fetch(input, { ...init, headers });
+    if (init?.method === 'DELETE') this.deleteStatus = response.status;
     if (response.status === 401 || response.status === 403) {
       const params = bearerChallenge(response.headers.get('www-authenticate')) ?? {};
       this.lastChallenge = new AuthorizationChallenge(response.status, params);
@@ -125,12 +137,20 @@ export class McpConnection {
       handshake: modern ? 'none: server/discover confirmed the revision; every request carries it' : 'initialize',
       spec: modern ? 'MCP 2026-07-28 transports, "Request Metadata"; versioning, server/discover' : 'MCP 2025-11-25 lifecycle, initialization',
     });
+    this.transport = transport;
+    // A stateful server names the session in `Mcp-Session-Id`; the SDK sends it on every later
+    // request (MCP 2025-11-25 transports, "Session Management").
+    if (transport.sessionId) this.emit('mcp.session_started', { session_id: transport.sessionId, spec: 'MCP 2025-11-25 transports, Session Management' });
   }
 
-  async listTools(): Promise<{ name: string; required: string[] }[]> {
+  async listTools(): Promise<ListedTool[]> {
     await this.connect();
     const { tools } = await this.guarded(() => this.client!.listTools());
-    return tools.map((t) => ({ name: t.name, required: (t.inputSchema.required as string[] | undefined) ?? [] }));
+    return tools.map((t) => ({
+      name: t.name,
+      required: (t.inputSchema.required as string[] | undefined) ?? [],
+      taskSupport: (t as { execution?: { taskSupport?: string } }).execution?.taskSupport ?? 'forbidden',
+    }));
   }
 
   async callTool(name: string, args: Record<string, unknown>): Promise<ToolOutcome> {
@@ -155,8 +175,26 @@ export class McpConnection {
     return this.client?.getNegotiatedProtocolVersion();
   }
 
+  /** The session the server gave this connection (`Mcp-Session-Id`), if any. */
+  get sessionId(): string | undefined {
+    return this.transport?.sessionId;
+  }
+
+  /**
+   * Ends the session, if the server gave one, with an HTTP DELETE (MCP 2025-11-25 transports,
+   * "Session Management": clients that no longer need a session SHOULD end it explicitly), then
+   * closes the SDK client. A server may answer 405 (it does not let clients end sessions).
+   */
   async close(): Promise<void> {
+    const sessionId = this.transport?.sessionId;
+    if (sessionId && this.transport) {
+      this.deleteStatus = 'no answer';
+      await this.transport.terminateSession().catch(() => {});
+      const status = this.deleteStatus;
+      this.emit('mcp.session_ended', { session_id: sessionId, status, spec: 'MCP 2025-11-25 transports, Session Management' });
+    }
     await this.client?.close().catch(() => {});
     this.client = undefined;
+    this.transport = undefined;
   }
 }

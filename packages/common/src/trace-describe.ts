@@ -132,6 +132,14 @@ export function describe(event: TraceEvent): string[] {
       return [`client_id ${event.client_id} belongs to ${event.bound_to}: not sent to ${event.issuer}; registering there anew`];
     case 'mcp.connected':
       return [`MCP ${event.revision} (asked for ${event.chosen}); handshake: ${event.handshake}`];
+    case 'tool.skipped':
+      return [`skip tool ${event.name}: ${event.reason}`];
+    case 'tool.failed':
+      return [`tool ${event.name} failed: ${event.reason}`];
+    case 'mcp.session_started':
+      return [`session ${event.session_id} (Mcp-Session-Id): every later request carries it`];
+    case 'mcp.session_ended':
+      return [`session ${event.session_id} ended: DELETE → ${event.status}`];
     case 'stepup.needed':
       return [
         `step-up ${event.attempt}/${event.max}: ${event.requested ? `requested before "${event.requested.join(' ')}"` : `held "${event.held.join(' ')}"`}` +

@@ -85,7 +85,8 @@ export function formatLesson(events: readonly TraceEvent[], history: readonly Tr
     const status = responses.get(e.id)?.status;
     const probe = e.method === 'GET' && run.server !== undefined && pathOf(e.url) === pathOf(run.server);
     const handshake = run.server !== undefined && isPlumbingBody(e.body) && (status === undefined || status < 300);
-    if (probe) plumbing.set(e.id, `GET probe → ${status ?? '?'}`);
+    // A 200 opens the standalone stream: the server's own notifications and requests arrive on it.
+    if (probe) plumbing.set(e.id, status === 200 ? 'GET stream → 200 (open: the server\'s own messages come on it)' : `GET probe → ${status ?? '?'}`);
     else if (handshake) plumbing.set(e.id, `${e.body!.replace('JSON-RPC ', '')} → ${status ?? '?'}`);
   }
   const probePaths = new Set([...events].filter((e): e is Of<'http.request'> => e.kind === 'http.request' && plumbing.get(e.id)?.startsWith('GET') === true).map((e) => pathOf(e.url)));
@@ -142,6 +143,11 @@ export function formatLesson(events: readonly TraceEvent[], history: readonly Tr
       case 'cimd.fetched':
         // Said together with the verdict on the document, when there is one.
         if (events.some((e) => e.kind === 'cimd.validated' && e.client_id === event.client_id)) continue;
+        break;
+      case 'token.introspected':
+        // The RS confirms every token with the AS (RFC 7662): said once in the run, and whenever
+        // the answer is "inactive" (a revocation reaching the RS); the rest is in --verbose.
+        if (event.active && history.find((e) => e.kind === 'token.introspected') !== event) continue;
         break;
       case 'token.received':
         // The AS's line already shows the token it issued (with another AS, this is all there is).
@@ -387,6 +393,8 @@ function decisionWhy(event: TraceEvent): string[] {
       return [DECISION_WHY.insufficientScope];
     case 'mcp.connected':
       return event.revision === '2026-07-28' ? [DECISION_WHY.selfDescribing] : [];
+    case 'token.introspected':
+      return [DECISION_WHY.revocation];
     default:
       return [];
   }

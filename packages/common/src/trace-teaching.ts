@@ -35,7 +35,7 @@ export function cast(urls: CastUrls): string[] {
 }
 
 /** What a step is about, read from the title the client gave it (journey.ts). */
-export type StepTopic = 'discovery' | 'authorization' | 're-authorization' | 'step-up' | 'retry' | 'call' | 'list-tools';
+export type StepTopic = 'discovery' | 'authorization' | 're-authorization' | 'step-up' | 'retry' | 'call' | 'list-tools' | 'end-session';
 
 export function stepTopic(title: string): StepTopic | undefined {
   if (title.startsWith('Discovery')) return 'discovery';
@@ -45,6 +45,7 @@ export function stepTopic(title: string): StepTopic | undefined {
   if (title.startsWith('Retry')) return 'retry';
   if (title.startsWith('Call')) return 'call';
   if (title.startsWith('List tools')) return 'list-tools';
+  if (title.startsWith('End the session')) return 'end-session';
   return undefined;
 }
 
@@ -63,6 +64,9 @@ export const STEP_WHY: Record<StepTopic, string> = {
   retry: 'The same call with the new token, which now holds the scope the tool needs.',
   call: 'every MCP request carries the token (a header, never the URL); the RS checks it each time before acting.',
   'list-tools': 'No tool was named, so the client asks the server which tools it has.',
+  'end-session':
+    'The server kept state for this client (a session, named by Mcp-Session-Id); the client says it is done with an ' +
+    'HTTP DELETE, so the server frees it now instead of when it expires (MCP transports, "Session Management").',
 };
 
 /** Why-lines attached to the decisions that teach a rule, shown under the line of that decision. */
@@ -71,19 +75,18 @@ export const DECISION_WHY = {
     'MCP 2026-07-28 has no handshake and no session: each request names its revision (header and _meta), its ' +
     'method and its tool (Mcp-Method, Mcp-Name), so any instance of the server, or a load balancer reading headers, ' +
     'can answer it; the server refuses a header that disagrees with the body (400 -32020).',
-  prm:
-    'The server names the AS it trusts; the client checks that the document is about this very server, so ' +
-    'another site\'s metadata cannot send it elsewhere.',
+  prm: 'the client checks that the PRM is about this very server, so another site\'s metadata cannot redirect it.',
   cimd:
     'Whoever claims a client_id URL gets nothing: the AS fetches the document from that URL itself, the document must ' +
     'name that same URL, and codes go only to the redirect URIs it lists, i.e. back to the real client.',
   dcr: 'The AS has never seen this client: it registers its redirect URI and gets a client_id (RFC 7591).',
   pkce: 'whoever intercepts the code cannot redeem it without the verifier, which never leaves the client.',
-  state: 'state: the code answers a request this client started, not one an attacker slipped in (CSRF).',
-  iss: 'iss: the code comes from the AS this client asked, not from another one it also uses (mix-up, RFC 9207).',
+  state: 'state proves this client started the request (no CSRF);',
+  iss: 'iss, that the code is from the AS it asked (RFC 9207).',
   audience:
     'The token names the one server it is for (aud = resource): any other server must refuse it, so a server that ' +
     'receives your token cannot spend it elsewhere (RFC 8707 §2, RFC 9068 §4).',
+  revocation: 'only the AS knows whether a token was revoked since it was issued, so the RS asks it each time.',
   insufficientScope: 'a token holds only what the user approved; the RS names the scope it lacks (RFC 6750 §3.1).',
 } as const;
 

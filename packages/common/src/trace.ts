@@ -79,6 +79,14 @@ export interface TraceEventMap {
   'stepup.needed': { held: string[]; requested?: string[]; challenged: string[]; requesting: string[]; attempt: number; max: number };
   /** Credentials of one authorization server withheld from another (SEP-2352); the client registers anew. */
   'credentials.not_reused': { client_id: string; bound_to: string; issuer: string };
+  /** A listed tool the default selection leaves out, and why (required arguments, tasks). */
+  'tool.skipped': { name: string; reason: string };
+  /** A tool call that failed (a JSON-RPC error or a transport failure): one failed step, not the journey. */
+  'tool.failed': { name: string; reason: string };
+  /** The server gave the connection a session (`Mcp-Session-Id`); every later request carries it. */
+  'mcp.session_started': { session_id: string };
+  /** The client ended its session with an HTTP DELETE; `status` is the server's answer. */
+  'mcp.session_ended': { session_id: string; status: number | 'no answer' };
   /** The client holds a refresh token and decides whether to use it (and why). */
   'refresh.decided': { action: 'refresh' | 'reauthorize'; reason: string };
 

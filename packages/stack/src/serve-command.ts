@@ -21,6 +21,14 @@ import { parseArgs } from 'node:util';
 import { PORT_FLAGS, urlsFromPortFlags } from './ports.ts';
 import { startStack } from './stack.ts';
 
+export const SERVE_USAGE =
+  'usage: pnpm serve [--as-port N] [--rs-port N] [--client-port N] [--interactive] [--report FILE] [--lenient]\n' +
+  '  --interactive   a sign-in and consent page for every authorization (default: loopback redirect URIs\n' +
+  '                  auto-approved, any other refused)\n' +
+  '  --report FILE   keep every connecting client\'s verdict card in FILE, as JSON\n' +
+  '  --lenient       the AS accepts requests without resource, so the MCP server\'s refusal of those tokens shows\n' +
+  '  --help          this text';
+
 async function serve(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
@@ -29,8 +37,13 @@ async function serve(argv: string[]): Promise<number> {
       interactive: { type: 'boolean', default: false },
       report: { type: 'string' },
       lenient: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
     },
   });
+  if (values.help) {
+    process.stdout.write(`${SERVE_USAGE}\n`);
+    return 0;
+  }
   const urls = urlsFromPortFlags(values);
   const color = shouldUseColor(process.stdout);
   const trace = createTraceWriter({ write: (t) => process.stdout.write(t), color, live: true });
@@ -85,10 +98,15 @@ async function serve(argv: string[]): Promise<number> {
   return code;
 }
 
+/** A flag parseArgs does not know, or a missing value: say the usage. */
+function isUsageError(error: unknown): boolean {
+  return String((error as { code?: unknown } | null)?.code ?? '').startsWith('ERR_PARSE_ARGS');
+}
+
 /** Runs `pnpm serve` with these arguments until Ctrl-C; resolves to the exit code. */
 export function runServe(argv: string[]): Promise<number> {
   return serve(argv).catch((error: unknown) => {
-    process.stderr.write(`serve: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`serve: ${error instanceof Error ? error.message : String(error)}\n${isUsageError(error) ? `${SERVE_USAGE}\n` : ''}`);
     return 1;
   });
 }

@@ -1,0 +1,22 @@
+/** `--help` on every command prints its usage on stdout and exits 0; an unknown flag shows it on stderr. */
+import { describe, expect, it } from 'vitest';
+import { runCommand } from './processes.ts';
+
+describe('usage', () => {
+  it.each([
+    ['serve', 'usage: pnpm serve'],
+    ['demo', 'usage: pnpm demo'],
+    ['client', 'usage: pnpm client'],
+  ] as const)('pnpm %s --help prints the usage and exits 0', async (command, usage) => {
+    const result = await runCommand(command, ['--help']);
+    expect(result.exitCode).toBe(0);
+    expect(String(result.stdout)).toContain(usage);
+  });
+
+  it('pnpm serve with an unknown flag names it and shows the usage, exit 1', async () => {
+    const result = await runCommand('serve', ['--nope']);
+    expect(result.exitCode).toBe(1);
+    expect(String(result.stderr)).toContain("Unknown option '--nope'");
+    expect(String(result.stderr)).toContain('usage: pnpm serve');
+  });
+});
