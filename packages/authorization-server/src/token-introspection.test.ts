@@ -66,6 +66,22 @@ describe('RFC 7662 §2.2: the introspection response', () => {
     expect(h.events.filter((e) => e.kind === 'token.introspected').at(-1)).toMatchObject({ active: false, reason });
   });
 
+  it.each([
+    ['revoked (its code replayed) after an active answer', 'revoked'],
+    ['expired after an active answer', 'expired'],
+    ['asked by another resource server after an active answer', 'other_audience'],
+  ])('the signature is verified once per token, but a token %s is {"active": false}', async (_name, reason) => {
+    const { code, token } = await issueToken(h);
+    expect(await (await introspect(h, `token=${token}`)).json()).toMatchObject({ active: true });
+    let headers = { authorization: basic(RS.client_id, RS.client_secret) };
+    if (reason === 'revoked') expect((await requestToken(h, tokenFields(code))).status).toBe(400);
+    if (reason === 'expired') h.advance(600_000);
+    if (reason === 'other_audience') headers = { authorization: basic(OTHER_RS.client_id, OTHER_RS.client_secret) };
+    const response = await introspect(h, `token=${token}`, headers);
+    expect(await response.json()).toEqual({ active: false });
+    expect(h.events.filter((e) => e.kind === 'token.introspected').at(-1)).toMatchObject({ active: false, reason });
+  });
+
   it('the other resource server sees its own tokens as active', async () => {
     const { token } = await issueToken(h, { resource: OTHER_RESOURCE });
     const response = await introspect(h, `token=${token}`, { authorization: basic(OTHER_RS.client_id, OTHER_RS.client_secret) });
@@ -102,5 +118,16 @@ describe('RFC 7662 §2.1/§2.3: refused introspection requests', () => {
       introspection_endpoint: `${ISSUER}/introspect`,
       introspection_endpoint_auth_methods_supported: ['client_secret_basic'],
     });
+  });
+});
+
+describe('introspection clients are checked when the AS is built', () => {
+  it.each([
+    ['a secret shorter than 32 characters', [{ ...RS, client_secret: 'short' }], /at least 32 characters/],
+    ['a resource this AS does not issue tokens for', [{ ...RS, resource: 'http://localhost:9999/mcp' }], /is not one of resources/],
+    ['the same client_id twice', [RS, { ...RS, resource: OTHER_RESOURCE }], /must not repeat a client_id/],
+    ['an empty client_id', [{ ...RS, client_id: '' }], /client_id must be a non-empty string/],
+  ])('refuses %s', async (_name, introspectionClients, message) => {
+    await expect(createHarness({ config: { resources: [RESOURCE, OTHER_RESOURCE], introspectionClients } })).rejects.toThrow(message);
   });
 });

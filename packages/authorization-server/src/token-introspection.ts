@@ -99,24 +99,45 @@ async function checkFormBody(c: Context): Promise<URLSearchParams> {
   return new URLSearchParams(await c.req.text());
 }
 
-/** Decides whether `token` is active for the resource server `caller`. */
+/** Most verified tokens the introspector remembers at once; the oldest goes first. */
+export const INTROSPECTION_VERIFIED_MAX_ENTRIES = 1_000;
+
+/**
+ * Decides whether `token` is active for the resource server `caller`.
+ *
+ * The signature is verified once per token: a resource server that asks on every request would
+ * otherwise have this AS verify the same RS256 signature again and again (a third of the
+ * endpoint's busy time under load). Only what cannot change is remembered: that this AS signed
+ * these claims. Expiry, revocation and the caller's audience are decided afresh on every call.
+ * Entries are keyed by the token's SHA-256, never by the token, and leave when the token expires.
+ */
 export function createIntrospector({ config, revoked }: Omit<IntrospectionDependencies, 'emit'>) {
   let publicKey: ReturnType<typeof importJWK> | undefined;
+  const verified = new Map<string, JWTPayload & { exp: number }>();
   return async function introspect(token: string, caller: IntrospectionClient): Promise<Introspection> {
-    // The key may still be being generated (it is off the start-up path, config.ts): wait for it.
-    const signingKey = await config.signingKey;
-    publicKey ??= importJWK(signingKey.publicJwk, signingKey.alg);
-    let payload: JWTPayload;
-    try {
-      ({ payload } = await jwtVerify(token, await publicKey, {
-        algorithms: [signingKey.alg],
-        typ: 'at+jwt',
-        issuer: config.issuer,
-        currentDate: new Date(config.now()),
-        requiredClaims: ['exp', 'jti', 'aud'],
-      }));
-    } catch (error) {
-      return { active: false, reason: error instanceof errors.JWTExpired ? 'expired' : 'not_issued_here' };
+    const key = createHash('sha256').update(token).digest('base64url');
+    let payload = verified.get(key);
+    if (payload === undefined) {
+      // The key may still be being generated (it is off the start-up path, config.ts): wait for it.
+      const signingKey = await config.signingKey;
+      publicKey ??= importJWK(signingKey.publicJwk, signingKey.alg);
+      try {
+        ({ payload } = (await jwtVerify(token, await publicKey, {
+          algorithms: [signingKey.alg],
+          typ: 'at+jwt',
+          issuer: config.issuer,
+          currentDate: new Date(config.now()),
+          requiredClaims: ['exp', 'jti', 'aud'],
+        })) as { payload: JWTPayload & { exp: number } });
+      } catch (error) {
+        return { active: false, reason: error instanceof errors.JWTExpired ? 'expired' : 'not_issued_here' };
+      }
+      if (verified.size >= INTROSPECTION_VERIFIED_MAX_ENTRIES) verified.delete(verified.keys().next().value!);
+      verified.set(key, payload);
+    } else if (payload.exp <= Math.floor(config.now() / 1000)) {
+      // The same rule jwtVerify applies (RFC 7519 §4.1.4: not accepted on or after exp).
+      verified.delete(key);
+      return { active: false, reason: 'expired' };
     }
     if (revoked.isRevoked(String(payload.jti))) return { active: false, reason: 'revoked' };
     // RFC 7662 §2.2: inactive when "the protected resource is not allowed to introspect this particular token".

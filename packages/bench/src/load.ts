@@ -37,17 +37,21 @@ function assertLoopback(url: string): void {
 export async function load(options: LoadOptions): Promise<LoadFigures> {
   assertLoopback(options.url);
   const started = performance.now();
-  const result = await autocannon({
+  let finished = started;
+  const instance = autocannon({
     url: options.url,
     connections: options.connections,
     amount: options.amount,
     duration: options.maxSeconds ?? 120,
     requests: options.requests,
-  });
+  }) as unknown as autocannon.Instance & Promise<autocannon.Result>; // an emitter that is also a promise
+  // The rate is taken from the last answer, not from when autocannon reports: it reports on its
+  // one-second tick, which would round every run up to whole seconds (a 4.2 s run counted as 5 s).
+  instance.on('response', () => (finished = performance.now()));
+  const result = await instance;
   const total = result.requests.total;
   const bad = result.errors + result.timeouts + (options.checkStatus === false ? 0 : result.non2xx);
   if (bad > 0) throw new Error(`bench: ${bad} of ${total} requests to ${options.url} failed (errors ${result.errors}, timeouts ${result.timeouts}, non-2xx ${result.non2xx})`);
-  // autocannon's own `duration` is whole seconds: too coarse for a short run.
-  const seconds = (performance.now() - started) / 1000;
+  const seconds = (finished - started) / 1000;
   return { requests: total, rate: total / seconds, p50: result.latency.p50, p99: result.latency.p99 };
 }

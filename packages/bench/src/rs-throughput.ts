@@ -5,7 +5,10 @@
 import { load, type LoadFigures } from './load.ts';
 
 export interface RsFigures {
+  /** Our MCP server as `pnpm demo` runs it: the revocation check asks the AS on every request. */
   ours: LoadFigures;
+  /** The same, reusing the AS's positive introspection answers (RFC 7662 §4) for up to 60 s. */
+  oursIntrospectionCached: LoadFigures;
   sdkNoAuth: LoadFigures;
   bareHono: LoadFigures;
 }
@@ -31,13 +34,18 @@ function toolCallLoad(url: string, amount: number, connections: number, token?: 
 }
 
 /**
- * Runs each target in turn, warm-up first, then interleaves the measured runs (ours, a, b,
- * ours, a, b) so a change in machine load touches all three alike; keeps each one's best.
+ * Runs each target in turn, warm-up first, then interleaves the measured runs (ours, ours
+ * cached, a, b, and again) so a change in machine load touches all three alike; keeps each one's best.
  */
-export async function measureRsThroughput(targets: { ours: string; sdkNoAuth: string; bareHono: string }, token: string, amount: number): Promise<RsFigures> {
+export async function measureRsThroughput(
+  targets: { ours: string; oursIntrospectionCached: string; sdkNoAuth: string; bareHono: string },
+  tokens: { ours: string; oursIntrospectionCached: string },
+  amount: number,
+): Promise<RsFigures> {
   const connections = 8;
   const run = {
-    ours: (n = amount) => toolCallLoad(targets.ours, n, connections, token),
+    ours: (n = amount) => toolCallLoad(targets.ours, n, connections, tokens.ours),
+    oursIntrospectionCached: (n = amount) => toolCallLoad(targets.oursIntrospectionCached, n, connections, tokens.oursIntrospectionCached),
     sdkNoAuth: (n = amount) => toolCallLoad(`${targets.sdkNoAuth}/mcp`, n, connections),
     bareHono: (n = amount) => toolCallLoad(`${targets.bareHono}/mcp`, n, connections),
   };

@@ -3,6 +3,7 @@
  * events to stdout as JSON lines, say clearly when the port is taken, and shut down cleanly on
  * Ctrl-C, SIGTERM, or (when started by the orchestrator) when the parent goes away.
  */
+import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConfigError, EXIT_INVALID_CONFIG } from './config-error.ts';
 import { createHttpServer } from './http-server.ts';
@@ -34,25 +35,32 @@ export interface ServeOptions {
   party: Party;
   /** The URL the app is reached at; its hostname and port are where it listens. */
   url: string;
-  fetch: (request: Request) => Response | Promise<Response>;
+  /** A web-standard handler (our Hono apps)... */
+  fetch?: (request: Request) => Response | Promise<Response>;
+  /** ...or a Node request listener (a third-party server such as oidc-provider, a Koa app). */
+  listener?: RequestListener;
   /** How a user picks another port, for the "port in use" message. */
   portHint: string;
 }
 
-export function serveApp({ party, url, fetch, portHint }: ServeOptions): void {
+export function serveApp({ party, url, fetch, listener, portHint }: ServeOptions): void {
   const { hostname, port } = new URL(url);
+  if (!fetch === !listener) throw new Error('serveApp needs exactly one of fetch and listener');
   const emit = createEmitter(party, stdoutSink);
+  // Our apps get the project's HTTP layer; a third-party server (oidc-provider) brings its own.
   // Every event a request caused leaves, in one write, before its answer (trace-output.ts).
-  const server = createHttpServer({
-    fetch: async (request) => {
-      try {
-        return await fetch(request);
-      } finally {
-        flushTraceOutput();
-      }
-    },
-    emit,
-  });
+  const server = fetch
+    ? createHttpServer({
+        fetch: async (request) => {
+          try {
+            return await fetch(request);
+          } finally {
+            flushTraceOutput();
+          }
+        },
+        emit,
+      })
+    : createServer(listener);
 
   server.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EADDRINUSE') {

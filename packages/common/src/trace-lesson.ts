@@ -144,6 +144,11 @@ export function formatLesson(events: readonly TraceEvent[], history: readonly Tr
         // Said together with the verdict on the document, when there is one.
         if (events.some((e) => e.kind === 'cimd.validated' && e.client_id === event.client_id)) continue;
         break;
+      case 'token.introspected':
+        // The RS confirms every token with the AS (RFC 7662): said once in the run, and whenever
+        // the answer is "inactive" (a revocation reaching the RS); the rest is in --verbose.
+        if (event.active && history.find((e) => e.kind === 'token.introspected') !== event) continue;
+        break;
       case 'token.received':
         // The AS's line already shows the token it issued (with another AS, this is all there is).
         if (events.some((e) => e.kind === 'token.issued')) continue;
@@ -373,6 +378,8 @@ function decisionWhy(event: TraceEvent): string[] {
       return [DECISION_WHY.audience];
     case 'scope.insufficient':
       return [DECISION_WHY.insufficientScope];
+    case 'token.introspected':
+      return [DECISION_WHY.revocation];
     default:
       return [];
   }

@@ -82,6 +82,7 @@ export const DECISION_WHY = {
   audience:
     'The token names the one server it is for (aud = resource): any other server must refuse it, so a server that ' +
     'receives your token cannot spend it elsewhere (RFC 8707 §2, RFC 9068 §4).',
+  revocation: 'only the AS knows whether a token was revoked since it was issued, so the RS asks it each time.',
   insufficientScope: 'a token holds only what the user approved; the RS names the scope it lacks (RFC 6750 §3.1).',
 } as const;
 

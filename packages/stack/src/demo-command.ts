@@ -4,7 +4,7 @@
  * everything. Exit 0 when the journey succeeds, 1 when it (or the set-up) fails, 130 on Ctrl-C.
  *
  *   pnpm demo [--as-port N] [--rs-port N] [--client-port N] [--registration cimd|dcr] [--interactive]
- *             [--verbose | --json] [--diagram FILE] [--scenario NAME|list|all]
+ *             [--as ours|oidc-provider] [--verbose | --json] [--diagram FILE] [--scenario NAME|list|all]
  *
  * The trace has three levels: the lesson (default), the full wire view (--verbose) and the raw
  * typed events (--json). --diagram writes a Mermaid sequence diagram of the run as well.
@@ -13,10 +13,16 @@
  * browser; the journey receives the redirect on a loopback port of its own (the client's
  * `--browser` user agent, RFC 8252 §7.3) and waits for the person. Without it, the AS
  * auto-approves the loopback redirect (a named deviation) and no browser is needed.
+ *
+ * `--as oidc-provider` runs the same journey against panva's oidc-provider instead of our AS
+ * (packages/oidc-provider-as). Its pages are passed through by a user agent that follows the AS's
+ * own redirects with its cookies, as a browser would; the AS auto-approves (a named deviation).
  */
 import { createTraceWriter, formatMermaid, shouldUseColor, type TraceEvent } from '@mcp-auth-demo/common';
 import { writeFileSync } from 'node:fs';
 import { clientUrls, runJourney, startBrowserCallback, type BrowserCallback } from '@mcp-auth-demo/client';
+// The entry point loads no oidc-provider code: the provider runs in its own process.
+import { redirectFollowingUserAgent } from '@mcp-auth-demo/oidc-provider-as';
 import { parseArgs } from 'node:util';
 import { freePort, PORT_FLAGS, urlsFromPortFlags } from './ports.ts';
 import { startStack, type Stack } from './stack.ts';
@@ -24,8 +30,9 @@ import { formatScenarioList, formatScenarioTable, notHeldMessage, runScenarios, 
 
 export const DEMO_USAGE =
   'usage: pnpm demo [--as-port N] [--rs-port N] [--client-port N] [--registration cimd|dcr] [--interactive]\n' +
-  '                 [--verbose | --json] [--diagram FILE]\n' +
+  '                 [--as ours|oidc-provider] [--verbose | --json] [--diagram FILE]\n' +
   "  --interactive   sign in and approve on the authorization server's page, in your browser\n" +
+  "  --as oidc-provider  the same journey with panva's oidc-provider as the authorization server\n" +
   '  --verbose       the full wire view: every exchange and header (default: the lesson)\n' +
   '  --json          the raw typed events, one JSON line each\n' +
   '  --diagram FILE  also write a Mermaid sequence diagram of the run to FILE\n' +
@@ -38,6 +45,7 @@ async function demo(argv: string[]): Promise<number> {
     options: {
       ...PORT_FLAGS,
       registration: { type: 'string', default: 'cimd' },
+      as: { type: 'string', default: 'ours' },
       json: { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
       diagram: { type: 'string' },
@@ -53,6 +61,12 @@ async function demo(argv: string[]): Promise<number> {
   if (values.registration !== 'cimd' && values.registration !== 'dcr') {
     throw new Error(`--registration must be cimd or dcr, got "${values.registration}"`);
   }
+  if (values.as !== 'ours' && values.as !== 'oidc-provider') {
+    throw new Error(`--as must be ours or oidc-provider, got "${values.as}"`);
+  }
+  const authorizationServer = values.as;
+  // oidc-provider's interaction is answered by our auto-approval; it has no page to show.
+  if (authorizationServer === 'oidc-provider' && values.interactive) throw new Error('--interactive works with our authorization server only, not with --as oidc-provider');
   const urls = urlsFromPortFlags(values);
   if (values.scenario === 'list') {
     process.stdout.write(formatScenarioList());
@@ -60,6 +74,8 @@ async function demo(argv: string[]): Promise<number> {
   }
   const scenarios = values.scenario === undefined ? undefined : selectScenarios(values.scenario);
   if (scenarios && values.interactive) throw new Error('--scenario runs headless: drop --interactive');
+  // The scenarios misbehave against our own servers, whose refusals they assert.
+  if (scenarios && authorizationServer === 'oidc-provider') throw new Error('--scenario runs against our authorization server: drop --as oidc-provider');
 
   if (values.json && values.verbose) throw new Error('--json and --verbose are two different outputs: choose one');
   const recorded: TraceEvent[] = [];
@@ -92,7 +108,7 @@ async function demo(argv: string[]): Promise<number> {
   // token-for-another-server: a second MCP server, on its own port and resource URI.
   const otherResource = scenarios?.some((s) => s.needsOtherServer) ? `http://localhost:${await freePort()}/mcp` : undefined;
   const run = async (): Promise<number> => {
-    stack = startStack(urls, (event) => trace.push(event), { interactive: values.interactive, ...(otherResource && { secondResource: otherResource }) });
+    stack = startStack(urls, (event) => trace.push(event), { interactive: values.interactive, authorizationServer, ...(otherResource && { secondResource: otherResource }) });
     await stack.ready;
     if (scenarios) {
       const results = await Promise.race([
@@ -128,6 +144,8 @@ async function demo(argv: string[]): Promise<number> {
         { name: 'whoami', arguments: {} },
         { name: 'get_weather', arguments: { city: 'Paris' } },
       ],
+      // oidc-provider sends the browser through its interaction pages before redirecting back.
+      ...(authorizationServer === 'oidc-provider' && { userAgent: redirectFollowingUserAgent() }),
       onEvent: (event) => trace.push(event),
     });
     const outcome = await Promise.race([journey, stack.died.then((why) => ({ ok: false as const, why }))]);

@@ -1,4 +1,4 @@
-export { startStack, StackError, type Stack } from './stack.ts';
+export { startStack, StackError, type Stack, type StackOptions, type AuthorizationServerKind } from './stack.ts';
 export { PORT_FLAGS, urlsFromPortFlags, urlsForPorts, freePort, freePorts, type StackUrls } from './ports.ts';
 export { runDemo, DEMO_USAGE } from './demo-command.ts';
 export { runServe } from './serve-command.ts';

@@ -40,8 +40,8 @@ function workspaceRoot(dir: string): string {
 }
 
 /** The command line of a server: its bundle (dist/ mirrors the source paths) or its source. */
-function serverCommand(entry: string): string[] {
-  return fromSources ? ['--import', 'tsx', entry] : [join('dist', entry.replace(/\.ts$/, '.js'))];
+function serverCommand(entry: string, bundles: boolean): string[] {
+  return bundles ? [join('dist', entry.replace(/\.ts$/, '.js'))] : ['--import', 'tsx', entry];
 }
 const SERVERS: { party: Party; entry: string }[] = [
   { party: 'authorization-server', entry: 'packages/authorization-server/src/serve.ts' },
@@ -67,11 +67,29 @@ export interface Stack {
   pids(): Partial<Record<Party, number>>;
 }
 
+/** Which authorization server the stack runs: ours, or panva's oidc-provider (`--as oidc-provider`). */
+export type AuthorizationServerKind = 'ours' | 'oidc-provider';
+
+/** Where each kind of authorization server starts. */
+const AUTHORIZATION_SERVER_ENTRIES: Record<AuthorizationServerKind, string> = {
+  ours: 'packages/authorization-server/src/serve.ts',
+  'oidc-provider': 'packages/oidc-provider-as/src/serve.ts',
+};
+
 export interface StackOptions {
+  /** Default `ours`. */
+  authorizationServer?: AuthorizationServerKind;
   /** The authorization server shows its sign-in and consent page for every request (`--interactive`). */
   interactive?: boolean;
   /** The authorization server accepts a request without `resource`, applying a default audience (`pnpm serve --lenient`). */
   lenient?: boolean;
+  /**
+   * Run the servers from their bundles in dist/ even when the stack itself runs from sources:
+   * `pnpm bench` measures what `pnpm demo` runs (the caller makes sure dist/ is built).
+   */
+  bundles?: boolean;
+  /** Seconds the MCP server reuses a positive introspection answer (default: its own, 0). */
+  introspectionCacheSeconds?: number;
   /**
    * Also run a second MCP server at this resource URI (its own port), for which the authorization
    * server issues tokens too: the other server of the token-for-another-server scenario.
@@ -81,13 +99,18 @@ export interface StackOptions {
 
 /** Spawns the servers at once; `ready` says when they listen. Call `stop()` whatever happens. */
 export function startStack(urls: StackUrls, onEvent: (event: TraceEvent) => void, options: StackOptions = {}): Stack {
+  const asKind = options.authorizationServer ?? 'ours';
+  const servers = SERVERS.map((server) =>
+    server.party === 'authorization-server' ? { ...server, entry: AUTHORIZATION_SERVER_ENTRIES[asKind] } : server,
+  );
   const children: ResultPromise[] = [];
   const pidOf: Partial<Record<Party, number>> = {};
   let stopping = false;
   let reportDeath: (why: string) => void = () => {};
   const died = new Promise<string>((resolve) => (reportDeath = resolve));
-  // The MCP server's RFC 7662 introspection secret at the AS: fresh per run, known to these two only.
-  const introspectionSecret = randomBytes(32).toString('base64url');
+  // The MCP server's RFC 7662 introspection secret at the AS: fresh per run, known to these two
+  // only. Not for oidc-provider, which does not introspect its JWT access tokens.
+  const introspectionSecret = asKind === 'ours' ? randomBytes(32).toString('base64url') : undefined;
 
   const stop = async () => {
     stopping = true;
@@ -104,7 +127,7 @@ export function startStack(urls: StackUrls, onEvent: (event: TraceEvent) => void
 
   const start = ({ party, entry }: (typeof SERVERS)[number], resource = urls.resource) =>
     new Promise<void>((resolve, reject) => {
-      const child = execa(process.execPath, serverCommand(entry), {
+      const child = execa(process.execPath, serverCommand(entry, options.bundles ?? !fromSources), {
         cwd: root,
         env: {
           [ENV.issuer]: urls.issuer,
@@ -112,10 +135,11 @@ export function startStack(urls: StackUrls, onEvent: (event: TraceEvent) => void
           ...(party === 'authorization-server' && options.secondResource && { [ENV.otherResources]: options.secondResource }),
           [ENV.clientBase]: urls.clientBase,
           // The second MCP server checks tokens locally: the AS's introspection client is the first one.
-          ...(party === 'client-host' || resource !== urls.resource ? {} : { [ENV.introspectionSecret]: introspectionSecret }),
+          ...(party === 'client-host' || !introspectionSecret || resource !== urls.resource ? {} : { [ENV.introspectionSecret]: introspectionSecret }),
           [EXIT_WITH_PARENT_ENV]: '1',
           ...(options.interactive && { [ENV.interactive]: '1' }),
           ...(options.lenient && { [ENV.lenientAuthorizationServer]: '1' }),
+          ...(party === 'resource-server' && options.introspectionCacheSeconds !== undefined && { [ENV.introspectionCacheSeconds]: String(options.introspectionCacheSeconds) }),
         },
         stdin: 'pipe',
         stdout: 'pipe',
@@ -149,9 +173,9 @@ export function startStack(urls: StackUrls, onEvent: (event: TraceEvent) => void
       });
     });
 
-  const second = SERVERS.find((s) => s.party === 'resource-server')!;
+  const second = servers.find((s) => s.party === 'resource-server')!;
   const ready = Promise.all([
-    ...SERVERS.map((server) => start(server)),
+    ...servers.map((server) => start(server)),
     ...(options.secondResource ? [start(second, options.secondResource)] : []),
   ]).then(() => {});
   ready.catch(() => {}); // the caller awaits it; a rejection before that is not unhandled
