@@ -6,11 +6,14 @@
  */
 import { formatSoak, runSoak } from '@mcp-auth-demo/bench';
 import { parseArgs } from 'node:util';
+// @ts-expect-error: plain JavaScript (it runs before anything is built), without type declarations.
+import { ensureBuilt } from './build.mjs';
 
 const { values } = parseArgs({ options: { journeys: { type: 'string', default: '1000' }, concurrency: { type: 'string', default: '100' } } });
 const bounded = (value: string, max: number) => Math.max(1, Math.min(max, Math.floor(Number(value)) || 1));
 
-runSoak({ journeys: bounded(values.journeys, 10_000), concurrency: bounded(values.concurrency, 500) }).then(
+// The servers run as `pnpm demo` runs them: from their bundles in dist/.
+(ensureBuilt as () => Promise<void>)().then(() => runSoak({ journeys: bounded(values.journeys, 10_000), concurrency: bounded(values.concurrency, 500) })).then(
   (report) => {
     process.stdout.write(formatSoak(report));
     process.exit(report.failures.length === 0 ? 0 : 1);

@@ -29,7 +29,7 @@ const percentile = (sorted: number[], q: number) => sorted[Math.min(sorted.lengt
 
 export async function runSoak(options: { journeys: number; concurrency: number }): Promise<SoakReport> {
   const urls = urlsForPorts(await freePorts());
-  const stack = startStack(urls, () => {});
+  const stack = startStack(urls, () => {}, { bundles: true });
   const rss = () => Object.fromEntries(Object.entries(stack.pids()).map(([p, pid]) => [p, rssMegabytes(pid!)])) as Partial<Record<Party, number>>;
   try {
     await stack.ready;

@@ -116,7 +116,10 @@ export const RECAP_RULES: RecapRule[] = [
     if (!chosen) return undefined;
     if (chosen.event.method === 'cimd') {
       const validated = first(events, 'cimd.validated');
-      return `[${validated?.step ?? chosen.step}] The client's id is a URL: the AS fetched the document there and sent the code only where it says.`;
+      // Say what the AS did only when its own events showed it (pnpm client sees no AS events).
+      return validated
+        ? `[${validated.step}] The client's id is a URL: the AS fetched the document there and sent the code only where it says.`
+        : `[${chosen.step}] The client's id is the URL of its metadata document (CIMD), which the AS fetches itself.`;
     }
     if (chosen.event.method === 'dcr') return `[${chosen.step}] The client registered itself with the AS (DCR) and used the client_id it got.`;
     return `[${chosen.step}] The client used its pre-registered client_id.`;
