@@ -229,7 +229,7 @@ export async function runJourney(config: JourneyConfig): Promise<JourneyResult> 
     }
   }
 
-  emit('journey.started', { server: config.serverUrl, user_agent: config.userAgent ? 'browser' : 'headless', spec });
+  emit('journey.started', { server: config.serverUrl, user_agent: config.userAgent ? 'browser' : 'headless', protocol: spec });
   try {
     steps.start('Discovery: an MCP request without a token, the challenge, the metadata');
     try {

@@ -38,7 +38,7 @@ export function list(values: readonly string[]): string {
 export function describe(event: TraceEvent): string[] {
   switch (event.kind) {
     case 'journey.started':
-      return [`MCP server: ${event.server}${event.spec ? ` (MCP ${event.spec})` : ''}`];
+      return [`MCP server: ${event.server}${event.protocol ? ` (MCP ${event.protocol})` : ''}`];
     case 'step.started':
       return [`[${event.step}] ${event.title}`];
     case 'step.finished':

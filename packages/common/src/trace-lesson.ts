@@ -158,7 +158,7 @@ export function formatLesson(events: readonly TraceEvent[], history: readonly Tr
         if (history.some((e) => e.kind === 'scenario.started')) continue;
         const listening = events.filter((e): e is Of<'server.listening'> => e.kind === 'server.listening');
         const at = (party: Party) => listening.find((l) => l.party === party)?.url;
-        push(kleur.bold(`MCP server: ${event.server}${event.spec ? ` (MCP ${event.spec})` : ''}`), '', ...cast({
+        push(kleur.bold(`MCP server: ${event.server}${event.protocol ? ` (MCP ${event.protocol})` : ''}`), '', ...cast({
           server: event.server,
           userAgent: event.user_agent ?? 'headless',
           ...(at('authorization-server') && { authorizationServer: at('authorization-server') }),

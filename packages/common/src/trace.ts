@@ -37,9 +37,9 @@ export interface TraceEventMap {
   // --- the journey (client) --------------------------------------------------------------
   /**
    * `user_agent`: who carries the authorization request (a headless stand-in, or a person's browser).
-   * `spec`: the MCP revision the client was asked to speak.
+   * `protocol`: the MCP revision the client was asked to speak.
    */
-  'journey.started': { server: string; user_agent?: 'headless' | 'browser'; spec?: ProtocolRevision | 'auto' };
+  'journey.started': { server: string; user_agent?: 'headless' | 'browser'; protocol?: ProtocolRevision | 'auto' };
   'step.started': { step: number; title: string };
   'step.finished': { step: number; title: string; ms: number };
   'journey.succeeded': { ms: number; steps: { step: number; title: string; ms: number }[] };
