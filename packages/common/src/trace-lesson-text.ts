@@ -1,0 +1,119 @@
+/**
+ * One event as the lesson words it (trace-lesson.ts decides which events to show, in what
+ * order, and how they collapse): the short sentence for a decision, a request's body, a
+ * challenge or a redirect as a learner needs to read them, and the "why" under a decision.
+ */
+import type { TraceEvent } from './trace.ts';
+import { describe, list } from './trace-describe.ts';
+import { DECISION_WHY } from './trace-teaching.ts';
+
+export type Of<K extends TraceEvent['kind']> = Extract<TraceEvent, { kind: K }>;
+
+/** The lesson's line width (it wraps to it). */
+export const WIDTH = 120;
+
+/** A form body shortened to what teaches: the grant and the PKCE verifier (the rest by name). */
+export function lessonBody(body: string): string {
+  if (!body.startsWith('form: ')) return body;
+  const fields = body.slice(6).split(' ').map((f) => f.split('='));
+  const keep = new Set(['code_verifier']);
+  return fields.map(([k = '', ...v]) => (keep.has(k) ? `${k}=${v.join('=')}` : k)).join(' ');
+}
+
+/** A Bearer challenge without the prose (the RS's own line says it); a 403 without the metadata URL already known. */
+export function lessonChallenge(header: string, status: number): string {
+  let shown = header.replace(/,?\s*error_description="(?:[^"\\]|\\.)*"/, '');
+  if (status === 403) shown = shown.replace(/,?\s*resource_metadata="[^"]*"/, '');
+  return shown;
+}
+
+/** A redirect's Location with the secret values (shown on the callback line) left out. */
+export function lessonLocation(location: string): string {
+  return location.replace(/([?&](?:code|state)=)[^&]*/g, '$1…');
+}
+
+/** Lesson wording for the events whose verbose line is a wire detail; undefined = the verbose sentence. */
+export function lessonText(event: TraceEvent, prm?: Of<'prm.discovered'>): string[] | undefined {
+  switch (event.kind) {
+    case 'challenge.parsed':
+      return event.status === 401
+        ? [`learns: ask for scope "${event.scope ?? '(none named)'}"; resource_metadata says how to get a token`]
+        : [`learns: ${event.error ?? 'refused'}; this call needs scope "${event.scope ?? '?'}"`];
+    case 'prm.discovered':
+      return [`PRM (protected resource metadata): trusts AS ${list(event.authorization_servers)}` +
+        (event.scopes_supported ? `, scopes ${list(event.scopes_supported)}` : '')];
+    case 'prm.resource_matched':
+      return [`PRM: resource = this server; AS ${list(prm?.authorization_servers ?? [])}` +
+        (prm?.scopes_supported ? `; scopes ${list(prm.scopes_supported)}` : '')];
+    case 'as_metadata.discovered':
+      return [`AS metadata: issuer ${event.issuer}, PKCE ${list(event.code_challenge_methods_supported)}` +
+        `, CIMD ${event.client_id_metadata_document_supported ? 'supported' : 'not supported'}` +
+        (event.registration_endpoint ? ', DCR endpoint' : '')];
+    case 'registration.chosen':
+      return [event.method === 'cimd'
+        ? `client_id = ${event.client_id}: the URL of the client's own metadata document (CIMD)`
+        : `client registration: ${event.method}; client_id=${event.client_id}`];
+    case 'pkce.generated':
+      return [`PKCE: a secret code_verifier=${event.code_verifier} stays here; only its SHA-256 (code_challenge) goes out`];
+    case 'authorization.callback':
+      return [
+        `browser → client's callback${event.user_agent === 'headless' ? ' (headless)' : ''}: ` +
+          `code=${event.code}, state ${event.state_matched ? 'matches' : 'DIFFERS'}, iss ${event.iss_matched ? 'matches' : 'DIFFERS'}`,
+      ];
+    case 'consent.auto_approved':
+      return [`consent (SIMULATED, auto-approved): ${event.sub} gives ${event.client_host} "${event.scope}"` +
+        (event.redirect_host === event.client_host ? '' : `, code to ${event.redirect_host}`)];
+    case 'code.issued':
+      return [`code issued (one use, ${event.expires_in}s), bound to client, redirect_uri, code_challenge, scope and resource`];
+    case 'token.issued':
+      return [`access token issued: aud=${audience(event.claims.aud)} (= resource), scope "${event.claims.scope ?? ''}"`];
+    case 'token.received':
+      return [`the client got access token ${event.access_token} (opaque to it: only the RS reads it)`];
+    case 'pkce.verified':
+      return [`PKCE verified: SHA-256(verifier ${event.code_verifier}) = ${event.computed_challenge.slice(0, 10)}… = challenge stored with the code`];
+    case 'token.accepted':
+      return [`token valid, aud ${audience(event.claims.aud)}` +
+        `${event.resource && audience(event.claims.aud) === event.resource ? ' = this server' : ''}, scope "${event.claims.scope ?? ''}"`];
+    case 'stepup.needed':
+      return [`${event.requested ? `requested before "${event.requested.join(' ')}"` : `held "${event.held.join(' ')}"`} ∪ challenged "${event.challenged.join(' ')}" = "${event.requesting.join(' ')}"` +
+        ` (authorization ${event.attempt} of max ${event.max})`];
+    case 'cimd.validated':
+      return [`fetched the client's metadata document: valid (client_id is its own URL, redirect_uri listed)`];
+    case 'request.rejected':
+      return event.error === 'insufficient_scope' ? [`${event.method} ${event.path} → ${event.status} ${event.error}`] : undefined;
+    case 'jwks.fetched':
+      return [`fetched the AS's signing keys (${event.keys}) from ${event.url}, to verify token signatures itself`];
+    case 'tool.result':
+      return describe(event).map((l) => (l.length > WIDTH - 4 ? `${l.slice(0, WIDTH - 5)}…` : l));
+    default:
+      return undefined;
+  }
+}
+
+function audience(aud: string | string[] | undefined): string {
+  return Array.isArray(aud) ? aud.join(' ') : aud ?? '(none)';
+}
+
+/** The why-line under a decision that teaches a rule. */
+export function decisionWhy(event: TraceEvent): string[] {
+  switch (event.kind) {
+    case 'prm.resource_matched':
+      return [DECISION_WHY.prm];
+    case 'registration.chosen':
+      return event.method === 'cimd' ? [DECISION_WHY.cimd] : event.method === 'dcr' ? [DECISION_WHY.dcr] : [];
+    case 'pkce.generated':
+      return [DECISION_WHY.pkce];
+    case 'authorization.callback':
+      return [`${DECISION_WHY.state} ${DECISION_WHY.iss}`];
+    case 'token.issued':
+      return [DECISION_WHY.audience];
+    case 'scope.insufficient':
+      return [DECISION_WHY.insufficientScope];
+    case 'mcp.connected':
+      return event.revision === '2026-07-28' ? [DECISION_WHY.selfDescribing] : [];
+    case 'token.introspected':
+      return [DECISION_WHY.revocation];
+    default:
+      return [];
+  }
+}
