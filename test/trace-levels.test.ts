@@ -2,36 +2,23 @@
  * Issue 17: the trace teaches why. One real journey (the real apps, in-process) gives the events;
  * the lesson, the full wire view and the Mermaid diagram are each checked against them.
  */
-import { createAuthorizationServer, generateSigningKey } from '@mcp-auth-demo/authorization-server';
-import { clientUrls, createClientHost, runJourney } from '@mcp-auth-demo/client';
+import { generateSigningKey } from '@mcp-auth-demo/authorization-server';
+import { clientUrls, runJourney } from '@mcp-auth-demo/client';
 import { DIAGRAM_PARTICIPANTS, formatMermaid, formatTrace, STEP_WHY, DECISION_WHY, type TraceEvent } from '@mcp-auth-demo/common';
-import { inProcessFetch } from '@mcp-auth-demo/common/testing';
-import { createResourceServer } from '@mcp-auth-demo/resource-server';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createInProcessLab, LAB } from './support/in-process-lab.ts';
 
-const ISSUER = 'http://localhost:9000';
-const RESOURCE = 'http://localhost:8001/mcp';
-const CLIENT_BASE = 'http://localhost:3000';
+const { issuer: ISSUER, resource: RESOURCE, clientBase: CLIENT_BASE } = LAB;
 
 async function journeyEvents(preferDynamicRegistration = false): Promise<TraceEvent[]> {
   const signingKey = await generateSigningKey();
-  const events: TraceEvent[] = [];
-  const onEvent = (e: TraceEvent) => events.push(e);
-  const clientHost = createClientHost({ baseUrl: CLIENT_BASE, onEvent });
-  const as = createAuthorizationServer({
-    issuer: ISSUER, resources: [RESOURCE], signingKey, dangerouslyAllowLoopbackHttp: true,
-    fetch: inProcessFetch({ [CLIENT_BASE]: clientHost }), onEvent,
-  });
-  const rs = createResourceServer({
-    resource: RESOURCE, authorizationServer: ISSUER, dangerouslyAllowLoopbackHttp: true,
-    fetch: inProcessFetch({ [ISSUER]: as }), onEvent,
-  });
+  const { events, onEvent, fetch } = createInProcessLab(signingKey);
   const { clientId, redirectUri } = clientUrls(CLIENT_BASE);
   const result = await runJourney({
     serverUrl: RESOURCE,
     registration: { clientMetadataUrl: clientId, redirectUri, clientName: 'test', preferDynamicRegistration },
     calls: [{ name: 'whoami', arguments: {} }, { name: 'get_weather', arguments: { city: 'Paris' } }],
-    fetch: inProcessFetch({ [ISSUER]: as, [RESOURCE]: rs, [CLIENT_BASE]: clientHost }),
+    fetch,
     onEvent,
   });
   expect(result.ok).toBe(true);

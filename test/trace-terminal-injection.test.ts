@@ -4,16 +4,14 @@
  * may reach the terminal as a control sequence. The real apps run in-process; only the hostile
  * party is a small wrapper around a real one.
  */
-import { createAuthorizationServer, generateSigningKey } from '@mcp-auth-demo/authorization-server';
-import { clientUrls, createClientHost, runJourney } from '@mcp-auth-demo/client';
+import { generateSigningKey } from '@mcp-auth-demo/authorization-server';
+import { clientUrls, runJourney } from '@mcp-auth-demo/client';
 import { formatTrace, type TraceEvent } from '@mcp-auth-demo/common';
 import { inProcessFetch, type RequestHandler } from '@mcp-auth-demo/common/testing';
-import { createResourceServer } from '@mcp-auth-demo/resource-server';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createInProcessLab, LAB } from './support/in-process-lab.ts';
 
-const ISSUER = 'http://localhost:9000';
-const RESOURCE = 'http://localhost:8001/mcp';
-const CLIENT_BASE = 'http://localhost:3000';
+const { issuer: ISSUER, resource: RESOURCE, clientBase: CLIENT_BASE } = LAB;
 
 /** Clipboard write (OSC 52), screen clear + cursor home, and a forged success line after CR/LF. */
 const OSC52 = '\u001b]52;c;Y3VybCBldmlsLmV4YW1wbGUgfCBzaA==\u0007';
@@ -27,18 +25,7 @@ beforeAll(async () => {
 });
 
 function world() {
-  const events: TraceEvent[] = [];
-  const onEvent = (e: TraceEvent) => events.push(e);
-  const clientHost = createClientHost({ baseUrl: CLIENT_BASE, onEvent });
-  const as = createAuthorizationServer({
-    issuer: ISSUER, resources: [RESOURCE], signingKey, dangerouslyAllowLoopbackHttp: true,
-    fetch: inProcessFetch({ [CLIENT_BASE]: clientHost }), onEvent,
-  });
-  const rs = createResourceServer({
-    resource: RESOURCE, authorizationServer: ISSUER, dangerouslyAllowLoopbackHttp: true,
-    fetch: inProcessFetch({ [ISSUER]: as }), onEvent,
-  });
-  return { events, onEvent, as, rs, clientHost };
+  return createInProcessLab(signingKey);
 }
 
 /** The printed trace with the printer's own colour codes removed: nothing else may be a control. */
