@@ -13,7 +13,7 @@ import { createAuthorizeHandler } from './authorize.ts';
 import { allowedOriginsCors, publicDocumentCors, refuseForeignOrigins } from './browser-origins.ts';
 import { createClientResolver } from './resolve-client.ts';
 import { CodeStore } from './codes.ts';
-import { resolveConfig, type AuthorizationServerConfig } from './config.ts';
+import { longestAccessTokenTtl, resolveConfig, type AuthorizationServerConfig } from './config.ts';
 import { ConsentInteraction } from './consent-interaction.ts';
 import { createRegistrationHandler } from './dynamic-client-registration.ts';
 import { errorPage } from './error-page.ts';
@@ -88,7 +88,7 @@ export function createAuthorizationServer(input: AuthorizationServerConfig): Aut
   const codes = new CodeStore({
     now: config.now,
     codeTtlSeconds: config.codeTtlSeconds,
-    replayWindowSeconds: config.accessTokenTtlSeconds,
+    replayWindowSeconds: longestAccessTokenTtl(config),
     maxPendingCodes: config.maxPendingCodes,
     maxPendingCodesPerClient: config.maxPendingCodesPerClient,
     maxRedeemedCodes: config.maxRedeemedCodes,

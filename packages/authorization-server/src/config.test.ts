@@ -40,6 +40,8 @@ describe('config is validated when the app is built (fail fast)', () => {
     { rule: 'a zero code lifetime', change: { codeTtlSeconds: 0 }, message: /codeTtlSeconds/ },
     { rule: 'a code lifetime over 10 minutes (RFC 6749 §4.1.2)', change: { codeTtlSeconds: 601 }, message: /600/ },
     { rule: 'a fractional token lifetime', change: { accessTokenTtlSeconds: 1.5 }, message: /accessTokenTtlSeconds/ },
+    { rule: 'a per-resource lifetime for an unknown resource', change: { accessTokenTtlSecondsByResource: { 'http://localhost:9999/mcp': 60 } }, message: /not one of resources/ },
+    { rule: 'a zero per-resource lifetime', change: { accessTokenTtlSecondsByResource: { [RESOURCE]: 0 } }, message: /accessTokenTtlSecondsByResource/ },
     { rule: 'a zero CIMD size cap', change: { cimd: { maxBytes: 0 } }, message: /cimd.maxBytes/ },
     { rule: 'dynamicClientRegistration not a boolean', change: { dynamicClientRegistration: 'yes' as unknown as boolean }, message: /dynamicClientRegistration/ },
     { rule: 'a zero registered-client bound', change: { maxRegisteredClients: 0 }, message: /maxRegisteredClients/ },

@@ -69,6 +69,12 @@ export interface AuthorizationServerConfig {
   /** Access token lifetime, seconds (MCP: "SHOULD issue short-lived access tokens"). Default 600. */
   accessTokenTtlSeconds?: number;
   /**
+   * Access token lifetimes for particular resources, seconds, overriding `accessTokenTtlSeconds`
+   * (real authorization servers set token lifetime per API). Each key must be one of `resources`.
+   * The demo gives the MCP server of `pnpm demo --scenario expired-token` 1-second tokens.
+   */
+  accessTokenTtlSecondsByResource?: Record<string, number>;
+  /**
    * Most authorization codes issued and not yet redeemed, all clients together; when reached,
    * /authorize answers `temporarily_unavailable` until codes are redeemed or expire (codes.ts).
    * Default 10000.
@@ -182,6 +188,25 @@ function checkSigningKey(key: SigningKey): SigningKey {
   return key;
 }
 
+function lifetimesByResource(lifetimes: Record<string, number>, resources: string[]): Record<string, number> {
+  if (typeof lifetimes !== 'object' || lifetimes === null) fail('accessTokenTtlSecondsByResource must map resource URIs to seconds');
+  for (const [resource, seconds] of Object.entries(lifetimes)) {
+    if (!resources.includes(resource)) fail(`accessTokenTtlSecondsByResource: "${resource}" is not one of resources`);
+    positiveInteger(`accessTokenTtlSecondsByResource["${resource}"]`, seconds);
+  }
+  return { ...lifetimes };
+}
+
+/** How long an access token for `resource` lives, seconds: its own lifetime, else the default. */
+export function accessTokenTtlFor(config: ResolvedConfig, resource: string): number {
+  return config.accessTokenTtlSecondsByResource[resource] ?? config.accessTokenTtlSeconds;
+}
+
+/** The longest any access token lives, seconds: how long a revocation must be remembered. */
+export function longestAccessTokenTtl(config: ResolvedConfig): number {
+  return Math.max(config.accessTokenTtlSeconds, ...Object.values(config.accessTokenTtlSecondsByResource));
+}
+
 /** Validates `input` and fills in defaults. Throws a `ConfigError` naming the bad field. */
 export function resolveConfig(input: AuthorizationServerConfig): ResolvedConfig {
   const allowHttp = input.dangerouslyAllowLoopbackHttp;
@@ -277,6 +302,7 @@ export function resolveConfig(input: AuthorizationServerConfig): ResolvedConfig 
     maxPendingAuthorizations: positiveInteger('maxPendingAuthorizations', input.maxPendingAuthorizations ?? 1000),
     codeTtlSeconds,
     accessTokenTtlSeconds: positiveInteger('accessTokenTtlSeconds', input.accessTokenTtlSeconds ?? 600),
+    accessTokenTtlSecondsByResource: lifetimesByResource(input.accessTokenTtlSecondsByResource ?? {}, input.resources),
     refreshTokenAbsoluteSeconds: positiveInteger('refreshTokenAbsoluteSeconds', input.refreshTokenAbsoluteSeconds ?? 86_400),
     refreshTokenIdleSeconds: positiveInteger('refreshTokenIdleSeconds', input.refreshTokenIdleSeconds ?? 7200),
     refreshWindowSeconds: positiveInteger('refreshWindowSeconds', input.refreshWindowSeconds ?? 60),

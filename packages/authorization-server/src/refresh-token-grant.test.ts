@@ -38,8 +38,12 @@ async function json(response: Response): Promise<TokenResponse> {
   return (await response.json()) as TokenResponse;
 }
 
+function claims(accessToken: string): { jti: string; iat: number; exp: number } {
+  return JSON.parse(atob(accessToken.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/')));
+}
+
 function jti(accessToken: string): string {
-  return JSON.parse(atob(accessToken.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))).jti as string;
+  return claims(accessToken).jti;
 }
 
 /** Authorizes the refreshing client for `scope` and redeems the code. */
@@ -199,6 +203,19 @@ describe('lifetimes: absolute and idle (injected clock)', () => {
     h.advance(1200_000); // 7,200 s after the authorization
     const response = await refresh(h, current);
     await expectError(response, 400, 'invalid_grant');
+  });
+});
+
+describe('a resource may have its own access token lifetime (accessTokenTtlSecondsByResource)', () => {
+  it('tokens for that resource live its lifetime, from the code and from every refresh; others keep the default', async () => {
+    const h = await createHarness(options({ accessTokenTtlSecondsByResource: { [OTHER_RESOURCE]: 1 } }));
+    const short = await json(await requestToken(h, tokenFields(await obtainCode(h, { client_id: REFRESHING_CLIENT, resource: OTHER_RESOURCE }), { client_id: REFRESHING_CLIENT, resource: OTHER_RESOURCE })));
+    expect(short.expires_in).toBe(1);
+    expect(claims(short.access_token).exp - claims(short.access_token).iat).toBe(1);
+    h.advance(1000);
+    const refreshed = await json(await refresh(h, short.refresh_token!, { resource: OTHER_RESOURCE }));
+    expect(refreshed.expires_in).toBe(1);
+    expect((await grant(h)).expires_in).toBe(600);
   });
 });
 

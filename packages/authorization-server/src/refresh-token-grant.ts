@@ -10,7 +10,7 @@
  * `invalid_target`. A refused request never rotates the token, except a reuse, which revokes.
  */
 import { OAuthError, type Emit } from '@mcp-auth-demo/common';
-import { SCOPE_TOKEN, type ResolvedConfig } from './config.ts';
+import { accessTokenTtlFor, SCOPE_TOKEN, type ResolvedConfig } from './config.ts';
 import { requiredParameter, singleParameter } from './parameters.ts';
 import type { RefreshTokenStore } from './refresh-tokens.ts';
 import { checkResource } from './resource-indicators.ts';
@@ -103,7 +103,7 @@ export function createRefreshGrant({ config, refreshTokens, emit }: RefreshGrant
     const refresh_token = refreshTokens.rotate(family.id);
     const issued = await mintAccessToken(
       { client_id, sub: family.grant.sub, scope, resource },
-      { signingKey: await config.signingKey, issuer: config.issuer, ttlSeconds: config.accessTokenTtlSeconds, nowMs: config.now() },
+      { signingKey: await config.signingKey, issuer: config.issuer, ttlSeconds: accessTokenTtlFor(config, resource), nowMs: config.now() },
     );
     refreshTokens.recordAccessToken(family.id, { jti: issued.claims.jti, expiresAtMs: issued.claims.exp * 1000 });
     emit('token.refreshed', {

@@ -9,9 +9,9 @@
  * Interface (kept to two calls on purpose): `revoke(jti, expiresAtMs)` and `isRevoked(jti)`.
  * An entry is worth keeping only until the token would have expired anyway, so each carries the
  * token's `exp`; entries are dropped from the front of the Map (insertion order) once expired,
- * stopping at the first live one: O(1) amortised. Every access token lives `accessTokenTtlSeconds`,
- * so insertion order is close to expiry order; an entry behind a live one waits at most one
- * token lifetime longer, and `isRevoked` of an expired token is harmless (it is refused anyway).
+ * stopping at the first live one: O(1) amortised. Access tokens live `accessTokenTtlSeconds` (or
+ * a resource's own, shorter or longer, lifetime), so insertion order is close to expiry order; an
+ * entry behind a live one waits at most the longest token lifetime longer, and `isRevoked` of an expired token is harmless (it is refused anyway).
  */
 
 export class RevokedTokens {

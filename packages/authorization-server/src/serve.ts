@@ -5,6 +5,8 @@
  *   MCP_DEMO_ISSUER    the issuer URL; the server listens on its host and port
  *   MCP_DEMO_RESOURCE  the MCP server's canonical URI, the one resource tokens are issued for
  *   MCP_DEMO_OTHER_RESOURCES  further MCP servers' URIs (space-separated) it also issues tokens for
+ *   MCP_DEMO_TOKEN_LIFETIMES  access token lifetimes of particular resources: space-separated
+ *                      `URI=seconds` pairs (others get the default, 600 s)
  *   MCP_DEMO_ALLOWED_ORIGINS  comma-separated browser origins that may call /token and /register
  *   MCP_DEMO_AS_KEY_FILE      optional: a file holding the signing key (created on first start), so
  *                             tokens survive a restart; without it a fresh key is generated per start
@@ -28,6 +30,13 @@ const LENIENT_DEFAULT_AUDIENCE = 'urn:mcp-auth-demo:no-resource-named';
 const issuer = process.env[ENV.issuer] || DEFAULT_ISSUER;
 const resource = process.env[ENV.resource] || DEFAULT_RESOURCE;
 const otherResources = (process.env[ENV.otherResources] ?? '').split(' ').filter(Boolean);
+// `URI=seconds` pairs; a bad number is refused by the config (ConfigError, the server exits saying why).
+const tokenLifetimes = Object.fromEntries(
+  (process.env[ENV.tokenLifetimes] ?? '').split(' ').filter(Boolean).map((pair) => {
+    const at = pair.lastIndexOf('=');
+    return [pair.slice(0, at), Number(pair.slice(at + 1))];
+  }),
+);
 const allowedOrigins = (process.env[ENV.allowedOrigins] ?? '').split(',').map((o) => o.trim()).filter(Boolean);
 
 const keyFile = process.env[ENV.asKeyFile];
@@ -43,6 +52,7 @@ const app = buildAppOrExit('authorization-server', () =>
   createAuthorizationServer({
     issuer,
     resources: [resource, ...otherResources],
+    accessTokenTtlSecondsByResource: tokenLifetimes,
     allowedOrigins,
     signingKey,
     // The named local-demo deviation (http CIMD URLs on loopback), only for a loopback issuer.

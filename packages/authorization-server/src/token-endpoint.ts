@@ -22,7 +22,7 @@
 import { mediaType, OAuthError, shorten, type Emit } from '@mcp-auth-demo/common';
 import type { Context } from 'hono';
 import type { AuthorizationGrant, CodeStore } from './codes.ts';
-import type { ResolvedConfig } from './config.ts';
+import { accessTokenTtlFor, type ResolvedConfig } from './config.ts';
 import { observedParams, rememberClient } from './observations.ts';
 import { requiredParameter } from './parameters.ts';
 import { isWellFormedCodeVerifier, s256CodeChallenge, verifyCodeVerifier } from './pkce.ts';
@@ -155,7 +155,7 @@ export function createTokenHandler(deps: TokenDependencies) {
     const issued = await mintAccessToken(grant, {
       signingKey: await config.signingKey,
       issuer: config.issuer,
-      ttlSeconds: config.accessTokenTtlSeconds,
+      ttlSeconds: accessTokenTtlFor(config, grant.resource),
       nowMs: config.now(),
     });
     const token = { jti: issued.claims.jti, expiresAtMs: issued.claims.exp * 1000 };

@@ -46,6 +46,13 @@ export const ENV = {
    * tokens for: the second server of `pnpm demo --scenario token-for-another-server`.
    */
   otherResources: 'MCP_DEMO_OTHER_RESOURCES',
+  /**
+   * Access token lifetimes of particular resources, space-separated `URI=seconds` pairs (the AS's
+   * per-API lifetime): the 1-second tokens of `pnpm demo --scenario expired-token`.
+   */
+  tokenLifetimes: 'MCP_DEMO_TOKEN_LIFETIMES',
+  /** Seconds of clock skew the MCP server allows on `exp`/`iat`/`nbf` (default 30; 0 when all share one clock). */
+  clockToleranceSeconds: 'MCP_DEMO_CLOCK_TOLERANCE_SECONDS',
 } as const;
 
 /** The resource server's client identifier at the authorization server, for RFC 7662 introspection. */

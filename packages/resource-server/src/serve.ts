@@ -10,6 +10,7 @@
  *   MCP_DEMO_INTROSPECTION_SECRET  this server's secret for RFC 7662 introspection at the AS
  *                             (client_id `mcp-demo-resource-server`); unset: no revocation check
  *   MCP_DEMO_INTROSPECTION_CACHE_SECONDS  how long an "active" answer is reused (default 0)
+ *   MCP_DEMO_CLOCK_TOLERANCE_SECONDS  clock skew allowed on exp/iat/nbf (default 30)
  */
 import { buildAppOrExit, DEFAULT_ISSUER, DEFAULT_RESOURCE, ENV, RESOURCE_SERVER_CLIENT_ID, serveApp, stdoutSink } from '@mcp-auth-demo/common';
 import { createResourceServer } from './app.ts';
@@ -19,6 +20,7 @@ const authorizationServer = process.env[ENV.issuer] ?? DEFAULT_ISSUER;
 const allowedOrigins = (process.env[ENV.allowedOrigins] ?? '').split(',').map((o) => o.trim()).filter(Boolean);
 const introspectionSecret = process.env[ENV.introspectionSecret];
 const introspectionCache = process.env[ENV.introspectionCacheSeconds];
+const clockTolerance = process.env[ENV.clockToleranceSeconds];
 
 const app = buildAppOrExit('resource-server', () =>
   createResourceServer({
@@ -26,6 +28,7 @@ const app = buildAppOrExit('resource-server', () =>
     authorizationServer,
     allowedOrigins,
     onEvent: stdoutSink,
+    ...(clockTolerance ? { clockToleranceSeconds: Number(clockTolerance) } : {}),
     // RFC 7662: revocation reaches this server through introspection at the AS.
     ...(introspectionSecret
       ? {
