@@ -78,8 +78,13 @@ async function summariseResponseBody(response: Response): Promise<string | undef
   }
 }
 
+/**
+ * One numbering for the whole process: a request and its answer pair up by `id`, and a run may
+ * hold several traced fetches (each scenario's, and the journey one runs), whose ids must not meet.
+ */
+let nextId = 1;
+
 export function createTracedFetch(baseFetch: Fetch, emit: Emit): Fetch {
-  let nextId = 1;
   return async (input, init) => {
     const id = nextId++;
     // Read the request without constructing a Request, which would consume a streamed body.
