@@ -5,27 +5,28 @@
  */
 import { createAuthorizationServer, generateSigningKey } from '@mcp-auth-demo/authorization-server';
 import { createClientHost } from '@mcp-auth-demo/client';
-import { RESOURCE_SERVER_CLIENT_ID, type TraceEvent } from '@mcp-auth-demo/common';
+import { formatMermaid, RESOURCE_SERVER_CLIENT_ID, type TraceEvent } from '@mcp-auth-demo/common';
 import { inProcessFetch, type RequestHandler } from '@mcp-auth-demo/common/testing';
 import { createResourceServer } from '@mcp-auth-demo/resource-server';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runScenario, scenarioContext, SCENARIOS } from '@mcp-auth-demo/stack';
+import { runScenario, scenarioContext, SCENARIOS, SHORT_LIVED_TOKEN_SECONDS } from '@mcp-auth-demo/stack';
 
-const urls = { issuer: 'http://localhost:9000', resource: 'http://localhost:8001/mcp', clientBase: 'http://localhost:3000', otherResource: 'http://localhost:8002/mcp' };
+const urls = { issuer: 'http://localhost:9000', resource: 'http://localhost:8001/mcp', clientBase: 'http://localhost:3000', otherResource: 'http://localhost:8002/mcp', shortLivedResource: 'http://localhost:8003/mcp' };
 const SECRET = 'in-process-introspection-secret-of-40-chars';
 let signingKey: Awaited<ReturnType<typeof generateSigningKey>>;
 beforeAll(async () => {
   signingKey = await generateSigningKey();
 });
 
-function lab(options: { introspection?: boolean; wrapAs?: (as: RequestHandler) => RequestHandler } = {}) {
+function lab(options: { introspection?: boolean; wrapAs?: (as: RequestHandler) => RequestHandler; shortLivedClockTolerance?: number } = {}) {
   const events: TraceEvent[] = [];
   const onEvent = (e: TraceEvent) => events.push(e);
   const clientHost = createClientHost({ baseUrl: urls.clientBase, onEvent });
   // The attacker's document host of client-impersonation is a real loopback server: let it through.
   const passThrough = (input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init);
   const realAs = createAuthorizationServer({
-    issuer: urls.issuer, resources: [urls.resource, urls.otherResource], signingKey, dangerouslyAllowLoopbackHttp: true,
+    issuer: urls.issuer, resources: [urls.resource, urls.otherResource, urls.shortLivedResource], signingKey, dangerouslyAllowLoopbackHttp: true,
+    accessTokenTtlSecondsByResource: { [urls.shortLivedResource]: SHORT_LIVED_TOKEN_SECONDS },
     fetch: async (input, init) => (String(input).startsWith(urls.clientBase)
       ? inProcessFetch({ [urls.clientBase]: clientHost })(input, init) : passThrough(input, init)),
     introspectionClients: [{ client_id: RESOURCE_SERVER_CLIENT_ID, client_secret: SECRET, resource: urls.resource }],
@@ -43,7 +44,13 @@ function lab(options: { introspection?: boolean; wrapAs?: (as: RequestHandler) =
     resource: urls.otherResource, authorizationServer: urls.issuer, dangerouslyAllowLoopbackHttp: true,
     fetch: inProcessFetch({ [urls.issuer]: as }), onEvent,
   });
-  const fetch = inProcessFetch({ [urls.issuer]: as, [urls.resource]: rs, [urls.otherResource]: other, [urls.clientBase]: clientHost });
+  // The short-lived server of expired-token: 1-second tokens, and (one clock) no skew allowed.
+  const shortLived = createResourceServer({
+    resource: urls.shortLivedResource, authorizationServer: urls.issuer, dangerouslyAllowLoopbackHttp: true,
+    clockToleranceSeconds: options.shortLivedClockTolerance ?? 0,
+    fetch: inProcessFetch({ [urls.issuer]: as }), onEvent,
+  });
+  const fetch = inProcessFetch({ [urls.issuer]: as, [urls.resource]: rs, [urls.otherResource]: other, [urls.shortLivedResource]: shortLived, [urls.clientBase]: clientHost });
   return { events, ctx: scenarioContext(urls, fetch, onEvent) };
 }
 
@@ -67,6 +74,11 @@ describe('the harness can fail: a defence switched off is reported "not held"', 
     expect(finished).toMatchObject({ held: false, name: 'code-replay' });
   });
 
+  it('expired-token: an MCP server that tolerates a minute of clock skew accepts the expired token', async () => {
+    const { ctx } = lab({ shortLivedClockTolerance: 60 });
+    expect(await runScenario(byName('expired-token'), ctx)).toEqual({ held: false, why: 'the MCP server accepted an expired access token' });
+  });
+
   it('redirect-hijack: an AS that redirects to any redirect_uri is caught', async () => {
     const broken = (real: RequestHandler): RequestHandler => ({
       request: async (input, init) => {
@@ -80,5 +92,26 @@ describe('the harness can fail: a defence switched off is reported "not held"', 
     });
     const { ctx } = lab({ wrapAs: broken });
     expect(await runScenario(byName('redirect-hijack'), ctx)).toMatchObject({ held: false });
+  });
+});
+
+describe('--diagram of a scenario', () => {
+  it('the other MCP server gets its own participant; the replay is drawn from the misbehaving party, the refusal over the RS', async () => {
+    const { ctx, events } = lab();
+    await runScenario(byName('token-for-another-server'), ctx);
+    const diagram = formatMermaid(events);
+    expect(diagram).toContain('participant RS2 as other MCP servers');
+    expect(diagram).toMatch(/C->>RS2: POST \/mcp initialize → 200\n\s+RS2->>AS: GET \/jwks/);
+    expect(diagram).toMatch(/X->>RS: POST \/mcp initialize → 401\n(.*\n)*?\s+Note over RS: token rejected: wrong_audience\n\s+Note over RS: ⛔ refused: 401 invalid_token\./);
+  });
+
+  it('a journey inside a scenario keeps one section: its steps are headings, the clock a note over the client', async () => {
+    const { ctx, events } = lab();
+    await runScenario(byName('expired-token'), ctx);
+    const diagram = formatMermaid(events);
+    expect(diagram.match(/^\s+rect /gm)).toHaveLength(1);
+    expect(diagram).toMatch(/Note over U,RS: \[4\] Call whoami\n\s+Note over C: ⚔ time: .*\n\s+C->>RS: POST \/mcp tools\/call whoami → 401/);
+    expect(diagram).toContain('Note over AS: token refreshed (expires in 1s), refresh token rotated');
+    expect(diagram).not.toContain('participant X');
   });
 });

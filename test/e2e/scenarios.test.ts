@@ -3,6 +3,9 @@
  * the party that should refuse, with the status and error code the spec names.
  */
 import type { TraceEvent } from '@mcp-auth-demo/common';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { freePorts } from '@mcp-auth-demo/stack';
 import { parseTrace, portFlags, runCommand } from './processes.ts';
@@ -25,6 +28,7 @@ describe('pnpm demo --scenario', () => {
     ['redirect-hijack', 'authorization-server', 400, 'invalid_request'],
     ['client-impersonation', 'authorization-server', 400, 'invalid_client'],
     ['authorization-server-mix-up', 'client', undefined, undefined],
+    ['expired-token', 'resource-server', 401, 'invalid_token'],
     ['scope-overwrite', 'resource-server', 403, 'insufficient_scope'],
   ])('%s: refused by %s with %s %s, the defence held', (name, by, status, error) => {
     const result = finished.find((f) => f.name === name);
@@ -38,8 +42,25 @@ describe('pnpm demo --scenario', () => {
     expect(all.stderr).toBe('');
   });
 
-  it('prints the attempt, the refusal with its rule and the lesson', async () => {
-    const result = await runCommand('demo', [...portFlags(await freePorts()), '--scenario', 'stolen-code']);
+  it('expired-token: the RS refused the expired token, and the client refreshed instead of asking the user again', () => {
+    const events = parseTrace(String(all.stdout));
+    const scenario = events.slice(
+      events.findIndex((e) => e.kind === 'scenario.started' && e.name === 'expired-token'),
+      events.findIndex((e) => e.kind === 'scenario.finished' && e.name === 'expired-token') + 1,
+    );
+    // Each refusal was for expiry (one, unless a loaded machine let a fresh token run out too),
+    // and each was answered by a refresh, never by a second trip through the browser.
+    const reasons = scenario.flatMap((e) => (e.kind === 'token.rejected' ? [e.reason] : []));
+    expect(reasons.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(reasons)).toEqual(new Set(['expired']));
+    const lifetimes = (kind: 'token.issued' | 'token.refreshed') => scenario.flatMap((e) => (e.kind === kind ? [e.expires_in] : []));
+    expect(lifetimes('token.issued')).toEqual([1]);
+    expect(lifetimes('token.refreshed')).toEqual(reasons.map(() => 1));
+  });
+
+  it('prints the attempt, the refusal with its rule and the lesson; --diagram draws them', async () => {
+    const diagram = join(mkdtempSync(join(tmpdir(), 'scenario-diagram-')), 'stolen-code.mmd');
+    const result = await runCommand('demo', [...portFlags(await freePorts()), '--scenario', 'stolen-code', '--diagram', diagram]);
     expect(result.exitCode).toBe(0);
     const text = String(result.stdout);
     expect(text).toContain('Scenario stolen-code: An attacker redeems an intercepted code');
@@ -47,6 +68,23 @@ describe('pnpm demo --scenario', () => {
     expect(text).toMatch(/⛔ refused by the AS: 400 invalid_grant\n\s+rule: .*RFC 7636 §4\.6/);
     expect(text).toMatch(/PKCE failed: SHA-256\(code_verifier .*\)/);
     expect(text).toMatch(/✔ defence held \(stolen-code\)\n\s+Lesson: /);
+    const mermaid = readFileSync(diagram, 'utf8');
+    expect(mermaid).toContain('participant X as misbehaving party');
+    expect(mermaid).toContain('Note over U,RS: Scenario stolen-code: An attacker redeems an intercepted code');
+    expect(mermaid).toMatch(/Note over X: ⚔ attacker: redeem it with a code_verifier of its own\n\s+X->>AS: POST \/token → 400\n/);
+    expect(mermaid).toContain('Note over AS: ⛔ refused: 400 invalid_grant. SHA-256(code_verifier) must equal the stored code_challenge (RFC 7636 §4.6)');
+    expect(mermaid).toContain('Note over U,RS: ✔ defence held (stolen-code)');
+  });
+
+  it('--scenario all ends with the table: scenario, who refused, how, held', async () => {
+    const result = await runCommand('demo', [...portFlags(await freePorts()), '--scenario', 'all']);
+    expect(result.exitCode).toBe(0);
+    const table = String(result.stdout).slice(String(result.stdout).lastIndexOf('  scenario '));
+    const rows = table.trim().split('\n').slice(2).map((row) => row.trim().split(/\s{2,}/));
+    expect(rows.map(([name, by, how, defence]) => [name, by, how, defence])).toEqual(
+      finished.map((f) => [f.name, { 'authorization-server': 'AS', 'resource-server': 'RS', client: 'client' }[f.by as string], f.status ? `${f.status} ${f.error}` : 'refused', 'held']),
+    );
+    for (const row of rows) expect(row[4]).toMatch(/^\d+ ms$/);
   });
 
   it('lists every scenario with a one-line description', async () => {

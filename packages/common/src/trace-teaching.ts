@@ -35,12 +35,13 @@ export function cast(urls: CastUrls): string[] {
 }
 
 /** What a step is about, read from the title the client gave it (journey.ts). */
-export type StepTopic = 'discovery' | 'authorization' | 're-authorization' | 'step-up' | 'retry' | 'call' | 'list-tools' | 'end-session';
+export type StepTopic = 'discovery' | 'authorization' | 're-authorization' | 'refresh' | 'step-up' | 'retry' | 'call' | 'list-tools' | 'end-session';
 
 export function stepTopic(title: string): StepTopic | undefined {
   if (title.startsWith('Discovery')) return 'discovery';
   if (title.startsWith('Authorization')) return 'authorization';
   if (title.startsWith('Re-authorization')) return 're-authorization';
+  if (title.startsWith('Refresh')) return 'refresh';
   if (title.startsWith('Step-up')) return 'step-up';
   if (title.startsWith('Retry')) return 'retry';
   if (title.startsWith('Call')) return 'call';
@@ -61,7 +62,10 @@ export const STEP_WHY: Record<StepTopic, string> = {
   'step-up':
     'The client asks again for the scopes it asked for before plus the one it lacks: the new token replaces the ' +
     'old one, so asking only for the missing scope would lose the rest (MCP "Step-Up Authorization Flow", SEP-2350).',
-  retry: 'The same call with the new token, which now holds the scope the tool needs.',
+  refresh:
+    'The RS refused the access token (expired, or revoked), but the grant behind it may stand: the client trades its refresh ' +
+    'token for a new access token, without the user (RFC 6749 §6), and the AS rotates the refresh token (OAuth 2.1 §4.3.1).',
+  retry: 'The same call with the new token, which is valid and holds the scope the tool needs.',
   call: 'every MCP request carries the token (a header, never the URL); the RS checks it each time before acting.',
   'list-tools': 'No tool was named, so the client asks the server which tools it has.',
   'end-session':
@@ -145,6 +149,10 @@ export const RECAP_RULES: RecapRule[] = [
     if (!insufficient) return undefined;
     const missing = insufficient.event.required.filter((s) => !insufficient.event.held.includes(s));
     return `[${insufficient.step}] ${insufficient.event.tool} was refused with 403 insufficient_scope, naming what it needs (${missing.join(' ')}).`;
+  },
+  (events) => {
+    const refreshed = events.find((e) => e.event.kind === 'refresh.decided' && e.event.action === 'refresh');
+    return refreshed && `[${refreshed.step}] A refused (expired) token did not end the session: the refresh token got a new one, no user needed.`;
   },
   (events) => {
     const stepUp = first(events, 'stepup.needed');

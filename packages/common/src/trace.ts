@@ -162,7 +162,8 @@ export interface TraceEventMap {
   'mcp.era_detected': { era: ProtocolRevision; method: string; evidence: string };
 
   // --- scenarios (pnpm demo --scenario): one party misbehaves, another refuses ------------
-  'scenario.started': { name: string; title: string; description: string };
+  /** `servers`: the lab's authorization server, MCP server, and the extra MCP servers it started. */
+  'scenario.started': { name: string; title: string; description: string; servers: { issuer: string; resource: string; others: string[] } };
   /** What the misbehaving party (`actor`: "attacker", "naive client", …) tries. */
   'scenario.attempt': { actor: string; what: string };
   /** Who refused, how (status, error) and by which rule (in words, with its section). */

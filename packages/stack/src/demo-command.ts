@@ -25,9 +25,9 @@ import { clientUrls, isSpecChoice, runJourney, SPEC_CHOICES, startBrowserCallbac
 // The entry point loads no oidc-provider code: the provider runs in its own process.
 import { redirectFollowingUserAgent } from '@mcp-auth-demo/oidc-provider-as';
 import { parseArgs } from 'node:util';
-import { freePort, PORT_FLAGS, urlsFromPortFlags } from './ports.ts';
+import { PORT_FLAGS, urlsFromPortFlags } from './ports.ts';
 import { startStack, type Stack } from './stack.ts';
-import { formatScenarioList, formatScenarioTable, notHeldMessage, runScenarios, selectScenarios } from './scenarios/command.ts';
+import { extraServersFor, formatScenarioList, formatScenarioTable, notHeldMessage, runScenarios, selectScenarios } from './scenarios/command.ts';
 
 export const DEMO_USAGE =
   'usage: pnpm demo [--as-port N] [--rs-port N] [--client-port N] [--registration cimd|dcr] [--interactive]\n' +
@@ -110,14 +110,14 @@ async function demo(argv: string[]): Promise<number> {
     process.on('SIGTERM', onSignal);
   });
 
-  // token-for-another-server: a second MCP server, on its own port and resource URI.
-  const otherResource = scenarios?.some((s) => s.needsOtherServer) ? `http://localhost:${await freePort()}/mcp` : undefined;
+  // The extra MCP servers the chosen scenarios run against, each on its own port.
+  const extra = scenarios ? await extraServersFor(scenarios) : { urls: {}, servers: [] };
   const run = async (): Promise<number> => {
-    stack = startStack(urls, (event) => trace.push(event), { interactive: values.interactive, authorizationServer, ...(otherResource && { secondResource: otherResource }) });
+    stack = startStack(urls, (event) => trace.push(event), { interactive: values.interactive, authorizationServer, extraServers: extra.servers });
     await stack.ready;
     if (scenarios) {
       const results = await Promise.race([
-        runScenarios(scenarios, { ...urls, ...(otherResource && { otherResource }) }, globalThis.fetch, (event) => trace.push(event)),
+        runScenarios(scenarios, { ...urls, ...extra.urls }, globalThis.fetch, (event) => trace.push(event)),
         stack.died.then((why) => { throw new Error(`a server stopped during the scenarios: ${why}`); }),
       ]);
       await trace.flush();

@@ -91,10 +91,22 @@ export interface StackOptions {
   /** Seconds the MCP server reuses a positive introspection answer (default: its own, 0). */
   introspectionCacheSeconds?: number;
   /**
-   * Also run a second MCP server at this resource URI (its own port), for which the authorization
-   * server issues tokens too: the other server of the token-for-another-server scenario.
+   * Also run these MCP servers, each on its own port and resource URI, for which the
+   * authorization server issues tokens too (the scenarios' other servers). They check tokens
+   * locally: the AS's introspection client is the main MCP server only.
    */
-  secondResource?: string;
+  extraServers?: ExtraMcpServer[];
+}
+
+/** A further MCP server of the stack. */
+export interface ExtraMcpServer {
+  /** Its canonical resource URI (its port is the port it listens on). */
+  resource: string;
+  /**
+   * The lifetime of its access tokens at the AS, seconds (per-resource, as real authorization
+   * servers set it per API). Such a server allows no clock skew: every process shares one clock.
+   */
+  tokenTtlSeconds?: number;
 }
 
 /** Spawns the servers at once; `ready` says when they listen. Call `stop()` whatever happens. */
@@ -103,6 +115,7 @@ export function startStack(urls: StackUrls, onEvent: (event: TraceEvent) => void
   const servers = SERVERS.map((server) =>
     server.party === 'authorization-server' ? { ...server, entry: AUTHORIZATION_SERVER_ENTRIES[asKind] } : server,
   );
+  const extras = options.extraServers ?? [];
   const children: ResultPromise[] = [];
   const pidOf: Partial<Record<Party, number>> = {};
   let stopping = false;
@@ -132,9 +145,13 @@ export function startStack(urls: StackUrls, onEvent: (event: TraceEvent) => void
         env: {
           [ENV.issuer]: urls.issuer,
           [ENV.resource]: resource,
-          ...(party === 'authorization-server' && options.secondResource && { [ENV.otherResources]: options.secondResource }),
+          ...(party === 'authorization-server' && extras.length > 0 && {
+            [ENV.otherResources]: extras.map((extra) => extra.resource).join(' '),
+            [ENV.tokenLifetimes]: extras.flatMap((extra) => (extra.tokenTtlSeconds ? [`${extra.resource}=${extra.tokenTtlSeconds}`] : [])).join(' '),
+          }),
+          ...(party === 'resource-server' && extras.some((extra) => extra.resource === resource && extra.tokenTtlSeconds) && { [ENV.clockToleranceSeconds]: '0' }),
           [ENV.clientBase]: urls.clientBase,
-          // The second MCP server checks tokens locally: the AS's introspection client is the first one.
+          // An extra MCP server checks tokens locally: the AS's introspection client is the main one.
           ...(party === 'client-host' || !introspectionSecret || resource !== urls.resource ? {} : { [ENV.introspectionSecret]: introspectionSecret }),
           [EXIT_WITH_PARENT_ENV]: '1',
           ...(options.interactive && { [ENV.interactive]: '1' }),
@@ -173,10 +190,10 @@ export function startStack(urls: StackUrls, onEvent: (event: TraceEvent) => void
       });
     });
 
-  const second = servers.find((s) => s.party === 'resource-server')!;
+  const mcpServer = servers.find((s) => s.party === 'resource-server')!;
   const ready = Promise.all([
     ...servers.map((server) => start(server)),
-    ...(options.secondResource ? [start(second, options.secondResource)] : []),
+    ...extras.map((extra) => start(mcpServer, extra.resource)),
   ]).then(() => {});
   ready.catch(() => {}); // the caller awaits it; a rejection before that is not unhandled
   return { ready, died, stop, pids: () => ({ ...pidOf }) };

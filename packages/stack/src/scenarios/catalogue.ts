@@ -2,12 +2,11 @@
  * The scenarios: in each, one party misbehaves through a small explicit variant (a client that
  * skips a parameter, an attacker step), and another party refuses for the real reason.
  */
-import { callMcp, callTool, INITIALIZE, obtainToken, requestAuthorization, requestToken, type Outcome, type Scenario } from './kit.ts';
+import { callMcp, callTool, INITIALIZE, notHeld, obtainToken, requestAuthorization, requestToken, type Scenario } from './kit.ts';
+import { expiredToken } from './expired-token.ts';
 import { generatePkce, headlessUserAgent, runJourney, type UserAgent } from '@mcp-auth-demo/client';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-
-const notHeld = (why: string): Outcome => ({ held: false, why });
 
 export const missingResource: Scenario = {
   name: 'missing-resource',
@@ -35,7 +34,7 @@ export const tokenForAnotherServer: Scenario = {
   name: 'token-for-another-server',
   title: 'A token issued for another MCP server, presented to this one',
   description: 'a second MCP server passes on a token it legitimately received: this RS refuses it on aud',
-  needsOtherServer: true,
+  needs: ['other-server'],
   lesson:
     'Every MCP server your client talks to receives your token. If servers accepted any token from the same AS, ' +
     'a malicious or compromised one could replay yours against all the others (the confused deputy; MCP forbids ' +
@@ -227,4 +226,4 @@ async function attackerDocumentHost(claimedClientId: string): Promise<{ url: str
   };
 }
 
-export const SCENARIOS: Scenario[] = [missingResource, tokenForAnotherServer, stolenCode, codeReplay, redirectHijack, clientImpersonation, mixUp, scopeOverwrite];
+export const SCENARIOS: Scenario[] = [missingResource, tokenForAnotherServer, stolenCode, codeReplay, redirectHijack, clientImpersonation, mixUp, expiredToken, scopeOverwrite];

@@ -6,7 +6,9 @@
 import type { TraceSink } from '@mcp-auth-demo/common';
 import type { Fetch } from '@mcp-auth-demo/client';
 import { SCENARIOS } from './catalogue.ts';
-import { runScenario, scenarioContext, type Outcome, type Scenario, type ScenarioUrls } from './kit.ts';
+import { runScenario, scenarioContext, SHORT_LIVED_TOKEN_SECONDS, type Outcome, type Scenario, type ScenarioUrls } from './kit.ts';
+import { freePort } from '../ports.ts';
+import type { ExtraMcpServer } from '../stack.ts';
 
 export { SCENARIOS };
 
@@ -22,6 +24,25 @@ export function selectScenarios(value: string): Scenario[] {
   const found = SCENARIOS.find((s) => s.name === value);
   if (!found) throw new Error(`unknown scenario "${value}"; one of: list, all, ${SCENARIOS.map((s) => s.name).join(', ')}`);
   return [found];
+}
+
+/**
+ * The extra MCP servers `scenarios` need, each at a free loopback port: the other server of
+ * token-for-another-server, the short-lived one of expired-token.
+ */
+export async function extraServersFor(scenarios: Scenario[]): Promise<{ urls: Partial<ScenarioUrls>; servers: ExtraMcpServer[] }> {
+  const needs = new Set(scenarios.flatMap((s) => s.needs ?? []));
+  const urls: Partial<ScenarioUrls> = {};
+  const servers: ExtraMcpServer[] = [];
+  if (needs.has('other-server')) {
+    urls.otherResource = `http://localhost:${await freePort()}/mcp`;
+    servers.push({ resource: urls.otherResource });
+  }
+  if (needs.has('short-lived-server')) {
+    urls.shortLivedResource = `http://localhost:${await freePort()}/mcp`;
+    servers.push({ resource: urls.shortLivedResource, tokenTtlSeconds: SHORT_LIVED_TOKEN_SECONDS });
+  }
+  return { urls, servers };
 }
 
 export interface ScenarioResult {

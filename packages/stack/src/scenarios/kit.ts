@@ -13,7 +13,15 @@ export interface ScenarioUrls {
   clientBase: string;
   /** A second MCP server, with its own resource URI, that the same AS issues tokens for. */
   otherResource?: string;
+  /** A third, whose access tokens live `SHORT_LIVED_TOKEN_SECONDS` (the AS's per-resource lifetime). */
+  shortLivedResource?: string;
 }
+
+/** The extra MCP servers a scenario may need, beside the main one. */
+export type ExtraServer = 'other-server' | 'short-lived-server';
+
+/** The lifetime of the short-lived server's access tokens: JWT times are whole seconds, so 1 is the least. */
+export const SHORT_LIVED_TOKEN_SECONDS = 1;
 
 export interface ScenarioContext {
   urls: ScenarioUrls;
@@ -38,6 +46,8 @@ export interface Refusal {
 /** held: the defence stopped the attempt (`refusal` says how); otherwise `why` says what got through. */
 export type Outcome = { held: true; refusal: Refusal } | { held: false; why: string };
 
+export const notHeld = (why: string): Outcome => ({ held: false, why });
+
 export interface Scenario {
   name: string;
   title: string;
@@ -45,8 +55,8 @@ export interface Scenario {
   description: string;
   /** One paragraph: what the refusal teaches. */
   lesson: string;
-  /** Needs the second MCP server (`ScenarioUrls.otherResource`). */
-  needsOtherServer?: boolean;
+  /** The extra MCP servers it runs against (`ScenarioUrls.otherResource`, `.shortLivedResource`). */
+  needs?: ExtraServer[];
   run(ctx: ScenarioContext): Promise<Outcome>;
 }
 
@@ -58,7 +68,9 @@ export function scenarioContext(urls: ScenarioUrls, baseFetch: Fetch, sink: Trac
 
 /** Runs one scenario: its heading, the attempt, who refused and how, the verdict and the lesson. */
 export async function runScenario(scenario: Scenario, ctx: ScenarioContext): Promise<Outcome> {
-  ctx.emit('scenario.started', { name: scenario.name, title: scenario.title, description: scenario.description });
+  const { issuer, resource, otherResource, shortLivedResource } = ctx.urls;
+  const others = [otherResource, shortLivedResource].filter((url): url is string => url !== undefined);
+  ctx.emit('scenario.started', { name: scenario.name, title: scenario.title, description: scenario.description, servers: { issuer, resource, others } });
   let outcome: Outcome;
   try {
     outcome = await scenario.run(ctx);
