@@ -89,9 +89,30 @@ describe('sign-in and consent pages: what a person is shown', () => {
     expect(form.html).toContain('The authorization code will be sent to');
     expect(form.html).toContain('Read weather forecasts');
     expect(form.html).toContain('id="loopback-warning"');
+    expect(form.html).not.toContain('This request sends it to');
     expect(form.html).toMatch(/value="approve"[\s\S]*value="deny"/);
     expect(kinds(h)).toEqual(expect.arrayContaining(['consent.requested', 'signin.succeeded']));
     expect(kinds(h)).not.toContain('code.issued');
+  });
+
+  it('warns when the code would go to another host than the client_id\'s (another program on another loopback port)', async () => {
+    const h = await interactive();
+    // RFC 8252 §7.3 lets a loopback redirect URI vary its port: the real client's id, an impersonator's port.
+    const { form } = await signIn(new Browser(h), { redirect_uri: 'http://localhost:4444/callback' });
+    // One warning, not two: the loopback one names the port the code would go to.
+    expect(form.html).toMatch(/id="loopback-warning"[^]*This request sends it to <strong>localhost:4444<\/strong>, not to localhost:3000, where this application's ID is\./);
+    expect(h.events.find((e) => e.kind === 'consent.requested')).toMatchObject({ client_host: 'localhost:3000', redirect_host: 'localhost:4444', redirect_elsewhere: true });
+  });
+
+  it('warns in a box of its own when a web application\'s code goes to another web host', async () => {
+    const web = 'http://localhost:3000/web.json';
+    const h = await createHarness({
+      config: { interactive: true },
+      routes: (host) => host.get('/web.json', (c) => c.json(clientDocument(web, { redirect_uris: ['https://elsewhere.example/cb'] }))),
+    });
+    const { form } = await signIn(new Browser(h), { client_id: web, redirect_uri: 'https://elsewhere.example/cb' });
+    expect(form.html).toMatch(/id="redirect-elsewhere-warning"[^]*This request sends it to <strong>elsewhere\.example<\/strong>, not to localhost:3000/);
+    expect(form.html).not.toContain('id="loopback-warning"');
   });
 
   it('escapes a hostile client_name (no markup from a client document reaches the page)', async () => {

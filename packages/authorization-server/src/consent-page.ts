@@ -3,8 +3,9 @@
  *
  * The consent page shows, in this order: who asks (the client's self-asserted name, then
  * prominently the host of its client_id URL, CIMD §6.4), where the code will be sent (the redirect
- * host), what it asks for in words (new scopes marked), for which resource, the loopback-only
- * warning (MCP 2025-11-25, Localhost Redirect URI Risks), then Approve and Deny.
+ * host, with a warning when it is not the client_id's host), what it asks for in words (new scopes
+ * marked), for which resource, the loopback-only warning (MCP 2025-11-25, Localhost Redirect URI
+ * Risks), then Approve and Deny.
  *
  * Every form carries the pending request's id and its current single-use CSRF token
  * (consent-interaction.ts checks both, and the browser-binding cookie).
@@ -92,6 +93,13 @@ function scopeList(scopes: ConsentView['scopes']): Html {
   return h`<ul class="scopes">${items}</ul>`;
 }
 
+/** The one sentence for a code that goes to another host than the client_id's (none otherwise). */
+function elsewhere(summary: ConsentSummary): Html | '' {
+  return summary.redirect_elsewhere
+    ? h` This request sends it to <strong>${summary.redirect_host}</strong>, not to ${summary.client_host}, where this application's ID is.`
+    : '';
+}
+
 export function consentPage(view: ConsentView, headers: [string, string][] = []): Response {
   const { client, summary } = view;
   const fromDocument = client.source === 'client-id-metadata-document';
@@ -110,9 +118,12 @@ export function consentPage(view: ConsentView, headers: [string, string][] = [])
 </div>
 ${summary.loopback_redirects_only
   ? h`<div class="warning" id="loopback-warning" role="note"><strong>Every redirect URI of this application is on this computer (loopback).</strong>
-Any program running on this computer can present this client ID and receive the code.
+Any program running on this computer can present this client ID and receive the code.${elsewhere(summary)}
 Approve only if you started this application yourself, just now.</div>`
-  : ''}
+  : summary.redirect_elsewhere
+    ? h`<div class="warning" id="redirect-elsewhere-warning" role="note"><strong>${elsewhere(summary)}</strong>
+Approve only if you expect this application to be reached there.</div>`
+    : ''}
 <div class="box" id="scopes">
 <h2>${anyNew ? 'It asks to' : 'It asks again to'}</h2>
 ${scopeList(view.scopes)}

@@ -30,6 +30,12 @@ export interface ConsentSummary {
   client_host: string;
   /** Where the code is about to be sent: the host of this request's redirect URI. */
   redirect_host: string;
+  /**
+   * The code goes to another host than the client_id's (CIMD clients; host and port). Legitimate
+   * for some apps, and exactly what an impersonator on another loopback port looks like (MCP
+   * "Localhost Redirect URI Risks"): the page says so in words.
+   */
+  redirect_elsewhere: boolean;
   loopback_redirects_only: boolean;
 }
 
@@ -39,9 +45,13 @@ function redirectHosts(redirectUris: string[]): string {
 }
 
 export function summarizeForConsent(client: Client, redirectUri: string): ConsentSummary {
+  const fromDocument = client.source === 'client-id-metadata-document';
+  const client_host = fromDocument ? new URL(client.client_id).host : redirectHosts(client.redirect_uris);
+  const redirect_host = new URL(redirectUri).host;
   return {
-    client_host: client.source === 'client-id-metadata-document' ? new URL(client.client_id).host : redirectHosts(client.redirect_uris),
-    redirect_host: new URL(redirectUri).host,
+    client_host,
+    redirect_host,
+    redirect_elsewhere: fromDocument && redirect_host !== client_host,
     loopback_redirects_only: allLoopback(client.redirect_uris),
   };
 }

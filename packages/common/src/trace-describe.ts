@@ -163,6 +163,7 @@ export function describe(event: TraceEvent): string[] {
       return [
         `consent auto-approved for ${event.sub} (demo deviation): client ${event.client_host}, ` +
           `code to ${event.redirect_host}, scope "${event.scope}"` +
+          (event.redirect_elsewhere ? ' (warning: the code goes to another host than the client_id\'s)' : '') +
           (event.loopback_redirects_only ? ' (warning: every redirect URI is loopback)' : ''),
       ];
     case 'consent.refused':
@@ -171,6 +172,7 @@ export function describe(event: TraceEvent): string[] {
       return [
         `asks the person${event.sign_in ? ' to sign in, then' : ''} to consent: client ${event.client_host}, ` +
           `code to ${event.redirect_host}, scope "${event.scope}"` +
+          (event.redirect_elsewhere ? ' (page warns: the code goes to another host than the client_id\'s)' : '') +
           (event.loopback_redirects_only ? ' (page warns: every redirect URI is loopback)' : ''),
       ];
     case 'signin.succeeded':

@@ -62,7 +62,8 @@ export function lessonText(event: TraceEvent, prm?: Of<'prm.discovered'>): strin
       ];
     case 'consent.auto_approved':
       return [`consent (SIMULATED, auto-approved): ${event.sub} gives ${event.client_host} "${event.scope}"` +
-        (event.redirect_host === event.client_host ? '' : `, code to ${event.redirect_host}`)];
+        (event.redirect_host === event.client_host ? '' : `, code to ${event.redirect_host}`) +
+        (event.redirect_elsewhere ? ' (a consent page would warn: the code goes to another host than the client_id\'s)' : '')];
     case 'code.issued':
       return [`code issued (one use, ${event.expires_in}s), bound to client, redirect_uri, code_challenge, scope and resource`];
     case 'token.issued':

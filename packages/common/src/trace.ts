@@ -101,6 +101,8 @@ export interface TraceEventMap {
     client_host: string;
     /** Where the code is about to be sent: the host of this request's redirect URI. */
     redirect_host: string;
+    /** The redirect host is not the client_id's host (a consent page warns). */
+    redirect_elsewhere: boolean;
     sub: string;
     scope: string;
     loopback_redirects_only: boolean;
@@ -112,6 +114,7 @@ export interface TraceEventMap {
     client_id: string;
     client_host: string;
     redirect_host: string;
+    redirect_elsewhere: boolean;
     scope: string;
     loopback_redirects_only: boolean;
     sign_in: boolean;

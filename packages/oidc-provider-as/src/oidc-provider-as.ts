@@ -110,6 +110,7 @@ export async function createOidcProviderAs(config: OidcProviderAsConfig): Promis
       client_id: params.client_id,
       client_host: params.client_id,
       redirect_host: redirectHost,
+      redirect_elsewhere: false, // oidc-provider's clients here are pre-configured, not CIMD
       sub: DEMO_SUBJECT,
       scope: params.scope ?? '',
       loopback_redirects_only: true,
