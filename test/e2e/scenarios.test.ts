@@ -42,6 +42,17 @@ describe('pnpm demo --scenario', () => {
     expect(all.stderr).toBe('');
   });
 
+  it('client-impersonation: the real client_id with the attacker\'s loopback port reaches consent, which names both hosts', () => {
+    const events = parseTrace(String(all.stdout));
+    const scenario = events.slice(
+      events.findIndex((e) => e.kind === 'scenario.started' && e.name === 'client-impersonation'),
+      events.findIndex((e) => e.kind === 'scenario.finished' && e.name === 'client-impersonation') + 1,
+    );
+    const consent = scenario.find((e) => e.kind === 'consent.auto_approved');
+    expect(consent).toMatchObject({ client_id: expect.stringMatching(/:\/\/localhost:\d+\/client-metadata\.json$/), redirect_elsewhere: true, loopback_redirects_only: true });
+    expect(consent?.kind === 'consent.auto_approved' && consent.redirect_host).not.toBe(consent?.kind === 'consent.auto_approved' && consent.client_host);
+  });
+
   it('expired-token: the RS refused the expired token, and the client refreshed instead of asking the user again', () => {
     const events = parseTrace(String(all.stdout));
     const scenario = events.slice(

@@ -2,7 +2,7 @@
  * The scenarios: in each, one party misbehaves through a small explicit variant (a client that
  * skips a parameter, an attacker step), and another party refuses for the real reason.
  */
-import { callMcp, callTool, INITIALIZE, notHeld, obtainToken, requestAuthorization, requestToken, type Scenario } from './kit.ts';
+import { callMcp, callTool, INITIALIZE, notHeld, obtainToken, refusedNow, requestAuthorization, requestToken, type Outcome, type Scenario } from './kit.ts';
 import { expiredToken } from './expired-token.ts';
 import { generatePkce, headlessUserAgent, runJourney, type UserAgent } from '@mcp-auth-demo/client';
 import { createServer, type Server } from 'node:http';
@@ -127,23 +127,33 @@ export const redirectHijack: Scenario = {
 export const clientImpersonation: Scenario = {
   name: 'client-impersonation',
   title: 'A metadata document that claims another client\'s id',
-  description: 'an attacker hosts a CIMD document whose client_id is the real client\'s URL, not its own',
+  description: 'an attacker hosts a CIMD document claiming the real client\'s id; then presents the real id with its own loopback port',
   lesson:
     'With CIMD the client_id is a URL, and the AS trusts what it fetches from that URL only. A document hosted ' +
     'elsewhere that claims the real client\'s id is refused: its client_id must equal the URL it was fetched ' +
-    'from (CIMD §4.1, simple string comparison). And fetching the real URL gives the real document, whose ' +
-    'redirect URIs send the code back to the real client only. What a consent screen shows is the client_id ' +
-    'host (CIMD §6.4): a person can see which site is asking, and is warned when every redirect is loopback.',
+    'from (CIMD §4.1, simple string comparison). So the attacker presents the real id itself, whose document ' +
+    'lists the real client\'s loopback redirect; a loopback port may vary (RFC 8252 §7.3), so a redirect to the ' +
+    'attacker\'s own port passes. MCP says it plainly: CIMD cannot prevent localhost impersonation. The defence ' +
+    'there is a person: the consent page MUST show the redirect host and SHOULD warn when every redirect is ' +
+    'loopback (MCP "Localhost Redirect URI Risks"); ours names both hosts. Headless, this demo auto-approves ' +
+    'loopback requests (a named deviation), so run pnpm demo --interactive to see that page.',
   async run(ctx) {
     const host = await attackerDocumentHost(ctx.clientId);
+    const attackerPort = new URL(host.url).port;
+    let refusal: Outcome;
     try {
       ctx.emit('scenario.attempt', { actor: 'attacker', what: `use client_id ${host.url}, a document that says client_id=${ctx.clientId}` });
       const attempt = await requestAuthorization(ctx, { client_id: host.url, redirect_uri: host.redirect });
       if (attempt.callback?.get('code')) return notHeld('the AS accepted a document that claims another client_id');
-      return { held: true, refusal: { by: 'authorization-server', status: attempt.status, error: errorOf(attempt.body) || (attempt.callback?.get('error') ?? ''), rule: 'the document\'s client_id must equal its own URL (CIMD §4.1)' } };
+      refusal = refusedNow(ctx, { by: 'authorization-server', status: attempt.status, error: errorOf(attempt.body) || (attempt.callback?.get('error') ?? ''), rule: 'the document\'s client_id must equal its own URL (CIMD §4.1)' });
     } finally {
       await host.close();
     }
+    // The limit of CIMD, shown rather than refused: the real id, with the attacker's own loopback port.
+    const lookalike = `http://localhost:${attackerPort}/callback`;
+    ctx.emit('scenario.attempt', { actor: 'attacker', what: `present the real client_id with redirect_uri ${lookalike} (a loopback port may vary, RFC 8252 §7.3): only a consent page can catch this` });
+    await requestAuthorization(ctx, { redirect_uri: lookalike });
+    return refusal;
   },
 };
 

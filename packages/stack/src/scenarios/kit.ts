@@ -41,12 +41,27 @@ export interface Refusal {
   error?: string;
   /** The rule in words, with its section. */
   rule: string;
+  /** Already in the trace (`refusedNow`). */
+  announced?: boolean;
 }
 
 /** held: the defence stopped the attempt (`refusal` says how); otherwise `why` says what got through. */
 export type Outcome = { held: true; refusal: Refusal } | { held: false; why: string };
 
 export const notHeld = (why: string): Outcome => ({ held: false, why });
+
+/**
+ * The refusal, announced now rather than after the scenario: for a scenario that goes on to show
+ * something more (client-impersonation shows what CIMD cannot stop, after what it does).
+ */
+export function refusedNow(ctx: ScenarioContext, refusal: Refusal): Outcome {
+  ctx.emit('scenario.refused', refusalPayload(refusal));
+  return { held: true, refusal: { ...refusal, announced: true } };
+}
+
+function refusalPayload({ by, status, error, rule }: Refusal) {
+  return { by, rule, ...(status !== undefined && { status }), ...(error && { error }) };
+}
 
 export interface Scenario {
   name: string;
@@ -78,8 +93,8 @@ export async function runScenario(scenario: Scenario, ctx: ScenarioContext): Pro
     outcome = { held: false, why: `the scenario could not run: ${error instanceof Error ? error.message : String(error)}` };
   }
   if (outcome.held) {
-    const { by, status, error, rule } = outcome.refusal;
-    ctx.emit('scenario.refused', { by, rule, ...(status !== undefined && { status }), ...(error && { error }) });
+    const { by, status, error } = outcome.refusal;
+    if (!outcome.refusal.announced) ctx.emit('scenario.refused', refusalPayload(outcome.refusal));
     ctx.emit('scenario.finished', { name: scenario.name, held: true, lesson: scenario.lesson, by, ...(status !== undefined && { status }), ...(error && { error }) });
   } else {
     ctx.emit('scenario.finished', { name: scenario.name, held: false, lesson: scenario.lesson, why: outcome.why });
