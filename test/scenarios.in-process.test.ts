@@ -65,6 +65,20 @@ describe('scenarios against the real apps, in-process', () => {
   });
 });
 
+describe('scope-overwrite sets the union rule beside the naive client', () => {
+  it('the naive token is refused even the tool it stepped up for; the union token gets it', async () => {
+    const { ctx, events } = lab();
+    await runScenario(byName('scope-overwrite'), ctx);
+    const at = (kind: TraceEvent['kind']) => events.findIndex((e) => e.kind === kind);
+    const invoked = events.flatMap((e, i) => (e.kind === 'tool.invoked' ? [[e.name, i] as const] : []));
+    const insufficient = events.flatMap((e) => (e.kind === 'scope.insufficient' ? [[e.tool, e.held.join(' ')]] : []));
+    expect(insufficient).toEqual([['get_weather', 'mcp:connect'], ['get_weather', 'weather:read']]);
+    expect(at('scenario.refused')).toBeLessThan(at('scenario.contrast'));
+    expect(invoked).toEqual([['get_weather', expect.any(Number)]]);
+    expect(invoked[0]![1]).toBeGreaterThan(at('scenario.contrast'));
+  });
+});
+
 describe('the harness can fail: a defence switched off is reported "not held"', () => {
   it('code-replay: an MCP server that never asks the AS about revocation lets the revoked token through', async () => {
     const { ctx, events } = lab({ introspection: false });

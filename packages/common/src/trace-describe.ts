@@ -226,6 +226,8 @@ export function describe(event: TraceEvent): string[] {
       return [`Scenario ${event.name}: ${event.title}`, `  ${event.description}`];
     case 'scenario.attempt':
       return [`⚔ ${event.actor}: ${event.what}`];
+    case 'scenario.contrast':
+      return [`✓ beside it, ${event.actor}: ${event.what}`];
     case 'scenario.refused':
       return [`⛔ refused by ${PARTY_NAMES[event.by]}${event.status !== undefined ? `: ${event.status}` : ''}${event.error ? ` ${event.error}` : ''}`, `  rule: ${event.rule}`];
     case 'scenario.finished':

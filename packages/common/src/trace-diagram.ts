@@ -117,6 +117,10 @@ export function formatMermaid(events: readonly TraceEvent[]): string {
         attacking = !inJourney;
         note(attacking ? 'X' : 'C', `⚔ ${e.actor}: ${e.what}`);
         break;
+      case 'scenario.contrast':
+        attacking = false;
+        note('C', `✓ ${e.actor}: ${e.what}`);
+        break;
       case 'scenario.refused':
         attacking = false;
         note(PARTICIPANT_OF[e.by], `⛔ refused${e.status !== undefined ? `: ${e.status}` : ''}${e.error ? ` ${e.error}` : ''}. ${e.rule}`);

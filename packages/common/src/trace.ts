@@ -169,6 +169,8 @@ export interface TraceEventMap {
   'scenario.started': { name: string; title: string; description: string; servers: { issuer: string; resource: string; others: string[] } };
   /** What the misbehaving party (`actor`: "attacker", "naive client", …) tries. */
   'scenario.attempt': { actor: string; what: string };
+  /** Beside the misbehaving move, the same move made by the rule (`actor`: "a client following the union rule"). */
+  'scenario.contrast': { actor: string; what: string };
   /** Who refused, how (status, error) and by which rule (in words, with its section). */
   'scenario.refused': { by: Party; status?: number; error?: string; rule: string };
   'scenario.finished': { name: string; held: boolean; lesson: string; by?: Party; status?: number; error?: string; why?: string };

@@ -192,20 +192,35 @@ export const mixUp: Scenario = {
 export const scopeOverwrite: Scenario = {
   name: 'scope-overwrite',
   title: 'A naive client asks only for the missing scope on step-up',
-  description: 'on 403 insufficient_scope the naive client asks for weather:read alone and loses mcp:connect',
+  description: 'on 403 insufficient_scope the naive client asks for weather:read alone, and loses mcp:connect; beside it, the union rule',
   lesson:
-    'A new token replaces the old one. A naive client that asks only for the scope the 403 mentioned gets a ' +
-    'token for that scope alone and loses what it had: here whoami, which needs mcp:connect, is refused with ' +
-    '403 insufficient_scope. The MCP step-up rule is to ask for the union of the scopes held and challenged ' +
-    '(MCP "Step-Up Authorization Flow"); the RS refusing shows the scope check is real, and the union is why ' +
-    'pnpm demo\'s step-up keeps working.',
+    'A new token replaces the old one. A naive client that asks only for the scope it was missing gets a token ' +
+    'for that scope alone and loses what it had: here mcp:connect, which every call needs, so even get_weather, ' +
+    'the call it stepped up for, is refused with 403 insufficient_scope. The MCP step-up rule is to ask for the ' +
+    'union of the scopes asked for before and the challenged ones (MCP "Step-Up Authorization Flow", SEP-2350): ' +
+    'that client keeps mcp:connect and gets its weather. This RS also names every scope the call needs in its ' +
+    'challenge (MCP "Scope Challenge Handling"), which helps a client that copies the challenge; the union rule ' +
+    'holds even against a server that names only the new scope.',
   async run(ctx) {
-    ctx.emit('scenario.attempt', { actor: 'naive client', what: 'step up asking for "weather:read" only, not held ∪ challenged' });
-    const naive = await obtainToken(ctx, 'weather:read');
+    const start = await obtainToken(ctx, 'mcp:connect');
+    if (!start.access_token) return notHeld(`the first authorization failed (${start.error ?? start.status})`);
+    const challenge = await callMcp(ctx, start.access_token, callTool('get_weather', { city: 'Paris' }));
+    if (challenge.status !== 403 || challenge.scope === undefined) return notHeld(`get_weather with mcp:connect alone answered ${challenge.status}, not a 403 challenge`);
+    const held = ['mcp:connect'];
+    const challenged = challenge.scope.split(' ').filter(Boolean);
+    const missing = challenged.filter((s) => !held.includes(s));
+    ctx.emit('scenario.attempt', { actor: 'naive client', what: `step up asking only for what it lacks, "${missing.join(' ')}", not for held ∪ challenged` });
+    const naive = await obtainToken(ctx, missing.join(' '));
     if (!naive.access_token) return notHeld(`the naive step-up got no token (${naive.error ?? naive.status})`);
-    const whoami = await callMcp(ctx, naive.access_token, callTool('whoami'));
-    if (whoami.status === 200) return notHeld('whoami answered a token without mcp:connect');
-    return { held: true, refusal: { by: 'resource-server', status: whoami.status, error: whoami.error ?? '', rule: 'every tool needs mcp:connect; the token holds only what was asked (RFC 6750 §3.1)' } };
+    const retried = await callMcp(ctx, naive.access_token, callTool('get_weather', { city: 'Paris' }));
+    if (retried.status === 200) return notHeld('get_weather answered a token without mcp:connect');
+    const outcome = refusedNow(ctx, { by: 'resource-server', status: retried.status, error: retried.error ?? '', rule: 'every call needs mcp:connect, and the new token holds only what was asked (RFC 6750 §3.1)' });
+    const union = [...new Set([...held, ...challenged])].join(' ');
+    ctx.emit('scenario.contrast', { actor: 'a client following the union rule', what: `step up asking for held ∪ challenged = "${union}"` });
+    const kept = await obtainToken(ctx, union);
+    const weather = kept.access_token ? await callMcp(ctx, kept.access_token, callTool('get_weather', { city: 'Paris' })) : undefined;
+    if (weather?.status !== 200) return notHeld(`the union step-up did not get the weather either (${weather?.status ?? kept.error ?? kept.status}): the scenario shows nothing`);
+    return outcome;
   },
 };
 

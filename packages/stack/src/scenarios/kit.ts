@@ -179,6 +179,8 @@ export async function obtainToken(ctx: ScenarioContext, scope = 'mcp:connect', r
 export interface McpAttempt {
   status: number;
   error?: string;
+  /** The challenge's `scope`, on a 401 or 403. */
+  scope?: string;
   /** The JSON-RPC result's text, when the call went through. */
   text?: string;
 }
@@ -202,8 +204,9 @@ export async function callMcp(
   });
   const challenge = response.headers.get('www-authenticate') ?? '';
   const error = /error="([^"]+)"/.exec(challenge)?.[1];
+  const scope = /scope="([^"]*)"/.exec(challenge)?.[1];
   const json = (await response.json().catch(() => undefined)) as { result?: { content?: { text?: string }[] } } | undefined;
-  return { status: response.status, ...(error && { error }), ...(json?.result?.content?.[0]?.text && { text: json.result.content[0].text }) };
+  return { status: response.status, ...(error && { error }), ...(scope !== undefined && { scope }), ...(json?.result?.content?.[0]?.text && { text: json.result.content[0].text }) };
 }
 
 export const INITIALIZE = {
