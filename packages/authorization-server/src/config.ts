@@ -6,8 +6,9 @@
 import { ConfigError, DEMO_SUBJECT, isLoopbackHost, SCOPES, type TraceSink } from '@mcp-auth-demo/common';
 import { defaultResolveHost, type GuardedFetch, type ResolveHost } from './fetch-guard.ts';
 import { fetchPinned } from './pinned-fetch.ts';
-import { hasPrivateMembers, type SigningKey } from './keys.ts';
+import { checkSigningKey, type SigningKey } from './keys.ts';
 import type { IntrospectionClient } from './token-introspection.ts';
+import { resolveLifetimesByResource } from './token-lifetimes.ts';
 
 export interface AuthorizationServerConfig {
   /**
@@ -180,33 +181,6 @@ function positiveInteger(name: string, value: number): number {
   return value;
 }
 
-function checkSigningKey(key: SigningKey): SigningKey {
-  if (!key || key.alg !== 'RS256' || !key.kid || !key.privateKey || !key.publicJwk) {
-    fail('signingKey must come from generateSigningKey() or loadOrCreateSigningKey() (RS256 with a kid)');
-  }
-  if (hasPrivateMembers(key.publicJwk)) fail('signingKey.publicJwk contains private key material');
-  return key;
-}
-
-function lifetimesByResource(lifetimes: Record<string, number>, resources: string[]): Record<string, number> {
-  if (typeof lifetimes !== 'object' || lifetimes === null) fail('accessTokenTtlSecondsByResource must map resource URIs to seconds');
-  for (const [resource, seconds] of Object.entries(lifetimes)) {
-    if (!resources.includes(resource)) fail(`accessTokenTtlSecondsByResource: "${resource}" is not one of resources`);
-    positiveInteger(`accessTokenTtlSecondsByResource["${resource}"]`, seconds);
-  }
-  return { ...lifetimes };
-}
-
-/** How long an access token for `resource` lives, seconds: its own lifetime, else the default. */
-export function accessTokenTtlFor(config: ResolvedConfig, resource: string): number {
-  return config.accessTokenTtlSecondsByResource[resource] ?? config.accessTokenTtlSeconds;
-}
-
-/** The longest any access token lives, seconds: how long a revocation must be remembered. */
-export function longestAccessTokenTtl(config: ResolvedConfig): number {
-  return Math.max(config.accessTokenTtlSeconds, ...Object.values(config.accessTokenTtlSecondsByResource));
-}
-
 /** Validates `input` and fills in defaults. Throws a `ConfigError` naming the bad field. */
 export function resolveConfig(input: AuthorizationServerConfig): ResolvedConfig {
   const allowHttp = input.dangerouslyAllowLoopbackHttp;
@@ -302,7 +276,7 @@ export function resolveConfig(input: AuthorizationServerConfig): ResolvedConfig 
     maxPendingAuthorizations: positiveInteger('maxPendingAuthorizations', input.maxPendingAuthorizations ?? 1000),
     codeTtlSeconds,
     accessTokenTtlSeconds: positiveInteger('accessTokenTtlSeconds', input.accessTokenTtlSeconds ?? 600),
-    accessTokenTtlSecondsByResource: lifetimesByResource(input.accessTokenTtlSecondsByResource ?? {}, input.resources),
+    accessTokenTtlSecondsByResource: resolveLifetimesByResource(input.accessTokenTtlSecondsByResource ?? {}, input.resources),
     refreshTokenAbsoluteSeconds: positiveInteger('refreshTokenAbsoluteSeconds', input.refreshTokenAbsoluteSeconds ?? 86_400),
     refreshTokenIdleSeconds: positiveInteger('refreshTokenIdleSeconds', input.refreshTokenIdleSeconds ?? 7200),
     refreshWindowSeconds: positiveInteger('refreshWindowSeconds', input.refreshWindowSeconds ?? 60),

@@ -6,6 +6,7 @@
  * - RFC 7517 §5: the JWK Set served at the metadata's `jwks_uri` (RFC 8414 §2).
  * - RFC 7638: the `kid` is the key's thumbprint, so it names exactly this key.
  */
+import { ConfigError } from '@mcp-auth-demo/common';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
 
 /** The signing key of an authorization server: give it to `createAuthorizationServer`. */
@@ -33,6 +34,15 @@ const PUBLIC_RSA_MEMBERS = ['kty', 'n', 'e', 'kid', 'alg', 'use'] as const;
 /** True when the JWK carries a private member: such a key must never be published. */
 export function hasPrivateMembers(jwk: JWK): boolean {
   return Object.keys(jwk).some((name) => !(PUBLIC_RSA_MEMBERS as readonly string[]).includes(name));
+}
+
+/** A key given to the configuration is one of ours, with no private member in its public half. */
+export function checkSigningKey(key: SigningKey): SigningKey {
+  if (!key || key.alg !== 'RS256' || !key.kid || !key.privateKey || !key.publicJwk) {
+    throw new ConfigError('signingKey must come from generateSigningKey() or loadOrCreateSigningKey() (RS256 with a kid)');
+  }
+  if (hasPrivateMembers(key.publicJwk)) throw new ConfigError('signingKey.publicJwk contains private key material');
+  return key;
 }
 
 /**

@@ -10,7 +10,8 @@
  * `invalid_target`. A refused request never rotates the token, except a reuse, which revokes.
  */
 import { OAuthError, type Emit } from '@mcp-auth-demo/common';
-import { accessTokenTtlFor, SCOPE_TOKEN, type ResolvedConfig } from './config.ts';
+import { SCOPE_TOKEN, type ResolvedConfig } from './config.ts';
+import { accessTokenTtlFor } from './token-lifetimes.ts';
 import { requiredParameter, singleParameter } from './parameters.ts';
 import type { RefreshTokenStore } from './refresh-tokens.ts';
 import { checkResource } from './resource-indicators.ts';

@@ -22,7 +22,8 @@
 import { mediaType, OAuthError, shorten, type Emit } from '@mcp-auth-demo/common';
 import type { Context } from 'hono';
 import type { AuthorizationGrant, CodeStore } from './codes.ts';
-import { accessTokenTtlFor, type ResolvedConfig } from './config.ts';
+import type { ResolvedConfig } from './config.ts';
+import { accessTokenTtlFor } from './token-lifetimes.ts';
 import { observedParams, rememberClient } from './observations.ts';
 import { requiredParameter } from './parameters.ts';
 import { isWellFormedCodeVerifier, s256CodeChallenge, verifyCodeVerifier } from './pkce.ts';
