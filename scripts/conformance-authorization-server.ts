@@ -65,11 +65,18 @@ export async function runAuthorizationServerScenarios(revisions: string[]): Prom
       );
       // The suite prints the authorization URL for a person to open; this is that person's
       // browser: it loads the URL and follows the AS's redirect to the suite's loopback callback
-      // (our AS approves a loopback redirect without a page).
+      // (our AS approves a loopback redirect without a page). It waits for the suite to say its
+      // callback listens (printed after the URL: following the redirect earlier finds no one,
+      // and the suite would wait its 5 minutes), and reads whole lines (a chunk may split one).
       let browsed: Promise<unknown> = Promise.resolve();
+      let printed = '';
+      let opened = false;
       child.stdout?.on('data', (chunk: Buffer) => {
-        const url = chunk.toString().split('\n').find((line) => line.startsWith(`${issuer}/authorize?`));
-        if (url) browsed = fetch(url.trim()).catch(() => undefined);
+        printed += chunk.toString();
+        const url = printed.split('\n').slice(0, -1).find((line) => line.trim().startsWith(`${issuer}/authorize?`));
+        if (opened || !url || !printed.includes('Callback server started')) return;
+        opened = true;
+        browsed = fetch(url.trim()).catch(() => undefined);
       });
       const result = await child;
       await browsed;
