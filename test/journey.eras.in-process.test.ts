@@ -5,17 +5,16 @@
  * Real apps wired in-process (no port): every line of our code runs.
  */
 import { createAuthorizationServer, generateSigningKey } from '@mcp-auth-demo/authorization-server';
-import { clientUrls, createClientHost, runJourney, type JourneyConfig } from '@mcp-auth-demo/client';
+import { clientUrls, createClientHost, type JourneyConfig } from '@mcp-auth-demo/client';
 import { SCOPES, type TraceEvent } from '@mcp-auth-demo/common';
 import { inProcessFetch } from '@mcp-auth-demo/common/testing';
 import { createResourceServer } from '@mcp-auth-demo/resource-server';
 import { Hono } from 'hono';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { demoJourney, LAB } from './support/in-process-lab.ts';
 
-const AS1 = 'http://localhost:9000';
+const { issuer: AS1, resource: RESOURCE, clientBase: CLIENT_BASE } = LAB;
 const AS2 = 'http://localhost:9100';
-const RESOURCE = 'http://localhost:8001/mcp';
-const CLIENT_BASE = 'http://localhost:3000';
 let signingKey: Awaited<ReturnType<typeof generateSigningKey>>;
 beforeAll(async () => {
   signingKey = await generateSigningKey();
@@ -45,16 +44,7 @@ function world() {
   let current = rs1;
   const mcpServer = new Hono().all('*', (c) => current.fetch(c.req.raw));
   const fetch = inProcessFetch({ [AS1]: as1, [AS2]: as2, [RESOURCE]: mcpServer, [CLIENT_BASE]: clientHost });
-  const { clientId, redirectUri } = clientUrls(CLIENT_BASE);
-  const run = (overrides: Partial<JourneyConfig> = {}) =>
-    runJourney({
-      serverUrl: RESOURCE,
-      registration: { clientMetadataUrl: clientId, redirectUri, clientName: 'test' },
-      calls: [{ name: 'whoami', arguments: {} }, { name: 'get_weather', arguments: { city: 'Lisbon' } }],
-      fetch,
-      onEvent,
-      ...overrides,
-    });
+  const run = (overrides: Partial<JourneyConfig> = {}) => demoJourney(fetch, onEvent, overrides);
   return { run, events, as1, migrate: () => (current = rs2) };
 }
 

@@ -3,58 +3,39 @@
  * AS's `fetch` each deliver to the other apps' `app.request`. No port, no process; every line
  * of our code runs. (The same journey over real processes and sockets: test/e2e.)
  */
-import { createAuthorizationServer, generateSigningKey } from '@mcp-auth-demo/authorization-server';
-import { clientUrls, createClientHost, runJourney, startBrowserCallback, type JourneyConfig } from '@mcp-auth-demo/client';
-import {SCOPES, type TraceEvent } from '@mcp-auth-demo/common';
-import { inProcessFetch } from '@mcp-auth-demo/common/testing';
-import { createResourceServer } from '@mcp-auth-demo/resource-server';
+import { generateSigningKey } from '@mcp-auth-demo/authorization-server';
+import { clientUrls, startBrowserCallback, type JourneyConfig } from '@mcp-auth-demo/client';
+import { SCOPES } from '@mcp-auth-demo/common';
 import { Hono } from 'hono';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createInProcessLab, LAB, type LabOptions } from './support/in-process-lab.ts';
 
-const ISSUER = 'http://localhost:9000';
-const RESOURCE = 'http://localhost:8001/mcp';
-const CLIENT_BASE = 'http://localhost:3000';
+const { issuer: ISSUER, resource: RESOURCE, clientBase: CLIENT_BASE } = LAB;
 let signingKey: Awaited<ReturnType<typeof generateSigningKey>>;
 
 beforeAll(async () => {
   signingKey = await generateSigningKey();
 });
 
-function world(options: { scopesSupported?: string[]; mcpServer?: { request: Hono['request'] }; now?: () => number; accessTokenTtlSeconds?: number } = {}) {
-  const events: TraceEvent[] = [];
-  const onEvent = (e: TraceEvent) => events.push(e);
-  const clientHost = createClientHost({ baseUrl: CLIENT_BASE, onEvent });
-  const as = createAuthorizationServer({
-    issuer: ISSUER,
-    resources: [RESOURCE],
-    signingKey,
-    dangerouslyAllowLoopbackHttp: true,
-    fetch: inProcessFetch({ [CLIENT_BASE]: clientHost }),
-    ...(options.scopesSupported && { scopesSupported: options.scopesSupported }),
-    ...(options.now && { now: options.now }),
-    ...(options.accessTokenTtlSeconds && { accessTokenTtlSeconds: options.accessTokenTtlSeconds }),
-    onEvent,
+const world = (options: LabOptions = {}) => createInProcessLab(signingKey, options);
+
+const WHOAMI = { name: 'whoami', arguments: {} };
+
+/**
+ * The journey with one clock for both servers, moved after every tool result: `advance` gets the
+ * offset so far (ms) and returns the next.
+ */
+async function withMovingClock(calls: JourneyConfig['calls'], advance: (offset: number) => number, as: LabOptions['as'] = {}) {
+  let offset = 0;
+  const { run, events } = world({ now: () => Date.now() + offset, as });
+  const result = await run({
+    calls,
+    onEvent: (e) => {
+      events.push(e);
+      if (e.kind === 'tool.result') offset = advance(offset);
+    },
   });
-  const rs = createResourceServer({
-    resource: RESOURCE,
-    authorizationServer: ISSUER,
-    dangerouslyAllowLoopbackHttp: true,
-    fetch: inProcessFetch({ [ISSUER]: as }),
-    ...(options.now && { now: options.now }),
-    onEvent,
-  });
-  const fetch = inProcessFetch({ [ISSUER]: as, [RESOURCE]: options.mcpServer ?? rs, [CLIENT_BASE]: clientHost });
-  const { clientId, redirectUri } = clientUrls(CLIENT_BASE);
-  const run = (overrides: Partial<JourneyConfig> = {}) =>
-    runJourney({
-      serverUrl: RESOURCE,
-      registration: { clientMetadataUrl: clientId, redirectUri, clientName: 'test' },
-      calls: [{ name: 'whoami', arguments: {} }, { name: 'get_weather', arguments: { city: 'Lisbon' } }],
-      fetch,
-      onEvent,
-      ...overrides,
-    });
-  return { run, events, as };
+  return { result, events };
 }
 
 describe('the journey against the real apps, in-process', () => {
@@ -84,15 +65,7 @@ describe('the journey against the real apps, in-process', () => {
 
   it('refreshes when the token expires mid-session (401 invalid_token), then goes on without the user', async () => {
     // One clock for both servers; it jumps past the token's lifetime (600 s) after the first call.
-    let offset = 0;
-    const { run, events } = world({ now: () => Date.now() + offset });
-    const result = await run({
-      calls: [{ name: 'whoami', arguments: {} }, { name: 'whoami', arguments: {} }],
-      onEvent: (e) => {
-        events.push(e);
-        if (e.kind === 'tool.result') offset = 700_000;
-      },
-    });
+    const { result, events } = await withMovingClock([WHOAMI, WHOAMI], () => 700_000);
     expect(result.failure).toBeUndefined();
     expect(result.steps.map((s) => s.title)).toEqual(expect.arrayContaining(['Refresh the access token', 'Retry whoami']));
     expect(result.steps.map((s) => s.title)).not.toContain('Re-authorization');
@@ -106,15 +79,8 @@ describe('the journey against the real apps, in-process', () => {
   });
 
   it('authorizes again when the refresh token has expired too (the AS refuses the refresh; the trace says so)', async () => {
-    let offset = 0;
-    const { run, events } = world({ now: () => Date.now() + offset });
-    const result = await run({
-      calls: [{ name: 'whoami', arguments: {} }, { name: 'whoami', arguments: {} }],
-      onEvent: (e) => {
-        events.push(e);
-        if (e.kind === 'tool.result') offset = 3 * 86_400_000; // past the family's 24 h absolute lifetime
-      },
-    });
+    // Past the family's 24 h absolute lifetime.
+    const { result, events } = await withMovingClock([WHOAMI, WHOAMI], () => 3 * 86_400_000);
     expect(result.failure).toBeUndefined();
     expect(result.steps.map((s) => s.title)).toEqual(expect.arrayContaining(['Refresh the access token', 'Re-authorization', 'Retry whoami']));
     expect(events.filter((e) => e.kind === 'refresh.decided').map((e) => e.action)).toEqual(['refresh', 'reauthorize']);
@@ -123,19 +89,8 @@ describe('the journey against the real apps, in-process', () => {
 
   it('with a short access-token lifetime, refreshes whenever the token expires, and still steps up by authorization', async () => {
     // Access tokens live 5 s; the shared clock moves 2 minutes (past the RS's clock tolerance) after every tool result.
-    let offset = 0;
-    const { run, events } = world({ now: () => Date.now() + offset, accessTokenTtlSeconds: 5 });
-    const result = await run({
-      calls: [
-        { name: 'whoami', arguments: {} },
-        { name: 'whoami', arguments: {} },
-        { name: 'get_weather', arguments: { city: 'Lisbon' } },
-      ],
-      onEvent: (e) => {
-        events.push(e);
-        if (e.kind === 'tool.result') offset += 120_000;
-      },
-    });
+    const calls = [WHOAMI, WHOAMI, { name: 'get_weather', arguments: { city: 'Lisbon' } }];
+    const { result, events } = await withMovingClock(calls, (offset) => offset + 120_000, { accessTokenTtlSeconds: 5 });
     expect(result.failure).toBeUndefined();
     const titles = result.steps.map((s) => s.title);
     expect(titles.filter((t) => t === 'Refresh the access token')).toHaveLength(2);
@@ -178,7 +133,7 @@ describe('the journey against the real apps, in-process', () => {
   });
 
   it('ends at the step-up with the AS error when the AS will not grant the scope', async () => {
-    const { run } = world({ scopesSupported: [SCOPES.connect] });
+    const { run } = world({ as: { scopesSupported: [SCOPES.connect] } });
     const result = await run();
     expect(result.ok).toBe(false);
     expect(result.failure).toMatchObject({ step: 5, expected: 'an authorization code' });
@@ -206,7 +161,7 @@ describe('the journey against the real apps, in-process', () => {
       challenges += 1;
       return c.body(null, 403, { 'WWW-Authenticate': `Bearer error="insufficient_scope", scope="s${challenges}"` });
     });
-    const { run, events } = world({ scopesSupported: ['mcp:connect', 's0', 's1', 's2', 's3', 's4', 's5'], mcpServer: greedy });
+    const { run, events } = world({ as: { scopesSupported: ['mcp:connect', 's0', 's1', 's2', 's3', 's4', 's5'] }, mcpServer: greedy });
     const result = await run({ calls: [{ name: 'whoami', arguments: {} }] });
     expect(result.ok).toBe(false);
     expect(result.failure!.expected).toMatch(/within 3 authorizations/);

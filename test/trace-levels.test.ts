@@ -3,7 +3,7 @@
  * the lesson, the full wire view and the Mermaid diagram are each checked against them.
  */
 import { generateSigningKey } from '@mcp-auth-demo/authorization-server';
-import { clientUrls, runJourney } from '@mcp-auth-demo/client';
+import { clientUrls } from '@mcp-auth-demo/client';
 import { DIAGRAM_PARTICIPANTS, formatMermaid, formatTrace, STEP_WHY, DECISION_WHY, type TraceEvent } from '@mcp-auth-demo/common';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createInProcessLab, LAB } from './support/in-process-lab.ts';
@@ -12,14 +12,11 @@ const { issuer: ISSUER, resource: RESOURCE, clientBase: CLIENT_BASE } = LAB;
 
 async function journeyEvents(preferDynamicRegistration = false): Promise<TraceEvent[]> {
   const signingKey = await generateSigningKey();
-  const { events, onEvent, fetch } = createInProcessLab(signingKey);
+  const { events, run } = createInProcessLab(signingKey);
   const { clientId, redirectUri } = clientUrls(CLIENT_BASE);
-  const result = await runJourney({
-    serverUrl: RESOURCE,
+  const result = await run({
     registration: { clientMetadataUrl: clientId, redirectUri, clientName: 'test', preferDynamicRegistration },
     calls: [{ name: 'whoami', arguments: {} }, { name: 'get_weather', arguments: { city: 'Paris' } }],
-    fetch,
-    onEvent,
   });
   expect(result.ok).toBe(true);
   return events;

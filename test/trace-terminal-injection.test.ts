@@ -5,13 +5,13 @@
  * party is a small wrapper around a real one.
  */
 import { generateSigningKey } from '@mcp-auth-demo/authorization-server';
-import { clientUrls, runJourney } from '@mcp-auth-demo/client';
 import { formatTrace, type TraceEvent } from '@mcp-auth-demo/common';
 import { inProcessFetch, type RequestHandler } from '@mcp-auth-demo/common/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createInProcessLab, LAB } from './support/in-process-lab.ts';
+import { createInProcessLab, demoJourney, LAB } from './support/in-process-lab.ts';
 
 const { issuer: ISSUER, resource: RESOURCE, clientBase: CLIENT_BASE } = LAB;
+const WHOAMI = { name: 'whoami', arguments: {} };
 
 /** Clipboard write (OSC 52), screen clear + cursor home, and a forged success line after CR/LF. */
 const OSC52 = '\u001b]52;c;Y3VybCBldmlsLmV4YW1wbGUgfCBzaA==\u0007';
@@ -69,14 +69,7 @@ describe('terminal escape injection through the trace is neutralised (issue 8 it
       url.pathname.startsWith('/.well-known/oauth-protected-resource')
         ? Response.json({ resource: `${RESOURCE}${PAYLOAD}`, authorization_servers: [ISSUER], scopes_supported: [PAYLOAD] })
         : undefined);
-    const { clientId, redirectUri } = clientUrls(CLIENT_BASE);
-    const result = await runJourney({
-      serverUrl: RESOURCE,
-      registration: { clientMetadataUrl: clientId, redirectUri, clientName: 'test' },
-      calls: [{ name: 'whoami', arguments: {} }],
-      fetch: inProcessFetch({ [ISSUER]: as, [RESOURCE]: server, [CLIENT_BASE]: clientHost }),
-      onEvent,
-    });
+    const result = await demoJourney(inProcessFetch({ [ISSUER]: as, [RESOURCE]: server, [CLIENT_BASE]: clientHost }), onEvent, { calls: [WHOAMI] });
     expect(result.ok).toBe(false);
     expect(assertTerminalSafe(events)).toContain('\\x1b]52;c;');
   });
@@ -87,14 +80,7 @@ describe('terminal escape injection through the trace is neutralised (issue 8 it
       url.pathname === '/token'
         ? Response.json({ error: `invalid_grant${CLEAR}`, error_description: PAYLOAD }, { status: 400 })
         : undefined);
-    const { clientId, redirectUri } = clientUrls(CLIENT_BASE);
-    const result = await runJourney({
-      serverUrl: RESOURCE,
-      registration: { clientMetadataUrl: clientId, redirectUri, clientName: 'test' },
-      calls: [{ name: 'whoami', arguments: {} }],
-      fetch: inProcessFetch({ [ISSUER]: authorizationServer, [RESOURCE]: rs, [CLIENT_BASE]: clientHost }),
-      onEvent,
-    });
+    const result = await demoJourney(inProcessFetch({ [ISSUER]: authorizationServer, [RESOURCE]: rs, [CLIENT_BASE]: clientHost }), onEvent, { calls: [WHOAMI] });
     expect(result.ok).toBe(false);
     const text = assertTerminalSafe(events);
     expect(text).toContain('invalid_grant\\x1b[2J\\x1b[H');
@@ -111,14 +97,7 @@ describe('terminal escape injection through the trace is neutralised (issue 8 it
       for (const c of message.result?.content ?? []) if (c.type === 'text') c.text = `${c.text}${PAYLOAD}`;
       return Response.json(message);
     });
-    const { clientId, redirectUri } = clientUrls(CLIENT_BASE);
-    const result = await runJourney({
-      serverUrl: RESOURCE,
-      registration: { clientMetadataUrl: clientId, redirectUri, clientName: 'test' },
-      calls: [{ name: 'whoami', arguments: {} }],
-      fetch: inProcessFetch({ [ISSUER]: as, [RESOURCE]: server, [CLIENT_BASE]: clientHost }),
-      onEvent,
-    });
+    const result = await demoJourney(inProcessFetch({ [ISSUER]: as, [RESOURCE]: server, [CLIENT_BASE]: clientHost }), onEvent, { calls: [WHOAMI] });
     expect(result.ok).toBe(true);
     expect(result.outcomes[0]!.outcome.text).toContain(OSC52);
     const text = assertTerminalSafe(events);
