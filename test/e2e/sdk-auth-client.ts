@@ -1,70 +1,17 @@
 /**
  * The official SDK client (`@modelcontextprotocol/sdk`: Client, StreamableHTTPClientTransport
- * and its own `auth()`), driven headless: where a person's browser would follow the
+ * and its own `auth()`), driven headless (sdk-headless-provider.ts): where a person's browser would follow the
  * authorization URL, this follows it with fetch, checks `state`, and hands the code back
  * through `transport.finishAuth`, as the SDK's own examples do after their callback.
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { UnauthorizedError, type OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
+import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
-import { randomBytes } from 'node:crypto';
-
-const REDIRECT_URI = 'http://127.0.0.1:9/callback';
-
-class HeadlessProvider implements OAuthClientProvider {
-  private info?: OAuthClientInformationMixed;
-  private saved?: OAuthTokens;
-  private verifier = '';
-  private lastState = '';
-  pendingUrl?: URL;
-
-  get redirectUrl() {
-    return REDIRECT_URI;
-  }
-  get clientMetadata(): OAuthClientMetadata {
-    return { client_name: 'SDK auth() client', redirect_uris: [REDIRECT_URI], grant_types: ['authorization_code'], response_types: ['code'], token_endpoint_auth_method: 'none' };
-  }
-  state() {
-    this.lastState = randomBytes(32).toString('base64url');
-    return this.lastState;
-  }
-  clientInformation() {
-    return this.info;
-  }
-  saveClientInformation(info: OAuthClientInformationMixed) {
-    this.info = info;
-  }
-  tokens() {
-    return this.saved;
-  }
-  saveTokens(tokens: OAuthTokens) {
-    this.saved = tokens;
-  }
-  redirectToAuthorization(url: URL) {
-    this.pendingUrl = url;
-  }
-  saveCodeVerifier(verifier: string) {
-    this.verifier = verifier;
-  }
-  codeVerifier() {
-    return this.verifier;
-  }
-
-  /** The user agent's part: follow the authorization URL, check state, return the code. */
-  async approve(): Promise<string> {
-    const answer = await fetch(this.pendingUrl!, { redirect: 'manual' });
-    const back = new URL(answer.headers.get('location') ?? 'http://invalid/');
-    if (back.searchParams.get('state') !== this.lastState) throw new Error(`state mismatch or error: ${back.search}`);
-    const code = back.searchParams.get('code');
-    if (!code) throw new Error(`no code: ${back.search}`);
-    return code;
-  }
-}
+import { HeadlessSdkProvider } from './sdk-headless-provider.ts';
 
 /** Connects, calls whoami and get_weather (stepping up on 403) with the SDK's own auth flow. */
 export async function runSdkClient(resource: string): Promise<{ client_id: string; weather: unknown }> {
-  const provider = new HeadlessProvider();
+  const provider = new HeadlessSdkProvider({ clientName: 'SDK auth() client' });
   let transport = new StreamableHTTPClientTransport(new URL(resource), { authProvider: provider });
   let client = new Client({ name: 'sdk-auth-client', version: '1.0.0' });
 
@@ -74,7 +21,7 @@ export async function runSdkClient(resource: string): Promise<{ client_id: strin
       return await step();
     } catch (error) {
       if (!(error instanceof UnauthorizedError)) throw error;
-      await transport.finishAuth(await provider.approve());
+      await transport.finishAuth(provider.code!);
       if (reconnect) {
         transport = new StreamableHTTPClientTransport(new URL(resource), { authProvider: provider });
         client = new Client({ name: 'sdk-auth-client', version: '1.0.0' });

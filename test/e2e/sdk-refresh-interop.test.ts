@@ -10,73 +10,15 @@
  * drops its tokens and authorizes again for the wider scope, and step-up completes.
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { UnauthorizedError, type OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
+import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
 import type { TraceEvent } from '@mcp-auth-demo/common';
 import { createAuthorizationServer, generateSigningKey } from '@mcp-auth-demo/authorization-server';
 import { inProcessFetch } from '@mcp-auth-demo/common/testing';
 import { createResourceServer } from '@mcp-auth-demo/resource-server';
 import { freePorts, startStack, urlsForPorts, type Stack } from '@mcp-auth-demo/stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const REDIRECT_URI = 'http://127.0.0.1:1/callback'; // never listened on: the test reads the redirect itself
-
-/** An OAuthClientProvider that keeps everything in memory and follows the AS's redirect headlessly. */
-class HeadlessProvider implements OAuthClientProvider {
-  info: OAuthClientInformationMixed | undefined;
-  saved: OAuthTokens | undefined;
-  verifier = '';
-  /** The code of the last authorization (the SDK's finishAuth redeems it). */
-  code: string | undefined;
-  readonly tokenHistory: OAuthTokens[] = [];
-
-  /** `fetch` carries the authorization request (the real one by default). */
-  constructor(private readonly userAgentFetch: typeof fetch = fetch) {}
-
-  get redirectUrl() {
-    return REDIRECT_URI;
-  }
-  get clientMetadata(): OAuthClientMetadata {
-    return {
-      client_name: 'SDK interop test',
-      redirect_uris: [REDIRECT_URI],
-      // SEP-2207: listing refresh_token is how a client asks for refresh tokens.
-      grant_types: ['authorization_code', 'refresh_token'],
-      response_types: ['code'],
-      token_endpoint_auth_method: 'none',
-    };
-  }
-  clientInformation() {
-    return this.info;
-  }
-  saveClientInformation(info: OAuthClientInformationMixed) {
-    this.info = info;
-  }
-  tokens() {
-    return this.saved;
-  }
-  saveTokens(tokens: OAuthTokens) {
-    this.saved = tokens;
-    this.tokenHistory.push(tokens);
-  }
-  async redirectToAuthorization(url: URL) {
-    const answer = await this.userAgentFetch(url, { redirect: 'manual' });
-    const location = new URL(answer.headers.get('location') ?? '');
-    this.code = location.searchParams.get('code') ?? undefined;
-    if (!this.code) throw new Error(`no code: ${location.href}`);
-  }
-  saveCodeVerifier(verifier: string) {
-    this.verifier = verifier;
-  }
-  codeVerifier() {
-    return this.verifier;
-  }
-  invalidateCredentials(scope: 'all' | 'client' | 'tokens' | 'verifier' | 'discovery') {
-    if (scope === 'all' || scope === 'tokens') this.saved = undefined;
-    if (scope === 'all' || scope === 'client') this.info = undefined;
-  }
-}
+import { HeadlessSdkProvider } from './sdk-headless-provider.ts';
 
 let stack: Stack;
 let resource: string;
@@ -94,7 +36,7 @@ afterAll(async () => {
 });
 
 /** Runs `operation`; on UnauthorizedError (the SDK asked for a browser), redeems the code and runs it again. */
-async function withAuthorization<T>(provider: HeadlessProvider, transport: StreamableHTTPClientTransport, operation: () => Promise<T>): Promise<T> {
+async function withAuthorization<T>(provider: HeadlessSdkProvider, transport: StreamableHTTPClientTransport, operation: () => Promise<T>): Promise<T> {
   try {
     return await operation();
   } catch (error) {
@@ -106,7 +48,7 @@ async function withAuthorization<T>(provider: HeadlessProvider, transport: Strea
 
 describe('the official SDK client (1.32.x auth()) against this AS, holding a refresh token', () => {
   it('completes step-up: its refresh is refused while the token is fresh, so it authorizes again for the wider scope', async () => {
-    const provider = new HeadlessProvider();
+    const provider = new HeadlessSdkProvider({ clientName: 'SDK interop test', refreshTokens: true });
     const client = new Client({ name: 'sdk-interop', version: '1.0.0' });
     let transport = new StreamableHTTPClientTransport(new URL(resource), { authProvider: provider });
     try {
@@ -137,7 +79,7 @@ describe('the control: the same SDK client against an AS that refreshes at any t
     const as = createAuthorizationServer({ issuer, resources: [mcp], signingKey: await generateSigningKey(), dangerouslyAllowLoopbackHttp: true, refreshWindowSeconds: 600 });
     const rs = createResourceServer({ resource: mcp, authorizationServer: issuer, dangerouslyAllowLoopbackHttp: true, fetch: inProcessFetch({ [issuer]: as }) });
     const wire = inProcessFetch({ [issuer]: as, [mcp]: rs });
-    const provider = new HeadlessProvider(wire);
+    const provider = new HeadlessSdkProvider({ clientName: 'SDK interop test', refreshTokens: true, userAgentFetch: wire });
     const client = new Client({ name: 'sdk-interop-control', version: '1.0.0' });
     let transport = new StreamableHTTPClientTransport(new URL(mcp), { authProvider: provider, fetch: wire });
     await client.connect(transport).catch(async (error: unknown) => {
