@@ -4,49 +4,29 @@
  * request self-describing) and the official SDK v1 client, which speaks only 2025-11-25
  * (`initialize` first). Each gets its own answers; neither era disturbs the other.
  */
-import { createAdaptorServer, type ServerType } from '@hono/node-server';
 import { Client as ModernClient, StreamableHTTPClientTransport as ModernTransport } from '@modelcontextprotocol/client';
 import { Client as LegacyClient } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport as LegacyTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { Hono } from 'hono';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestSetup } from '../testing/index.ts';
+import { serveTestSetup } from '../testing/index.ts';
 
-let httpServer: ServerType;
+let setup: Awaited<ReturnType<typeof serveTestSetup>>;
 let resource: string;
-let setup: Awaited<ReturnType<typeof createTestSetup>>;
 /** Every MCP request the server saw, with the headers that carry the 2026-07-28 request metadata. */
 const seen: { era?: string; version: string | null; method: string | null; name: string | null; session: string | null }[] = [];
 
 beforeAll(async () => {
-  let app: Hono | undefined;
-  httpServer = createAdaptorServer({
-    fetch: (request) => {
-      seen.push({
-        version: request.headers.get('mcp-protocol-version'),
-        method: request.headers.get('mcp-method'),
-        name: request.headers.get('mcp-name'),
-        session: request.headers.get('mcp-session-id'),
-      });
-      return app!.fetch(request);
-    },
-  });
-  await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
-  const { port } = httpServer.address() as AddressInfo;
-  resource = `http://127.0.0.1:${port}/mcp`;
-  setup = await createTestSetup({ resource }, { resource });
-  app = setup.app;
+  setup = await serveTestSetup((request) =>
+    seen.push({
+      version: request.headers.get('mcp-protocol-version'),
+      method: request.headers.get('mcp-method'),
+      name: request.headers.get('mcp-name'),
+      session: request.headers.get('mcp-session-id'),
+    }));
+  resource = setup.resource;
 });
 
-afterAll(async () => {
-  const server = httpServer as Server;
-  await new Promise<void>((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
-});
+afterAll(() => setup.close());
 
 async function modernClient(token: string): Promise<ModernClient> {
   const client = new ModernClient({ name: 'modern', version: '0' }, { versionNegotiation: { mode: { pin: '2026-07-28' } } });

@@ -4,37 +4,21 @@
  * call, and many clients with different tokens at once each see only themselves.
  * The authorization server's metadata and JWKS are still served in-process (injected fetch).
  */
-import { createAdaptorServer, type ServerType } from '@hono/node-server';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { Hono } from 'hono';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestSetup } from '../testing/index.ts';
+import { serveTestSetup } from '../testing/index.ts';
 import { REQUIRED_SCOPES_META_KEY } from './tools.ts';
 
-let httpServer: ServerType;
+let setup: Awaited<ReturnType<typeof serveTestSetup>>;
 let resource: string;
-let setup: Awaited<ReturnType<typeof createTestSetup>>;
 
 beforeAll(async () => {
-  let app: Hono | undefined;
-  httpServer = createAdaptorServer({ fetch: (request) => app!.fetch(request) });
-  await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
-  const { port } = httpServer.address() as AddressInfo;
-  resource = `http://127.0.0.1:${port}/mcp`;
-  setup = await createTestSetup({ resource }, { resource });
-  app = setup.app;
+  setup = await serveTestSetup();
+  resource = setup.resource;
 });
 
-afterAll(async () => {
-  const server = httpServer as Server;
-  await new Promise<void>((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
-});
+afterAll(() => setup.close());
 
 async function connect(token: string): Promise<Client> {
   const client = new Client({ name: 'sdk-client-test', version: '0.0.0' });

@@ -2,12 +2,16 @@
  * Test support (imported by the *.test.ts files only): a stand-in authorization server that
  * publishes RFC 8414 metadata and a JWKS from an in-process Hono app, mints RFC 9068 access
  * tokens with a test RSA key, and counts how often its documents are fetched. The resource
- * server reaches it through the injected `fetch`; no port is opened.
+ * server reaches it through the injected `fetch`; no port is opened for it. `serveTestSetup` serves
+ * the resource server itself on 127.0.0.1, for the tests that drive an SDK client over real HTTP.
  *
  * Nothing here stubs the resource server's own code: tests drive the real app with real tokens.
  */
+import { createAdaptorServer } from '@hono/node-server';
 import { parseWwwAuthenticate, type Challenge, type TraceEvent, type TraceKind } from '@mcp-auth-demo/common';
 import { Hono } from 'hono';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT, type JWK } from 'jose';
 import { randomUUID } from 'node:crypto';
 import { createResourceServer } from '../src/app.ts';
@@ -184,6 +188,31 @@ export async function createTestSetup(config: Partial<ResourceServerConfig> = {}
     return events.filter((event): event is Extract<TraceEvent, { kind: K }> => event.kind === kind);
   }
   return { app, as, events, eventsOf };
+}
+
+/**
+ * `createTestSetup`, served over real HTTP on 127.0.0.1 at an ephemeral port. The resource URI
+ * names that port, so the app is made once the socket listens. `onRequest` sees every request
+ * first (to record its headers); `close()` ends the server and its connections.
+ */
+export async function serveTestSetup(onRequest: (request: Request) => void = () => {}) {
+  let app: Hono | undefined;
+  const server = createAdaptorServer({
+    fetch: (request) => {
+      onRequest(request);
+      return app!.fetch(request);
+    },
+  }) as Server;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const resource = `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`;
+  const setup = await createTestSetup({ resource }, { resource });
+  app = setup.app;
+  const close = () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  return { ...setup, resource, close };
 }
 
 /** JSON-RPC messages a client sends. */
