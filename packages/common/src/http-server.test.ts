@@ -5,8 +5,9 @@
  */
 import { Hono } from 'hono';
 import type { Server } from 'node:http';
-import net from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sendSlowly } from '../testing/index.ts';
 import { createHttpServer } from './http-server.ts';
 import { createEmitter, type TraceEvent } from './trace.ts';
 
@@ -31,7 +32,7 @@ beforeAll(async () => {
   app.get('/ping', (c) => c.text('pong'));
   server = createHttpServer({ fetch: app.fetch, emit: createEmitter('resource-server', (event) => events.push(event)) });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  port = (server.address() as net.AddressInfo).port;
+  port = (server.address() as AddressInfo).port;
 });
 
 afterAll(async () => {
@@ -39,43 +40,8 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-interface Exchange {
-  /** Everything the server sent, as text. */
-  received: string;
-  /** A socket error the client saw (EPIPE, ECONNRESET), if any. */
-  error?: string;
-  /** Whether the server ended the connection (FIN) on its own. */
-  endedByServer: boolean;
-}
-
-/**
- * A client that writes its whole request (head, then a body of `bodyBytes` in 64 KiB chunks,
- * `chunksPerTick` at a time, like a slow or write-first client) before it reads anything.
- */
-function exchange(head: string, bodyBytes: number, then = '', chunksPerTick = 4): Promise<Exchange> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    const result: Exchange = { received: '', endedByServer: false };
-    socket.on('data', (data) => (result.received += data.toString('latin1')));
-    socket.on('end', () => (result.endedByServer = true));
-    socket.on('error', (error: NodeJS.ErrnoException) => (result.error ??= error.code));
-    socket.on('close', () => resolve(result));
-    socket.setTimeout(15_000, () => socket.destroy());
-    socket.write(head);
-    const chunk = Buffer.alloc(64 * 1024, 0x20);
-    let sent = 0;
-    const pump = () => {
-      for (let i = 0; i < chunksPerTick && sent < bodyBytes; i++) {
-        sent += chunk.length;
-        socket.write(sent > bodyBytes ? chunk.subarray(0, chunk.length - (sent - bodyBytes)) : chunk);
-      }
-      if (sent < bodyBytes) setTimeout(pump, 5);
-      else if (then) socket.write(then);
-      else socket.end();
-    };
-    pump();
-  });
-}
+/** Writes the head, then `bodyBytes` of body (then `then`, else the end), slowly: see sendSlowly. */
+const exchange = (head: string, bodyBytes: number, then = '') => sendSlowly(port, head, { bytes: bodyBytes, then });
 
 const statuses = (text: string) => [...text.matchAll(/HTTP\/1\.1 (\d{3})/g)].map((m) => Number(m[1]));
 const post = (path: string, length: number, extra = '') =>

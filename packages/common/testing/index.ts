@@ -18,3 +18,4 @@ export function inProcessFetch(apps: Record<string, RequestHandler>): typeof fet
     return app.request(input instanceof Request ? input : url, init);
   };
 }
+export { sendSlowly, type RawExchange, type SendSlowlyOptions } from './raw-socket.ts';

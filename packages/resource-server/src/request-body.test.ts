@@ -4,8 +4,9 @@
  * body over the bound from an authenticated caller gets its 413, not a reset.
  */
 import { createEmitter, createHttpServer } from '@mcp-auth-demo/common';
+import { sendSlowly } from '@mcp-auth-demo/common/testing';
 import type { Server } from 'node:http';
-import net from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_REQUEST_BODY_BYTES } from './request-body.ts';
 import { createTestSetup } from '../testing/index.ts';
@@ -20,7 +21,7 @@ beforeAll(async () => {
   token = await setup.as.mint();
   server = createHttpServer({ fetch: setup.app.fetch, emit: createEmitter('resource-server', undefined) });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  port = (server.address() as net.AddressInfo).port;
+  port = (server.address() as AddressInfo).port;
 });
 
 afterAll(async () => {
@@ -29,27 +30,7 @@ afterAll(async () => {
 });
 
 /** Writes the head, then `bytes` of body (chunked framing when `chunked`), then reads the answer. */
-function send(head: string, bytes: number, chunked: boolean): Promise<{ received: string; error?: string }> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    const result: { received: string; error?: string } = { received: '' };
-    socket.on('data', (data) => (result.received += data.toString('latin1')));
-    socket.on('error', (error: NodeJS.ErrnoException) => (result.error ??= error.code));
-    socket.on('close', () => resolve(result));
-    socket.setTimeout(15_000, () => socket.destroy());
-    socket.write(head);
-    const chunk = Buffer.alloc(64 * 1024, 0x20);
-    let sent = 0;
-    const pump = () => {
-      for (let i = 0; i < 4 && sent < bytes; i++, sent += chunk.length) {
-        socket.write(chunked ? Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from('\r\n')]) : chunk);
-      }
-      if (sent < bytes) setTimeout(pump, 2);
-      else socket.end(chunked ? '0\r\n\r\n' : '');
-    };
-    pump();
-  });
-}
+const send = (head: string, bytes: number, chunked: boolean) => sendSlowly(port, head, { bytes, chunked, tickMs: 2 });
 
 const head = (framing: string, authorization?: string) =>
   `POST /mcp HTTP/1.1\r\nHost: localhost:8001\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream\r\n` +
