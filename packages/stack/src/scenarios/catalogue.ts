@@ -2,7 +2,7 @@
  * The scenarios: in each, one party misbehaves through a small explicit variant (a client that
  * skips a parameter, an attacker step), and another party refuses for the real reason.
  */
-import { callMcp, callTool, INITIALIZE, notHeld, obtainToken, refusedNow, requestAuthorization, requestToken, type Outcome, type Scenario } from './kit.ts';
+import { callMcp, callTool, extraServer, INITIALIZE, notHeld, obtainToken, refusedNow, requestAuthorization, requestToken, type Outcome, type Scenario } from './kit.ts';
 import { expiredToken } from './expired-token.ts';
 import { generatePkce, headlessUserAgent, runJourney, type UserAgent } from '@mcp-auth-demo/client';
 import { createServer, type Server } from 'node:http';
@@ -42,8 +42,7 @@ export const tokenForAnotherServer: Scenario = {
     'each RS accepts only tokens whose aud is its own canonical URI (RFC 8707 §2, RFC 9068 §4). The token works ' +
     'where it was meant to, and nowhere else.',
   async run(ctx) {
-    const other = ctx.urls.otherResource;
-    if (!other) return notHeld('no second MCP server was started');
+    const other = extraServer(ctx, 'other-server');
     const token = await obtainToken(ctx, 'mcp:connect', other);
     if (!token.access_token) return notHeld(`no token for the other server (${token.error ?? token.status})`);
     const there = await callMcp(ctx, token.access_token, INITIALIZE, other);

@@ -12,7 +12,7 @@
 import type { TraceSink } from '@mcp-auth-demo/common';
 import { runJourney, type Fetch } from '@mcp-auth-demo/client';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { notHeld, SHORT_LIVED_TOKEN_SECONDS, type Scenario, type ScenarioContext } from './kit.ts';
+import { extraServer, notHeld, SHORT_LIVED_TOKEN_SECONDS, type Scenario, type ScenarioContext } from './kit.ts';
 
 export const expiredToken: Scenario = {
   name: 'expired-token',
@@ -28,8 +28,7 @@ export const expiredToken: Scenario = {
     '§4.3.1) and retries. Without a refresh token it would have to authorize again. Tokens live 1 s here so the ' +
     'run is short (JWT times are whole seconds); this AS\'s default is 600 s.',
   async run(ctx) {
-    const server = ctx.urls.shortLivedResource;
-    if (!server) return notHeld('no short-lived MCP server was started');
+    const server = extraServer(ctx, 'short-lived-server');
     const clock = passingTime(ctx, server);
     const whoami = { name: 'whoami', arguments: {} };
     const result = await runJourney({

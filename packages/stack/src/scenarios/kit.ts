@@ -23,6 +23,16 @@ export type ExtraServer = 'other-server' | 'short-lived-server';
 /** The lifetime of the short-lived server's access tokens: JWT times are whole seconds, so 1 is the least. */
 export const SHORT_LIVED_TOKEN_SECONDS = 1;
 
+/**
+ * The URL of an extra MCP server the scenario `needs`. One that was not started ends the run
+ * (runScenario reports "not held": the scenario could not run).
+ */
+export function extraServer(ctx: ScenarioContext, which: ExtraServer): string {
+  const url = which === 'other-server' ? ctx.urls.otherResource : ctx.urls.shortLivedResource;
+  if (!url) throw new Error(`the ${which} MCP server was not started`);
+  return url;
+}
+
 export interface ScenarioContext {
   urls: ScenarioUrls;
   /** The client's (and the attacker's) traced fetch. */
