@@ -8,8 +8,9 @@
  * - OAuth 2.1 §4.1.3: the code is bound to the client, the redirect URI and the PKCE challenge;
  *   RFC 8707 §2 adds the resource, RFC 6749 §3.3 the scope.
  *
- * Two Maps, each in expiry order because every entry in it has the same lifetime:
- * - `pending`: issued, not yet redeemed; lives `codeTtlSeconds`. Bounded in total and per client
+ * Two stores, each in expiry order because every entry in it has the same lifetime:
+ * - `pending` (an ExpiringStore, expiring-store.ts): issued, not yet redeemed; lives
+ *   `codeTtlSeconds`. Bounded in total and per client
  *   (`maxPendingCodes`, `maxPendingCodesPerClient`): a full store refuses to issue (the
  *   authorization endpoint answers `temporarily_unavailable`), it never grows. Open registration
  *   and auto-approved loopback consent mean anyone can ask for codes; without the bound, a loop of
@@ -20,9 +21,11 @@
  *   denied, RFC 6749 §4.1.2's MUST; only the SHOULD-revoke is lost, for the oldest code only).
  *
  * Expiry is O(1) amortised: each sweep drops entries from the front of a Map and stops at the
- * first live one. Nothing ever walks every code.
+ * first live one. Nothing ever walks every code. An expired code is gone like one never issued:
+ * its redemption is refused as unknown.
  */
 import { randomBytes } from 'node:crypto';
+import { ExpiringStore } from './expiring-store.ts';
 
 /** Everything a code stands for; the token request must match it. */
 export interface AuthorizationGrant {
@@ -49,16 +52,10 @@ export interface CodeProducts {
 export type Redemption =
   | { outcome: 'redeemed'; grant: AuthorizationGrant }
   | { outcome: 'unknown' }
-  | { outcome: 'expired' }
   /** The code was presented before: what its first use produced, for the caller to revoke. */
   | { outcome: 'replayed'; client_id: string; products: CodeProducts };
 
 export type Issuance = { issued: true; code: string } | { issued: false; reason: 'store_full' | 'client_full'; limit: number };
-
-interface PendingCode {
-  grant: AuthorizationGrant;
-  expiresAtMs: number;
-}
 
 interface RedeemedCode {
   client_id: string;
@@ -80,27 +77,28 @@ export interface CodeStoreOptions {
 }
 
 export class CodeStore {
-  readonly #pending = new Map<string, PendingCode>();
-  /** client_id -> how many of its codes are pending. */
-  readonly #pendingPerClient = new Map<string, number>();
+  /** Issued codes, each owned by its client_id (the per-client bound). */
+  readonly #pending: ExpiringStore<AuthorizationGrant>;
   readonly #redeemed = new Map<string, RedeemedCode>();
   readonly #options: CodeStoreOptions;
 
   constructor(options: CodeStoreOptions) {
     this.#options = options;
+    this.#pending = new ExpiringStore({
+      now: options.now,
+      ttlMs: options.codeTtlSeconds * 1000,
+      maxEntries: options.maxPendingCodes,
+      maxPerOwner: options.maxPendingCodesPerClient,
+    });
   }
 
   /** Issues a fresh code for `grant` (256 random bits, base64url, RFC 6749 §10.10), if the bounds allow. */
   issue(grant: AuthorizationGrant): Issuance {
-    this.#forgetExpired();
-    const { maxPendingCodes, maxPendingCodesPerClient } = this.#options;
-    if (this.#pending.size >= maxPendingCodes) return { issued: false, reason: 'store_full', limit: maxPendingCodes };
-    const forClient = this.#pendingPerClient.get(grant.client_id) ?? 0;
-    if (forClient >= maxPendingCodesPerClient) return { issued: false, reason: 'client_full', limit: maxPendingCodesPerClient };
-
+    this.#forgetRedeemed();
     const code = randomBytes(32).toString('base64url');
-    this.#pending.set(code, { grant, expiresAtMs: this.#options.now() + this.#options.codeTtlSeconds * 1000 });
-    this.#pendingPerClient.set(grant.client_id, forClient + 1);
+    const refusal = this.#pending.add(code, grant, grant.client_id);
+    if (refusal === 'store-full') return { issued: false, reason: 'store_full', limit: this.#options.maxPendingCodes };
+    if (refusal === 'owner-full') return { issued: false, reason: 'client_full', limit: this.#options.maxPendingCodesPerClient };
     return { issued: true, code };
   }
 
@@ -109,22 +107,22 @@ export class CodeStore {
    * included): single use means a single attempt. A later attempt is a replay (RFC 6749 §4.1.2).
    */
   redeem(code: string): Redemption {
-    this.#forgetExpired();
+    this.#forgetRedeemed();
     const used = this.#redeemed.get(code);
     if (used) return { outcome: 'replayed', client_id: used.client_id, products: used.products };
-    const pending = this.#pending.get(code);
-    if (!pending) return { outcome: 'unknown' };
-    this.#dropPending(code, pending);
-    // RFC 6749 §4.1.2: "The authorization code MUST expire shortly after it is issued".
-    if (this.#options.now() >= pending.expiresAtMs) return { outcome: 'expired' };
+    // RFC 6749 §4.1.2: "The authorization code MUST expire shortly after it is issued": the store
+    // never answers an expired one.
+    const grant = this.#pending.get(code);
+    if (!grant) return { outcome: 'unknown' };
+    this.#pending.delete(code);
 
     if (this.#redeemed.size >= this.#options.maxRedeemedCodes) this.#dropOldestRedeemed();
     this.#redeemed.set(code, {
-      client_id: pending.grant.client_id,
+      client_id: grant.client_id,
       forgetAtMs: this.#options.now() + this.#options.replayWindowSeconds * 1000,
       products: { tokens: [] },
     });
-    return { outcome: 'redeemed', grant: pending.grant };
+    return { outcome: 'redeemed', grant };
   }
 
   /** Remembers what a redeemed `code` produced, so a replay can revoke it. */
@@ -137,15 +135,8 @@ export class CodeStore {
 
   /** Sizes, for tests and the benchmark. */
   get sizes(): { pending: number; redeemed: number; clients: number } {
-    return { pending: this.#pending.size, redeemed: this.#redeemed.size, clients: this.#pendingPerClient.size };
-  }
-
-  #dropPending(code: string, record: PendingCode): void {
-    this.#pending.delete(code);
-    const clientId = record.grant.client_id;
-    const left = (this.#pendingPerClient.get(clientId) ?? 1) - 1;
-    if (left > 0) this.#pendingPerClient.set(clientId, left);
-    else this.#pendingPerClient.delete(clientId);
+    this.#forgetRedeemed();
+    return { pending: this.#pending.size, redeemed: this.#redeemed.size, clients: this.#pending.owners };
   }
 
   #dropOldestRedeemed(): void {
@@ -153,13 +144,9 @@ export class CodeStore {
     if (!oldest.done) this.#redeemed.delete(oldest.value);
   }
 
-  /** Drops expired codes from the front of each Map, stopping at the first live one (O(1) amortised). */
-  #forgetExpired(): void {
+  /** Drops redeemed records past the replay window from the front, stopping at the first live one. */
+  #forgetRedeemed(): void {
     const now = this.#options.now();
-    for (const [code, record] of this.#pending) {
-      if (now < record.expiresAtMs) break;
-      this.#dropPending(code, record);
-    }
     for (const [code, record] of this.#redeemed) {
       if (now < record.forgetAtMs) break;
       this.#redeemed.delete(code);

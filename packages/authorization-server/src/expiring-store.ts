@@ -42,6 +42,12 @@ export class ExpiringStore<V> {
     return this.#entries.size;
   }
 
+  /** How many owners hold live entries. */
+  get owners(): number {
+    this.#sweep();
+    return this.#perOwner.size;
+  }
+
   /** Adds `value` under a fresh `key`; returns the refusal instead when a cap is reached. */
   add(key: string, value: V, owner = ''): Refusal | undefined {
     this.#sweep();

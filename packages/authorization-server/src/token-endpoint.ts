@@ -134,9 +134,6 @@ export function createTokenHandler(deps: TokenDependencies) {
     }
     // RFC 6749 §5.2: invalid_grant when the code "is invalid, expired, revoked".
     if (redemption.outcome === 'unknown') throw new OAuthError('invalid_grant', 'Unknown code.');
-    if (redemption.outcome === 'expired') {
-      throw new OAuthError('invalid_grant', `The code expired (codes live ${config.codeTtlSeconds} s, RFC 6749 §4.1.2).`);
-    }
     const grant = redemption.grant;
     checkBinding(grant, { client_id, redirect_uri, resource });
     // RFC 7636 §4.6: "If the values are not equal, an error response indicating "invalid_grant" ... MUST be returned."
