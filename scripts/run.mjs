@@ -7,7 +7,7 @@
  * to its child (this process, thanks to `exec`), which stops its servers. SIGKILL cannot be
  * passed on, so this process also watches its parent: once it is gone (the process has been
  * re-parented), it stops as if it had received SIGTERM. The servers in turn exit when this
- * process goes away (their stdin pipe closes; see serveApp in common).
+ * process goes away (their stdin pipe closes; see serveApp in server-process).
  *
  *   node scripts/run.mjs <command> [args...]      e.g. node scripts/run.mjs demo --json
  */

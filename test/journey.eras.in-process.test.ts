@@ -6,7 +6,8 @@
  */
 import { createAuthorizationServer, generateSigningKey } from '@mcp-auth-demo/authorization-server';
 import { clientUrls, createClientHost, type JourneyConfig } from '@mcp-auth-demo/client';
-import { SCOPES, type TraceEvent } from '@mcp-auth-demo/common';
+import { SCOPES } from '@mcp-auth-demo/common';
+import { type TraceEvent } from '@mcp-auth-demo/trace';
 import { inProcessFetch } from '@mcp-auth-demo/common/testing';
 import { createResourceServer } from '@mcp-auth-demo/resource-server';
 import { Hono } from 'hono';

@@ -8,7 +8,7 @@
  * - A tool the user named with --call that fails fails the journey.
  */
 import { runJourney, type JourneyConfig } from '@mcp-auth-demo/client';
-import type { TraceEvent } from '@mcp-auth-demo/common';
+import type { TraceEvent } from '@mcp-auth-demo/trace';
 import { inProcessFetch } from '@mcp-auth-demo/common/testing';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';

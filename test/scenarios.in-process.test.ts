@@ -5,7 +5,8 @@
  */
 import { createAuthorizationServer, generateSigningKey } from '@mcp-auth-demo/authorization-server';
 import { createClientHost } from '@mcp-auth-demo/client';
-import { formatMermaid, RESOURCE_SERVER_CLIENT_ID, type TraceEvent } from '@mcp-auth-demo/common';
+import { RESOURCE_SERVER_CLIENT_ID } from '@mcp-auth-demo/common';
+import { formatMermaid, type TraceEvent } from '@mcp-auth-demo/trace';
 import { inProcessFetch, type RequestHandler } from '@mcp-auth-demo/common/testing';
 import { createResourceServer } from '@mcp-auth-demo/resource-server';
 import { beforeAll, describe, expect, it } from 'vitest';

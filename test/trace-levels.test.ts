@@ -4,7 +4,7 @@
  */
 import { generateSigningKey } from '@mcp-auth-demo/authorization-server';
 import { clientUrls } from '@mcp-auth-demo/client';
-import { DIAGRAM_PARTICIPANTS, formatMermaid, formatTrace, STEP_WHY, DECISION_WHY, type TraceEvent } from '@mcp-auth-demo/common';
+import { DIAGRAM_PARTICIPANTS, formatMermaid, formatTrace, STEP_WHY, DECISION_WHY, type TraceEvent } from '@mcp-auth-demo/trace';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createInProcessLab, LAB } from './support/in-process-lab.ts';
 

@@ -5,7 +5,7 @@
  * party is a small wrapper around a real one.
  */
 import { generateSigningKey } from '@mcp-auth-demo/authorization-server';
-import { formatTrace, type TraceEvent } from '@mcp-auth-demo/common';
+import { formatTrace, type TraceEvent } from '@mcp-auth-demo/trace';
 import { inProcessFetch, type RequestHandler } from '@mcp-auth-demo/common/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createInProcessLab, demoJourney, LAB } from './support/in-process-lab.ts';

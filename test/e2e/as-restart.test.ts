@@ -4,7 +4,9 @@
  * its first request (it refetches the JWKS for the unknown `kid` at once, or at the end of a 1 s
  * cooldown), not refuse tokens for 30 s. Real processes on loopback; nothing is mocked.
  */
-import { ENV, EXIT_WITH_PARENT_ENV, parseEventLine, type TraceEvent } from '@mcp-auth-demo/common';
+import { ENV } from '@mcp-auth-demo/common';
+import { EXIT_WITH_PARENT_ENV } from '@mcp-auth-demo/server-process';
+import { parseEventLine, type TraceEvent } from '@mcp-auth-demo/trace';
 import { freePorts } from '@mcp-auth-demo/stack';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';

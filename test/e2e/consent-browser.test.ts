@@ -9,7 +9,7 @@
  * Screenshots of the consent pages go to test-results/screenshots/; the README's come from
  * `SCREENSHOT_DIR=docs pnpm vitest run test/e2e/consent-browser.test.ts`.
  */
-import type { TraceEvent } from '@mcp-auth-demo/common';
+import type { TraceEvent } from '@mcp-auth-demo/trace';
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { describeWithChromium, launchChromium, type BrowserSession } from '../support/chromium.ts';

@@ -3,7 +3,7 @@
  * authorization server, all real processes on ephemeral loopback ports. Nothing is mocked; what
  * this test asserts is what the client and the RS saw of the other AS.
  */
-import type { TraceEvent } from '@mcp-auth-demo/common';
+import type { TraceEvent } from '@mcp-auth-demo/trace';
 import { describe, expect, it } from 'vitest';
 import { freePorts } from '@mcp-auth-demo/stack';
 import { parseTrace, portFlags, runCommand } from './processes.ts';

@@ -2,7 +2,7 @@
  * `pnpm demo` end to end: three real server processes on ephemeral loopback ports, the real
  * client, real HTTP. Nothing of ours is mocked.
  */
-import type { TraceEvent } from '@mcp-auth-demo/common';
+import type { TraceEvent } from '@mcp-auth-demo/trace';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -7,7 +7,7 @@
  * - ONE resource-server process serves a 2026-07-28 client (the official SDK v2 client, pinned
  *   to 2026-07-28) and a 2025-11-25 client at the same time.
  */
-import type { TraceEvent } from '@mcp-auth-demo/common';
+import type { TraceEvent } from '@mcp-auth-demo/trace';
 import { clientUrls, runJourney } from '@mcp-auth-demo/client';
 import { freePorts, startStack, urlsForPorts } from '@mcp-auth-demo/stack';
 import { describe, expect, it } from 'vitest';

@@ -3,7 +3,7 @@
  * the port flags of a test's own free ports, and read their JSON trace. Ports and process
  * checks come from @mcp-auth-demo/stack and its testing entry point.
  */
-import { parseEventLine, type TraceEvent } from '@mcp-auth-demo/common';
+import { parseEventLine, type TraceEvent } from '@mcp-auth-demo/trace';
 import { execa, type Options } from 'execa';
 import { fileURLToPath } from 'node:url';
 

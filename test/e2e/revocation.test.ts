@@ -4,7 +4,7 @@
  * loopback. A replayed code revokes the token it issued (RFC 6749 §4.1.2); the RS, which had
  * accepted that token a moment before, refuses it on the very next request.
  */
-import type { TraceEvent } from '@mcp-auth-demo/common';
+import type { TraceEvent } from '@mcp-auth-demo/trace';
 import { freePorts, startStack, urlsForPorts, type Stack } from '@mcp-auth-demo/stack';
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -2,7 +2,7 @@
  * Issue 9: `pnpm demo --scenario` against the real processes. Each scenario's refusal comes from
  * the party that should refuse, with the status and error code the spec names.
  */
-import type { TraceEvent } from '@mcp-auth-demo/common';
+import type { TraceEvent } from '@mcp-auth-demo/trace';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -5,7 +5,7 @@
  */
 import { createAuthorizationServer, type AuthorizationServerConfig, type SigningKey } from '@mcp-auth-demo/authorization-server';
 import { clientUrls, createClientHost, runJourney, type Fetch, type JourneyConfig } from '@mcp-auth-demo/client';
-import type { TraceEvent, TraceSink } from '@mcp-auth-demo/common';
+import type { TraceEvent, TraceSink } from '@mcp-auth-demo/trace';
 import { inProcessFetch, type RequestHandler } from '@mcp-auth-demo/common/testing';
 import { createResourceServer } from '@mcp-auth-demo/resource-server';
 

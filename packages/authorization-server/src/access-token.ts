@@ -9,7 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
-import type { TokenClaims } from '@mcp-auth-demo/common';
+import type { TokenClaims } from '@mcp-auth-demo/trace';
 import type { AuthorizationGrant } from './codes.ts';
 import type { SigningKey } from './keys.ts';
 

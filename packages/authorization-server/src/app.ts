@@ -6,7 +6,8 @@
  * paths that answer. Every error, from any route, goes through `app.onError` to the one mapper
  * `oauthErrorResponse`; anything that is not an `OAuthError` becomes a bare `server_error`.
  */
-import { createEmitter, describeRejection, OAuthError, oauthErrorResponse, type OAuthErrorCode } from '@mcp-auth-demo/common';
+import { describeRejection, OAuthError, oauthErrorResponse, type OAuthErrorCode } from '@mcp-auth-demo/common';
+import { createEmitter } from '@mcp-auth-demo/trace';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { createAuthorizeHandler } from './authorize.ts';

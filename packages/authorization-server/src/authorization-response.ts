@@ -4,7 +4,8 @@
  * authorization endpoint (auto-approved loopback requests) and by the consent form (approved by
  * a person).
  */
-import { OAuthError, type Emit } from '@mcp-auth-demo/common';
+import { OAuthError } from '@mcp-auth-demo/common';
+import { type Emit } from '@mcp-auth-demo/trace';
 import type { AuthorizationGrant, CodeStore } from './codes.ts';
 import type { ResolvedConfig } from './config.ts';
 import type { Client } from './resolve-client.ts';

@@ -12,7 +12,8 @@
  * loopback request is auto-approved (headless: a named deviation), or, headless with a redirect
  * URI that is not loopback, the request is refused with `access_denied`. Approved: a code.
  */
-import { OAuthError, toOAuthError, type Emit, type ErrorRedirect } from '@mcp-auth-demo/common';
+import { OAuthError, toOAuthError, type ErrorRedirect } from '@mcp-auth-demo/common';
+import { type Emit } from '@mcp-auth-demo/trace';
 import type { Context } from 'hono';
 import type { Client, ResolveClient } from './resolve-client.ts';
 import type { CodeStore } from './codes.ts';

@@ -10,7 +10,8 @@
  *   §4.1  the body must be a JSON object whose `client_id` is the URL, with no shared secret;
  *   §4.4  a valid document is cached per `Cache-Control`, within bounds; nothing else ever is.
  */
-import { isLoopbackHost, JsonObjectError, OAuthError, parseJsonObject, type Emit } from '@mcp-auth-demo/common';
+import { isLoopbackHost, JsonObjectError, OAuthError, parseJsonObject } from '@mcp-auth-demo/common';
+import { type Emit } from '@mcp-auth-demo/trace';
 import { cacheLifetimeSeconds, DocumentCache } from './cimd-cache.ts';
 import type { ResolvedConfig } from './config.ts';
 import { checkHostAddresses, classifyAddress, fetchBounded, FetchRefused } from './fetch-guard.ts';

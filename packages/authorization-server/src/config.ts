@@ -3,7 +3,8 @@
  * validated when the app is built so a bad value fails at startup, not on the first request.
  * The demo's one transport deviation is named loudly: `dangerouslyAllowLoopbackHttp`.
  */
-import { ConfigError, DEMO_SUBJECT, isLoopbackHost, SCOPES, type TraceSink } from '@mcp-auth-demo/common';
+import { ConfigError, DEMO_SUBJECT, isLoopbackHost, SCOPES } from '@mcp-auth-demo/common';
+import { type TraceSink } from '@mcp-auth-demo/trace';
 import { defaultResolveHost, type GuardedFetch, type ResolveHost } from './fetch-guard.ts';
 import { fetchPinned } from './pinned-fetch.ts';
 import { checkSigningKey, type SigningKey } from './keys.ts';

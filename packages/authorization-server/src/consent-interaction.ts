@@ -20,7 +20,8 @@
  * DEMO DEVIATION (named): one fixed account (`config.subject` / DEMO_PASSWORD), whose password is
  * printed on the sign-in page.
  */
-import { mediaType, OAuthError, type Emit } from '@mcp-auth-demo/common';
+import { mediaType, OAuthError } from '@mcp-auth-demo/common';
+import { type Emit } from '@mcp-auth-demo/trace';
 import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';

@@ -2,7 +2,7 @@
  * The trace teaches the consent paths: what the person was shown, what they decided, and what
  * went back to the client. Printed by the one printer from the AS's own events.
  */
-import { formatTrace } from '@mcp-auth-demo/common';
+import { formatTrace } from '@mcp-auth-demo/trace';
 import { describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from './consent-interaction.ts';
 import { authorizationParams, authorize, clientDocument, createHarness, ISSUER } from '../testing/index.ts';

@@ -17,7 +17,8 @@
  * redirect URI could be a web page's own https callback (a drive-by: register a client, get a
  * demo-user code delivered to it, redeem it); without a person to ask, it is refused.
  */
-import { isLoopbackHost, OAuthError, type Emit } from '@mcp-auth-demo/common';
+import { isLoopbackHost, OAuthError } from '@mcp-auth-demo/common';
+import { type Emit } from '@mcp-auth-demo/trace';
 import type { Client } from './resolve-client.ts';
 import { allLoopback } from './redirect-uri.ts';
 

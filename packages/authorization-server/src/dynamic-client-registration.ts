@@ -25,7 +25,8 @@
  * - `scope` is checked against scopes_supported and returned, but does not limit later
  *   authorization requests: MCP step-up asks for scopes a client did not know when it registered.
  */
-import { JsonObjectError, mediaType, OAuthError, parseJsonObject, type Emit } from '@mcp-auth-demo/common';
+import { JsonObjectError, mediaType, OAuthError, parseJsonObject } from '@mcp-auth-demo/common';
+import { type Emit } from '@mcp-auth-demo/trace';
 import type { Context } from 'hono';
 import { SCOPE_TOKEN, type ResolvedConfig } from './config.ts';
 import type { ClientRegistration, RegisteredClient, RegisteredClients } from './registered-clients.ts';

@@ -8,7 +8,7 @@
  * - The client a request named is remembered for the request's lifetime, so the one error
  *   path (app.ts) can say whose request it refused.
  */
-import { shorten } from '@mcp-auth-demo/common';
+import { shorten } from '@mcp-auth-demo/trace';
 
 const SECRETS = new Set(['code', 'code_verifier', 'refresh_token', 'client_secret', 'client_assertion']);
 const MAX_PARAMETERS = 24;

@@ -9,7 +9,8 @@
  * Errors: RFC 6749 §5.2 (`invalid_request`, `invalid_grant`, `invalid_scope`) and RFC 8707
  * `invalid_target`. A refused request never rotates the token, except a reuse, which revokes.
  */
-import { OAuthError, type Emit } from '@mcp-auth-demo/common';
+import { OAuthError } from '@mcp-auth-demo/common';
+import { type Emit } from '@mcp-auth-demo/trace';
 import { SCOPE_TOKEN, type ResolvedConfig } from './config.ts';
 import { accessTokenTtlFor } from './token-lifetimes.ts';
 import { requiredParameter, singleParameter } from './parameters.ts';

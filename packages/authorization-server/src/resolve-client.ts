@@ -12,7 +12,8 @@
  * Either way the client comes out with the same shape, so the redirect URI check at /authorize
  * and the client_id binding at /token treat both alike.
  */
-import { OAuthError, type Emit } from '@mcp-auth-demo/common';
+import { OAuthError } from '@mcp-auth-demo/common';
+import { type Emit } from '@mcp-auth-demo/trace';
 import {
   createClientIdMetadataDocumentResolver,
   isClientIdMetadataDocumentUrl,

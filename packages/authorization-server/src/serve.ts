@@ -19,7 +19,9 @@
  * The key is generated (or loaded) while the server starts listening, not before: only /jwks and
  * /token wait for it.
  */
-import { buildAppOrExit, DEFAULT_ISSUER, DEFAULT_RESOURCE, ENV, isLoopbackHost, RESOURCE_SERVER_CLIENT_ID, serveApp, stdoutSink } from '@mcp-auth-demo/common';
+import { DEFAULT_ISSUER, DEFAULT_RESOURCE, ENV, isLoopbackHost, RESOURCE_SERVER_CLIENT_ID } from '@mcp-auth-demo/common';
+import { buildAppOrExit, serveApp } from '@mcp-auth-demo/server-process';
+import { stdoutSink } from '@mcp-auth-demo/trace';
 import { createAuthorizationServer } from './app.ts';
 import { loadOrCreateSigningKey } from './key-file.ts';
 import { generateSigningKey } from './keys.ts';

@@ -19,7 +19,8 @@
  * (RFC 8707). Every answer has `Cache-Control: no-store` and `Pragma: no-cache` (RFC 6749 §5.1
  * requires them with tokens; this AS sends them with errors too). app.ts sets them on the route.
  */
-import { mediaType, OAuthError, shorten, type Emit } from '@mcp-auth-demo/common';
+import { mediaType, OAuthError } from '@mcp-auth-demo/common';
+import { shorten, type Emit } from '@mcp-auth-demo/trace';
 import type { Context } from 'hono';
 import type { AuthorizationGrant, CodeStore } from './codes.ts';
 import type { ResolvedConfig } from './config.ts';

@@ -20,7 +20,8 @@
  *   may introspect only tokens whose `aud` is its own resource (RFC 7662 §4, RFC 8707 §2), so it
  *   learns nothing about tokens meant for anyone else. The reason goes to the AS's trace only.
  */
-import { mediaType, OAuthError, type Emit } from '@mcp-auth-demo/common';
+import { mediaType, OAuthError } from '@mcp-auth-demo/common';
+import { type Emit } from '@mcp-auth-demo/trace';
 import type { Context } from 'hono';
 import { importJWK, jwtVerify, errors, type JWTPayload } from 'jose';
 import { createHash, timingSafeEqual } from 'node:crypto';

@@ -4,7 +4,8 @@
  * clock the test moves by hand. No port is opened and no real address is ever contacted: the
  * injected fetch hands every request to the client host's `app.request`.
  */
-import { DEFAULT_ISSUER, DEFAULT_RESOURCE, type TraceEvent } from '@mcp-auth-demo/common';
+import { DEFAULT_ISSUER, DEFAULT_RESOURCE } from '@mcp-auth-demo/common';
+import { type TraceEvent } from '@mcp-auth-demo/trace';
 import { Hono } from 'hono';
 import { createAuthorizationServer, type AuthorizationServerApp } from '../src/app.ts';
 import type { AuthorizationServerConfig } from '../src/config.ts';

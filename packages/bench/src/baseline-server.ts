@@ -13,7 +13,7 @@
  *   node --import tsx baseline-server.ts <kind>     prints {"listening": <port>} when ready
  */
 import { serve } from '@hono/node-server';
-import { createEmitter, stdoutSink } from '@mcp-auth-demo/common';
+import { createEmitter, stdoutSink } from '@mcp-auth-demo/trace';
 import { createProtocolEras } from '@mcp-auth-demo/resource-server';
 import type { AuthInfo } from '@modelcontextprotocol/server';
 import { Hono } from 'hono';

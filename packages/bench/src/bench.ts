@@ -11,7 +11,7 @@
  * `pnpm demo` end to end, cold, median of 5.
  */
 import { clientUrls, runJourney } from '@mcp-auth-demo/client';
-import type { Party } from '@mcp-auth-demo/common';
+import type { Party } from '@mcp-auth-demo/trace';
 import { freePorts, startStack, urlsForPorts, type StackUrls } from '@mcp-auth-demo/stack';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';

@@ -3,7 +3,7 @@
  * set of processes per run), on free ports. The journey's own duration comes from the demo's
  * `journey.succeeded` event (`--json`), so both figures come from the same runs.
  */
-import { parseEventLine } from '@mcp-auth-demo/common';
+import { parseEventLine } from '@mcp-auth-demo/trace';
 import { freePorts } from '@mcp-auth-demo/stack';
 import { execa } from 'execa';
 

@@ -1,5 +1,5 @@
 /** The benchmark's figures as a table for people, or as JSON; and each target, met or not. */
-import type { Party } from '@mcp-auth-demo/common';
+import type { Party } from '@mcp-auth-demo/trace';
 import type { AsFigures } from './as-flows.ts';
 import type { DemoRun } from './demo-runs.ts';
 import type { RsFigures } from './rs-throughput.ts';

@@ -10,7 +10,7 @@
  * journey latency p50/p95, the rate, and each server's RSS before and after.
  */
 import { clientUrls, runJourney } from '@mcp-auth-demo/client';
-import type { Party } from '@mcp-auth-demo/common';
+import type { Party } from '@mcp-auth-demo/trace';
 import { freePorts, startStack, urlsForPorts } from '@mcp-auth-demo/stack';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { rssMegabytes } from './process-stats.ts';

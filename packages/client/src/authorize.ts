@@ -6,7 +6,7 @@
  * reads the AS's redirect itself (headless); with a person's browser, a loopback listener
  * receives it (browser-callback.ts). Either way the redirect is checked here.
  */
-import { shorten, type Emit } from '@mcp-auth-demo/common';
+import { shorten, type Emit } from '@mcp-auth-demo/trace';
 import { decodeJwt } from 'jose';
 import type { AuthorizationServerMetadata } from './discovery.ts';
 import { generatePkce, generateState } from './pkce.ts';

@@ -13,7 +13,7 @@
  * - A browser that cannot be opened is reported at once, with the URL to paste by hand, and the
  *   client keeps waiting. `$BROWSER` is honoured (colon-separated commands, `%s` for the URL).
  */
-import { terminalSafe } from '@mcp-auth-demo/common';
+import { terminalSafe } from '@mcp-auth-demo/trace';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, type ServerResponse } from 'node:http';

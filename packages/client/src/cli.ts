@@ -6,7 +6,8 @@
  * step-up) and prints the same numbered trace. Without `--call` it lists the tools and calls
  * each one that is safe to call blind (tool-selection.ts).
  */
-import { createTraceWriter, DEFAULT_CLIENT_BASE, JsonObjectError, parseJsonObject, shouldUseColor, terminalSafe, type JsonObject } from '@mcp-auth-demo/common';
+import { DEFAULT_CLIENT_BASE, JsonObjectError, parseJsonObject, type JsonObject } from '@mcp-auth-demo/common';
+import { createTraceWriter, shouldUseColor, terminalSafe } from '@mcp-auth-demo/trace';
 import { parseArgs } from 'node:util';
 import { startBrowserCallback } from './browser-callback.ts';
 import { runJourney, type ToolCall } from './journey.ts';

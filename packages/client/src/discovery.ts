@@ -9,7 +9,8 @@
  *   Connect Discovery fallbacks the MCP spec requires.
  * - MCP "Authorization Code Protection": refuse to go on without S256 PKCE support.
  */
-import { authorizationServerMetadataUrls, protectedResourceMetadataUrl, type AuthorizationServerMetadata, type Emit } from '@mcp-auth-demo/common';
+import { authorizationServerMetadataUrls, protectedResourceMetadataUrl, type AuthorizationServerMetadata } from '@mcp-auth-demo/common';
+import { type Emit } from '@mcp-auth-demo/trace';
 import { readJsonObject, StepFailure } from './step-failure.ts';
 import type { Fetch } from './traced-fetch.ts';
 

@@ -16,7 +16,7 @@
  * A CIMD `client_id` is the URL of a document, not a secret, and is portable by design: the
  * AS fetches the document itself (SEP-2352 says so); it is still re-chosen per issuer.
  */
-import type { Emit } from '@mcp-auth-demo/common';
+import type { Emit } from '@mcp-auth-demo/trace';
 import type { AuthorizationServerMetadata } from './discovery.ts';
 import { obtainClientCredentials, type ClientCredentials, type RegistrationContext, type RegistrationOptions } from './registration.ts';
 

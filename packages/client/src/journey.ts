@@ -12,7 +12,7 @@
  * Each operation gets at most `maxAuthorizations` authorizations, so a server that always
  * refuses cannot loop the client (MCP "Step-Up Authorization Flow").
  */
-import { createEmitter, ERA_DIFFERENCES, type TraceSink } from '@mcp-auth-demo/common';
+import { createEmitter, ERA_DIFFERENCES, type TraceSink } from '@mcp-auth-demo/trace';
 import { authorize, type TokenSet } from './authorize.ts';
 import { refreshAccessToken } from './refresh.ts';
 import { createBoundedFetch, type FetchBounds } from './bounded-fetch.ts';

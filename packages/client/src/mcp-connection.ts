@@ -19,7 +19,8 @@
  * the SDK throws; this wrapper turns that into an `AuthorizationChallenge` the journey acts on.
  */
 import { Client, StreamableHTTPClientTransport, type VersionNegotiationMode } from '@modelcontextprotocol/client';
-import { bearerChallenge, type Emit, type ProtocolRevision } from '@mcp-auth-demo/common';
+import { bearerChallenge, type ProtocolRevision } from '@mcp-auth-demo/common';
+import { type Emit } from '@mcp-auth-demo/trace';
 import type { Fetch } from './traced-fetch.ts';
 
 /** The server refused the request for lack of (sufficient) authorization. */

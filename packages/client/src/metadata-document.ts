@@ -6,7 +6,8 @@
  * supports CIMD fetches it, checks that its `client_id` member equals that URL, and trusts the
  * `redirect_uris` it lists. No registration step, no shared secret.
  */
-import { CLIENT_PATHS, createEmitter, oauthErrorResponse, OAuthError, type TraceSink } from '@mcp-auth-demo/common';
+import { CLIENT_PATHS, oauthErrorResponse, OAuthError } from '@mcp-auth-demo/common';
+import { createEmitter, type TraceSink } from '@mcp-auth-demo/trace';
 import { Hono } from 'hono';
 
 export interface ClientMetadataDocument {

@@ -1,4 +1,4 @@
-import { createEmitter, type TraceEvent } from '@mcp-auth-demo/common';
+import { createEmitter, type TraceEvent } from '@mcp-auth-demo/trace';
 import { inProcessFetch } from '@mcp-auth-demo/common/testing';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';

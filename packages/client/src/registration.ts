@@ -6,7 +6,8 @@
  *   3. Dynamic Client Registration (RFC 7591), when the AS has a `registration_endpoint`;
  *   4. otherwise a clear error: there is no way to register with this server.
  */
-import { isLoopbackHost, type Emit } from '@mcp-auth-demo/common';
+import { isLoopbackHost } from '@mcp-auth-demo/common';
+import { type Emit } from '@mcp-auth-demo/trace';
 import type { AuthorizationServerMetadata } from './discovery.ts';
 import { describeResponse, readJsonObject, StepFailure } from './step-failure.ts';
 import type { Fetch } from './traced-fetch.ts';

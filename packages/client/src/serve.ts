@@ -2,7 +2,9 @@
  * The client metadata host as a process: serves the client's CIMD document on
  * MCP_DEMO_CLIENT_BASE (default http://localhost:3000).
  */
-import { DEFAULT_CLIENT_BASE, ENV, serveApp, stdoutSink } from '@mcp-auth-demo/common';
+import { DEFAULT_CLIENT_BASE, ENV } from '@mcp-auth-demo/common';
+import { serveApp } from '@mcp-auth-demo/server-process';
+import { stdoutSink } from '@mcp-auth-demo/trace';
 import { createClientHost } from './metadata-document.ts';
 
 const baseUrl = process.env[ENV.clientBase] ?? DEFAULT_CLIENT_BASE;

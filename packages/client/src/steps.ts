@@ -2,7 +2,7 @@
  * Numbers and times the journey's steps, emitting `step.started` / `step.finished` and, at the
  * end, the per-step timings for the verdict line.
  */
-import type { Emit } from '@mcp-auth-demo/common';
+import type { Emit } from '@mcp-auth-demo/trace';
 
 export interface StepTiming {
   step: number;

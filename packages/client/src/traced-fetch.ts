@@ -4,7 +4,8 @@
  * method, the URL, `Authorization`, `WWW-Authenticate`, `Location`, `Cache-Control`, a one-line
  * summary of the body) and shortens every secret it shows.
  */
-import { isJsonMediaType, shorten, type Emit } from '@mcp-auth-demo/common';
+import { isJsonMediaType } from '@mcp-auth-demo/common';
+import { shorten, type Emit } from '@mcp-auth-demo/trace';
 
 export type Fetch = typeof fetch;
 
@@ -32,7 +33,7 @@ export function displayUrl(url: string): string {
   }
 }
 
-/** What the printer neutralises (common/terminal-safe.ts): the client must not produce it by decoding. */
+/** What the printer neutralises (trace/src/terminal-safe.ts): the client must not produce it by decoding. */
 const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /**

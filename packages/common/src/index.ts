@@ -1,20 +1,16 @@
+/**
+ * The protocol kernel every party shares: OAuth errors and `WWW-Authenticate`, the well-known
+ * URLs and metadata types, address classes and loopback, defaults, and small parsers. The
+ * trace lives in `@mcp-auth-demo/trace`, the HTTP process plumbing in `@mcp-auth-demo/server-process`.
+ */
 export * from './oauth-error.ts';
-export * from './trace.ts';
 export * from './defaults.ts';
 export * from './loopback.ts';
-export * from './serve-process.ts';
-export * from './trace-output.ts';
-export * from './http-server.ts';
-export * from './trace-printer.ts';
-export * from './trace-writer.ts';
 export * from './well-known.ts';
 export * from './address-class.ts';
-export * from './terminal-safe.ts';
-export * from './trace-diagram.ts';
-export * from './trace-teaching.ts';
 export * from './www-authenticate.ts';
 export * from './json-object.ts';
 export * from './media-type.ts';
 export type { AuthorizationServerMetadata } from './authorization-server-metadata.ts';
 export * from './config-error.ts';
-export * from './eras-lesson.ts';
+export type { ProtocolRevision } from './protocol-revision.ts';

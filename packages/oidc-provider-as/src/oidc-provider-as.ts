@@ -20,7 +20,8 @@
  * Not used here: its RFC 7662 introspection. oidc-provider refuses to introspect its structured
  * (JWT) access tokens, so the RS checks them locally, without the revocation check.
  */
-import { DEMO_SUBJECT, isLoopbackHost, SCOPES, type Emit } from '@mcp-auth-demo/common';
+import { DEMO_SUBJECT, isLoopbackHost, SCOPES } from '@mcp-auth-demo/common';
+import { type Emit } from '@mcp-auth-demo/trace';
 import { exportJWK, generateKeyPair } from 'jose';
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';

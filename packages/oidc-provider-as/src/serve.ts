@@ -5,7 +5,9 @@
  *   MCP_DEMO_ISSUER    the issuer URL; the server listens on its host and port
  *   MCP_DEMO_RESOURCE  the MCP server's canonical URI, the one resource tokens are issued for
  */
-import { createEmitter, DEFAULT_ISSUER, DEFAULT_RESOURCE, ENV, serveApp, stdoutSink } from '@mcp-auth-demo/common';
+import { DEFAULT_ISSUER, DEFAULT_RESOURCE, ENV } from '@mcp-auth-demo/common';
+import { serveApp } from '@mcp-auth-demo/server-process';
+import { createEmitter, stdoutSink } from '@mcp-auth-demo/trace';
 import { createOidcProviderAs } from './oidc-provider-as.ts';
 
 const issuer = process.env[ENV.issuer] || DEFAULT_ISSUER;

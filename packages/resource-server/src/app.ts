@@ -14,7 +14,8 @@
  * from the answer itself), before the answer leaves, with the exact `WWW-Authenticate` sent.
  * The app creates one emitter and passes it to everything that traces.
  */
-import { createEmitter, describeRejection, oauthErrorResponse, toOAuthError, type OAuthError } from '@mcp-auth-demo/common';
+import { describeRejection, oauthErrorResponse, toOAuthError, type OAuthError } from '@mcp-auth-demo/common';
+import { createEmitter } from '@mcp-auth-demo/trace';
 import { Hono, type Context } from 'hono';
 import { createAuthorizationServerKeys } from './authorization-server-keys.ts';
 import { resolveConfig, type ResourceServerConfig } from './config.ts';

@@ -19,7 +19,7 @@
  * other such request. So a new key is accepted on its first request, and tokens with made-up
  * `kid`s cost the authorization server at most about one JWKS fetch per second.
  */
-import type { Emit } from '@mcp-auth-demo/common';
+import type { Emit } from '@mcp-auth-demo/trace';
 import { createRemoteJWKSet, customFetch, errors, type JWTVerifyGetKey } from 'jose';
 import { discoverAuthorizationServerMetadata, fetchJsonObject, keysUnavailable } from './authorization-server-metadata.ts';
 

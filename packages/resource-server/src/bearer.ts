@@ -19,7 +19,8 @@
  * - A token in the query string or in a form-encoded body: 400 `invalid_request`, even alongside
  *   a valid header, because a token that went into a URL has already leaked into logs.
  */
-import { mediaType, OAuthError, type BearerChallenge, type Emit } from '@mcp-auth-demo/common';
+import { mediaType, OAuthError, type BearerChallenge } from '@mcp-auth-demo/common';
+import { type Emit } from '@mcp-auth-demo/trace';
 import { decodeJwt } from 'jose';
 
 /** RFC 6750 §2.1: `credentials = "Bearer" 1*SP b64token`, the scheme case-insensitive. */

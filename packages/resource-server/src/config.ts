@@ -9,7 +9,8 @@
  *   on plain http, which `dangerouslyAllowLoopbackHttp` permits for loopback hosts only.
  * - RFC 9068 §4: "some small leeway, usually no more than a few minutes, to account for clock skew".
  */
-import { ConfigError, isLoopbackHost, type TraceSink } from '@mcp-auth-demo/common';
+import { ConfigError, isLoopbackHost } from '@mcp-auth-demo/common';
+import { type TraceSink } from '@mcp-auth-demo/trace';
 import { resolveTokenProfile, type ResolvedTokenProfile, type TokenProfile } from './token-profile.ts';
 
 export interface ResourceServerConfig {

@@ -16,7 +16,7 @@
  *
  * Neither the token nor the answer is ever forwarded anywhere.
  */
-import type { TokenClaims } from '@mcp-auth-demo/common';
+import type { TokenClaims } from '@mcp-auth-demo/trace';
 import { InvalidAccessToken } from './invalid-access-token.ts';
 import { readScopes, type ResolvedTokenProfile } from './token-profile.ts';
 import type { IntrospectionResponse, TokenIntrospection } from './token-introspection.ts';

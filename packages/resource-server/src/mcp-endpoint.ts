@@ -30,7 +30,8 @@
  * (verified-token-cache.ts), the JSON-schema validator and the tool schemas (tools.ts).
  * Steps 1-9 are the same for both protocol eras.
  */
-import type { BearerChallenge, Emit } from '@mcp-auth-demo/common';
+import type { BearerChallenge } from '@mcp-auth-demo/common';
+import type { Emit } from '@mcp-auth-demo/trace';
 import type { Context } from 'hono';
 import type { AuthorizationServerKeys } from './authorization-server-keys.ts';
 import { extractBearerToken, missingTokenError, rejectTokenInBody, reportMisplacedToken, withBearerChallenge } from './bearer.ts';

@@ -22,7 +22,7 @@
  * - The body is the MCP spec's JSON-RPC error without `id` (not an OAuth error: this is a
  *   transport rule, and no token could fix it, so there is no `WWW-Authenticate`).
  */
-import type { Emit } from '@mcp-auth-demo/common';
+import type { Emit } from '@mcp-auth-demo/trace';
 import { forbiddenOrigin } from './transport-errors.ts';
 
 /** Throws 403 `forbidden_origin` for a foreign `Origin`; returns when the request may proceed. */

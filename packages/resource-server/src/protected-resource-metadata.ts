@@ -14,7 +14,7 @@
  *   `authorization_servers` with at least one authorization server.
  */
 import { protectedResourceMetadataUrl } from '@mcp-auth-demo/common';
-import { createEmitter } from '@mcp-auth-demo/common';
+import { createEmitter } from '@mcp-auth-demo/trace';
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import type { ResolvedConfig } from './config.ts';

@@ -24,7 +24,8 @@
  * spec lets the server choose), and it is where a 2025 JSON-RPC batch that cancels its own call
  * is made to get an answer (see `withoutSelfCancellations`).
  */
-import type { Emit, ProtocolRevision } from '@mcp-auth-demo/common';
+import type { ProtocolRevision } from '@mcp-auth-demo/common';
+import type { Emit } from '@mcp-auth-demo/trace';
 import {
   createMcpHandler,
   isLegacyRequest,

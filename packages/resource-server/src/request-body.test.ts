@@ -1,9 +1,10 @@
 /**
- * The RS over a real loopback socket (common's createHttpServer, as `pnpm serve` runs it): an
+ * The RS over a real loopback socket (server-process's createHttpServer, as `pnpm serve` runs it): an
  * anonymous body is answered without being read and the client still sees the 401; a chunked
  * body over the bound from an authenticated caller gets its 413, not a reset.
  */
-import { createEmitter, createHttpServer } from '@mcp-auth-demo/common';
+import { createHttpServer } from '@mcp-auth-demo/server-process';
+import { createEmitter } from '@mcp-auth-demo/trace';
 import { sendSlowly } from '@mcp-auth-demo/common/testing';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -33,7 +33,7 @@ export async function readBodyText(request: Request, maxBytes = MAX_REQUEST_BODY
     size += value.byteLength;
     if (size > maxBytes) {
       // Stop reading, but do not cancel: cancelling may destroy the connection before the 413
-      // is sent. The HTTP layer discards the rest, bounded, and closes (common/http-server.ts).
+      // is sent. The HTTP layer discards the rest, bounded, and closes (server-process/src/http-server.ts).
       reader.releaseLock();
       throw payloadTooLarge(maxBytes);
     }

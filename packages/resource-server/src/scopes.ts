@@ -20,7 +20,8 @@
  *   by the access token"; 403) and §3 (the `scope` attribute).
  * - RFC 6749 §3.3: the scope value is a list of space-delimited, case-sensitive strings.
  */
-import { OAuthError, SCOPES, type Emit } from '@mcp-auth-demo/common';
+import { OAuthError, SCOPES } from '@mcp-auth-demo/common';
+import { type Emit } from '@mcp-auth-demo/trace';
 
 /** Needed by every MCP request; asked for by the 401 challenge of a plain MCP request. */
 export const BASE_SCOPE = SCOPES.connect;

@@ -12,7 +12,9 @@
  *   MCP_DEMO_INTROSPECTION_CACHE_SECONDS  how long an "active" answer is reused (default 0)
  *   MCP_DEMO_CLOCK_TOLERANCE_SECONDS  clock skew allowed on exp/iat/nbf (default 30)
  */
-import { buildAppOrExit, DEFAULT_ISSUER, DEFAULT_RESOURCE, ENV, RESOURCE_SERVER_CLIENT_ID, serveApp, stdoutSink } from '@mcp-auth-demo/common';
+import { DEFAULT_ISSUER, DEFAULT_RESOURCE, ENV, RESOURCE_SERVER_CLIENT_ID } from '@mcp-auth-demo/common';
+import { buildAppOrExit, serveApp } from '@mcp-auth-demo/server-process';
+import { stdoutSink } from '@mcp-auth-demo/trace';
 import { createResourceServer } from './app.ts';
 
 const resource = process.env[ENV.resource] ?? DEFAULT_RESOURCE;

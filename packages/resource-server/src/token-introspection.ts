@@ -21,7 +21,8 @@
  * `invalid_token` would tell the client its token is bad, and it would throw a good token away
  * and re-authorize against an AS that is not answering; 503 says "not your fault, try again".
  */
-import { OAuthError, parseJsonObject, type Emit, type JsonObject } from '@mcp-auth-demo/common';
+import { OAuthError, parseJsonObject, type JsonObject } from '@mcp-auth-demo/common';
+import { type Emit } from '@mcp-auth-demo/trace';
 import { createHash } from 'node:crypto';
 import { AUTHORIZATION_SERVER_FETCH_TIMEOUT_MS, discoverAuthorizationServerMetadata } from './authorization-server-metadata.ts';
 import type { ResolvedConfig } from './config.ts';

@@ -20,7 +20,7 @@
  * which profiled as the largest single cost of a request; a validator holds no per-request
  * state (it compiles schemas, caching them by identity), so sharing it keeps requests isolated.
  */
-import type { Emit } from '@mcp-auth-demo/common';
+import type { Emit } from '@mcp-auth-demo/trace';
 import { McpServer, type AuthInfo } from '@modelcontextprotocol/server';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/server/validators/ajv';
 import * as z from 'zod';

@@ -3,7 +3,7 @@
  * moments ago, and nothing else. Every bound is checked: at most 60 s, never past `exp`, emptied
  * when the JWK Set is fetched again, a fixed number of entries; a refused token is never cached.
  */
-import { createEmitter } from '@mcp-auth-demo/common';
+import { createEmitter } from '@mcp-auth-demo/trace';
 import type { JWTVerifyGetKey } from 'jose';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createAuthorizationServerKeys } from './authorization-server-keys.ts';

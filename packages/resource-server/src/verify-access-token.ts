@@ -29,7 +29,8 @@
  * The token itself is only ever compared and verified here; it is never forwarded anywhere
  * (MCP authorization: servers "MUST NOT accept or transit any other tokens").
  */
-import { OAuthError, type Emit, type TokenClaims } from '@mcp-auth-demo/common';
+import { OAuthError } from '@mcp-auth-demo/common';
+import { type Emit, type TokenClaims } from '@mcp-auth-demo/trace';
 import type { AuthInfo } from '@modelcontextprotocol/server';
 import { decodeProtectedHeader, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { claimedClientId } from './bearer.ts';

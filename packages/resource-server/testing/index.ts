@@ -8,7 +8,8 @@
  * Nothing here stubs the resource server's own code: tests drive the real app with real tokens.
  */
 import { createAdaptorServer } from '@hono/node-server';
-import { parseWwwAuthenticate, type Challenge, type TraceEvent, type TraceKind } from '@mcp-auth-demo/common';
+import { parseWwwAuthenticate, type Challenge } from '@mcp-auth-demo/common';
+import { type TraceEvent, type TraceKind } from '@mcp-auth-demo/trace';
 import { Hono } from 'hono';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -19,7 +19,7 @@
  * (packages/oidc-provider-as). Its pages are passed through by a user agent that follows the AS's
  * own redirects with its cookies, as a browser would; the AS auto-approves (a named deviation).
  */
-import { createTraceWriter, formatMermaid, shouldUseColor, type TraceEvent } from '@mcp-auth-demo/common';
+import { createTraceWriter, formatMermaid, shouldUseColor, type TraceEvent } from '@mcp-auth-demo/trace';
 import { writeFileSync } from 'node:fs';
 import { clientUrls, isSpecChoice, runJourney, SPEC_CHOICES, startBrowserCallback, type BrowserCallback } from '@mcp-auth-demo/client';
 // The entry point loads no oidc-provider code: the provider runs in its own process.

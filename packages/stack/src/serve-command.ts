@@ -15,7 +15,8 @@
  * `--lenient` lets the authorization server accept a request without `resource` (where the
  * spec lets an AS choose), so the MCP server shows the consequence: a token it refuses.
  */
-import { createTraceWriter, protectedResourceMetadataUrl, SCOPES, shouldUseColor } from '@mcp-auth-demo/common';
+import { protectedResourceMetadataUrl, SCOPES } from '@mcp-auth-demo/common';
+import { createTraceWriter, shouldUseColor } from '@mcp-auth-demo/trace';
 import { createGrader, formatCard, inCausalOrder, writeReport } from '@mcp-auth-demo/verdicts';
 import { parseArgs } from 'node:util';
 import { PORT_FLAGS, urlsFromPortFlags } from './ports.ts';

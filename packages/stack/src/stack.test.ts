@@ -2,7 +2,7 @@
  * The process stack on its own: real server processes on ephemeral ports. A server that dies
  * while the stack runs is reported with its name, and stopping leaves nothing behind.
  */
-import type { TraceEvent } from '@mcp-auth-demo/common';
+import type { TraceEvent } from '@mcp-auth-demo/trace';
 import { commandLine, isListening, processesWithEnv } from '@mcp-auth-demo/stack/testing';
 import { describe, expect, it } from 'vitest';
 import { freePorts, urlsForPorts } from './ports.ts';

@@ -14,7 +14,9 @@
  * for a taken port) is `serveApp` in @mcp-auth-demo/common, not here: every server's `serve.ts`
  * uses it, and a server must not depend on the orchestrator that starts it.
  */
-import { EXIT_PORT_IN_USE, EXIT_WITH_PARENT_ENV, ENV, parseEventLine, type Party, type TraceEvent } from '@mcp-auth-demo/common';
+import { ENV } from '@mcp-auth-demo/common';
+import { EXIT_PORT_IN_USE, EXIT_WITH_PARENT_ENV } from '@mcp-auth-demo/server-process';
+import { parseEventLine, type Party, type TraceEvent } from '@mcp-auth-demo/trace';
 import { execa, type ResultPromise } from 'execa';
 import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';

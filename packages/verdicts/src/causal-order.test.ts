@@ -1,4 +1,4 @@
-import { monotonicMicros, type TraceEvent } from '@mcp-auth-demo/common';
+import { monotonicMicros, type TraceEvent } from '@mcp-auth-demo/trace';
 import { describe, expect, it } from 'vitest';
 import { inCausalOrder } from './causal-order.ts';
 

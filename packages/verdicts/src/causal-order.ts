@@ -2,11 +2,11 @@
  * Events from three processes reach `pnpm serve` through three pipes, so they can arrive out
  * of the order they happened in (the RS's 403 after the AS heard the step-up it caused). The
  * grader needs causal order; every event carries `at`, read from the machine-wide monotonic
- * clock before the message it causes was sent (common/trace.ts). So: hold each event for a
+ * clock before the message it causes was sent (trace/src/trace.ts). So: hold each event for a
  * short window, then hand events on sorted by `at`. A pipe is never slower than the window
  * unless the machine stalls; the window only delays the cards, never the live trace.
  */
-import { monotonicMicros, type TraceEvent } from '@mcp-auth-demo/common';
+import { monotonicMicros, type TraceEvent } from '@mcp-auth-demo/trace';
 
 export interface CausalOrder {
   push(event: TraceEvent): void;

@@ -3,7 +3,7 @@
  * gets every check passed; each broken rule gets its check failed, with the evidence that
  * decided it. (The real servers feeding it are exercised in test/e2e/verdicts.test.ts.)
  */
-import type { TraceEvent } from '@mcp-auth-demo/common';
+import type { TraceEvent } from '@mcp-auth-demo/trace';
 import { describe, expect, it } from 'vitest';
 import type { CheckId, Verdict } from './checks.ts';
 import { createGrader, type CardUpdate } from './grader.ts';

@@ -11,7 +11,7 @@
  *   they are credited to the next client that sends an authorization request. With one client
  *   at a time, as in a developer testing theirs, that is exact; the evidence says "before".
  */
-import type { TraceEvent } from '@mcp-auth-demo/common';
+import type { TraceEvent } from '@mcp-auth-demo/trace';
 import { diffCards, type Card, type CardChange } from './checks.ts';
 import { newClientRecord, type ClientRecord, type Discovery } from './client-record.ts';
 import { evaluate, type GradingContext } from './evaluate.ts';

@@ -9,7 +9,7 @@ import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseTrace, root, runCommand } from '../processes.ts';
-import type { TraceEvent } from '@mcp-auth-demo/common';
+import type { TraceEvent } from '@mcp-auth-demo/trace';
 
 const preload = fileURLToPath(new URL('./loopback-listen.mjs', import.meta.url));
 

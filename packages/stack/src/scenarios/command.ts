@@ -3,7 +3,7 @@
  * and show the rule that stops each. Exit 0 when every defence held, 1 (with the reason) when one
  * did not.
  */
-import type { TraceSink } from '@mcp-auth-demo/common';
+import type { TraceSink } from '@mcp-auth-demo/trace';
 import type { Fetch } from '@mcp-auth-demo/client';
 import { SCENARIOS } from './catalogue.ts';
 import { runScenario, scenarioContext, SHORT_LIVED_TOKEN_SECONDS, type Outcome, type Scenario, type ScenarioUrls } from './kit.ts';

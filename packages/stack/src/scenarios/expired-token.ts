@@ -9,7 +9,7 @@
  * The only scripted party is the clock: a fetch around the client's that holds the second
  * tools/call until the token has expired, and notes what the MCP server answered to it.
  */
-import type { TraceSink } from '@mcp-auth-demo/common';
+import type { TraceSink } from '@mcp-auth-demo/trace';
 import { runJourney, type Fetch } from '@mcp-auth-demo/client';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { extraServer, notHeld, SHORT_LIVED_TOKEN_SECONDS, type Scenario, type ScenarioContext } from './kit.ts';

@@ -4,7 +4,7 @@
  * from (an authorization request read headlessly, a token request, an MCP call). The servers are
  * the real ones and keep no test-only door: each refusal below is their real rule.
  */
-import { createEmitter, type Emit, type Party, type TraceSink } from '@mcp-auth-demo/common';
+import { createEmitter, type Emit, type Party, type TraceSink } from '@mcp-auth-demo/trace';
 import { clientUrls, createTracedFetch, generatePkce, generateState, type Fetch } from '@mcp-auth-demo/client';
 
 export interface ScenarioUrls {

@@ -6,7 +6,8 @@
  *   sigterm  a real `serveApp` that keeps emitting; the test sends SIGTERM; serveApp's handler
  *            exits; stderr says how many events were emitted
  */
-import { createEmitter, serveApp, stdoutSink } from '../src/index.ts';
+import { createEmitter, stdoutSink } from '@mcp-auth-demo/trace';
+import { serveApp } from '../src/index.ts';
 
 const emit = createEmitter('resource-server', stdoutSink);
 let emitted = 0;

@@ -4,7 +4,7 @@
  * one printer renders it. Each line names the revision (and section) it cites, because section
  * anchors moved in 2026-07-28 (the authorization page is split into four files there).
  */
-import type { ProtocolRevision } from './trace.ts';
+import type { ProtocolRevision } from '@mcp-auth-demo/common';
 
 export interface EraDifference {
   /** What the learner looks for in the trace. */

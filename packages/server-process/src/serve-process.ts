@@ -5,10 +5,9 @@
  */
 import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ConfigError, EXIT_INVALID_CONFIG } from './config-error.ts';
+import { ConfigError, EXIT_INVALID_CONFIG } from '@mcp-auth-demo/common';
+import { createEmitter, flushTraceOutput, stdoutSink, type Party } from '@mcp-auth-demo/trace';
 import { createHttpServer } from './http-server.ts';
-import { createEmitter, type Party } from './trace.ts';
-import { flushTraceOutput, stdoutSink } from './trace-output.ts';
 
 /** Exit code of a server whose port is already taken (the orchestrator explains it). */
 export const EXIT_PORT_IN_USE = 3;

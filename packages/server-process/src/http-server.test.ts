@@ -7,9 +7,9 @@ import { Hono } from 'hono';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sendSlowly } from '../testing/index.ts';
+import { sendSlowly } from '@mcp-auth-demo/common/testing';
 import { createHttpServer } from './http-server.ts';
-import { createEmitter, type TraceEvent } from './trace.ts';
+import { createEmitter, type TraceEvent } from '@mcp-auth-demo/trace';
 
 const LIMIT = 4 * 1024 * 1024;
 const events: TraceEvent[] = [];

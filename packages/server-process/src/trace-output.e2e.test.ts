@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parseEventLine } from './trace.ts';
+import { parseEventLine } from '@mcp-auth-demo/trace';
 
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
 const child = fileURLToPath(new URL('../testing/trace-output-child.ts', import.meta.url));

@@ -19,8 +19,8 @@
 import { createAdaptorServer, type HttpBindings } from '@hono/node-server';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { describeRejection, OAuthError, oauthErrorResponse } from './oauth-error.ts';
-import type { Emit } from './trace.ts';
+import { describeRejection, OAuthError, oauthErrorResponse } from '@mcp-auth-demo/common';
+import type { Emit } from '@mcp-auth-demo/trace';
 
 /** At most this much of an unread request body is discarded before an early answer... */
 export const EARLY_ANSWER_DRAIN_MAX_BYTES = 64 * 1024 * 1024;

@@ -12,11 +12,8 @@
  * server decision between the client request that caused it and the response that followed.
  */
 
+import type { ProtocolRevision, Rejection } from '@mcp-auth-demo/common';
 import type { ErasLesson } from './eras-lesson.ts';
-import type { Rejection } from './oauth-error.ts';
-
-/** The MCP protocol revisions this project speaks (2025-11-25 is the default). */
-export type ProtocolRevision = '2025-11-25' | '2026-07-28';
 
 export type Party = 'client' | 'authorization-server' | 'resource-server' | 'client-host';
 

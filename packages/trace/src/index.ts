@@ -1,0 +1,13 @@
+/**
+ * The trace: the typed events every party emits (`trace.ts`), and their one presentation: the
+ * printer with its lesson, the wire view and JSON lines, the Mermaid diagram, the eras lesson.
+ * A server depends on it only for `Emit`; the demo and the CLIs for the printer.
+ */
+export * from './trace.ts';
+export * from './trace-output.ts';
+export * from './trace-printer.ts';
+export * from './trace-writer.ts';
+export * from './terminal-safe.ts';
+export * from './trace-diagram.ts';
+export * from './trace-teaching.ts';
+export * from './eras-lesson.ts';
