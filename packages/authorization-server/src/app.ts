@@ -10,23 +10,23 @@ import { describeRejection, OAuthError, oauthErrorResponse, type OAuthErrorCode 
 import { createEmitter } from '@mcp-auth-demo/trace';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { createAuthorizeHandler } from './authorize.ts';
+import { createAuthorizeHandler } from './endpoints/authorize.ts';
 import { allowedOriginsCors, publicDocumentCors, refuseForeignOrigins } from './browser-origins.ts';
-import { createClientResolver } from './resolve-client.ts';
-import { CodeStore } from './codes.ts';
+import { createClientResolver } from './clients/resolve-client.ts';
+import { CodeStore } from './state/codes.ts';
 import { resolveConfig, type AuthorizationServerConfig } from './config.ts';
-import { longestAccessTokenTtl } from './token-lifetimes.ts';
-import { ConsentInteraction } from './consent-interaction.ts';
-import { createRegistrationHandler } from './dynamic-client-registration.ts';
-import { errorPage } from './error-page.ts';
-import { jwksDocument } from './keys.ts';
+import { longestAccessTokenTtl } from './tokens/token-lifetimes.ts';
+import { ConsentInteraction } from './endpoints/consent-interaction.ts';
+import { createRegistrationHandler } from './clients/dynamic-client-registration.ts';
+import { errorPage } from './pages/error-page.ts';
+import { jwksDocument } from './tokens/keys.ts';
 import { clientOf } from './observations.ts';
-import { authorizationServerMetadata, metadataPath, routePath, type ServedMetadata } from './metadata.ts';
-import { RegisteredClients } from './registered-clients.ts';
-import { RefreshTokenStore } from './refresh-tokens.ts';
-import { RevokedTokens } from './revoked-tokens.ts';
-import { createTokenHandler } from './token-endpoint.ts';
-import { createIntrospectionHandler } from './token-introspection.ts';
+import { authorizationServerMetadata, metadataPath, routePath, type ServedMetadata } from './endpoints/metadata.ts';
+import { RegisteredClients } from './clients/registered-clients.ts';
+import { RefreshTokenStore } from './state/refresh-tokens.ts';
+import { RevokedTokens } from './state/revoked-tokens.ts';
+import { createTokenHandler } from './endpoints/token-endpoint.ts';
+import { createIntrospectionHandler } from './endpoints/token-introspection.ts';
 
 /** The app, plus what the AS knows that a test or a later introspection endpoint may ask. */
 export type AuthorizationServerApp = Hono & {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createAuthorizationServer } from './app.ts';
 import type { AuthorizationServerConfig } from './config.ts';
-import type { SigningKey } from './keys.ts';
+import type { SigningKey } from './tokens/keys.ts';
 import { ISSUER, RESOURCE, testSigningKey } from '../testing/index.ts';
 
 async function valid(): Promise<AuthorizationServerConfig> {

@@ -5,11 +5,11 @@
  */
 import { ConfigError, DEMO_SUBJECT, isLoopbackHost, SCOPES } from '@mcp-auth-demo/common';
 import { type TraceSink } from '@mcp-auth-demo/trace';
-import { defaultResolveHost, type GuardedFetch, type ResolveHost } from './fetch-guard.ts';
-import { fetchPinned } from './pinned-fetch.ts';
-import { checkSigningKey, type SigningKey } from './keys.ts';
-import type { IntrospectionClient } from './token-introspection.ts';
-import { resolveLifetimesByResource } from './token-lifetimes.ts';
+import { defaultResolveHost, type GuardedFetch, type ResolveHost } from './clients/fetch-guard.ts';
+import { fetchPinned } from './clients/pinned-fetch.ts';
+import { checkSigningKey, type SigningKey } from './tokens/keys.ts';
+import type { IntrospectionClient } from './endpoints/token-introspection.ts';
+import { resolveLifetimesByResource } from './tokens/token-lifetimes.ts';
 
 export interface AuthorizationServerConfig {
   /**

@@ -4,7 +4,7 @@
  */
 import { formatTrace } from '@mcp-auth-demo/trace';
 import { describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD } from './consent-interaction.ts';
+import { DEMO_PASSWORD } from './endpoints/consent-interaction.ts';
 import { authorizationParams, authorize, clientDocument, createHarness, ISSUER } from '../testing/index.ts';
 
 async function interactiveDecision(action: 'approve' | 'deny') {

@@ -1,8 +1,8 @@
 /** The authorization server of the MCP authorization demo: build it with `createAuthorizationServer`. */
 export { createAuthorizationServer, type AuthorizationServerApp } from './app.ts';
 export type { AuthorizationServerConfig, CimdLimits } from './config.ts';
-export { generateSigningKey, jwksDocument, type SigningKey } from './keys.ts';
-export { authorizationServerMetadata, metadataPath, ENDPOINT_PATHS, type ServedMetadata } from './metadata.ts';
-export { classifyAddress, type GuardedFetch, type ResolveHost } from './fetch-guard.ts';
-export { AUTO_APPROVED_CONSENT } from './consent.ts';
-export type { IntrospectionClient } from './token-introspection.ts';
+export { generateSigningKey, jwksDocument, type SigningKey } from './tokens/keys.ts';
+export { authorizationServerMetadata, metadataPath, ENDPOINT_PATHS, type ServedMetadata } from './endpoints/metadata.ts';
+export { classifyAddress, type GuardedFetch, type ResolveHost } from './clients/fetch-guard.ts';
+export { AUTO_APPROVED_CONSENT } from './endpoints/consent.ts';
+export type { IntrospectionClient } from './endpoints/token-introspection.ts';

@@ -23,8 +23,8 @@ import { DEFAULT_ISSUER, DEFAULT_RESOURCE, ENV, isLoopbackHost, RESOURCE_SERVER_
 import { buildAppOrExit, serveApp } from '@mcp-auth-demo/server-process';
 import { stdoutSink } from '@mcp-auth-demo/trace';
 import { createAuthorizationServer } from './app.ts';
-import { loadOrCreateSigningKey } from './key-file.ts';
-import { generateSigningKey } from './keys.ts';
+import { loadOrCreateSigningKey } from './tokens/key-file.ts';
+import { generateSigningKey } from './tokens/keys.ts';
 
 /** The audience a lenient server gives a token whose request named no resource: no MCP server's URI. */
 const LENIENT_DEFAULT_AUDIENCE = 'urn:mcp-auth-demo:no-resource-named';

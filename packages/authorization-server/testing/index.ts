@@ -9,7 +9,7 @@ import { type TraceEvent } from '@mcp-auth-demo/trace';
 import { Hono } from 'hono';
 import { createAuthorizationServer, type AuthorizationServerApp } from '../src/app.ts';
 import type { AuthorizationServerConfig } from '../src/config.ts';
-import { generateSigningKey, type SigningKey } from '../src/keys.ts';
+import { generateSigningKey, type SigningKey } from '../src/tokens/keys.ts';
 
 export const ISSUER = DEFAULT_ISSUER; // http://localhost:9000
 export const RESOURCE = DEFAULT_RESOURCE; // http://localhost:8001/mcp

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { authorize, createHarness, STACK_FRAME } from '../testing/index.ts';
+import { authorize, createHarness, STACK_FRAME } from '../../testing/index.ts';
 
 describe('the error page a person sees at the AS (RFC 6749 §4.1.2.1: shown, never redirected)', () => {
   it.each([

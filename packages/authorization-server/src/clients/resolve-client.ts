@@ -18,7 +18,7 @@ import {
   createClientIdMetadataDocumentResolver,
   isClientIdMetadataDocumentUrl,
 } from './client-id-metadata-document.ts';
-import type { ResolvedConfig } from './config.ts';
+import type { ResolvedConfig } from '../config.ts';
 import type { RegisteredClients } from './registered-clients.ts';
 
 /** A client the AS knows: enough to check a redirect URI and to show a consent screen. */

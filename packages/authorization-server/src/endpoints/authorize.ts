@@ -15,17 +15,17 @@
 import { OAuthError, toOAuthError, type ErrorRedirect } from '@mcp-auth-demo/common';
 import { type Emit } from '@mcp-auth-demo/trace';
 import type { Context } from 'hono';
-import type { Client, ResolveClient } from './resolve-client.ts';
-import type { CodeStore } from './codes.ts';
-import { SCOPE_TOKEN, type ResolvedConfig } from './config.ts';
+import type { Client, ResolveClient } from '../clients/resolve-client.ts';
+import type { CodeStore } from '../state/codes.ts';
+import { SCOPE_TOKEN, type ResolvedConfig } from '../config.ts';
 import { respondWithCode } from './authorization-response.ts';
 import { dangerouslyAutoApproveLoopback, refuseWithoutPerson, routeConsent } from './consent.ts';
 import type { ConsentInteraction } from './consent-interaction.ts';
-import { requiredParameter, singleParameter } from './parameters.ts';
-import { observedParams, rememberClient } from './observations.ts';
+import { requiredParameter, singleParameter } from '../parameters.ts';
+import { observedParams, rememberClient } from '../observations.ts';
 import { checkCodeChallenge } from './pkce.ts';
-import { abbreviated, matchRedirectUri, MAX_URI_LENGTH } from './redirect-uri.ts';
-import { checkResource } from './resource-indicators.ts';
+import { abbreviated, matchRedirectUri, MAX_URI_LENGTH } from '../clients/redirect-uri.ts';
+import { checkResource } from '../tokens/resource-indicators.ts';
 
 export interface AuthorizeDependencies {
   config: ResolvedConfig;

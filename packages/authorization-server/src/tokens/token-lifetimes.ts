@@ -6,7 +6,7 @@
  * expired-token`) gets 1-second tokens.
  */
 import { ConfigError } from '@mcp-auth-demo/common';
-import type { ResolvedConfig } from './config.ts';
+import type { ResolvedConfig } from '../config.ts';
 
 type Lifetimes = Pick<ResolvedConfig, 'accessTokenTtlSeconds' | 'accessTokenTtlSecondsByResource'>;
 

@@ -11,7 +11,7 @@ import {
   tokenFields,
   type Harness,
   type HarnessOptions,
-} from '../testing/index.ts';
+} from '../../testing/index.ts';
 
 const REFRESHING_CLIENT = `${CLIENT_BASE}/refreshing-client.json`;
 const OTHER_CLIENT = `${CLIENT_BASE}/other-refreshing-client.json`;

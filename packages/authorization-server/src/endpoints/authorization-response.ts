@@ -6,9 +6,9 @@
  */
 import { OAuthError } from '@mcp-auth-demo/common';
 import { type Emit } from '@mcp-auth-demo/trace';
-import type { AuthorizationGrant, CodeStore } from './codes.ts';
-import type { ResolvedConfig } from './config.ts';
-import type { Client } from './resolve-client.ts';
+import type { AuthorizationGrant, CodeStore } from '../state/codes.ts';
+import type { ResolvedConfig } from '../config.ts';
+import type { Client } from '../clients/resolve-client.ts';
 
 /** An authorization request that passed every check of the authorization endpoint. */
 export interface ValidatedAuthorizationRequest {

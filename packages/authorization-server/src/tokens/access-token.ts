@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import type { TokenClaims } from '@mcp-auth-demo/trace';
-import type { AuthorizationGrant } from './codes.ts';
+import type { AuthorizationGrant } from '../state/codes.ts';
 import type { SigningKey } from './keys.ts';
 
 /** The claims of an issued token, all present. */

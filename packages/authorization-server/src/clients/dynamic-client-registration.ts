@@ -28,7 +28,7 @@
 import { JsonObjectError, mediaType, OAuthError, parseJsonObject } from '@mcp-auth-demo/common';
 import { type Emit } from '@mcp-auth-demo/trace';
 import type { Context } from 'hono';
-import { SCOPE_TOKEN, type ResolvedConfig } from './config.ts';
+import { SCOPE_TOKEN, type ResolvedConfig } from '../config.ts';
 import type { ClientRegistration, RegisteredClient, RegisteredClients } from './registered-clients.ts';
 import { redirectUriProblem } from './redirect-uri.ts';
 

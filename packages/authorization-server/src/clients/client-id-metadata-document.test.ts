@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import { authorize, CLIENT_BASE, CLIENT_ID, clientDocument, createHarness, kinds, STACK_FRAME, type HarnessOptions } from '../testing/index.ts';
+import { authorize, CLIENT_BASE, CLIENT_ID, clientDocument, createHarness, kinds, STACK_FRAME, type HarnessOptions } from '../../testing/index.ts';
 
 /** Serves `document` at `path` on the client host, with `client_id` = its own URL. */
 const serve =

@@ -19,8 +19,8 @@
  */
 import { isLoopbackHost, OAuthError } from '@mcp-auth-demo/common';
 import { type Emit } from '@mcp-auth-demo/trace';
-import type { Client } from './resolve-client.ts';
-import { allLoopback } from './redirect-uri.ts';
+import type { Client } from '../clients/resolve-client.ts';
+import { allLoopback } from '../clients/redirect-uri.ts';
 
 /** The deviation, as the trace states it. */
 export const AUTO_APPROVED_CONSENT =

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkHostAddresses, classifyAddress, embeddedIPv4, fetchBounded, FetchRefused } from './fetch-guard.ts';
-import { authorize, createHarness } from '../testing/index.ts';
+import { authorize, createHarness } from '../../testing/index.ts';
 
 /** The IPv4-mapped IPv6 spellings of an IPv4 address: dotted and hex (how the URL parser writes it). */
 function mapped(ipv4: string): [string, string] {

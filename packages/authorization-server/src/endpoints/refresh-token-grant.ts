@@ -11,12 +11,12 @@
  */
 import { OAuthError } from '@mcp-auth-demo/common';
 import { type Emit } from '@mcp-auth-demo/trace';
-import { SCOPE_TOKEN, type ResolvedConfig } from './config.ts';
-import { accessTokenTtlFor } from './token-lifetimes.ts';
-import { requiredParameter, singleParameter } from './parameters.ts';
-import type { RefreshTokenStore } from './refresh-tokens.ts';
-import { checkResource } from './resource-indicators.ts';
-import { mintAccessToken } from './access-token.ts';
+import { SCOPE_TOKEN, type ResolvedConfig } from '../config.ts';
+import { accessTokenTtlFor } from '../tokens/token-lifetimes.ts';
+import { requiredParameter, singleParameter } from '../parameters.ts';
+import type { RefreshTokenStore } from '../state/refresh-tokens.ts';
+import { checkResource } from '../tokens/resource-indicators.ts';
+import { mintAccessToken } from '../tokens/access-token.ts';
 
 export interface RefreshGrantDependencies {
   config: ResolvedConfig;

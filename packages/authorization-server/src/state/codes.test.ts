@@ -12,7 +12,7 @@ import {
   requestToken,
   STACK_FRAME,
   tokenFields,
-} from '../testing/index.ts';
+} from '../../testing/index.ts';
 import { CodeStore, type AuthorizationGrant } from './codes.ts';
 
 const GRANT: AuthorizationGrant = {

@@ -13,7 +13,7 @@
 import { isLoopbackHost, JsonObjectError, OAuthError, parseJsonObject } from '@mcp-auth-demo/common';
 import { type Emit } from '@mcp-auth-demo/trace';
 import { cacheLifetimeSeconds, DocumentCache } from './cimd-cache.ts';
-import type { ResolvedConfig } from './config.ts';
+import type { ResolvedConfig } from '../config.ts';
 import { checkHostAddresses, classifyAddress, fetchBounded, FetchRefused } from './fetch-guard.ts';
 import { redirectUriProblem } from './redirect-uri.ts';
 

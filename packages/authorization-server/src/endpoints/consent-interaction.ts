@@ -27,8 +27,8 @@ import { getCookie } from 'hono/cookie';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { respondWithCode, type ResponseDependencies, type ValidatedAuthorizationRequest } from './authorization-response.ts';
 import { summarizeForConsent } from './consent.ts';
-import { consentPage, signInPage } from './consent-page.ts';
-import { ExpiringStore } from './expiring-store.ts';
+import { consentPage, signInPage } from '../pages/consent-page.ts';
+import { ExpiringStore } from '../state/expiring-store.ts';
 
 /** The demo account's password (the username is `config.subject`). A named deviation. */
 export const DEMO_PASSWORD = 'demo-password';

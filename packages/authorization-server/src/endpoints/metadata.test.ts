@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createAuthorizationServer } from './app.ts';
-import { createHarness, ISSUER, RESOURCE, testSigningKey } from '../testing/index.ts';
+import { createAuthorizationServer } from '../app.ts';
+import { createHarness, ISSUER, RESOURCE, testSigningKey } from '../../testing/index.ts';
 
 describe('RFC 8414 metadata', () => {
   it('is served at /.well-known/oauth-authorization-server with every field this server relies on', async () => {

@@ -7,8 +7,8 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAuthorizationServer } from './app.ts';
-import { generateSigningKey } from './keys.ts';
+import { createAuthorizationServer } from '../app.ts';
+import { generateSigningKey } from '../tokens/keys.ts';
 import { fetchPinned } from './pinned-fetch.ts';
 
 let server: Server;

@@ -16,7 +16,7 @@ import {
   STACK_FRAME,
   tokenFields,
   type Harness,
-} from '../testing/index.ts';
+} from '../../testing/index.ts';
 
 /** The harness clock starts here (testing.ts). */
 const NOW_S = Date.UTC(2025, 10, 25, 12, 0, 0) / 1000;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createHarness, ISSUER, obtainCode, requestToken, RESOURCE, tokenFields } from '../testing/index.ts';
+import { createHarness, ISSUER, obtainCode, requestToken, RESOURCE, tokenFields } from '../../testing/index.ts';
 import { loadOrCreateSigningKey } from './key-file.ts';
 
 let dir: string;

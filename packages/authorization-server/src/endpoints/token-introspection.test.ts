@@ -3,7 +3,7 @@
  * `{"active": false}` of §2.2), and every refusal of the request itself (§2.1, §2.3).
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createHarness, ISSUER, obtainCode, RESOURCE, requestToken, tokenFields, type Harness } from '../testing/index.ts';
+import { createHarness, ISSUER, obtainCode, RESOURCE, requestToken, tokenFields, type Harness } from '../../testing/index.ts';
 import type { IntrospectionClient } from './token-introspection.ts';
 
 const OTHER_RESOURCE = 'http://localhost:8002/mcp';

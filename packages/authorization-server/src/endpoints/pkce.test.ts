@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isWellFormedCodeVerifier, s256CodeChallenge, verifyCodeVerifier } from './pkce.ts';
-import { CHALLENGE, VERIFIER } from '../testing/index.ts';
+import { CHALLENGE, VERIFIER } from '../../testing/index.ts';
 
 describe('PKCE S256 (RFC 7636)', () => {
   it('computes the challenge of RFC 7636 Appendix B', () => {

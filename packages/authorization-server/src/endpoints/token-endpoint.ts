@@ -22,17 +22,17 @@
 import { mediaType, OAuthError } from '@mcp-auth-demo/common';
 import { shorten, type Emit } from '@mcp-auth-demo/trace';
 import type { Context } from 'hono';
-import type { AuthorizationGrant, CodeStore } from './codes.ts';
-import type { ResolvedConfig } from './config.ts';
-import { accessTokenTtlFor } from './token-lifetimes.ts';
-import { observedParams, rememberClient } from './observations.ts';
-import { requiredParameter } from './parameters.ts';
+import type { AuthorizationGrant, CodeStore } from '../state/codes.ts';
+import type { ResolvedConfig } from '../config.ts';
+import { accessTokenTtlFor } from '../tokens/token-lifetimes.ts';
+import { observedParams, rememberClient } from '../observations.ts';
+import { requiredParameter } from '../parameters.ts';
 import { isWellFormedCodeVerifier, s256CodeChallenge, verifyCodeVerifier } from './pkce.ts';
-import { checkResource } from './resource-indicators.ts';
-import { mintAccessToken } from './access-token.ts';
-import type { RevokedTokens } from './revoked-tokens.ts';
+import { checkResource } from '../tokens/resource-indicators.ts';
+import { mintAccessToken } from '../tokens/access-token.ts';
+import type { RevokedTokens } from '../state/revoked-tokens.ts';
 import { createRefreshGrant } from './refresh-token-grant.ts';
-import type { RefreshTokenStore } from './refresh-tokens.ts';
+import type { RefreshTokenStore } from '../state/refresh-tokens.ts';
 
 export interface TokenDependencies {
   config: ResolvedConfig;

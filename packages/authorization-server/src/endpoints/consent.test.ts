@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { authorize, clientDocument, createHarness, ISSUER, kinds, registerClient, type Harness } from '../testing/index.ts';
+import { authorize, clientDocument, createHarness, ISSUER, kinds, registerClient, type Harness } from '../../testing/index.ts';
 
 const ATTACKER_CALLBACK = 'https://attacker.example/callback';
 const ATTACKER_CIMD = 'http://localhost:3000/attacker.json';

@@ -25,9 +25,9 @@ import { type Emit } from '@mcp-auth-demo/trace';
 import type { Context } from 'hono';
 import { importJWK, jwtVerify, errors, type JWTPayload } from 'jose';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { ResolvedConfig } from './config.ts';
-import { requiredParameter } from './parameters.ts';
-import type { RevokedTokens } from './revoked-tokens.ts';
+import type { ResolvedConfig } from '../config.ts';
+import { requiredParameter } from '../parameters.ts';
+import type { RevokedTokens } from '../state/revoked-tokens.ts';
 
 /** A protected resource allowed to call the introspection endpoint (RFC 7662 §2.1). */
 export interface IntrospectionClient {

@@ -17,7 +17,7 @@ import {
   VERIFIER,
   type Harness,
   type HarnessOptions,
-} from '../testing/index.ts';
+} from '../../testing/index.ts';
 
 const OTHER_RESOURCE = 'http://localhost:8002/mcp';
 const OTHER_CLIENT_ID = `${CLIENT_BASE}/other-client.json`;

@@ -10,7 +10,7 @@ import {
   REDIRECT_URI,
   RESOURCE,
   STACK_FRAME,
-} from '../testing/index.ts';
+} from '../../testing/index.ts';
 
 describe('GET /authorize: success', () => {
   it('redirects to the redirect_uri with code, state and iss (RFC 6749 §4.1.2, RFC 9207 §2)', async () => {

@@ -10,7 +10,7 @@ import {
   registerClient,
   STACK_FRAME,
   type Harness,
-} from '../testing/index.ts';
+} from '../../testing/index.ts';
 
 const INTERACTION = `${ISSUER}/authorize/interaction`;
 

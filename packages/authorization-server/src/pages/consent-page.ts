@@ -10,8 +10,8 @@
  * Every form carries the pending request's id and its current single-use CSRF token
  * (consent-interaction.ts checks both, and the browser-binding cookie).
  */
-import type { Client } from './resolve-client.ts';
-import type { ConsentSummary } from './consent.ts';
+import type { Client } from '../clients/resolve-client.ts';
+import type { ConsentSummary } from '../endpoints/consent.ts';
 import { h, htmlPage, untrusted, type Html } from './html-page.ts';
 
 /** The scopes of the demo in words; an unknown scope is shown as its own name. */
