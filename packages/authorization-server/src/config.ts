@@ -8,8 +8,17 @@ import { type TraceSink } from '@mcp-auth-demo/trace';
 import { defaultResolveHost, type GuardedFetch, type ResolveHost } from './clients/fetch-guard.ts';
 import { fetchPinned } from './clients/pinned-fetch.ts';
 import { checkSigningKey, type SigningKey } from './tokens/keys.ts';
-import type { IntrospectionClient } from './endpoints/token-introspection.ts';
 import { resolveLifetimesByResource } from './tokens/token-lifetimes.ts';
+
+/** A protected resource allowed to call the introspection endpoint (RFC 7662 §2.1). */
+export interface IntrospectionClient {
+  /** Its client identifier at this AS (the user name of HTTP Basic, RFC 6749 §2.3.1). */
+  client_id: string;
+  /** Its secret (at least 32 characters). Shared with the resource server's configuration. */
+  client_secret: string;
+  /** The canonical URI of the resource it serves: the only `aud` whose tokens it may introspect. */
+  resource: string;
+}
 
 export interface AuthorizationServerConfig {
   /**

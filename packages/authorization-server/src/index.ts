@@ -5,4 +5,4 @@ export { generateSigningKey, jwksDocument, type SigningKey } from './tokens/keys
 export { authorizationServerMetadata, metadataPath, ENDPOINT_PATHS, type ServedMetadata } from './endpoints/metadata.ts';
 export { classifyAddress, type GuardedFetch, type ResolveHost } from './clients/fetch-guard.ts';
 export { AUTO_APPROVED_CONSENT } from './endpoints/consent.ts';
-export type { IntrospectionClient } from './endpoints/token-introspection.ts';
+export type { IntrospectionClient } from './config.ts';

@@ -10,7 +10,8 @@ import { DEFAULT_CLIENT_BASE, JsonObjectError, parseJsonObject, type JsonObject 
 import { createTraceWriter, shouldUseColor, terminalSafe } from '@mcp-auth-demo/trace';
 import { parseArgs } from 'node:util';
 import { startBrowserCallback } from './browser-callback.ts';
-import { runJourney, type ToolCall } from './journey.ts';
+import { runJourney } from './journey.ts';
+import type { ToolCall } from './tool-selection.ts';
 import { isSpecChoice, SPEC_CHOICES } from './mcp-connection.ts';
 import { clientUrls } from './metadata-document.ts';
 

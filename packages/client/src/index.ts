@@ -1,4 +1,5 @@
-export { runJourney, type JourneyConfig, type JourneyResult, type ToolCall } from './journey.ts';
+export { runJourney, type JourneyConfig, type JourneyResult } from './journey.ts';
+export type { ToolCall } from './tool-selection.ts';
 export { createClientHost, clientMetadataDocument, clientUrls, type ClientMetadataDocument } from './metadata-document.ts';
 export { parseWwwAuthenticate, bearerChallenge } from '@mcp-auth-demo/common';
 export type { TokenSet } from './authorize.ts';

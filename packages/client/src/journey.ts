@@ -23,14 +23,9 @@ import { AuthorizationChallenge, McpConnection, type SpecChoice, type ToolOutcom
 import type { ClientCredentials, RegistrationOptions } from './registration.ts';
 import { StepFailure } from './step-failure.ts';
 import { Steps, type StepTiming } from './steps.ts';
-import { selectDefaultCalls } from './tool-selection.ts';
+import { selectDefaultCalls, type ToolCall } from './tool-selection.ts';
 import { createTracedFetch, type Fetch } from './traced-fetch.ts';
 import type { UserAgent } from './user-agent.ts';
-
-export interface ToolCall {
-  name: string;
-  arguments: Record<string, unknown>;
-}
 
 export interface JourneyConfig {
   /** The MCP server's URL (Streamable HTTP endpoint). */

@@ -9,7 +9,12 @@
  *   This client does not run tasks, so it says so and moves on instead of failing.
  */
 import type { ListedTool } from './mcp-connection.ts';
-import type { ToolCall } from './journey.ts';
+
+/** One `tools/call` the client makes: a tool and its arguments. */
+export interface ToolCall {
+  name: string;
+  arguments: Record<string, unknown>;
+}
 
 export interface ToolSelection {
   calls: ToolCall[];

@@ -18,6 +18,8 @@
  * Binding"), `exp` (RFC 9068 §4), and a subject and client to report.
  */
 import { ConfigError } from '@mcp-auth-demo/common';
+import type { TokenClaims } from '@mcp-auth-demo/trace';
+import type { AuthInfo } from '@modelcontextprotocol/server';
 
 /** How access tokens are shaped and checked; see the table above. */
 export interface TokenProfile {
@@ -137,4 +139,12 @@ export function readScopes(value: unknown, claim: 'scope' | 'scp'): string[] | u
     return [...new Set(value as string[])];
   }
   return undefined;
+}
+
+/** A token that passed every check. */
+export interface VerifiedAccessToken {
+  claims: TokenClaims & { sub: string; client_id: string; scope: string; exp: number };
+  scopes: string[];
+  /** What the MCP SDK hands to tool handlers as `extra.authInfo`. */
+  authInfo: AuthInfo;
 }

@@ -16,7 +16,7 @@
  * - It holds at most `VERIFIED_TOKEN_CACHE_MAX_ENTRIES`; the oldest entry goes first (a Map's
  *   insertion order), so a flood of distinct tokens costs bounded memory.
  */
-import type { VerifiedAccessToken } from './verify-access-token.ts';
+import type { VerifiedAccessToken } from './token-profile.ts';
 
 export const VERIFIED_TOKEN_CACHE_MAX_ENTRIES = 1_000;
 export const VERIFIED_TOKEN_MAX_AGE_MS = 60_000;

@@ -30,28 +30,20 @@
  * (MCP authorization: servers "MUST NOT accept or transit any other tokens").
  */
 import { OAuthError } from '@mcp-auth-demo/common';
-import { type Emit, type TokenClaims } from '@mcp-auth-demo/trace';
-import type { AuthInfo } from '@modelcontextprotocol/server';
+import type { Emit } from '@mcp-auth-demo/trace';
 import { decodeProtectedHeader, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { claimedClientId } from './bearer.ts';
 import { InvalidAccessToken, type InvalidTokenReason } from './invalid-access-token.ts';
 import { checkAudience, checkStillActive, verifyOpaqueAccessToken } from './introspected-access-token.ts';
 import type { TokenIntrospection } from './token-introspection.ts';
-import { normaliseTyp, readScopes, type ResolvedTokenProfile } from './token-profile.ts';
+import { normaliseTyp, readScopes, type ResolvedTokenProfile, type VerifiedAccessToken } from './token-profile.ts';
 import type { VerifiedTokenCache } from './verified-token-cache.ts';
 
 export type { InvalidTokenReason } from './invalid-access-token.ts';
+export type { VerifiedAccessToken } from './token-profile.ts';
 
 /** RFC 8725 §3.1: an explicit allow-list. Asymmetric only: never `none`, never `HS*`. */
 export const ALLOWED_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'];
-
-/** A token that passed every check. */
-export interface VerifiedAccessToken {
-  claims: TokenClaims & { sub: string; client_id: string; scope: string; exp: number };
-  scopes: string[];
-  /** What the MCP SDK hands to tool handlers as `extra.authInfo`. */
-  authInfo: AuthInfo;
-}
 
 export interface VerifyOptions {
   issuer: string;

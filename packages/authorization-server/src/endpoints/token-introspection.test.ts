@@ -4,7 +4,7 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createHarness, ISSUER, obtainCode, RESOURCE, requestToken, tokenFields, type Harness } from '../../testing/index.ts';
-import type { IntrospectionClient } from './token-introspection.ts';
+import type { IntrospectionClient } from '../config.ts';
 
 const OTHER_RESOURCE = 'http://localhost:8002/mcp';
 const RS: IntrospectionClient = { client_id: 'weather-rs', client_secret: 's'.repeat(40), resource: RESOURCE };

@@ -25,19 +25,9 @@ import { type Emit } from '@mcp-auth-demo/trace';
 import type { Context } from 'hono';
 import { importJWK, jwtVerify, errors, type JWTPayload } from 'jose';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { ResolvedConfig } from '../config.ts';
+import type { IntrospectionClient, ResolvedConfig } from '../config.ts';
 import { requiredParameter } from '../parameters.ts';
 import type { RevokedTokens } from '../state/revoked-tokens.ts';
-
-/** A protected resource allowed to call the introspection endpoint (RFC 7662 §2.1). */
-export interface IntrospectionClient {
-  /** Its client identifier at this AS (the user name of HTTP Basic, RFC 6749 §2.3.1). */
-  client_id: string;
-  /** Its secret (at least 32 characters). Shared with the resource server's configuration. */
-  client_secret: string;
-  /** The canonical URI of the resource it serves: the only `aud` whose tokens it may introspect. */
-  resource: string;
-}
 
 /** Why a token is inactive: for this server's trace only, never for the wire (RFC 7662 §2.2). */
 export type InactiveReason = 'expired' | 'revoked' | 'not_issued_here' | 'other_audience';

@@ -6,9 +6,12 @@
  * expired-token`) gets 1-second tokens.
  */
 import { ConfigError } from '@mcp-auth-demo/common';
-import type { ResolvedConfig } from '../config.ts';
 
-type Lifetimes = Pick<ResolvedConfig, 'accessTokenTtlSeconds' | 'accessTokenTtlSecondsByResource'>;
+/** The slice of the configuration this module reads. */
+export interface Lifetimes {
+  accessTokenTtlSeconds: number;
+  accessTokenTtlSecondsByResource: Record<string, number>;
+}
 
 /** Checks the per-resource lifetimes: each key one of `resources`, each value a positive integer. */
 export function resolveLifetimesByResource(lifetimes: Record<string, number>, resources: string[]): Record<string, number> {
