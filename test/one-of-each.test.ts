@@ -1,5 +1,6 @@
 /**
- * One of each: the shared parsers and types live once, in @mcp-auth-demo/common, and a new
+ * One of each: the shared parsers, types and request rules live once (in @mcp-auth-demo/common,
+ * or, for the authorization server's own request rules, its request-rules.ts), and a new
  * production module uses them instead of growing its own copy. Each rule below is a pattern a
  * copy would have; the message says what to use instead.
  */
@@ -38,17 +39,21 @@ const RULES: [what: string, pattern: RegExp, home: string, useInstead: string][]
   ['a WWW-Authenticate parser', /function\s+parse\w*(WwwAuthenticate|Challenge)\w*\s*\(/, 'packages/common/src/www-authenticate.ts', 'parseWwwAuthenticate()'],
   ['a configuration error type', /class\s+\w*Config\w*Error\b/, 'packages/common/src/config-error.ts', 'ConfigError'],
   ['another meaning of Rejection', /(class|interface|type)\s+Rejection\b/, 'packages/common/src/oauth-error.ts', 'a name that says what is refused'],
-  ['a "JSON object or fail" parser', /typeof\s+(\w+)\s*!==\s*'object'\s*\|\|\s*\1\s*===\s*null\s*\|\|\s*Array\.isArray\(\1\)/, 'packages/common/src/json-object.ts', 'parseJsonObject() / isJsonObject()'],
+  ['the S256 computation of PKCE', /createHash\(\s*['"]sha256['"]\s*\)\s*\.update\(\s*\w*[vV]erifier/, 'packages/common/src/pkce-s256.ts', 's256CodeChallenge()'],
+  ['a form-body check', /!==\s*['"]application\/x-www-form-urlencoded['"]/, 'packages/authorization-server/src/request-rules.ts', 'readFormBody() (the AS\'s request-rules.ts)'],
+  ['a scope-token check', /\^\[\\x21\\x23-\\x5B/, 'packages/authorization-server/src/request-rules.ts', 'scopeTokens() / SCOPE_TOKEN (the AS\'s request-rules.ts)'],
+  ['a constant-time comparison', /timingSafeEqual\(/, 'packages/authorization-server/src/request-rules.ts', 'constantTimeEqual() (the AS\'s request-rules.ts)'],
+  ['a "JSON object or fail" parser', /typeof\s+(\w+)\s*!==\s*'object'\s*\|\|\s*\1\s*===\s*null\s*\|\|\s*Array\.isArray\(\1\)/, 'packages/common/src/json-object.ts', 'parseJsonObject() / isJsonObject() from common'],
 ];
 
-describe('one of each, in common', () => {
+describe('one of each, in its one home', () => {
   it('reads every production module of every package (not vacuous)', () => {
     expect(modules.length).toBeGreaterThan(50);
   });
 
-  it.each(RULES)('%s lives only in common', (_, pattern, home, useInstead) => {
+  it.each(RULES)('%s lives only in its home', (_, pattern, home, useInstead) => {
     const copies = modules.filter((file) => file !== home && pattern.test(readFileSync(join(root, file), 'utf8')));
-    expect(copies, `use ${useInstead} from @mcp-auth-demo/common`).toEqual([]);
+    expect(copies, `use ${useInstead}`).toEqual([]);
     expect(modules).toContain(home);
   });
 });

@@ -9,6 +9,7 @@ import { defaultResolveHost, type GuardedFetch, type ResolveHost } from './clien
 import { fetchPinned } from './clients/pinned-fetch.ts';
 import { checkSigningKey, type SigningKey } from './tokens/keys.ts';
 import { resolveLifetimesByResource } from './tokens/token-lifetimes.ts';
+import { SCOPE_TOKEN } from './request-rules.ts';
 
 /** A protected resource allowed to call the introspection endpoint (RFC 7662 §2.1). */
 export interface IntrospectionClient {
@@ -179,8 +180,6 @@ export interface ResolvedConfig extends Required<Omit<AuthorizationServerConfig,
   issuerIsLoopback: boolean;
 }
 
-/** RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ). */
-export const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 
 function fail(message: string): never {
   throw new ConfigError(message);

@@ -5,7 +5,8 @@
  * pile up; and the floor any RS256 issuer has: bare Hono signing one JWT per request.
  */
 import type autocannon from 'autocannon';
-import { createHash, randomBytes } from 'node:crypto';
+import { s256CodeChallenge } from '@mcp-auth-demo/common';
+import { randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { load, type LoadFigures } from './load.ts';
 
@@ -24,7 +25,7 @@ export interface FlowTarget {
 
 function flowRequests(target: FlowTarget) {
   const verifier = randomBytes(32).toString('base64url');
-  const challenge = createHash('sha256').update(verifier).digest('base64url');
+  const challenge = s256CodeChallenge(verifier);
   const authorize = new URL('/authorize', target.issuer);
   for (const [name, value] of Object.entries({
     response_type: 'code',

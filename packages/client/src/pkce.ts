@@ -1,7 +1,8 @@
 /**
  * PKCE (RFC 7636), S256 only: OAuth 2.1 §4.1.1 and the MCP spec require it for every client.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { s256CodeChallenge } from '@mcp-auth-demo/common';
+import { randomBytes } from 'node:crypto';
 
 export interface PkcePair {
   /** RFC 7636 §4.1: 43-128 characters of [A-Z a-z 0-9 - . _ ~]; 32 random bytes give 43. */
@@ -11,9 +12,8 @@ export interface PkcePair {
   code_challenge_method: 'S256';
 }
 
-export function s256(verifier: string): string {
-  return createHash('sha256').update(verifier, 'ascii').digest('base64url');
-}
+/** RFC 7636 §4.2, the one S256 computation (common's, which the AS checks with too). */
+export const s256 = s256CodeChallenge;
 
 export function generatePkce(): PkcePair {
   const code_verifier = randomBytes(32).toString('base64url');

@@ -14,3 +14,4 @@ export * from './media-type.ts';
 export type { AuthorizationServerMetadata } from './authorization-server-metadata.ts';
 export * from './config-error.ts';
 export type { ProtocolRevision } from './protocol-revision.ts';
+export { s256CodeChallenge } from './pkce-s256.ts';

@@ -153,6 +153,7 @@ export function describe(event: TraceEvent): string[] {
     case 'cimd.validated':
       return [
         `client metadata document valid: client_name="${event.client_name}" redirect_uris=${list(event.redirect_uris)}` +
+          (event.grant_types ? ` grant_types=${list(event.grant_types)}` : '') +
           ` (cache ${event.cache_for_s}s)`,
       ];
     case 'cimd.rejected':
@@ -234,6 +235,12 @@ export function describe(event: TraceEvent): string[] {
       return event.held
         ? [`✔ defence held (${event.name})`, `Lesson: ${event.lesson}`]
         : [`✘ defence NOT held (${event.name}): ${event.why ?? ''}`, `Lesson (what should have happened): ${event.lesson}`];
+    case 'contrast.attempted':
+      return [`⚔ contrast (${event.contrast}): ${event.attempt}`, `  threat: ${event.threat}`, ...(event.aside ? [`  (${event.aside})`] : [])];
+    case 'contrast.refused':
+      return [`⛔ refused by ${PARTY_NAMES[event.by]}: ${event.status}${event.error ? ` ${event.error}` : ''}`, `  rule: ${event.rule}`];
+    case 'contrast.not_refused':
+      return [`✘ NOT refused by ${PARTY_NAMES[event.by]}: ${event.status}, ${event.received}`, `  rule not enforced: ${event.rule}`];
     case 'request.rejected':
       return [`${event.method} ${event.path} → ${event.status} ${event.error}: ${event.error_description}`];
     case 'server.listening':

@@ -14,6 +14,8 @@
  *   one is needed: the misbehaving party, which sends what an attempt (⚔) sends outside the
  *   client's journey, and the other MCP servers of the lab. The refusal (⛔) is a note over the
  *   party that refused, and the verdict closes the section.
+ * - A contrast of the default run (contrast.*) is drawn in its step: the attempt a note over the
+ *   client, which sends it; the refusal (or ✘ NOT refused) a note over the server that answered.
  */
 import { terminalSafe } from './terminal-safe.ts';
 import type { Party, TraceEvent } from './trace.ts';
@@ -130,6 +132,16 @@ export function formatMermaid(events: readonly TraceEvent[]): string {
         inJourney = false;
         inScenario = false;
         lines.push(`  ${inSection ? '  ' : ''}Note over U,RS: ${text(e.held ? `✔ defence held (${e.name})` : `✘ defence NOT held (${e.name}): ${e.why ?? ''}`)}`);
+        break;
+      // A contrast of the default run: the client itself makes the attempt, a real server refuses.
+      case 'contrast.attempted':
+        note('C', `⚔ contrast (${e.contrast}): ${e.attempt}`);
+        break;
+      case 'contrast.refused':
+        note(PARTICIPANT_OF[e.by] === 'RS' ? mcp : PARTICIPANT_OF[e.by], `⛔ refused: ${e.status}${e.error ? ` ${e.error}` : ''}. ${e.rule}`);
+        break;
+      case 'contrast.not_refused':
+        note(PARTICIPANT_OF[e.by] === 'RS' ? mcp : PARTICIPANT_OF[e.by], `✘ NOT refused: ${e.status}, ${e.received}`);
         break;
       case 'prm.discovered':
         for (const o of origins(e.authorization_servers)) asOrigins.add(o);

@@ -3,6 +3,7 @@
  * order, and how they collapse): the short sentence for a decision, a request's body, a
  * challenge or a redirect as a learner needs to read them, and the "why" under a decision.
  */
+import kleur from 'kleur';
 import type { TraceEvent } from './trace.ts';
 import { describe, list } from './trace-describe.ts';
 import { DECISION_WHY } from './trace-teaching.ts';
@@ -11,6 +12,29 @@ export type Of<K extends TraceEvent['kind']> = Extract<TraceEvent, { kind: K }>;
 
 /** The lesson's line width (it wraps to it). */
 export const WIDTH = 120;
+
+/** Wraps a sentence at WIDTH, every line starting with `indent` (the first with `lead` instead). */
+export function wrap(text: string, indent: string, lead = indent): string[] {
+  const lines: string[] = [];
+  let line = lead;
+  let empty = true;
+  for (const word of text.split(' ')) {
+    if (!empty && line.length + 1 + word.length > WIDTH) {
+      lines.push(line);
+      line = indent;
+      empty = true;
+    }
+    line += (empty ? '' : ' ') + word;
+    empty = false;
+  }
+  lines.push(line);
+  return lines;
+}
+
+export function why(text: string, depth: string): string[] {
+  text = text.charAt(0).toUpperCase() + text.slice(1);
+  return wrap(text, `${depth}     `, `${depth}why: `).map((l) => kleur.italic(l));
+}
 
 /** A form body shortened to what teaches: the grant and the PKCE verifier (the rest by name). */
 export function lessonBody(body: string): string {
@@ -72,6 +96,8 @@ export function lessonText(event: TraceEvent, prm?: Of<'prm.discovered'>): strin
       return [`the client got access token ${event.access_token} (opaque to it: only the RS reads it)`];
     case 'pkce.verified':
       return [`PKCE verified: SHA-256(verifier ${event.code_verifier}) = ${event.computed_challenge.slice(0, 10)}… = challenge stored with the code`];
+    case 'pkce.failed':
+      return [`PKCE failed: SHA-256(verifier ${event.code_verifier}) = ${event.computed_challenge.slice(0, 10)}… ≠ challenge stored with the code`];
     case 'token.accepted':
       return [`token valid, aud ${audience(event.claims.aud)}` +
         `${event.resource && audience(event.claims.aud) === event.resource ? ' = this server' : ''}, scope "${event.claims.scope ?? ''}"`];

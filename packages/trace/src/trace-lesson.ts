@@ -8,6 +8,8 @@
  *   collapse only when every field but the time is equal, so nothing that differs is hidden;
  * - the SDK's transport plumbing (initialize, notifications/initialized, the GET stream probe)
  *   is one short line that says what it is;
+ * - a contrast (an attack made for real beside its step) shows its attempt, the attack request,
+ *   the decision and the refusal; its set-up is in --verbose (trace-lesson-contrasts.ts);
  * - headers appear only where they teach (WWW-Authenticate, Location); citations only on the
  *   line that states the rule; timings only in the verdict.
  */
@@ -16,7 +18,8 @@ import { terminalSafe } from './terminal-safe.ts';
 import type { Party, TraceEvent } from './trace.ts';
 import { describe, pathOf } from './trace-describe.ts';
 import { cast, recap, STEP_WHY, stepTopic } from './trace-teaching.ts';
-import { decisionWhy, lessonBody, lessonChallenge, lessonLocation, lessonText, WIDTH, type Of } from './trace-lesson-text.ts';
+import { decisionWhy, lessonBody, lessonChallenge, lessonLocation, lessonText, why, WIDTH, wrap, type Of } from './trace-lesson-text.ts';
+import { contrastLesson, contrastSetup } from './trace-lesson-contrasts.ts';
 
 const LABEL: Record<Party, string> = { client: 'client', 'authorization-server': 'AS', 'resource-server': 'RS', 'client-host': 'client-host' };
 
@@ -25,29 +28,6 @@ const CITED = new Set<TraceEvent['kind']>([
   'challenge.parsed', 'prm.resource_matched', 'pkce.verified', 'pkce.failed', 'authorization.callback', 'token.rejected',
   'code.replayed', 'cimd.rejected', 'refresh_token.reused',
 ]);
-
-/** Wraps a sentence at WIDTH, every line starting with `indent` (the first with `lead` instead). */
-function wrap(text: string, indent: string, lead = indent): string[] {
-  const lines: string[] = [];
-  let line = lead;
-  let empty = true;
-  for (const word of text.split(' ')) {
-    if (!empty && line.length + 1 + word.length > WIDTH) {
-      lines.push(line);
-      line = indent;
-      empty = true;
-    }
-    line += (empty ? '' : ' ') + word;
-    empty = false;
-  }
-  lines.push(line);
-  return lines;
-}
-
-function why(text: string, depth: string): string[] {
-  text = text.charAt(0).toUpperCase() + text.slice(1);
-  return wrap(text, `${depth}     `, `${depth}why: `).map((l) => kleur.italic(l));
-}
 
 /** What a whole run told so far, for the parts of the lesson that need earlier batches. */
 interface RunContext {
@@ -71,8 +51,11 @@ function runContext(history: readonly TraceEvent[]): RunContext {
 const isPlumbingBody = (body: string | undefined) => body !== undefined && /^JSON-RPC (initialize|notifications\/)/.test(body);
 
 /** The lesson's lines for a batch of events (sorted), knowing everything the run printed so far. */
-export function formatLesson(events: readonly TraceEvent[], history: readonly TraceEvent[]): string[] {
+export function formatLesson(batch: readonly TraceEvent[], history: readonly TraceEvent[]): string[] {
   const run = runContext(history);
+  // A contrast's set-up (trace-lesson-contrasts.ts) is in --verbose only.
+  const setUp = contrastSetup(batch);
+  const events = batch.filter((e) => !setUp.has(e));
   const responses = new Map<number, Of<'http.response'>>();
   for (const e of events) if (e.kind === 'http.response') responses.set(e.id, e);
 
@@ -164,6 +147,11 @@ export function formatLesson(events: readonly TraceEvent[], history: readonly Tr
         }));
         continue;
       }
+      case 'contrast.attempted':
+      case 'contrast.refused':
+      case 'contrast.not_refused':
+        push(...contrastLesson(event)!);
+        continue;
       case 'scenario.started':
         push('', kleur.bold().cyan(`Scenario ${event.name}: ${event.title}`), `${client}${terminalSafe(event.description)}`);
         continue;

@@ -90,6 +90,10 @@ function renderEvent(event: TraceEvent, exchanges: ExchangeContext): string[] {
       return ['', kleur.bold(first), ...rest.map((l) => (l.startsWith('  ') && !l.startsWith('    ') ? kleur.cyan(l) : kleur.dim(l)))];
     case 'journey.failed':
       return ['', kleur.bold().red(`✘ ${first}`), ...rest.map((l) => kleur.red(l))];
+    case 'contrast.refused':
+      return [`    ${kleur.bold().green(first)}${cite}`, ...rest.map((l) => `    ${l}`)];
+    case 'contrast.not_refused':
+      return [`    ${kleur.bold().red(first)}${cite}`, ...rest.map((l) => `    ${kleur.red(l)}`)];
     case 'http.request':
     case 'http.response':
       return [`    ${kleur.yellow(first)}${cite}`, ...rest.map((l) => `    ${kleur.dim(l)}`)];

@@ -17,6 +17,17 @@ import type { ErasLesson } from './eras-lesson.ts';
 
 export type Party = 'client' | 'authorization-server' | 'resource-server' | 'client-host';
 
+/**
+ * The contrasts of the default run (contrast.* events), each a defence shown holding:
+ * `pkce`: a code redeemed without its verifier, refused at /token (RFC 7636 §4.6);
+ * `audience`: a token issued for another MCP server, refused by this one (RFC 8707 §2, RFC 9068 §4);
+ * `redirect_uri`: an authorization request whose redirect_uri the client's metadata does not list,
+ * shown as an error by the AS, never redirected to (RFC 6749 §4.1.2.1);
+ * `state`, `iss`: an authorization response the client did not ask for, discarded (RFC 6749 §10.12, RFC 9207).
+ */
+export const CONTRAST_NAMES = ['pkce', 'audience', 'redirect_uri', 'state', 'iss'] as const;
+export type ContrastName = (typeof CONTRAST_NAMES)[number];
+
 /** Decoded access-token claims that the trace shows (never the token itself). */
 export interface TokenClaims {
   iss?: string;
@@ -90,7 +101,8 @@ export interface TraceEventMap {
   // --- authorization server -------------------------------------------------------------
   'cimd.fetched': { client_id: string; status: number; bytes: number; ms: number };
   'cimd.cache_hit': { client_id: string; age_s: number };
-  'cimd.validated': { client_id: string; client_name: string; redirect_uris: string[]; cache_for_s: number };
+  /** `grant_types`: as the document lists them (RFC 7591 §2; absent from events of older servers). */
+  'cimd.validated': { client_id: string; client_name: string; redirect_uris: string[]; grant_types?: string[]; cache_for_s: number };
   'cimd.rejected': { client_id: string; reason: string };
   'client.registered': { client_id: string; client_name?: string; redirect_uris: string[] };
   'consent.auto_approved': {
@@ -171,6 +183,19 @@ export interface TraceEventMap {
   /** Who refused, how (status, error) and by which rule (in words, with its section). */
   'scenario.refused': { by: Party; status?: number; error?: string; rule: string };
   'scenario.finished': { name: string; held: boolean; lesson: string; by?: Party; status?: number; error?: string; why?: string };
+
+  // --- contrasts (the default run): beside a step, the attack its rule stops, made for real ---
+  /**
+   * The attempt, made by the client against the real servers: what the attacker does (`attempt`),
+   * where the threat comes from (`threat`), and what keeps the journey itself safe (`aside`, e.g.
+   * "a decoy authorization: the journey's own code is never burnt"). Every event until the
+   * contrast's outcome belongs to it: its requests (http.*) and the decisions they cause.
+   */
+  'contrast.attempted': { contrast: ContrastName; attempt: string; threat: string; aside?: string };
+  /** The real server refused as the rule says: who (`by`), its answer (`status`, `error`), the rule in words. */
+  'contrast.refused': { contrast: ContrastName; by: Party; status: number; error?: string; rule: string };
+  /** The server did NOT refuse (the defence is off): what came back instead. The journey fails. */
+  'contrast.not_refused': { contrast: ContrastName; by: Party; status: number; received: string; rule: string };
 
   // --- any server -----------------------------------------------------------------------
   /** An error answer, as `describeRejection` (oauth-error.ts) reads it off the response. */

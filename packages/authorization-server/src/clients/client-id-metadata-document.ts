@@ -199,6 +199,7 @@ export function createClientIdMetadataDocumentResolver(config: ResolvedConfig, e
       client_id: clientId,
       client_name: metadata.client_name,
       redirect_uris: metadata.redirect_uris,
+      grant_types: metadata.grant_types,
       cache_for_s: lifetime,
       spec: 'CIMD §4.1',
     });

@@ -28,7 +28,8 @@
 import { JsonObjectError, mediaType, OAuthError, parseJsonObject } from '@mcp-auth-demo/common';
 import { type Emit } from '@mcp-auth-demo/trace';
 import type { Context } from 'hono';
-import { SCOPE_TOKEN, type ResolvedConfig } from '../config.ts';
+import type { ResolvedConfig } from '../config.ts';
+import { scopeTokens } from '../request-rules.ts';
 import type { ClientRegistration, RegisteredClient, RegisteredClients } from './registered-clients.ts';
 import { redirectUriProblem } from './redirect-uri.ts';
 
@@ -145,11 +146,8 @@ function checkScope(metadata: Metadata, config: ResolvedConfig): string | undefi
   const scope = member(metadata, 'scope');
   if (scope === undefined || scope === '') return undefined;
   if (typeof scope !== 'string') throw invalidMetadata('scope must be a string of space-separated scope values (RFC 7591 §2).');
-  const scopes = scope.split(' ');
   // RFC 6749 §3.3: scope = scope-token *( SP scope-token ).
-  if (!scopes.every((token) => SCOPE_TOKEN.test(token))) {
-    throw invalidMetadata('scope is malformed: scope-tokens separated by single spaces (RFC 6749 §3.3).');
-  }
+  const scopes = scopeTokens(scope, 'invalid_client_metadata');
   const unknown = scopes.filter((token) => !config.scopesSupported.includes(token));
   if (unknown.length > 0) {
     throw invalidMetadata(`Unknown scope: ${unknown.join(' ')}; supported: ${config.scopesSupported.join(' ')}.`);

@@ -17,11 +17,11 @@ import { type Emit } from '@mcp-auth-demo/trace';
 import type { Context } from 'hono';
 import type { Client, ResolveClient } from '../clients/resolve-client.ts';
 import type { CodeStore } from '../state/codes.ts';
-import { SCOPE_TOKEN, type ResolvedConfig } from '../config.ts';
+import type { ResolvedConfig } from '../config.ts';
 import { respondWithCode } from './authorization-response.ts';
 import { dangerouslyAutoApproveLoopback, refuseWithoutPerson, routeConsent } from './consent.ts';
 import type { ConsentInteraction } from './consent-interaction.ts';
-import { requiredParameter, singleParameter } from '../parameters.ts';
+import { requiredParameter, singleParameter, scopeTokens } from '../request-rules.ts';
 import { observedParams, rememberClient } from '../observations.ts';
 import { checkCodeChallenge } from './pkce.ts';
 import { abbreviated, matchRedirectUri, MAX_URI_LENGTH } from '../clients/redirect-uri.ts';
@@ -90,11 +90,8 @@ function checkPkce(params: URLSearchParams): string {
 function checkScope(params: URLSearchParams, config: ResolvedConfig): string {
   const requested = singleParameter(params, 'scope');
   if (requested === undefined) return config.defaultScope;
-  const scopes = requested.split(' ');
   // RFC 6749 §3.3: scope = scope-token *( SP scope-token ).
-  if (!scopes.every((scope) => SCOPE_TOKEN.test(scope))) {
-    throw new OAuthError('invalid_scope', 'scope is malformed: scope-tokens separated by single spaces (RFC 6749 §3.3).');
-  }
+  const scopes = scopeTokens(requested, 'invalid_scope');
   const unknown = scopes.filter((scope) => !config.scopesSupported.includes(scope));
   // RFC 6749 §4.1.2.1: invalid_scope when "the requested scope is invalid, unknown, or malformed".
   if (unknown.length > 0) {

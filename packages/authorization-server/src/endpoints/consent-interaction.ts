@@ -5,7 +5,7 @@
  * with the sign-in page (or the consent page, when this browser already has a sign-in session).
  * Each page's form posts to the interaction endpoint, which runs an ordered list of checks:
  *
- *   checkFormBody -> checkSameOrigin -> findPending -> checkBrowserBinding -> checkCsrfToken
+ *   readFormBody -> checkSameOrigin -> findPending -> checkBrowserBinding -> checkCsrfToken
  *   -> sign-in (checkCredentials) | approve (a code) | deny (access_denied)
  *
  * CSRF (OWASP CSRF Prevention Cheat Sheet; RFC 6749 §10.12 asks the same of the client side):
@@ -20,11 +20,12 @@
  * DEMO DEVIATION (named): one fixed account (`config.subject` / DEMO_PASSWORD), whose password is
  * printed on the sign-in page.
  */
-import { mediaType, OAuthError } from '@mcp-auth-demo/common';
+import { OAuthError } from '@mcp-auth-demo/common';
 import { type Emit } from '@mcp-auth-demo/trace';
 import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { constantTimeEqual, readFormBody } from '../request-rules.ts';
 import { respondWithCode, type ResponseDependencies, type ValidatedAuthorizationRequest } from './authorization-response.ts';
 import { summarizeForConsent } from './consent.ts';
 import { consentPage, signInPage } from '../pages/consent-page.ts';
@@ -69,11 +70,6 @@ export interface InteractionOptions extends ResponseDependencies {
 }
 
 const token = () => randomBytes(32).toString('base64url');
-
-/** Constant-time string comparison (hashing first makes the lengths equal). */
-function same(a: string, b: string): boolean {
-  return timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
-}
 
 function cookie(name: string, value: string, maxAgeMs: number, sameSite: 'Strict' | 'Lax', secure: boolean): [string, string] {
   const attributes = `Path=/; HttpOnly; SameSite=${sameSite}; Max-Age=${Math.floor(maxAgeMs / 1000)}${secure ? '; Secure' : ''}`;
@@ -135,7 +131,8 @@ export class ConsentInteraction {
 
   /** POST to the interaction endpoint: the ordered checks of the header. */
   async handle(c: Context): Promise<Response> {
-    const form = await checkFormBody(c);
+    // The forms post application/x-www-form-urlencoded (HTML §4.10.21.7); nothing else is a form of ours.
+    const form = await readFormBody(c, 'The sign-in and consent forms post application/x-www-form-urlencoded.');
     this.#checkSameOrigin(c);
     const id = form.get('interaction') ?? '';
     const pending = this.#findPending(id);
@@ -175,7 +172,7 @@ export class ConsentInteraction {
   // The pending request belongs to the browser that opened it (HttpOnly SameSite=Strict cookie).
   #checkBrowserBinding(c: Context, pending: PendingAuthorization): void {
     const browser = getCookie(c, this.#cookies.browser);
-    if (!browser || !same(browser, pending.browser)) {
+    if (!browser || !constantTimeEqual(browser, pending.browser)) {
       throw new OAuthError('invalid_request', 'This form was not posted by the browser that opened the request (cookie missing or different).', { status: 403 });
     }
   }
@@ -183,14 +180,14 @@ export class ConsentInteraction {
   // The synchronizer token of the page this form came from: present, equal, and not yet spent.
   #checkCsrfToken(form: URLSearchParams, pending: PendingAuthorization): void {
     const csrf = form.get('csrf');
-    if (!csrf || !same(csrf, pending.csrf)) {
+    if (!csrf || !constantTimeEqual(csrf, pending.csrf)) {
       throw new OAuthError('invalid_request', 'The form\'s CSRF token is missing, wrong or already used.', { status: 403 });
     }
   }
 
   #signIn(id: string, pending: PendingAuthorization, form: URLSearchParams): Response {
     const { subject } = this.#options.config;
-    const ok = same(form.get('username') ?? '', subject) && same(form.get('password') ?? '', DEMO_PASSWORD);
+    const ok = constantTimeEqual(form.get('username') ?? '', subject) && constantTimeEqual(form.get('password') ?? '', DEMO_PASSWORD);
     if (!ok) {
       pending.failures += 1;
       this.#emit('signin.failed', { attempt: pending.failures, max: MAX_SIGN_IN_FAILURES });
@@ -276,10 +273,3 @@ export class ConsentInteraction {
   }
 }
 
-/** The forms post application/x-www-form-urlencoded (HTML §4.10.21.7); nothing else is a form of ours. */
-async function checkFormBody(c: Context): Promise<URLSearchParams> {
-  if (mediaType(c.req.header('content-type')) !== 'application/x-www-form-urlencoded') {
-    throw new OAuthError('invalid_request', 'The sign-in and consent forms post application/x-www-form-urlencoded.');
-  }
-  return new URLSearchParams(await c.req.text());
-}

@@ -8,8 +8,8 @@
  *   nothing once the authorization request itself is seen by an attacker.
  * - §4.6: the token endpoint recomputes the challenge from `code_verifier` and compares.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
-import { OAuthError } from '@mcp-auth-demo/common';
+import { OAuthError, s256CodeChallenge } from '@mcp-auth-demo/common';
+import { constantTimeEqual } from '../request-rules.ts';
 
 export const SUPPORTED_CODE_CHALLENGE_METHODS = ['S256'] as const;
 
@@ -19,10 +19,8 @@ const S256_CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
 /** RFC 7636 §4.1: code-verifier = 43*128unreserved, unreserved = ALPHA / DIGIT / "-" / "." / "_" / "~". */
 const CODE_VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
 
-/** The S256 transformation of RFC 7636 §4.2. */
-export function s256CodeChallenge(codeVerifier: string): string {
-  return createHash('sha256').update(codeVerifier, 'ascii').digest('base64url');
-}
+/** The S256 transformation of RFC 7636 §4.2 (the one computation, in common). */
+export { s256CodeChallenge };
 
 /** Authorization request: returns the validated challenge or throws `invalid_request`. */
 export function checkCodeChallenge(challenge: string | undefined, method: string | undefined): string {
@@ -57,7 +55,5 @@ export function isWellFormedCodeVerifier(codeVerifier: string): boolean {
  */
 export function verifyCodeVerifier(codeVerifier: string, codeChallenge: string): boolean {
   if (!isWellFormedCodeVerifier(codeVerifier)) return false;
-  const computed = Buffer.from(s256CodeChallenge(codeVerifier), 'ascii');
-  const expected = Buffer.from(codeChallenge, 'ascii');
-  return computed.length === expected.length && timingSafeEqual(computed, expected);
+  return constantTimeEqual(s256CodeChallenge(codeVerifier), codeChallenge);
 }

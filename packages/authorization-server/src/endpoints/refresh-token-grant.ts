@@ -11,9 +11,9 @@
  */
 import { OAuthError } from '@mcp-auth-demo/common';
 import { type Emit } from '@mcp-auth-demo/trace';
-import { SCOPE_TOKEN, type ResolvedConfig } from '../config.ts';
+import type { ResolvedConfig } from '../config.ts';
 import { accessTokenTtlFor } from '../tokens/token-lifetimes.ts';
-import { requiredParameter, singleParameter } from '../parameters.ts';
+import { requiredParameter, singleParameter, scopeTokens } from '../request-rules.ts';
 import type { RefreshTokenStore } from '../state/refresh-tokens.ts';
 import { checkResource } from '../tokens/resource-indicators.ts';
 import { mintAccessToken } from '../tokens/access-token.ts';
@@ -27,10 +27,8 @@ export interface RefreshGrantDependencies {
 /** RFC 6749 §6: the scope requested "MUST NOT include any scope not originally granted"; omitted = all of it. */
 function checkScopeNarrowing(requested: string | undefined, granted: string): string {
   if (requested === undefined) return granted;
-  const scopes = requested.split(' ');
-  if (!scopes.every((scope) => SCOPE_TOKEN.test(scope))) {
-    throw new OAuthError('invalid_scope', 'scope is malformed: scope-tokens separated by single spaces (RFC 6749 §3.3).');
-  }
+  // RFC 6749 §3.3: scope = scope-token *( SP scope-token ).
+  const scopes = scopeTokens(requested, 'invalid_scope');
   const held = granted.split(' ');
   const wider = scopes.filter((scope) => !held.includes(scope));
   // RFC 6749 §6: "MUST NOT include any scope not originally granted by the resource owner".

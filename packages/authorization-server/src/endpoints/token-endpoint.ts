@@ -1,7 +1,7 @@
 /**
  * The token endpoint. Common checks, then the grant:
  *
- *   checkFormBody -> checkNoClientSecret -> checkGrantType -> the grant's own checks
+ *   readFormBody -> checkNoClientSecret -> checkGrantType -> the grant's own checks
  *
  * authorization_code (RFC 6749 §4.1.3, OAuth 2.1 §4.1.3), here:
  *   required parameters -> checkResource -> redeemCode -> checkBinding -> checkPkceVerifier
@@ -19,14 +19,14 @@
  * (RFC 8707). Every answer has `Cache-Control: no-store` and `Pragma: no-cache` (RFC 6749 §5.1
  * requires them with tokens; this AS sends them with errors too). app.ts sets them on the route.
  */
-import { mediaType, OAuthError } from '@mcp-auth-demo/common';
+import { OAuthError } from '@mcp-auth-demo/common';
 import { shorten, type Emit } from '@mcp-auth-demo/trace';
 import type { Context } from 'hono';
 import type { AuthorizationGrant, CodeStore } from '../state/codes.ts';
 import type { ResolvedConfig } from '../config.ts';
 import { accessTokenTtlFor } from '../tokens/token-lifetimes.ts';
 import { observedParams, rememberClient } from '../observations.ts';
-import { requiredParameter } from '../parameters.ts';
+import { readFormBody, requiredParameter } from '../request-rules.ts';
 import { isWellFormedCodeVerifier, s256CodeChallenge, verifyCodeVerifier } from './pkce.ts';
 import { checkResource } from '../tokens/resource-indicators.ts';
 import { mintAccessToken } from '../tokens/access-token.ts';
@@ -45,17 +45,6 @@ export interface TokenDependencies {
 /** The grants this endpoint serves (metadata.ts advertises the same list). */
 export const GRANT_TYPES = ['authorization_code', 'refresh_token'] as const;
 type GrantType = (typeof GRANT_TYPES)[number];
-
-/** RFC 6749 §4.1.3: parameters "using the application/x-www-form-urlencoded format". */
-async function checkFormBody(c: Context): Promise<URLSearchParams> {
-  if (mediaType(c.req.header('content-type')) !== 'application/x-www-form-urlencoded') {
-    throw new OAuthError(
-      'invalid_request',
-      'The token request must be application/x-www-form-urlencoded (RFC 6749 §4.1.3), not JSON or anything else.',
-    );
-  }
-  return new URLSearchParams(await c.req.text());
-}
 
 /**
  * This AS has public clients only (token_endpoint_auth_methods_supported ["none"]). A client
@@ -184,7 +173,8 @@ export function createTokenHandler(deps: TokenDependencies) {
   }
 
   return async function token(c: Context): Promise<Response> {
-    const params = await checkFormBody(c);
+    // RFC 6749 §4.1.3: parameters "using the application/x-www-form-urlencoded format".
+    const params = await readFormBody(c, 'The token request must be application/x-www-form-urlencoded (RFC 6749 §4.1.3), not JSON or anything else.');
     rememberClient(c.req.raw, params.get('client_id'));
     emit('token.requested', { client_id: params.get('client_id') ?? undefined, grant_type: params.get('grant_type') ?? '', params: observedParams(params) });
     checkNoClientSecret(c, params, config.issuer);

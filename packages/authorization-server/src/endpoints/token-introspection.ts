@@ -6,7 +6,7 @@
  *
  * The endpoint, as an ordered list of checks:
  *
- *   checkFormBody -> authenticateResourceServer -> token parameter -> introspect
+ *   readFormBody -> authenticateResourceServer -> token parameter -> introspect
  *
  * - §2.1: POST, `application/x-www-form-urlencoded`, `token` REQUIRED, `token_type_hint` OPTIONAL
  *   (this AS has one kind of token, so the hint is ignored, as §2.1 allows).
@@ -20,13 +20,13 @@
  *   may introspect only tokens whose `aud` is its own resource (RFC 7662 §4, RFC 8707 §2), so it
  *   learns nothing about tokens meant for anyone else. The reason goes to the AS's trace only.
  */
-import { mediaType, OAuthError } from '@mcp-auth-demo/common';
+import { OAuthError } from '@mcp-auth-demo/common';
 import { type Emit } from '@mcp-auth-demo/trace';
 import type { Context } from 'hono';
 import { importJWK, jwtVerify, errors, type JWTPayload } from 'jose';
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { IntrospectionClient, ResolvedConfig } from '../config.ts';
-import { requiredParameter } from '../parameters.ts';
+import { constantTimeEqual, readFormBody, requiredParameter } from '../request-rules.ts';
 import type { RevokedTokens } from '../state/revoked-tokens.ts';
 
 /** Why a token is inactive: for this server's trace only, never for the wire (RFC 7662 §2.2). */
@@ -40,12 +40,6 @@ export interface IntrospectionDependencies {
   config: ResolvedConfig;
   revoked: RevokedTokens;
   emit: Emit;
-}
-
-/** SHA-256 first, so `timingSafeEqual` compares equal lengths and leaks nothing about the secret. */
-function sameSecret(given: string, expected: string): boolean {
-  const digest = (value: string) => createHash('sha256').update(value).digest();
-  return timingSafeEqual(digest(given), digest(expected));
 }
 
 /** RFC 6749 §2.3.1: both halves of Basic credentials are form-urlencoded before base64. */
@@ -76,18 +70,10 @@ function authenticateResourceServer(c: Context, config: ResolvedConfig): Introsp
   const secret = colon > 0 ? formDecode(decoded.slice(colon + 1)) : undefined;
   const client = config.introspectionClients.find((candidate) => candidate.client_id === clientId);
   // One answer for an unknown client and a wrong secret, so neither can be probed.
-  if (!client || secret === undefined || !sameSecret(secret, client.client_secret)) {
+  if (!client || secret === undefined || !constantTimeEqual(secret, client.client_secret)) {
     throw invalidClient(config.issuer, 'Invalid client credentials for the introspection endpoint (RFC 7662 §2.3).');
   }
   return client;
-}
-
-/** RFC 7662 §2.1: "application/x-www-form-urlencoded" data. */
-async function checkFormBody(c: Context): Promise<URLSearchParams> {
-  if (mediaType(c.req.header('content-type')) !== 'application/x-www-form-urlencoded') {
-    throw new OAuthError('invalid_request', 'The introspection request must be application/x-www-form-urlencoded (RFC 7662 §2.1).');
-  }
-  return new URLSearchParams(await c.req.text());
 }
 
 /** Most verified tokens the introspector remembers at once; the oldest goes first. */
@@ -141,7 +127,8 @@ export function createIntrospector({ config, revoked }: Omit<IntrospectionDepend
 export function createIntrospectionHandler({ config, revoked, emit }: IntrospectionDependencies) {
   const introspect = createIntrospector({ config, revoked });
   return async function introspection(c: Context): Promise<Response> {
-    const params = await checkFormBody(c);
+    // RFC 7662 §2.1: "application/x-www-form-urlencoded" data.
+    const params = await readFormBody(c, 'The introspection request must be application/x-www-form-urlencoded (RFC 7662 §2.1).');
     const caller = authenticateResourceServer(c, config);
     // RFC 7662 §2.1: token "REQUIRED. The string value of the token."
     const token = requiredParameter(params, 'token', 'RFC 7662 §2.1');

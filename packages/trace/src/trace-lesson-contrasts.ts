@@ -1,0 +1,61 @@
+/**
+ * The contrasts in the lesson (contrast.* events, trace.ts): beside a step, the attack its rule
+ * stops, made for real against the real servers, and the refusal.
+ *
+ * A contrast is a block of events: `contrast.attempted`, the requests the client made for it,
+ * the servers' decisions, then `contrast.refused` (or `contrast.not_refused`). The lesson shows
+ * the attempt, the one request that is the attack (the last one of the block) with the decisions
+ * it caused, and the refusal; the set-up before the attack (a decoy authorization, say) is in
+ * `--verbose`. The full wire view shows every event of the block.
+ */
+import kleur from 'kleur';
+import { terminalSafe } from './terminal-safe.ts';
+import type { TraceEvent } from './trace.ts';
+import { PARTY_NAMES } from './trace-describe.ts';
+import { wrap } from './trace-lesson-text.ts';
+
+const isOutcome = (e: TraceEvent) => e.kind === 'contrast.refused' || e.kind === 'contrast.not_refused';
+
+/** The events of this batch that are a contrast's set-up, which the lesson leaves to --verbose. */
+export function contrastSetup(events: readonly TraceEvent[]): Set<TraceEvent> {
+  const hidden = new Set<TraceEvent>();
+  let start: number | undefined;
+  events.forEach((event, index) => {
+    if (event.kind === 'contrast.attempted') start = index;
+    if (start === undefined || !isOutcome(event)) return;
+    const block = events.slice(start + 1, index);
+    start = undefined;
+    let attack = -1;
+    block.forEach((e, i) => { if (e.kind === 'http.request') attack = i; });
+    const request = block[attack];
+    const answer = (e: TraceEvent) => e.kind === 'http.response' && request?.kind === 'http.request' && e.id === request.id;
+    // The server's own decision says more than its generic error line; the error line stays when it is all there is.
+    const decided = block.some((e, i) => i > attack && e.party !== 'client' && e.kind !== 'request.rejected');
+    block.forEach((e, i) => {
+      const setUp = i < attack;
+      const clientAfter = i > attack && e.party === 'client' && !answer(e);
+      if (setUp || clientAfter || (i > attack && decided && e.kind === 'request.rejected')) hidden.add(e);
+    });
+  });
+  return hidden;
+}
+
+/** The lesson's lines for a contrast event; undefined for any other kind. */
+export function contrastLesson(event: TraceEvent): string[] | undefined {
+  const lines = (text: string) => wrap(terminalSafe(text), '      ', '    ');
+  switch (event.kind) {
+    case 'contrast.attempted':
+      return [
+        ...lines(`⚔ contrast, a real request: ${event.attempt}`).map((l) => kleur.bold(l)),
+        ...wrap(terminalSafe(`${event.threat}${event.aside ? ` (${event.aside})` : ''}`), '      ').map((l) => kleur.dim(l)),
+      ];
+    case 'contrast.refused':
+      return lines(`⛔ refused by ${PARTY_NAMES[event.by]}: ${event.status}${event.error ? ` ${event.error}` : ''}. ${event.rule}`)
+        .map((l) => kleur.green(l));
+    case 'contrast.not_refused':
+      return lines(`✘ NOT refused by ${PARTY_NAMES[event.by]}: ${event.status}, ${event.received}. The rule it broke: ${event.rule}`)
+        .map((l) => kleur.bold().red(l));
+    default:
+      return undefined;
+  }
+}
