@@ -17,6 +17,9 @@ import type { ResolvedConfig } from '../config.ts';
 import { checkHostAddresses, classifyAddress, fetchBounded, FetchRefused } from './fetch-guard.ts';
 import { redirectUriProblem } from './redirect-uri.ts';
 
+/** The slice of the configuration this module reads. */
+export type CimdResolverConfig = Pick<ResolvedConfig, 'cimd' | 'dangerouslyAllowLoopbackHttp' | 'fetch' | 'issuer' | 'issuerIsLoopback' | 'now' | 'resolveHost'>;
+
 /** What the AS keeps from a validated document. */
 export interface ClientMetadata {
   client_id: string;
@@ -161,7 +164,7 @@ export function validateClientMetadataDocument(clientId: string, doc: Record<str
  * Builds the resolver the authorization endpoint uses: client_id URL in, validated metadata out,
  * or an `invalid_client` error (status 400, shown to the user: RFC 6749 §4.1.2.1) otherwise.
  */
-export function createClientIdMetadataDocumentResolver(config: ResolvedConfig, emit: Emit) {
+export function createClientIdMetadataDocumentResolver(config: CimdResolverConfig, emit: Emit) {
   const cache = new DocumentCache<ClientMetadata>(config.now, config.cimd.maxCacheEntries);
   const bounds = {
     defaultSeconds: config.cimd.defaultCacheSeconds,

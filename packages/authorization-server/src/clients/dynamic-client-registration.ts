@@ -33,11 +33,14 @@ import { scopeTokens } from '../request-rules.ts';
 import type { ClientRegistration, RegisteredClient, RegisteredClients } from './registered-clients.ts';
 import { redirectUriProblem } from './redirect-uri.ts';
 
+/** The slice of the configuration this module reads. */
+export type RegistrationConfig = Pick<ResolvedConfig, 'maxRegisteredClients' | 'scopesSupported'>;
+
 /** How long a refused registrant is asked to wait (the never-used grace period frees slots soonest). */
 const RETRY_AFTER_SECONDS = 60;
 
 export interface RegistrationDependencies {
-  config: ResolvedConfig;
+  config: RegistrationConfig;
   clients: RegisteredClients;
   emit: Emit;
 }
@@ -142,7 +145,7 @@ function checkClientName(metadata: Metadata): string | undefined {
 }
 
 /** RFC 7591 §2: scope is "a space-separated list of scope values"; this AS registers only ones it supports. */
-function checkScope(metadata: Metadata, config: ResolvedConfig): string | undefined {
+function checkScope(metadata: Metadata, config: RegistrationConfig): string | undefined {
   const scope = member(metadata, 'scope');
   if (scope === undefined || scope === '') return undefined;
   if (typeof scope !== 'string') throw invalidMetadata('scope must be a string of space-separated scope values (RFC 7591 §2).');

@@ -17,8 +17,8 @@ import { type Emit } from '@mcp-auth-demo/trace';
 import {
   createClientIdMetadataDocumentResolver,
   isClientIdMetadataDocumentUrl,
+  type CimdResolverConfig,
 } from './client-id-metadata-document.ts';
-import type { ResolvedConfig } from '../config.ts';
 import type { RegisteredClients } from './registered-clients.ts';
 
 /** A client the AS knows: enough to check a redirect URI and to show a consent screen. */
@@ -36,7 +36,7 @@ export interface Client {
 export type ResolveClient = (clientId: string) => Promise<Client>;
 
 /** `registered` is the store of RFC 7591 registrations, or `undefined` when registration is off. */
-export function createClientResolver(config: ResolvedConfig, emit: Emit, registered: RegisteredClients | undefined): ResolveClient {
+export function createClientResolver(config: CimdResolverConfig, emit: Emit, registered: RegisteredClients | undefined): ResolveClient {
   const resolveDocument = createClientIdMetadataDocumentResolver(config, emit);
   return async function resolveClient(clientId) {
     if (isClientIdMetadataDocumentUrl(clientId)) {

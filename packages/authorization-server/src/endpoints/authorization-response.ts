@@ -10,6 +10,9 @@ import type { AuthorizationGrant, CodeStore } from '../state/codes.ts';
 import type { ResolvedConfig } from '../config.ts';
 import type { Client } from '../clients/resolve-client.ts';
 
+/** The slice of the configuration this module reads. */
+export type AuthorizationResponseConfig = Pick<ResolvedConfig, 'codeTtlSeconds' | 'issuer'>;
+
 /** An authorization request that passed every check of the authorization endpoint. */
 export interface ValidatedAuthorizationRequest {
   client: Client;
@@ -22,7 +25,7 @@ export interface ValidatedAuthorizationRequest {
 }
 
 export interface ResponseDependencies {
-  config: ResolvedConfig;
+  config: AuthorizationResponseConfig;
   codes: CodeStore;
   emit: Emit;
 }

@@ -18,7 +18,7 @@ import type { Context } from 'hono';
 import type { Client, ResolveClient } from '../clients/resolve-client.ts';
 import type { CodeStore } from '../state/codes.ts';
 import type { ResolvedConfig } from '../config.ts';
-import { respondWithCode } from './authorization-response.ts';
+import { respondWithCode, type AuthorizationResponseConfig } from './authorization-response.ts';
 import { dangerouslyAutoApproveLoopback, refuseWithoutPerson, routeConsent } from './consent.ts';
 import type { ConsentInteraction } from './consent-interaction.ts';
 import { requiredParameter, singleParameter, scopeTokens } from '../request-rules.ts';
@@ -27,8 +27,11 @@ import { checkCodeChallenge } from './pkce.ts';
 import { abbreviated, matchRedirectUri, MAX_URI_LENGTH } from '../clients/redirect-uri.ts';
 import { checkResource } from '../tokens/resource-indicators.ts';
 
+/** The slice of the configuration this module reads. */
+export type AuthorizeConfig = Pick<ResolvedConfig, 'dangerouslyDefaultAudience' | 'defaultScope' | 'interactive' | 'issuer' | 'resources' | 'scopesSupported' | 'subject'> & AuthorizationResponseConfig;
+
 export interface AuthorizeDependencies {
-  config: ResolvedConfig;
+  config: AuthorizeConfig;
   resolveClient: ResolveClient;
   codes: CodeStore;
   interaction: ConsentInteraction;
@@ -87,7 +90,7 @@ function checkPkce(params: URLSearchParams): string {
  * authorization server MUST either process the request using a pre-defined default value or fail
  * the request indicating an invalid scope." This AS grants `config.defaultScope` (the base scope).
  */
-function checkScope(params: URLSearchParams, config: ResolvedConfig): string {
+function checkScope(params: URLSearchParams, config: AuthorizeConfig): string {
   const requested = singleParameter(params, 'scope');
   if (requested === undefined) return config.defaultScope;
   // RFC 6749 §3.3: scope = scope-token *( SP scope-token ).

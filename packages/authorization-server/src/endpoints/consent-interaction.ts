@@ -26,7 +26,8 @@ import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { randomBytes } from 'node:crypto';
 import { constantTimeEqual, readFormBody } from '../request-rules.ts';
-import { respondWithCode, type ResponseDependencies, type ValidatedAuthorizationRequest } from './authorization-response.ts';
+import type { ResolvedConfig } from '../config.ts';
+import { respondWithCode, type AuthorizationResponseConfig, type ResponseDependencies, type ValidatedAuthorizationRequest } from './authorization-response.ts';
 import { summarizeForConsent } from './consent.ts';
 import { consentPage, signInPage } from '../pages/consent-page.ts';
 import { ExpiringStore } from '../state/expiring-store.ts';
@@ -62,7 +63,11 @@ interface PendingAuthorization extends ValidatedAuthorizationRequest {
   failures: number;
 }
 
+/** The slice of the configuration the sign-in and consent steps read, besides the response's. */
+export type InteractionConfig = AuthorizationResponseConfig & Pick<ResolvedConfig, 'now' | 'subject'>;
+
 export interface InteractionOptions extends ResponseDependencies {
+  config: InteractionConfig;
   /** The interaction endpoint's absolute path (forms post there). */
   path: string;
   ttlSeconds: number;

@@ -18,8 +18,11 @@ import type { RefreshTokenStore } from '../state/refresh-tokens.ts';
 import { checkResource } from '../tokens/resource-indicators.ts';
 import { mintAccessToken } from '../tokens/access-token.ts';
 
+/** The slice of the configuration this module reads. */
+export type RefreshGrantConfig = Pick<ResolvedConfig, 'accessTokenTtlSeconds' | 'accessTokenTtlSecondsByResource' | 'dangerouslyDefaultAudience' | 'issuer' | 'now' | 'refreshTokenAbsoluteSeconds' | 'refreshTokenIdleSeconds' | 'refreshWindowSeconds' | 'resources' | 'signingKey'>;
+
 export interface RefreshGrantDependencies {
-  config: ResolvedConfig;
+  config: RefreshGrantConfig;
   refreshTokens: RefreshTokenStore;
   emit: Emit;
 }
@@ -54,7 +57,7 @@ function checkScopeNarrowing(requested: string | undefined, granted: string): st
  * its auth() drops the tokens and authorizes again for the wider scope, and step-up completes.
  * A client that refreshes on expiry (the common case, and ours) never meets this rule.
  */
-function checkNotEarly(latestExpiryMs: number, config: ResolvedConfig): void {
+function checkNotEarly(latestExpiryMs: number, config: RefreshGrantConfig): void {
   const remainingSeconds = Math.ceil((latestExpiryMs - config.now()) / 1000);
   if (remainingSeconds > config.refreshWindowSeconds) {
     throw new OAuthError(

@@ -31,11 +31,14 @@ import { isWellFormedCodeVerifier, s256CodeChallenge, verifyCodeVerifier } from 
 import { checkResource } from '../tokens/resource-indicators.ts';
 import { mintAccessToken } from '../tokens/access-token.ts';
 import type { RevokedTokens } from '../state/revoked-tokens.ts';
-import { createRefreshGrant } from './refresh-token-grant.ts';
+import { createRefreshGrant, type RefreshGrantConfig } from './refresh-token-grant.ts';
 import type { RefreshTokenStore } from '../state/refresh-tokens.ts';
 
+/** The slice of the configuration this module reads. */
+export type TokenEndpointConfig = Pick<ResolvedConfig, 'accessTokenTtlSeconds' | 'accessTokenTtlSecondsByResource' | 'dangerouslyDefaultAudience' | 'issuer' | 'maxRefreshFamilies' | 'now' | 'resources' | 'signingKey'> & RefreshGrantConfig;
+
 export interface TokenDependencies {
-  config: ResolvedConfig;
+  config: TokenEndpointConfig;
   codes: CodeStore;
   revoked: RevokedTokens;
   refreshTokens: RefreshTokenStore;

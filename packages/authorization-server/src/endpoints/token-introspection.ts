@@ -29,6 +29,9 @@ import type { IntrospectionClient, ResolvedConfig } from '../config.ts';
 import { constantTimeEqual, readFormBody, requiredParameter } from '../request-rules.ts';
 import type { RevokedTokens } from '../state/revoked-tokens.ts';
 
+/** The slice of the configuration this module reads. */
+export type IntrospectionConfig = Pick<ResolvedConfig, 'introspectionClients' | 'issuer' | 'now' | 'signingKey'>;
+
 /** Why a token is inactive: for this server's trace only, never for the wire (RFC 7662 §2.2). */
 export type InactiveReason = 'expired' | 'revoked' | 'not_issued_here' | 'other_audience';
 
@@ -37,7 +40,7 @@ export type Introspection =
   | { active: true; claims: JWTPayload };
 
 export interface IntrospectionDependencies {
-  config: ResolvedConfig;
+  config: IntrospectionConfig;
   revoked: RevokedTokens;
   emit: Emit;
 }
@@ -58,7 +61,7 @@ function invalidClient(issuer: string, description: string): OAuthError {
 }
 
 /** RFC 7662 §2.1: "the endpoint MUST also require some form of authorization". */
-function authenticateResourceServer(c: Context, config: ResolvedConfig): IntrospectionClient {
+function authenticateResourceServer(c: Context, config: IntrospectionConfig): IntrospectionClient {
   const header = c.req.header('authorization') ?? '';
   const match = /^Basic +([A-Za-z0-9+/]+=*)$/i.exec(header);
   if (!match?.[1]) {
