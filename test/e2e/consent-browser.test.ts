@@ -6,8 +6,8 @@
  * The demo prints each authorization URL on stderr; the test opens it in Chromium instead of the
  * system browser (BROWSER=true makes the system opener a no-op).
  *
- * Screenshots of the consent pages go to test-results/screenshots/; the README's come from
- * `SCREENSHOT_DIR=docs pnpm vitest run test/e2e/consent-browser.test.ts`.
+ * Screenshots of the consent pages go to test-results/screenshots/; those in docs/consent.md come from
+ * `SCREENSHOT_DIR=docs/screenshots pnpm vitest run test/e2e/consent-browser.test.ts`.
  */
 import type { TraceEvent } from '@mcp-auth-demo/trace';
 import type { Page } from 'playwright-core';

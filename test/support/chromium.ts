@@ -7,7 +7,7 @@
  *   cookie, cache or consent survives from one test to the next.
  * - When Chromium is absent, `describeWithChromium` fails loudly under `CI=true` (CI installs
  *   it, so its absence is a broken set-up) and skips locally with the command that installs it.
- * - Screenshots go to `SCREENSHOT_DIR` when set (the README's images are regenerated that way),
+ * - Screenshots go to `SCREENSHOT_DIR` when set (the images in docs/ are regenerated that way),
  *   else to `test-results/screenshots/` (ignored by git).
  */
 import { accessSync, constants, mkdirSync, mkdtempSync, rmSync } from 'node:fs';

@@ -1,5 +1,5 @@
 /**
- * `pnpm bench`: the figures the README records, measured on this machine in one run, each
+ * `pnpm bench`: the figures docs/speed.md records, measured on this machine in one run, each
  * set beside a baseline run in the same run (ratios mean more than absolute numbers on a
  * shared 2-core machine). Loopback only; every loop is bounded in count and time.
  *

@@ -11,7 +11,7 @@
  *   `http:` on loopback) in a browser, never `file:`, `search-ms:` or a custom scheme handler.
  *
  * Host names are resolved and every address is classified (RFC 6890). The fetch then resolves
- * the name again: a DNS answer that changes in between is not covered (see README, known limits).
+ * the name again: a DNS answer that changes in between is not covered (see docs/grading-your-server.md).
  */
 import { classifyAddress, isLoopbackHost } from '@mcp-auth-demo/common';
 import { lookup } from 'node:dns/promises';

@@ -3,7 +3,7 @@
  * `serve.ts`, explicit config in each app factory); tests use ephemeral ports.
  */
 
-/** Scopes of the demo's MCP server (the README lists them). */
+/** Scopes of the demo's MCP server (the README and docs/journey.md list them). */
 export const SCOPES = {
   /** The base scope: asked for by the 401 challenge, needed for any MCP call. */
   connect: 'mcp:connect',

@@ -57,8 +57,8 @@ export interface ResourceServerConfig {
   introspection?: IntrospectionSettings;
   /**
    * What this server's authorization server's access tokens look like (token-profile.ts). Default:
-   * strict RFC 9068. Each relaxation is named there and in the README ("Bring your own
-   * authorization server"); the issuer and audience checks are never optional.
+   * strict RFC 9068. Each relaxation is named there and in docs/external-authorization-servers.md
+   * ("Bring your own authorization server"); the issuer and audience checks are never optional.
    */
   tokenProfile?: TokenProfile;
 }

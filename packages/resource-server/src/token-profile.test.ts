@@ -21,7 +21,7 @@ import type { TokenProfile } from './token-profile.ts';
 const ENTRA_API_CLIENT_ID = '6e74172b-be56-4843-9ff4-e66a39bb12e3';
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
-/** The profiles of the README recipes ("Bring your own authorization server"). */
+/** The profiles of the recipes of docs/external-authorization-servers.md ("Bring your own authorization server"). */
 const PROFILES = {
   keycloak: { acceptedTypes: ['JWT'], clientIdClaim: 'azp' },
   auth0: { acceptedTypes: ['JWT'], clientIdClaim: 'azp', requiredClaims: ['iss', 'exp', 'aud', 'sub', 'client_id', 'iat'], allowOtherAudiences: true },

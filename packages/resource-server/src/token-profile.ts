@@ -1,7 +1,7 @@
 /**
  * The resource server's token profile: what an access token from its authorization server looks
  * like. Strict by default: RFC 9068 exactly. Real identity providers differ, so each difference
- * can be allowed, one named relaxation at a time (README "Bring your own authorization server"):
+ * can be allowed, one named relaxation at a time (docs/external-authorization-servers.md, "Bring your own authorization server"):
  *
  * | option                | strict default (RFC 9068)              | relaxed for                              |
  * |-----------------------|----------------------------------------|------------------------------------------|

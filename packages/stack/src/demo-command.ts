@@ -24,7 +24,7 @@ import { writeFileSync } from 'node:fs';
 import { clientUrls, isSpecChoice, runJourney, SPEC_CHOICES, startBrowserCallback, type BrowserCallback } from '@mcp-auth-demo/client';
 // The entry point loads no oidc-provider code: the provider runs in its own process.
 import { redirectFollowingUserAgent } from '@mcp-auth-demo/oidc-provider-as';
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { PORT_FLAGS, urlsFromPortFlags } from './ports.ts';
 import { startStack, type Stack } from './stack.ts';
 import { extraServersFor, formatScenarioList, formatScenarioTable, notHeldMessage, runScenarios, selectScenarios } from './scenarios/command.ts';
@@ -42,23 +42,23 @@ export const DEMO_USAGE =
   '  --accommodate-sdk1-step-up  the AS refuses a refresh until the token\'s last 60 s (SDK 1.x step-up, typescript-sdk #2255)';
 
 
+/** The flags `pnpm demo` accepts, for parseArgs (the docs' commands are checked against them). */
+export const DEMO_OPTIONS = {
+  ...PORT_FLAGS,
+  registration: { type: 'string', default: 'cimd' },
+  spec: { type: 'string', default: '2025-11-25' },
+  as: { type: 'string', default: 'ours' },
+  json: { type: 'boolean', default: false },
+  verbose: { type: 'boolean', default: false },
+  diagram: { type: 'string' },
+  interactive: { type: 'boolean', default: false },
+  scenario: { type: 'string' },
+  'accommodate-sdk1-step-up': { type: 'boolean', default: false },
+  help: { type: 'boolean', default: false },
+} as const satisfies ParseArgsConfig['options'];
+
 async function demo(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      ...PORT_FLAGS,
-      registration: { type: 'string', default: 'cimd' },
-      spec: { type: 'string', default: '2025-11-25' },
-      as: { type: 'string', default: 'ours' },
-      json: { type: 'boolean', default: false },
-      verbose: { type: 'boolean', default: false },
-      diagram: { type: 'string' },
-      interactive: { type: 'boolean', default: false },
-      scenario: { type: 'string' },
-      'accommodate-sdk1-step-up': { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
-    },
-  });
+  const { values } = parseArgs({ args: argv, options: DEMO_OPTIONS });
   if (values.help) {
     process.stdout.write(`${DEMO_USAGE}\n`);
     return 0;

@@ -18,7 +18,7 @@
 import { protectedResourceMetadataUrl, SCOPES } from '@mcp-auth-demo/common';
 import { createTraceWriter, shouldUseColor } from '@mcp-auth-demo/trace';
 import { createGrader, formatCard, inCausalOrder, writeReport } from '@mcp-auth-demo/verdicts';
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { PORT_FLAGS, urlsFromPortFlags } from './ports.ts';
 import { startStack } from './stack.ts';
 
@@ -31,18 +31,18 @@ export const SERVE_USAGE =
   '  --accommodate-sdk1-step-up  the AS refuses a refresh until the token\'s last 60 s (SDK 1.x step-up, typescript-sdk #2255)\n' +
   '  --help          this text';
 
+/** The flags `pnpm serve` accepts, for parseArgs (the docs' commands are checked against them). */
+export const SERVE_OPTIONS = {
+  ...PORT_FLAGS,
+  interactive: { type: 'boolean', default: false },
+  report: { type: 'string' },
+  lenient: { type: 'boolean', default: false },
+  'accommodate-sdk1-step-up': { type: 'boolean', default: false },
+  help: { type: 'boolean', default: false },
+} as const satisfies ParseArgsConfig['options'];
+
 async function serve(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      ...PORT_FLAGS,
-      interactive: { type: 'boolean', default: false },
-      report: { type: 'string' },
-      lenient: { type: 'boolean', default: false },
-      'accommodate-sdk1-step-up': { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
-    },
-  });
+  const { values } = parseArgs({ args: argv, options: SERVE_OPTIONS });
   if (values.help) {
     process.stdout.write(`${SERVE_USAGE}\n`);
     return 0;
