@@ -2,9 +2,9 @@
  * The token endpoint, refresh_token grant (RFC 6749 §6, OAuth 2.1 §4.3), as an ordered list of
  * checks:
  *
- *   required parameters -> checkResource -> lookUpRefreshToken (reuse revokes the family)
- *   -> checkClientBinding -> checkResourceBinding -> checkScopeNarrowing -> checkNotEarly
- *   -> rotate -> mint the access token
+ *   required parameters -> checkResource -> refreshTokens.lookup (reuse revokes the family)
+ *   -> bound to the client -> bound to the resource -> checkScopeNarrowing -> checkNotEarly
+ *   -> refreshTokens.rotate -> mintAccessToken
  *
  * Errors: RFC 6749 §5.2 (`invalid_request`, `invalid_grant`, `invalid_scope`) and RFC 8707
  * `invalid_target`. A refused request never rotates the token, except a reuse, which revokes.
