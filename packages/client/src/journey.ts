@@ -94,7 +94,7 @@ export async function runJourney(config: JourneyConfig): Promise<JourneyResult> 
     if (session.metadata?.issuer !== issuer) {
       checkAuthorizationServerEndpoint('issuer', issuer);
       session.metadata = await discoverAuthorizationServer(issuer, ctx);
-      checkAuthorizationServerEndpoints(session.metadata as unknown as Record<string, unknown>);
+      checkAuthorizationServerEndpoints(session.metadata);
     }
     session.client = await credentials.for(session.metadata, { ...ctx, serverUrl: config.serverUrl });
   }
