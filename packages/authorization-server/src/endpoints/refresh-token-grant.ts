@@ -3,8 +3,9 @@
  * checks:
  *
  *   required parameters -> checkResource -> refreshTokens.lookup (reuse revokes the family)
- *   -> bound to the client -> bound to the resource -> checkScopeNarrowing -> checkNotEarly
- *   -> refreshTokens.rotate -> mintAccessToken
+ *   -> bound to the client -> bound to the resource -> checkScopeNarrowing
+ *   -> checkNotEarly (only with the opt-in accommodateSdk1StepUp) -> refreshTokens.rotate
+ *   -> recordAccessToken -> signAccessToken
  *
  * Errors: RFC 6749 §5.2 (`invalid_request`, `invalid_grant`, `invalid_scope`) and RFC 8707
  * `invalid_target`. A refused request never rotates the token, except a reuse, which revokes.
