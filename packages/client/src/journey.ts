@@ -13,7 +13,8 @@
  * refuses cannot loop the client (MCP "Step-Up Authorization Flow").
  */
 import { createEmitter, ERA_DIFFERENCES, type TraceSink } from '@mcp-auth-demo/trace';
-import { authorize, type TokenSet } from './authorize.ts';
+import { authorize, type AuthorizationRequest, type TokenSet } from './authorize.ts';
+import { contrastsOfAuthorization, contrastsOfCall, type ContrastOptions } from './contrasts.ts';
 import { refreshAccessToken } from './refresh.ts';
 import { createBoundedFetch, type FetchBounds } from './bounded-fetch.ts';
 import { discoverAuthorizationServer, discoverProtectedResource, type AuthorizationServerMetadata } from './discovery.ts';
@@ -44,6 +45,8 @@ export interface JourneyConfig {
   fetchBounds?: FetchBounds;
   /** How host names are resolved for the SSRF check (endpoint-policy.ts; default DNS). */
   resolveHost?: ResolveHost;
+  /** Beside their steps, the attacks that the rules stop, made for real (contrasts.ts; default none). */
+  contrasts?: ContrastOptions;
   onEvent?: TraceSink;
 }
 
@@ -107,11 +110,10 @@ export async function runJourney(config: JourneyConfig): Promise<JourneyResult> 
 
   async function authorizeFor(scope: string | undefined): Promise<void> {
     if (!metadata || !client || !resource) throw new StepFailure('discovery before authorization', 'no metadata');
-    const tokens = await authorize(
-      { metadata, client, resource, scope, redirectUri: config.registration.redirectUri },
-      ctx,
-    );
+    const request: AuthorizationRequest = { metadata, client, resource, scope, redirectUri: config.registration.redirectUri };
+    const tokens = await authorize(request, ctx);
     result.tokens.push(tokens);
+    if (config.contrasts && result.tokens.length === 1) await contrastsOfAuthorization(request, { ...ctx, options: config.contrasts });
     held = tokens.scopes;
     requested = scope?.split(' ').filter(Boolean) ?? [];
     refreshToken = tokens.refresh_token;
@@ -254,6 +256,9 @@ export async function runJourney(config: JourneyConfig): Promise<JourneyResult> 
       try {
         const outcome = await withAuthorization(call.name, () => connection.callTool(call.name, call.arguments));
         result.outcomes.push({ name: call.name, outcome });
+        if (config.contrasts && result.outcomes.length === 1 && metadata && client && resource) {
+          await contrastsOfCall({ metadata, client, resource, scope: held.join(' '), redirectUri: config.registration.redirectUri }, config.serverUrl, { ...ctx, options: config.contrasts, revision: connection.revision });
+        }
         // isError is the tool's own answer (MCP tools, "Error Handling"): reported either way; it
         // fails the journey only for a tool the user named, whose result was the point of the run.
         if (outcome.isError && !chosenByClient) {
