@@ -1,6 +1,7 @@
 /**
  * docs/spec-checklist.md stays true: every module and test file it names exists, every test it
- * quotes is found in the test file named before it, and every rule names both.
+ * quotes is found in the test file named before it, every rule names both, and the modules named
+ * for a rule cite its section: the call site carries the rule, not only a helper elsewhere.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ const checklist = readFileSync(join(root, 'docs/spec-checklist.md'), 'utf8');
 
 interface Row {
   rule: string;
+  section: string;
   modules: string[];
   proofs: { file: string; titles: string[] }[];
 }
@@ -23,7 +25,7 @@ function rows(): Row[] {
     .filter((line) => line.startsWith('| ') && !line.startsWith('| Rule |'))
     .map((line) => {
       const cells = line.split(/(?<!\\)\|/).slice(1, -1).map((cell) => cell.trim());
-      const [rule = '', , enforced = '', proved = ''] = cells;
+      const [rule = '', section = '', enforced = '', proved = ''] = cells;
       const modules = [...enforced.matchAll(/`([^`]+)`/g)].map((m) => m[1]!);
       const proofs: Row['proofs'] = [];
       // A backticked test file, then the quoted titles (or table rows) of its cases.
@@ -31,7 +33,7 @@ function rows(): Row[] {
         if (token[1] !== undefined) proofs.push({ file: token[1], titles: [] });
         else proofs.at(-1)?.titles.push(token[2]!.replace(/\\"/g, '"'));
       }
-      return { rule, modules, proofs };
+      return { rule, section, modules, proofs };
     });
 }
 
@@ -64,4 +66,34 @@ describe('docs/spec-checklist.md', () => {
     }
     expect(problems).toEqual([]);
   });
+
+  it('names, for each rule, a module that cites its section', () => {
+    const uncited = table.flatMap((row) => {
+      const wanted = citations(row.section);
+      if (wanted.length === 0) return []; // the lab's own rule: nothing to cite
+      const text = row.modules.map((path) => comparable(readFileSync(join(root, path), 'utf8'))).join('\n');
+      return wanted.some((cite) => text.includes(cite)) ? [] : [`${row.rule}: none of ${row.modules.join(', ')} cites ${wanted.join(' or ')}`];
+    });
+    expect(uncited).toEqual([]);
+  });
 });
+
+/**
+ * What a section cell cites, as a module would write it: `RFC 7636 §4.6`, `OAuth 2.1 §4.1.1`,
+ * `CIMD §4`, `SEP-2350`, and a quoted section name (`"Step-Up Authorization Flow"`).
+ */
+function citations(section: string): string[] {
+  return section.split(';').flatMap((part) => {
+    const document = /(RFC \d+|OAuth 2\.1|CIMD)\s*(§[\d.]*\d)?/.exec(part);
+    return [
+      ...(document ? [document[2] ? `${document[1]} ${document[2]}` : document[1]!] : []),
+      ...(part.match(/SEP-\d+/g) ?? []),
+      ...[...part.matchAll(/"([^"]+)"/g)].map((m) => m[1]!),
+    ];
+  });
+}
+
+/** Source text as a citation is searched in it: comment gutters and line breaks as spaces, CIMD's draft number dropped. */
+function comparable(source: string): string {
+  return source.replace(/\s*\n\s*(\*|\/\/)?\s*/g, ' ').replace(/CIMD (?:draft )?-0\d /g, 'CIMD ');
+}

@@ -5,9 +5,10 @@
  * The SDK has a known step-up dead end when it holds a refresh token (typescript-sdk #2255): on
  * 403 insufficient_scope its `auth()` refreshes first, without a `scope` (a refresh cannot widen
  * scope, RFC 6749 §6), gets a token with the old scope back, retries, gets the same 403 and gives
- * up ("Server returned 403 after trying upscoping"). This AS refuses a refresh while the grant's
- * newest access token is still valid (refresh-token-grant.ts, `checkNotEarly`): the SDK then
- * drops its tokens and authorizes again for the wider scope, and step-up completes.
+ * up ("Server returned 403 after trying upscoping"). With the opt-in `--accommodate-sdk1-step-up`
+ * this AS refuses a refresh while the grant's newest access token is still valid
+ * (refresh-token-grant.ts, `checkNotEarly`): the SDK then drops its tokens and authorizes again
+ * for the wider scope, and step-up completes. By default (RFC 6749 §6) it accepts the refresh.
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
@@ -27,7 +28,7 @@ const events: TraceEvent[] = [];
 beforeAll(async () => {
   const urls = urlsForPorts(await freePorts());
   resource = urls.resource;
-  stack = startStack(urls, (event) => events.push(event));
+  stack = startStack(urls, (event) => events.push(event), { accommodateSdk1StepUp: true });
   await stack.ready;
 }, 60_000);
 
@@ -46,7 +47,7 @@ async function withAuthorization<T>(provider: HeadlessSdkProvider, transport: St
   }
 }
 
-describe('the official SDK client (1.32.x auth()) against this AS, holding a refresh token', () => {
+describe('the official SDK client (1.32.x auth()) against this AS with --accommodate-sdk1-step-up, holding a refresh token', () => {
   it('completes step-up: its refresh is refused while the token is fresh, so it authorizes again for the wider scope', async () => {
     const provider = new HeadlessSdkProvider({ clientName: 'SDK interop test', refreshTokens: true });
     const client = new Client({ name: 'sdk-interop', version: '1.0.0' });
@@ -71,12 +72,12 @@ describe('the official SDK client (1.32.x auth()) against this AS, holding a ref
   }, 30_000);
 });
 
-describe('the control: the same SDK client against an AS that refreshes at any time (refreshWindowSeconds = token lifetime)', () => {
+describe('the control: the same SDK client against an AS with its default, a refresh accepted at any time', () => {
   it('dead-ends exactly as typescript-sdk #2255 says: the refresh brings the old scope back and the SDK gives up', async () => {
     // In-process apps (the control needs a config the served AS does not have); the same SDK code runs.
     const issuer = 'http://localhost:9000';
     const mcp = 'http://localhost:8001/mcp';
-    const as = createAuthorizationServer({ issuer, resources: [mcp], signingKey: await generateSigningKey(), dangerouslyAllowLoopbackHttp: true, refreshWindowSeconds: 600 });
+    const as = createAuthorizationServer({ issuer, resources: [mcp], signingKey: await generateSigningKey(), dangerouslyAllowLoopbackHttp: true });
     const rs = createResourceServer({ resource: mcp, authorizationServer: issuer, dangerouslyAllowLoopbackHttp: true, fetch: inProcessFetch({ [issuer]: as }) });
     const wire = inProcessFetch({ [issuer]: as, [mcp]: rs });
     const provider = new HeadlessSdkProvider({ clientName: 'SDK interop test', refreshTokens: true, userAgentFetch: wire });

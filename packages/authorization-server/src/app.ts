@@ -59,7 +59,7 @@ const noStore: MiddlewareHandler = async (c, next) => {
 };
 
 /** Bounds a request body; a larger one gets 413 with the endpoint's own error code. */
-function limitBody(maxSize: number, error: OAuthErrorCode, what: string): MiddlewareHandler {
+function limitRequestBody(maxSize: number, error: OAuthErrorCode, what: string): MiddlewareHandler {
   return bodyLimit({
     maxSize,
     onError: () => {
@@ -154,7 +154,7 @@ export function createAuthorizationServer(input: AuthorizationServerConfig): Aut
   // The sign-in and consent forms (consent-interaction.ts), a person's browser posting them.
   app.post(
     paths.interaction,
-    limitBody(INTERACTION_FORM_MAX_BYTES, 'invalid_request', 'sign-in or consent form'),
+    limitRequestBody(INTERACTION_FORM_MAX_BYTES, 'invalid_request', 'sign-in or consent form'),
     (c) => interaction.handle(c),
   );
 
@@ -163,7 +163,7 @@ export function createAuthorizationServer(input: AuthorizationServerConfig): Aut
   // RFC 6749 §3.2: "The client MUST use the HTTP POST method when making access token requests."
   app.post(
     paths.token,
-    limitBody(TOKEN_REQUEST_MAX_BYTES, 'invalid_request', 'token request'),
+    limitRequestBody(TOKEN_REQUEST_MAX_BYTES, 'invalid_request', 'token request'),
     createTokenHandler({ config, codes, revoked, refreshTokens, emit }),
   );
 
@@ -174,7 +174,7 @@ export function createAuthorizationServer(input: AuthorizationServerConfig): Aut
     app.use(paths.registration, noStore);
     app.post(
       paths.registration,
-      limitBody(REGISTRATION_REQUEST_MAX_BYTES, 'invalid_client_metadata', 'registration request'),
+      limitRequestBody(REGISTRATION_REQUEST_MAX_BYTES, 'invalid_client_metadata', 'registration request'),
       createRegistrationHandler({ config, clients: registered, emit }),
     );
   }
@@ -185,7 +185,7 @@ export function createAuthorizationServer(input: AuthorizationServerConfig): Aut
     app.use(paths.introspection, noStore);
     app.post(
       paths.introspection,
-      limitBody(INTROSPECTION_REQUEST_MAX_BYTES, 'invalid_request', 'introspection request'),
+      limitRequestBody(INTROSPECTION_REQUEST_MAX_BYTES, 'invalid_request', 'introspection request'),
       createIntrospectionHandler({ config, revoked, emit }),
     );
   }

@@ -10,16 +10,11 @@ import { fetchPinned } from './clients/pinned-fetch.ts';
 import { checkSigningKey, type SigningKey } from './tokens/keys.ts';
 import { resolveLifetimesByResource } from './tokens/token-lifetimes.ts';
 import { SCOPE_TOKEN } from './request-rules.ts';
+import { resolveCimdLimits, type CimdLimits } from './clients/cimd-limits.ts';
+import { resolveIntrospectionClients, type IntrospectionClient } from './clients/introspection-clients.ts';
 
-/** A protected resource allowed to call the introspection endpoint (RFC 7662 §2.1). */
-export interface IntrospectionClient {
-  /** Its client identifier at this AS (the user name of HTTP Basic, RFC 6749 §2.3.1). */
-  client_id: string;
-  /** Its secret (at least 32 characters). Shared with the resource server's configuration. */
-  client_secret: string;
-  /** The canonical URI of the resource it serves: the only `aud` whose tokens it may introspect. */
-  resource: string;
-}
+export type { CimdLimits } from './clients/cimd-limits.ts';
+export type { IntrospectionClient } from './clients/introspection-clients.ts';
 
 export interface AuthorizationServerConfig {
   /**
@@ -104,11 +99,14 @@ export interface AuthorizationServerConfig {
   /** A refresh token family dies after this long without a refresh, seconds. Default 7200 (2 h). */
   refreshTokenIdleSeconds?: number;
   /**
-   * A refresh is accepted only within this many seconds before the grant's newest access token
-   * expires, or after it expired (refresh-token-grant.ts explains why: the official SDK's step-up).
-   * Default 60; set it to accessTokenTtlSeconds to accept a refresh at any time.
+   * AN ACCOMMODATION, off by default (`--accommodate-sdk1-step-up`): refuse a refresh until the
+   * grant's newest access token is in its last 60 s, so that `@modelcontextprotocol/sdk` 1.x,
+   * which refreshes on 403 insufficient_scope (typescript-sdk #2255), authorizes again instead.
+   * Costs: a rule RFC 6749 §6 does not have; every early refresh (proactive, or a host calling
+   * the SDK's auth()) is refused, and an SDK 1.x client without invalidateCredentials still
+   * dead-ends (refresh-token-grant.ts). Default false: a valid refresh is accepted at any time.
    */
-  refreshWindowSeconds?: number;
+  accommodateSdk1StepUp?: boolean;
   /** Most refresh token families alive at once; beyond, grants get no refresh token. Default 10000. */
   maxRefreshFamilies?: number;
   /** Limits on fetching and caching Client ID Metadata Documents. */
@@ -156,19 +154,6 @@ export interface AuthorizationServerConfig {
   onEvent?: TraceSink;
 }
 
-export interface CimdLimits {
-  /** Largest document accepted, bytes. CIMD §6.6 recommends 5 KB. Default 5120. */
-  maxBytes: number;
-  /** Time allowed for the whole fetch (headers and body), ms. Default 3000. */
-  timeoutMs: number;
-  /** Cache lifetime when the response has no `Cache-Control`, seconds. Default 300. */
-  defaultCacheSeconds: number;
-  /** Upper bound on any cache lifetime, seconds (CIMD §4.4 allows AS bounds). Default 3600. */
-  maxCacheSeconds: number;
-  /** Most documents cached at once. Default 1000. */
-  maxCacheEntries: number;
-}
-
 /** The configuration with every default filled in, as the modules use it. */
 export interface ResolvedConfig extends Required<Omit<AuthorizationServerConfig, 'onEvent' | 'cimd' | 'signingKey' | 'dangerouslyDefaultAudience'>> {
   /** The key, once it exists (checked). */
@@ -188,6 +173,11 @@ function fail(message: string): never {
 function positiveInteger(name: string, value: number): number {
   if (!Number.isInteger(value) || value <= 0) fail(`${name} must be a positive integer, got ${value}`);
   return value;
+}
+
+function booleanField(name: string, value: unknown, fallback: boolean): boolean {
+  if (value !== undefined && typeof value !== 'boolean') fail(`${name} must be true or false`);
+  return (value as boolean | undefined) ?? fallback;
 }
 
 /** Validates `input` and fills in defaults. Throws a `ConfigError` naming the bad field. */
@@ -235,14 +225,7 @@ export function resolveConfig(input: AuthorizationServerConfig): ResolvedConfig 
   // RFC 6749 §4.1.2: "A maximum authorization code lifetime of 10 minutes is RECOMMENDED."
   if (codeTtlSeconds > 600) fail(`codeTtlSeconds must be at most 600 (RFC 6749 §4.1.2), got ${codeTtlSeconds}`);
 
-  const cimd: CimdLimits = {
-    maxBytes: positiveInteger('cimd.maxBytes', input.cimd?.maxBytes ?? 5 * 1024),
-    timeoutMs: positiveInteger('cimd.timeoutMs', input.cimd?.timeoutMs ?? 3000),
-    defaultCacheSeconds: input.cimd?.defaultCacheSeconds ?? 300,
-    maxCacheSeconds: input.cimd?.maxCacheSeconds ?? 3600,
-    maxCacheEntries: positiveInteger('cimd.maxCacheEntries', input.cimd?.maxCacheEntries ?? 1000),
-  };
-  if (!(cimd.defaultCacheSeconds >= 0 && cimd.maxCacheSeconds >= 0)) fail('cimd cache lifetimes must be >= 0');
+  const cimd = resolveCimdLimits(input.cimd);
 
   const allowedOrigins = input.allowedOrigins ?? [];
   if (!Array.isArray(allowedOrigins)) fail('allowedOrigins must be an array of origins');
@@ -250,23 +233,8 @@ export function resolveConfig(input: AuthorizationServerConfig): ResolvedConfig 
     // Compared with the Origin header as a string, so each entry must be a serialised origin.
     if (!URL.canParse(origin) || new URL(origin).origin !== origin) fail(`allowedOrigins entry "${origin}" must be a serialised origin like http://localhost:6274`);
   }
-  const introspectionClients = input.introspectionClients ?? [];
-  for (const client of introspectionClients) {
-    if (typeof client.client_id !== 'string' || client.client_id === '') fail('introspectionClients[].client_id must be a non-empty string');
-    // RFC 6749 §10.10 asks for credentials an attacker cannot guess; 32 characters is our floor.
-    if (typeof client.client_secret !== 'string' || client.client_secret.length < 32) {
-      fail(`introspectionClients "${client.client_id}": client_secret must be at least 32 characters`);
-    }
-    if (!input.resources.includes(client.resource)) fail(`introspectionClients "${client.client_id}": resource "${client.resource}" is not one of resources`);
-  }
-  if (new Set(introspectionClients.map((client) => client.client_id)).size !== introspectionClients.length) {
-    fail('introspectionClients must not repeat a client_id');
-  }
-  const interactive = input.interactive ?? false;
-  if (typeof interactive !== 'boolean') fail('interactive must be true or false');
-
-  const dynamicClientRegistration = input.dynamicClientRegistration ?? true;
-  if (typeof dynamicClientRegistration !== 'boolean') fail('dynamicClientRegistration must be true or false');
+  const interactive = booleanField('interactive', input.interactive, false);
+  const dynamicClientRegistration = booleanField('dynamicClientRegistration', input.dynamicClientRegistration, true);
 
   return {
     issuer: input.issuer,
@@ -288,7 +256,7 @@ export function resolveConfig(input: AuthorizationServerConfig): ResolvedConfig 
     accessTokenTtlSecondsByResource: resolveLifetimesByResource(input.accessTokenTtlSecondsByResource ?? {}, input.resources),
     refreshTokenAbsoluteSeconds: positiveInteger('refreshTokenAbsoluteSeconds', input.refreshTokenAbsoluteSeconds ?? 86_400),
     refreshTokenIdleSeconds: positiveInteger('refreshTokenIdleSeconds', input.refreshTokenIdleSeconds ?? 7200),
-    refreshWindowSeconds: positiveInteger('refreshWindowSeconds', input.refreshWindowSeconds ?? 60),
+    accommodateSdk1StepUp: booleanField('accommodateSdk1StepUp', input.accommodateSdk1StepUp, false),
     maxRefreshFamilies: positiveInteger('maxRefreshFamilies', input.maxRefreshFamilies ?? 10_000),
     maxPendingCodes: positiveInteger('maxPendingCodes', input.maxPendingCodes ?? 10_000),
     maxPendingCodesPerClient: positiveInteger('maxPendingCodesPerClient', input.maxPendingCodesPerClient ?? 1000),
@@ -297,7 +265,7 @@ export function resolveConfig(input: AuthorizationServerConfig): ResolvedConfig 
     dynamicClientRegistration,
     allowedOrigins: [...allowedOrigins],
     maxRegisteredClients: positiveInteger('maxRegisteredClients', input.maxRegisteredClients ?? 1000),
-    introspectionClients: introspectionClients.map((client) => ({ ...client })),
+    introspectionClients: resolveIntrospectionClients(input.introspectionClients ?? [], input.resources),
     registrationGraceSeconds: positiveInteger('registrationGraceSeconds', input.registrationGraceSeconds ?? 600),
     registeredClientIdleSeconds: positiveInteger('registeredClientIdleSeconds', input.registeredClientIdleSeconds ?? 86_400),
     onEvent: input.onEvent,

@@ -13,6 +13,8 @@
  *   MCP_DEMO_AS_LENIENT=1  accept requests without `resource` (pnpm serve --lenient; config.ts)
  *   MCP_DEMO_INTROSPECTION_SECRET  the MCP server's secret for RFC 7662 introspection (its
  *                      client_id is `mcp-demo-resource-server`); unset: no introspection endpoint
+ *   MCP_DEMO_AS_ACCOMMODATE_SDK1_STEP_UP=1  refuse a refresh until the token's last 60 s, the opt-in
+ *                      accommodation for typescript-sdk #2255 (config.ts accommodateSdk1StepUp)
  *   MCP_DEMO_INTERACTIVE=1  show the sign-in and consent page for every request (else headless:
  *                      loopback redirect URIs auto-approved, any other refused)
  *
@@ -66,6 +68,7 @@ const app = buildAppOrExit('authorization-server', () =>
       ? { introspectionClients: [{ client_id: RESOURCE_SERVER_CLIENT_ID, client_secret: introspectionSecret, resource }] }
       : {}),
     interactive,
+    accommodateSdk1StepUp: process.env[ENV.accommodateSdk1StepUp] === '1',
     onEvent: stdoutSink,
   }),
 );

@@ -7,6 +7,7 @@
 import { DEFAULT_ISSUER, DEFAULT_RESOURCE } from '@mcp-auth-demo/common';
 import { type TraceEvent } from '@mcp-auth-demo/trace';
 import { Hono } from 'hono';
+import { expect } from 'vitest';
 import { createAuthorizationServer, type AuthorizationServerApp } from '../src/app.ts';
 import type { AuthorizationServerConfig } from '../src/config.ts';
 import { generateSigningKey, type SigningKey } from '../src/tokens/keys.ts';
@@ -180,6 +181,16 @@ export async function registerClient(h: Harness, overrides: Record<string, unkno
 
 /** A stack frame ("    at fn (file.ts:1:2)") anywhere in a body means a leak. */
 export const STACK_FRAME = /\bat\s+\S*\s*\(?[^()\s]+:\d+:\d+\)?/;
+
+/** An error SHOWN to the person (RFC 6749 §4.1.2.1: never redirected), as JSON, with no stack trace. */
+export async function expectShownError(response: Response, status: number, error: string): Promise<void> {
+  expect(response.status).toBe(status);
+  expect(response.headers.get('location')).toBeNull();
+  expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+  const text = await response.text();
+  expect(JSON.parse(text)).toMatchObject({ error });
+  expect(text).not.toMatch(STACK_FRAME);
+}
 
 /** Observations of what a request asked for (observations.ts), as opposed to decisions. */
 const OBSERVATIONS = new Set(['authorization.received', 'token.requested', 'as_metadata.served']);

@@ -12,6 +12,7 @@ import type { AuthorizationServerMetadata } from './discovery.ts';
 import { generatePkce, generateState } from './pkce.ts';
 import type { ClientCredentials } from './registration.ts';
 import { describeResponse, readJsonObject, StepFailure } from './step-failure.ts';
+import { readTokenResponse } from './wire-documents.ts';
 import { errorInWords } from './authorization-errors.ts';
 import { headlessUserAgent, withoutQuery, type AuthorizationOutcome, type UserAgent } from './user-agent.ts';
 import type { Fetch } from './traced-fetch.ts';
@@ -170,20 +171,16 @@ export async function processTokenResponse(response: Response, request: Authoriz
   if (response.status !== 200) {
     throw new StepFailure('200 with an access token (OAuth 2.1 §3.2.3)', await describeResponse(response));
   }
-  const body = await readJsonObject(response, 'a token response');
-  if (typeof body.access_token !== 'string' || typeof body.token_type !== 'string' ||
-      body.token_type.toLowerCase() !== 'bearer') {
-    throw new StepFailure('access_token and token_type "Bearer"', `token_type=${String(body.token_type)}`);
-  }
-  const scope = typeof body.scope === 'string' ? body.scope : request.scope ?? '';
-  const expires_in = typeof body.expires_in === 'number' ? body.expires_in : undefined;
+  const body = readTokenResponse(await readJsonObject(response, 'a token response'));
+  const scope = body.scope ?? request.scope ?? '';
+  const expires_in = body.expires_in;
   ctx.emit('token.received', {
     access_token: shorten(body.access_token, 12),
     claims: readClaimsForDisplay(body.access_token),
     ...(expires_in !== undefined && { expires_in }),
     spec: 'OAuth 2.1 §3.2.3, RFC 9068 §2.2',
   });
-  const refresh_token = typeof body.refresh_token === 'string' ? body.refresh_token : undefined;
+  const refresh_token = body.refresh_token;
   return {
     access_token: body.access_token,
     scopes: scope.split(' ').filter(Boolean),

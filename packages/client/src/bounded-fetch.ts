@@ -90,7 +90,7 @@ export function createBoundedFetch(next: Fetch, bounds: FetchBounds = {}): Fetch
     }
     // A stream stays open as long as the server keeps it; its body is bounded by size only.
     if (response.headers.get('content-type')?.includes('text/event-stream')) clearTimeout(timeout);
-    const bounded = new Response(limitBody(response.body, maxBytes, url, response.status, timer.signal, () => clearTimeout(timeout)), {
+    const bounded = new Response(limitResponseBody(response.body, maxBytes, url, response.status, timer.signal, () => clearTimeout(timeout)), {
       status: response.status,
       statusText: response.statusText,
       headers: response.headers,
@@ -102,7 +102,7 @@ export function createBoundedFetch(next: Fetch, bounds: FetchBounds = {}): Fetch
 }
 
 /** A copy of `body` that errors once it grows past `maxBytes` or the deadline passes. */
-function limitBody(body: ReadableStream<Uint8Array>, maxBytes: number, url: string, status: number, deadline: AbortSignal, done: () => void) {
+function limitResponseBody(body: ReadableStream<Uint8Array>, maxBytes: number, url: string, status: number, deadline: AbortSignal, done: () => void) {
   const reader = body.getReader();
   let total = 0;
   return new ReadableStream<Uint8Array>({

@@ -12,13 +12,10 @@
 import { authorizationServerMetadataUrls, protectedResourceMetadataUrl, type AuthorizationServerMetadata } from '@mcp-auth-demo/common';
 import { type Emit } from '@mcp-auth-demo/trace';
 import { readJsonObject, StepFailure } from './step-failure.ts';
+import { readAuthorizationServerMetadata, readProtectedResourceMetadata, type ProtectedResourceMetadata } from './wire-documents.ts';
 import type { Fetch } from './traced-fetch.ts';
 
-export interface ProtectedResourceMetadata {
-  resource: string;
-  authorization_servers: string[];
-  scopes_supported?: string[];
-}
+export type { ProtectedResourceMetadata };
 
 export type { AuthorizationServerMetadata };
 
@@ -77,16 +74,8 @@ export async function discoverProtectedResource(
   const candidates = resourceMetadataUrl ? [resourceMetadataUrl] : protectedResourceMetadataUrls(serverUrl);
   const { url, document } = await fetchFirstFound(candidates, ctx, 'Protected Resource Metadata (RFC 9728)');
 
-  const { resource, authorization_servers, scopes_supported } = document;
-  if (typeof resource !== 'string') {
-    throw new StepFailure('PRM with a string "resource" (RFC 9728 §2)', JSON.stringify(resource));
-  }
-  // MCP: "The Protected Resource Metadata document MUST include the authorization_servers field".
-  if (!Array.isArray(authorization_servers) || authorization_servers.length === 0 ||
-      !authorization_servers.every((s) => typeof s === 'string')) {
-    throw new StepFailure('PRM with at least one authorization_servers entry', JSON.stringify(authorization_servers));
-  }
-  const scopes = Array.isArray(scopes_supported) ? scopes_supported.filter((s) => typeof s === 'string') : undefined;
+  // RFC 9728 §2; MCP: at least one authorization_servers entry (wire-documents.ts).
+  const { resource, authorization_servers, scopes_supported: scopes } = readProtectedResourceMetadata(document);
   ctx.emit('prm.discovered', {
     url,
     resource,
@@ -112,18 +101,9 @@ export async function discoverAuthorizationServer(issuer: string, ctx: Discovery
     ctx,
     'authorization server metadata (RFC 8414 or OpenID Connect Discovery)',
   );
-  const metadata = document as unknown as AuthorizationServerMetadata;
-  // RFC 8414 §3.3: the issuer "MUST be identical to the authorization server's issuer identifier";
-  // MCP 2026-07-28 authorization: compared exactly (no trailing-slash or other normalisation).
-  if (metadata.issuer !== issuer) {
-    throw new StepFailure(`metadata issuer ${issuer} (RFC 8414 §3.3)`, `issuer ${String(metadata.issuer)}`);
-  }
-  for (const field of ['authorization_endpoint', 'token_endpoint'] as const) {
-    if (typeof metadata[field] !== 'string') {
-      throw new StepFailure(`a ${field} in the AS metadata`, JSON.stringify(metadata[field]));
-    }
-  }
-  const methods = Array.isArray(metadata.code_challenge_methods_supported) ? metadata.code_challenge_methods_supported : [];
+  // RFC 8414 §3.3: the issuer "MUST be identical" to the one asked for, compared exactly (wire-documents.ts).
+  const metadata = readAuthorizationServerMetadata(document, issuer);
+  const methods = metadata.code_challenge_methods_supported ?? [];
   ctx.emit('as_metadata.discovered', {
     url,
     issuer: metadata.issuer,

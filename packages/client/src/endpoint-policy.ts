@@ -68,8 +68,10 @@ export function checkAuthorizationServerEndpoint(name: string, value: string): v
 }
 
 /** Every endpoint of the AS metadata the client may use. */
-export function checkAuthorizationServerEndpoints(metadata: Record<string, unknown>): void {
-  for (const name of ['issuer', 'authorization_endpoint', 'token_endpoint', 'registration_endpoint'] as const) {
+const AS_ENDPOINTS = ['issuer', 'authorization_endpoint', 'token_endpoint', 'registration_endpoint'] as const;
+
+export function checkAuthorizationServerEndpoints(metadata: Partial<Record<(typeof AS_ENDPOINTS)[number], unknown>>): void {
+  for (const name of AS_ENDPOINTS) {
     const value = metadata[name];
     if (typeof value === 'string') checkAuthorizationServerEndpoint(name, value);
   }

@@ -6,22 +6,27 @@
  *                    Resource Metadata → authorization server metadata → how to register
  *   Authorization    scope from the challenge, PKCE S256, state, resource → code → token
  *   Call a tool      with `Authorization: Bearer`
- *   Step-up          on 403 insufficient_scope: authorize again for held ∪ challenged scopes
+ *   Step-up          on 403 insufficient_scope: authorize again for the scopes requested before
+ *                    ∪ the challenged ones (step-up.ts, SEP-2350)
  *   Retry            the same call with the new token
  *
  * Each operation gets at most `maxAuthorizations` authorizations, so a server that always
- * refuses cannot loop the client (MCP "Step-Up Authorization Flow").
+ * refuses cannot loop the client (MCP "Step-Up Authorization Flow"). What the client learns on
+ * the way (resource, AS metadata, client_id, the grant) lives in a JourneySession (session.ts);
+ * the step-up rule in step-up.ts.
  */
 import { createEmitter, ERA_DIFFERENCES, type TraceSink } from '@mcp-auth-demo/trace';
 import { authorize, type AuthorizationRequest, type TokenSet } from './authorize.ts';
 import { contrastsOfAuthorization, contrastsOfCall, type ContrastOptions } from './contrasts.ts';
 import { refreshAccessToken } from './refresh.ts';
 import { createBoundedFetch, type FetchBounds } from './bounded-fetch.ts';
-import { discoverAuthorizationServer, discoverProtectedResource, type AuthorizationServerMetadata } from './discovery.ts';
+import { discoverAuthorizationServer, discoverProtectedResource } from './discovery.ts';
 import { checkAuthorizationServerEndpoint, checkAuthorizationServerEndpoints, createPolicyFetch, type ResolveHost } from './endpoint-policy.ts';
 import { IssuerBoundCredentials } from './issuer-bound-credentials.ts';
 import { AuthorizationChallenge, McpConnection, type SpecChoice, type ToolOutcome } from './mcp-connection.ts';
-import type { ClientCredentials, RegistrationOptions } from './registration.ts';
+import type { RegistrationOptions } from './registration.ts';
+import { JourneySession } from './session.ts';
+import { challengedScopes, stepUpScopes } from './step-up.ts';
 import { StepFailure } from './step-failure.ts';
 import { Steps, type StepTiming } from './steps.ts';
 import { selectDefaultCalls, type ToolCall } from './tool-selection.ts';
@@ -76,18 +81,8 @@ export async function runJourney(config: JourneyConfig): Promise<JourneyResult> 
   const maxAuthorizations = config.maxAuthorizations ?? 3;
   const result: JourneyResult = { ok: false, tokens: [], outcomes: [], failedCalls: [], steps: [] };
 
-  let resource: string | undefined;
-  let scopesSupported: string[] | undefined;
-  let metadata: AuthorizationServerMetadata | undefined;
-  let client: ClientCredentials | undefined;
+  const session = new JourneySession();
   const credentials = new IssuerBoundCredentials(config.registration, emit);
-  /** The scopes the token holds, and the scopes the last authorization request asked for. */
-  let held: string[] = [];
-  let requested: string[] = [];
-  /** The current refresh token, if the AS issued one; replaced on every refresh (rotation). */
-  let refreshToken: string | undefined;
-  /** The AS that issued it: a refresh token, like any credential, is never sent to another (SEP-2352). */
-  let refreshIssuer: string | undefined;
 
   /**
    * Discovery, from the challenge of a refused request to the AS's metadata and a client_id.
@@ -96,28 +91,25 @@ export async function runJourney(config: JourneyConfig): Promise<JourneyResult> 
    */
   async function discover(challenge: AuthorizationChallenge): Promise<void> {
     const prm = await discoverProtectedResource(config.serverUrl, challenge.params.resource_metadata, ctx);
-    resource = prm.resource;
-    scopesSupported = prm.scopes_supported;
+    session.discovered(prm);
     // MCP: the client uses the first authorization server that it supports; we take the first.
     const issuer = prm.authorization_servers[0]!;
-    if (metadata?.issuer !== issuer) {
+    if (session.metadata?.issuer !== issuer) {
       checkAuthorizationServerEndpoint('issuer', issuer);
-      metadata = await discoverAuthorizationServer(issuer, ctx);
-      checkAuthorizationServerEndpoints(metadata as unknown as Record<string, unknown>);
+      session.metadata = await discoverAuthorizationServer(issuer, ctx);
+      checkAuthorizationServerEndpoints(session.metadata);
     }
-    client = await credentials.for(metadata, { ...ctx, serverUrl: config.serverUrl });
+    session.client = await credentials.for(session.metadata, { ...ctx, serverUrl: config.serverUrl });
   }
 
   async function authorizeFor(scope: string | undefined): Promise<void> {
+    const { metadata, client, resource } = session;
     if (!metadata || !client || !resource) throw new StepFailure('discovery before authorization', 'no metadata');
     const request: AuthorizationRequest = { metadata, client, resource, scope, redirectUri: config.registration.redirectUri };
     const tokens = await authorize(request, ctx);
     result.tokens.push(tokens);
     if (config.contrasts && result.tokens.length === 1) await contrastsOfAuthorization(request, { ...ctx, options: config.contrasts });
-    held = tokens.scopes;
-    requested = scope?.split(' ').filter(Boolean) ?? [];
-    refreshToken = tokens.refresh_token;
-    refreshIssuer = metadata.issuer;
+    session.authorized(tokens, scope, metadata.issuer);
     connection.useToken(tokens.access_token);
   }
 
@@ -126,25 +118,25 @@ export async function runJourney(config: JourneyConfig): Promise<JourneyResult> 
    * Returns false (and forgets the refresh token) when the AS refuses; the caller then authorizes.
    */
   async function refreshFor(reason: string): Promise<boolean> {
+    const { metadata, client, resource, refreshToken } = session;
     if (!metadata || !client || !resource || !refreshToken) return false;
     // MCP 2026-07-28 (SEP-2352): credentials are bound to their issuer; the resource moved to another AS.
-    if (refreshIssuer !== metadata.issuer) {
-      refreshToken = undefined;
+    if (session.refreshIssuer !== metadata.issuer) {
+      session.forgetRefreshToken();
       return false;
     }
     steps.start('Refresh the access token');
     emit('refresh.decided', { action: 'refresh', reason, spec: 'RFC 6749 §6, OAuth 2.1 §4.3' });
     try {
-      const tokens = await refreshAccessToken({ metadata, client, resource, scope: held.join(' '), refresh_token: refreshToken }, ctx);
+      const tokens = await refreshAccessToken({ metadata, client, resource, scope: session.held.join(' '), refresh_token: refreshToken }, ctx);
       result.tokens.push(tokens);
-      held = tokens.scopes;
       // OAuth 2.1 §4.3.1: the AS rotated the refresh token; the old one must never be sent again.
-      refreshToken = tokens.refresh_token;
+      session.refreshed(tokens);
       connection.useToken(tokens.access_token);
       return true;
     } catch (error) {
       if (!(error instanceof StepFailure)) throw error;
-      refreshToken = undefined;
+      session.forgetRefreshToken();
       emit('refresh.decided', {
         action: 'reauthorize',
         reason: `the authorization server refused the refresh (${error.received})`,
@@ -160,6 +152,7 @@ export async function runJourney(config: JourneyConfig): Promise<JourneyResult> 
       emit('scope.selected', { scope: challenge.params.scope, source: 'challenge', spec: 'MCP 2025-11-25 authorization, Scope Selection Strategy' });
       return challenge.params.scope;
     }
+    const { scopesSupported } = session;
     if (scopesSupported && scopesSupported.length > 0) {
       const scope = scopesSupported.join(' ');
       emit('scope.selected', { scope, source: 'scopes_supported', spec: 'MCP 2025-11-25 authorization, Scope Selection Strategy' });
@@ -172,7 +165,7 @@ export async function runJourney(config: JourneyConfig): Promise<JourneyResult> 
   /**
    * Runs an operation; on a challenge, (re-)authorizes and retries, at most `maxAuthorizations`
    * times. A 403 insufficient_scope asks for the union of the scopes requested last time and
-   * the challenged ones (MCP 2026-07-28 authorization, step-up, SEP-2350).
+   * the challenged ones (step-up.ts: MCP 2026-07-28 authorization, SEP-2350).
    */
   async function withAuthorization<T>(title: string, operation: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt += 1) {
@@ -186,22 +179,14 @@ export async function runJourney(config: JourneyConfig): Promise<JourneyResult> 
             `HTTP ${error.status}${error.params.error ? ` ${error.params.error}` : ''} again; giving up`,
           );
         }
-        if (!metadata || error.status === 401) await discover(error);
+        if (!session.metadata || error.status === 401) await discover(error);
         if (error.status === 403 && error.params.error === 'insufficient_scope') {
-          const challenged = (error.params.scope ?? '').split(' ').filter(Boolean);
-          // Re-authorizing for scopes the token already holds cannot help: stop instead of looping.
-          if (challenged.length > 0 && challenged.every((s) => held.includes(s))) {
-            throw new StepFailure(
-              `the server to accept a token holding "${challenged.join(' ')}"`,
-              `403 insufficient_scope for scopes the token already has; re-authorizing cannot help`,
-            );
-          }
-          // SEP-2350: previously REQUESTED ∪ challenged, so nothing asked for before is lost, even
-          // a scope the AS chose not to grant last time.
-          const requesting = [...new Set([...requested, ...challenged])];
+          const { held, requested } = session;
+          const challenged = challengedScopes(error.params.scope);
+          const requesting = stepUpScopes({ held, requested, challenged });
           steps.start(`Step-up authorization for "${requesting.join(' ')}"`);
           emit('stepup.needed', { held, requested, challenged, requesting, attempt, max: maxAuthorizations, spec: 'MCP 2025-11-25 authorization, Step-Up Authorization Flow; MCP 2026-07-28 SEP-2350 (union with the scopes requested before)' });
-          if (refreshToken) {
+          if (session.refreshToken) {
             // The classic confusion: a refresh token cannot buy more scope than was granted.
             emit('refresh.decided', {
               action: 'reauthorize',
@@ -236,7 +221,7 @@ export async function runJourney(config: JourneyConfig): Promise<JourneyResult> 
     } catch (error) {
       if (!(error instanceof AuthorizationChallenge)) throw error;
       await discover(error);
-      steps.start(`Authorization (client_id ${client!.client_id})`);
+      steps.start(`Authorization (client_id ${session.client!.client_id})`);
       await authorizeFor(initialScope(error));
     }
 
@@ -256,6 +241,7 @@ export async function runJourney(config: JourneyConfig): Promise<JourneyResult> 
       try {
         const outcome = await withAuthorization(call.name, () => connection.callTool(call.name, call.arguments));
         result.outcomes.push({ name: call.name, outcome });
+        const { metadata, client, resource, held } = session;
         if (config.contrasts && result.outcomes.length === 1 && metadata && client && resource) {
           await contrastsOfCall({ metadata, client, resource, scope: held.join(' '), redirectUri: config.registration.redirectUri }, config.serverUrl, { ...ctx, options: config.contrasts, revision: connection.revision });
         }

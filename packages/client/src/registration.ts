@@ -10,6 +10,7 @@ import { isLoopbackHost } from '@mcp-auth-demo/common';
 import { type Emit } from '@mcp-auth-demo/trace';
 import type { AuthorizationServerMetadata } from './discovery.ts';
 import { describeResponse, readJsonObject, StepFailure } from './step-failure.ts';
+import { readClientInformation } from './wire-documents.ts';
 import type { Fetch } from './traced-fetch.ts';
 
 export type TokenEndpointAuthMethod = 'none' | 'client_secret_basic' | 'client_secret_post';
@@ -194,11 +195,8 @@ async function registerDynamically(
   if (response.status !== 201 && response.status !== 200) {
     throw new StepFailure('201 Created from the registration endpoint (RFC 7591 §3.2.1)', await describeResponse(response));
   }
-  const info = await readJsonObject(response, 'client information (RFC 7591 §3.2.1)');
-  if (typeof info.client_id !== 'string') {
-    throw new StepFailure('a client_id in the registration response', JSON.stringify(info.client_id));
-  }
-  const secret = typeof info.client_secret === 'string' ? info.client_secret : undefined;
+  const info = readClientInformation(await readJsonObject(response, 'client information (RFC 7591 §3.2.1)'));
+  const secret = info.client_secret;
   const method = registeredAuthMethod(info.token_endpoint_auth_method, secret, metadata);
   ctx.emit('registration.completed', { client_id: info.client_id, redirect_uris: [options.redirectUri], spec: 'RFC 7591 §3.2.1' });
   return { client_id: info.client_id, ...(secret && { client_secret: secret }), token_endpoint_auth_method: method };

@@ -31,6 +31,8 @@ export const ENV = {
   asKeyFile: 'MCP_DEMO_AS_KEY_FILE',
   /** `1`: the authorization server accepts requests without `resource` (`pnpm serve --lenient`). */
   lenientAuthorizationServer: 'MCP_DEMO_AS_LENIENT',
+  /** `1`: the AS refuses a refresh until the token's last 60 s, for SDK 1.x step-up (`--accommodate-sdk1-step-up`). */
+  accommodateSdk1StepUp: 'MCP_DEMO_AS_ACCOMMODATE_SDK1_STEP_UP',
   /**
    * The resource server's client secret for RFC 7662 introspection at the authorization server
    * (the orchestrator makes a fresh random one per run and gives it to both). Unset: the AS serves

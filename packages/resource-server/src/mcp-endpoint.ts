@@ -63,7 +63,7 @@ export function createMcpEndpoint(config: ResolvedConfig, keys: AuthorizationSer
   // Before the body is read, a challenge can only name what every request needs.
   const baseChallenge: BearerChallenge = { resource_metadata: resourceMetadata, scope: BASE_SCOPE };
 
-  /** Steps 3-5, from the headers alone: who is calling. */
+  /** Steps 3-4, from the headers alone: who is calling. */
   async function authenticate(request: Request): Promise<VerifiedAccessToken> {
     const token = extractBearerToken(request);
     if (token === undefined) throw missingTokenError();

@@ -6,8 +6,8 @@
  *   `MCP-Protocol-Version` header and in `params._meta["io.modelcontextprotocol/protocolVersion"]`,
  *   and carries `Mcp-Method` (and `Mcp-Name` for `tools/call`). No `initialize`, no session: the
  *   request is self-describing, so any instance of the server can answer it. The SDK's
- *   `createMcpHandler` serves it: `server/discover`, the header/body checks (400 `-32020`
- *   HeaderMismatch) and the version check (400 `-32022` UnsupportedProtocolVersion with the
+ *   `createMcpHandler` serves it: `server/discover`, the header/body checks of transports
+ *   "Server Validation" (400 `-32020` HeaderMismatch) and the version check (400 `-32022` UnsupportedProtocolVersion with the
  *   `supported` list) all happen there, before a server instance is built.
  * - **2025-11-25** ("legacy"): a request without that claim, `initialize` first. It is served
  *   statelessly by a fresh server over the SDK's Streamable HTTP transport with JSON responses,

@@ -31,7 +31,7 @@
  */
 import { OAuthError } from '@mcp-auth-demo/common';
 import type { Emit } from '@mcp-auth-demo/trace';
-import { decodeProtectedHeader, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { claimedClientId } from './bearer.ts';
 import { InvalidAccessToken, type InvalidTokenReason } from './invalid-access-token.ts';
 import { checkAudience, checkStillActive, verifyOpaqueAccessToken } from './introspected-access-token.ts';
@@ -135,7 +135,7 @@ async function verifyJwt(token: string, options: VerifyOptions) {
   // Checks 1-8, unless this very token passed them moments ago (verified-token-cache.ts).
   let checked = options.cache?.get(token);
   if (checked === undefined) {
-    const { payload } = await jwtVerify(token, options.getKey, {
+    const { payload, protectedHeader } = await jwtVerify(token, options.getKey, {
       // RFC 9068 §4: the resource server "MUST reject any JWT in which the value of "alg" is "none"".
       algorithms: ALLOWED_ALGORITHMS,
       // RFC 9068 §4: the issuer "MUST exactly match the value of the "iss" claim".
@@ -146,7 +146,7 @@ async function verifyJwt(token: string, options: VerifyOptions) {
       clockTolerance: options.clockToleranceSeconds,
       currentDate: new Date(options.now()),
     });
-    checkTyp(decodeProtectedHeader(token).typ, options.profile);
+    checkTyp(protectedHeader.typ, options.profile);
     checkRequiredClaims(payload, options.profile);
     checked = checkClaims(payload, options.profile);
     options.cache?.set(token, checked);

@@ -1,5 +1,5 @@
 /**
- * A server process for trace-output.test.ts: it emits numbered trace events through the batched
+ * A server process for trace-output.e2e.test.ts: it emits numbered trace events through the batched
  * stdout sink and then ends one of two ways. Its events are what the test counts.
  *
  *   exit     emit 5,000 events in one go, then process.exit(0) at once (nothing flushed yet)

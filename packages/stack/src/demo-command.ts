@@ -38,7 +38,8 @@ export const DEMO_USAGE =
   '  --verbose       the full wire view: every exchange and header (default: the lesson)\n' +
   '  --json          the raw typed events, one JSON line each\n' +
   '  --diagram FILE  also write a Mermaid sequence diagram of the run to FILE\n' +
-  '  --scenario NAME|list|all  run an attack or a mistake and show the rule that stops it';
+  '  --scenario NAME|list|all  run an attack or a mistake and show the rule that stops it\n' +
+  '  --accommodate-sdk1-step-up  the AS refuses a refresh until the token\'s last 60 s (SDK 1.x step-up, typescript-sdk #2255)';
 
 
 /** The flags `pnpm demo` accepts, for parseArgs (the docs' commands are checked against them). */
@@ -52,6 +53,7 @@ export const DEMO_OPTIONS = {
   diagram: { type: 'string' },
   interactive: { type: 'boolean', default: false },
   scenario: { type: 'string' },
+  'accommodate-sdk1-step-up': { type: 'boolean', default: false },
   help: { type: 'boolean', default: false },
 } as const satisfies ParseArgsConfig['options'];
 
@@ -116,7 +118,11 @@ async function demo(argv: string[]): Promise<number> {
     // The audience contrast's "other MCP server": a resource our AS issues for, served by no process.
     const otherResource = authorizationServer === 'ours' && !scenarios ? new URL('/other/mcp', urls.resource).href : undefined;
     stack = startStack(urls, (event) => trace.push(event), {
-      interactive: values.interactive, authorizationServer, extraServers: extra.servers, ...(otherResource && { unservedResources: [otherResource] }),
+      interactive: values.interactive,
+      authorizationServer,
+      extraServers: extra.servers,
+      accommodateSdk1StepUp: values['accommodate-sdk1-step-up'],
+      ...(otherResource && { unservedResources: [otherResource] }),
     });
     await stack.ready;
     if (scenarios) {

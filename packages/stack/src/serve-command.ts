@@ -28,6 +28,7 @@ export const SERVE_USAGE =
   '                  auto-approved, any other refused)\n' +
   '  --report FILE   keep every connecting client\'s verdict card in FILE, as JSON\n' +
   '  --lenient       the AS accepts requests without resource, so the MCP server\'s refusal of those tokens shows\n' +
+  '  --accommodate-sdk1-step-up  the AS refuses a refresh until the token\'s last 60 s (SDK 1.x step-up, typescript-sdk #2255)\n' +
   '  --help          this text';
 
 /** The flags `pnpm serve` accepts, for parseArgs (the docs' commands are checked against them). */
@@ -36,6 +37,7 @@ export const SERVE_OPTIONS = {
   interactive: { type: 'boolean', default: false },
   report: { type: 'string' },
   lenient: { type: 'boolean', default: false },
+  'accommodate-sdk1-step-up': { type: 'boolean', default: false },
   help: { type: 'boolean', default: false },
 } as const satisfies ParseArgsConfig['options'];
 
@@ -65,7 +67,7 @@ async function serve(argv: string[]): Promise<number> {
     trace.push(event);
     grading.push(event);
   };
-  const stack = startStack(urls, onEvent, { interactive: values.interactive, lenient: values.lenient });
+  const stack = startStack(urls, onEvent, { interactive: values.interactive, lenient: values.lenient, accommodateSdk1StepUp: values['accommodate-sdk1-step-up'] });
   try {
     await stack.ready;
   } catch (error) {

@@ -85,6 +85,8 @@ export interface StackOptions {
   interactive?: boolean;
   /** The authorization server accepts a request without `resource`, applying a default audience (`pnpm serve --lenient`). */
   lenient?: boolean;
+  /** The AS refuses a refresh until the token's last 60 s (`--accommodate-sdk1-step-up`, typescript-sdk #2255). */
+  accommodateSdk1StepUp?: boolean;
   /**
    * Run the servers from their bundles in dist/ even when the stack itself runs from sources:
    * `pnpm bench` measures what `pnpm demo` runs (the caller makes sure dist/ is built).
@@ -164,6 +166,7 @@ export function startStack(urls: StackUrls, onEvent: (event: TraceEvent) => void
           [EXIT_WITH_PARENT_ENV]: '1',
           ...(options.interactive && { [ENV.interactive]: '1' }),
           ...(options.lenient && { [ENV.lenientAuthorizationServer]: '1' }),
+          ...(options.accommodateSdk1StepUp && { [ENV.accommodateSdk1StepUp]: '1' }),
           ...(party === 'resource-server' && options.introspectionCacheSeconds !== undefined && { [ENV.introspectionCacheSeconds]: String(options.introspectionCacheSeconds) }),
         },
         stdin: 'pipe',

@@ -3,7 +3,7 @@
  *
  * Apps never print. They call the `onEvent` hook from their config; the demo and the CLIs hand
  * every event to the one printer (`trace-printer.ts`). Server processes write their events to
- * stdout as JSON lines (see `writeEventLine`), so the orchestrator can merge all parties into one
+ * stdout as JSON lines (see `formatEventLine`), so the orchestrator can merge all parties into one
  * causal story.
  *
  * Ordering across processes: `at` is read from the machine's monotonic clock

@@ -6,9 +6,10 @@
  * Each page's form posts to the interaction endpoint, which runs an ordered list of checks:
  *
  *   readFormBody -> checkSameOrigin -> findPending -> checkBrowserBinding -> checkCsrfToken
- *   -> sign-in (checkCredentials) | approve (a code) | deny (access_denied)
+ *   -> sign-in (the demo account, compared in constant time) | approve (a code) | deny (access_denied)
  *
- * CSRF (OWASP CSRF Prevention Cheat Sheet; RFC 6749 §10.12 asks the same of the client side):
+ * CSRF (RFC 6749 §10.12: the AS "MUST implement CSRF protection for its authorization endpoint";
+ * the OWASP CSRF Prevention Cheat Sheet):
  * - a synchronizer token bound to the pending request, single use: it is replaced at every step;
  * - the pending request is bound to the browser that opened it, by an HttpOnly SameSite=Strict
  *   cookie, so a form posted from another site or another browser is refused;

@@ -2,9 +2,9 @@
  * The token endpoint, refresh_token grant (RFC 6749 §6, OAuth 2.1 §4.3), as an ordered list of
  * checks:
  *
- *   required parameters -> checkResource -> lookUpRefreshToken (reuse revokes the family)
- *   -> checkClientBinding -> checkResourceBinding -> checkScopeNarrowing -> checkNotEarly
- *   -> rotate -> mint the access token
+ *   required parameters -> checkResource -> refreshTokens.lookup (reuse revokes the family)
+ *   -> bound to the client -> bound to the resource -> checkScopeNarrowing -> checkNotEarly
+ *   -> refreshTokens.rotate -> mintAccessToken
  *
  * Errors: RFC 6749 §5.2 (`invalid_request`, `invalid_grant`, `invalid_scope`) and RFC 8707
  * `invalid_target`. A refused request never rotates the token, except a reuse, which revokes.
@@ -19,7 +19,7 @@ import { checkResource } from '../tokens/resource-indicators.ts';
 import { mintAccessToken } from '../tokens/access-token.ts';
 
 /** The slice of the configuration this module reads. */
-export type RefreshGrantConfig = Pick<ResolvedConfig, 'accessTokenTtlSeconds' | 'accessTokenTtlSecondsByResource' | 'dangerouslyDefaultAudience' | 'issuer' | 'now' | 'refreshTokenAbsoluteSeconds' | 'refreshTokenIdleSeconds' | 'refreshWindowSeconds' | 'resources' | 'signingKey'>;
+export type RefreshGrantConfig = Pick<ResolvedConfig, 'accessTokenTtlSeconds' | 'accessTokenTtlSecondsByResource' | 'dangerouslyDefaultAudience' | 'issuer' | 'now' | 'refreshTokenAbsoluteSeconds' | 'refreshTokenIdleSeconds' | 'accommodateSdk1StepUp' | 'resources' | 'signingKey'>;
 
 export interface RefreshGrantDependencies {
   config: RefreshGrantConfig;
@@ -47,7 +47,9 @@ function checkScopeNarrowing(requested: string | undefined, granted: string): st
 /**
  * AN ACCOMMODATION (decision of this AS, within RFC 6749 §5.2's invalid_grant): a refresh is
  * accepted only once the grant's newest access token is about to expire (its last
- * `refreshWindowSeconds`) or has expired. Refused, the family stays intact and the token is not
+ * `SDK1_STEP_UP_WINDOW_SECONDS`) or has expired. OFF BY DEFAULT (`accommodateSdk1StepUp`,
+ * `--accommodate-sdk1-step-up`): RFC 6749 §6 has no "too early", so by default every valid refresh
+ * is accepted at any time. Refused, the family stays intact and the token is not
  * rotated.
  *
  * Why: a public client that asks for a fresh token while it holds a live one almost always does
@@ -57,12 +59,15 @@ function checkScopeNarrowing(requested: string | undefined, granted: string): st
  * its auth() drops the tokens and authorizes again for the wider scope, and step-up completes.
  * A client that refreshes on expiry (the common case, and ours) never meets this rule.
  */
+const SDK1_STEP_UP_WINDOW_SECONDS = 60;
+
 function checkNotEarly(latestExpiryMs: number, config: RefreshGrantConfig): void {
+  if (!config.accommodateSdk1StepUp) return;
   const remainingSeconds = Math.ceil((latestExpiryMs - config.now()) / 1000);
-  if (remainingSeconds > config.refreshWindowSeconds) {
+  if (remainingSeconds > SDK1_STEP_UP_WINDOW_SECONDS) {
     throw new OAuthError(
       'invalid_grant',
-      `The access token of this grant is still valid for ${remainingSeconds} s; refresh within its last ${config.refreshWindowSeconds} s or after it expires. A refresh cannot widen scope (RFC 6749 §6): for insufficient_scope, authorize again.`,
+      `The access token of this grant is still valid for ${remainingSeconds} s; this AS (--accommodate-sdk1-step-up) accepts a refresh within its last ${SDK1_STEP_UP_WINDOW_SECONDS} s or after it expires. A refresh cannot widen scope (RFC 6749 §6): for insufficient_scope, authorize again.`,
     );
   }
 }

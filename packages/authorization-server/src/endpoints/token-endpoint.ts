@@ -4,13 +4,13 @@
  *   readFormBody -> checkNoClientSecret -> checkGrantType -> the grant's own checks
  *
  * authorization_code (RFC 6749 §4.1.3, OAuth 2.1 §4.1.3), here:
- *   required parameters -> checkResource -> redeemCode -> checkBinding -> checkPkceVerifier
+ *   required parameters -> checkResource -> codes.redeem -> checkBinding -> verifyCodeVerifier
  *   -> mint the access token (and, for a client whose metadata lists the refresh_token grant,
  *   start a refresh token family: refresh-tokens.ts)
  * refresh_token (RFC 6749 §6, OAuth 2.1 §4.3): refresh-token-grant.ts.
  *
- * Every check before `redeemCode` only reads the request, so a malformed request never touches
- * any code (its own or another client's). From `redeemCode` on, the code is used up: one
+ * Every check before `codes.redeem` only reads the request, so a malformed request never touches
+ * any code (its own or another client's). From `codes.redeem` on, the code is used up: one
  * attempt per code. A failed attempt (wrong verifier, wrong client) burns it: a decision of this
  * AS, which treats a code presented by the wrong party as compromised (RFC 6749 §10.5 asks that
  * codes be short-lived and single-use; nothing requires giving a second try).
