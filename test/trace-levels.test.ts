@@ -74,13 +74,48 @@ describe('the lesson (default level)', () => {
     expect(authorize).toBeGreaterThan(0);
     const back = lines.slice(authorize);
     expect(back.find((l) => l.includes('← 302'))).toContain('to the browser, Location: http://localhost:3000/callback?');
-    expect(back.find((l) => l.includes('browser → client\'s callback (headless)'))).toMatch(/state matches, iss matches/);
+    expect(back.find((l) => l.includes('browser → client\'s callback:'))).toMatch(/state matches, iss matches/);
   });
 
-  it('says the SDK transport plumbing in one line', () => {
+  it('shows the MCP connection as its first request, before the decisions it caused; the plumbing is in --verbose', () => {
+    const lines = formatTrace(events, { color: false, detail: 'lesson' }).split('\n');
+    const step3 = lines.indexOf('[3] Call whoami');
+    const connect = lines.findIndex((l, i) => i > step3 && l.startsWith('    → POST http://localhost:8001/mcp  JSON-RPC initialize  + Bearer token  ← 200'));
+    const keys = lines.findIndex((l) => l.includes('RS  fetched the AS\'s signing keys'));
+    expect(connect).toBeGreaterThan(step3);
+    expect(keys).toBeGreaterThan(connect);
+    const text = lines.join('\n');
+    expect(text).not.toContain('notifications/initialized');
+    expect(text).not.toContain('GET probe');
+    expect(text).not.toMatch(/RS {2}MCP 2025-11-25 for/);
+  });
+
+  it('shows step-up only where it differs from step [2]: the wider scope, consent for the new scope, the new token', () => {
     const text = formatTrace(events, { color: false, detail: 'lesson' });
-    expect(text.match(/SDK transport plumbing \(not authorization\): initialize → 200, notifications\/initialized → 202, GET probe → 405/g)).toHaveLength(1);
-    expect(text).not.toContain('JSON-RPC notifications/initialized');
+    const stepUp = text.slice(text.indexOf('[5] Step-up'), text.indexOf('[6] '));
+    expect(stepUp).toContain('asks for "mcp:connect weather:read", what the challenge names (it includes "mcp:connect", asked for before)');
+    expect(stepUp).toContain('AS  consent (SIMULATED, auto-approved) for the new scope only: demo-user adds "weather:read"');
+    expect(stepUp).toContain('AS  new access token: scope "mcp:connect weather:read"');
+    for (const repeated of ['PKCE', 'code issued', '← 302', 'callback', 'authorize again', '∪', 'of max']) expect(stepUp).not.toContain(repeated);
+  });
+
+  it('decodes the first access token: iss, sub, client_id, aud, scope, exp and its lifetime, never the signature', () => {
+    const lines = formatTrace(events, { color: false, detail: 'lesson' }).split('\n');
+    const issued = lines.findIndex((l) => l.includes('AS  access token issued, a JWT signed by the AS (RFC 9068)'));
+    expect(lines[issued + 1]).toMatch(/^ {14}iss=http:\/\/localhost:9000 {2}sub=demo-user {2}client_id=http:\/\/localhost:3000\/client-metadata\.json$/);
+    expect(lines[issued + 2]).toMatch(/^ {14}aud=http:\/\/localhost:8001\/mcp \(= resource\) {2}scope="mcp:connect" {2}exp \d\d:\d\d:\d\dZ, \d+ s after it was issued$/);
+  });
+
+  it('shows the client\'s metadata document as the AS fetched it: client_name, grant_types, redirect_uris', () => {
+    const text = formatTrace(events, { color: false, detail: 'lesson' });
+    expect(text).toContain('        AS  fetched the client\'s metadata document: valid');
+    expect(text).toMatch(/^ {14}client_name "[^"]+", grant_types authorization_code( refresh_token)?$/m);
+    expect(text).toMatch(/^ {14}redirect_uris http:\/\/localhost:3000\/callback /m);
+  });
+
+  it('shows the whole whoami result, audience included', () => {
+    const text = formatTrace(events, { color: false, detail: 'lesson' });
+    expect(text.replace(/\n {6}│ /g, '')).toMatch(/"audience":"http:\/\/localhost:8001\/mcp"/);
   });
 
   it('ends with a recap of 5 to 8 lines, each tied to its step', () => {

@@ -38,8 +38,14 @@ describe('pnpm demo --as oidc-provider', () => {
     // What the RS decided about them: accepted, signed by oidc-provider's published key.
     expect(only(events, 'jwks.fetched').map((e) => e.url)).toEqual([`${issuer}/jwks`]);
     expect(only(events, 'token.accepted').every((e) => e.claims.iss === issuer)).toBe(true);
-    // The auto-approval is ours (a named deviation), once per authorization.
-    expect(only(events, 'consent.auto_approved').map((e) => e.scope)).toEqual(['mcp:connect', 'mcp:connect weather:read']);
+    // The auto-approval is ours (a named deviation), once per authorization: the journey's two and
+    // the PKCE contrast's decoy (the client can make that contrast against any AS).
+    expect(only(events, 'consent.auto_approved').map((e) => e.scope)).toEqual(['mcp:connect', 'mcp:connect', 'mcp:connect weather:read']);
+    // oidc-provider refuses a code redeemed without its verifier, as ours does (RFC 7636 §4.6).
+    expect(only(events, 'contrast.refused').filter((e) => e.contrast === 'pkce').map((e) => [e.by, e.status, e.error])).toEqual([
+      ['authorization-server', 400, 'invalid_grant'],
+    ]);
+    expect(only(events, 'contrast.not_refused')).toEqual([]);
 
     expect(only(events, 'tool.result').map((r) => [r.name, r.isError])).toEqual([['whoami', false], ['get_weather', false]]);
     expect(events.at(-1)?.kind).toBe('journey.succeeded');

@@ -41,11 +41,16 @@ describe('pnpm demo', () => {
       [403, 'insufficient_scope', 'mcp:connect weather:read'],
     ]);
 
-    // Two tokens, both for this resource: the first with the base scope, the second stepped up.
+    // Two tokens for this resource, the first with the base scope, the second stepped up; between
+    // them the audience contrast's decoy, issued for the other server (which this RS refused).
     const issued = only(events, 'token.issued');
     expect(issued.map((t) => [t.claims.aud, t.claims.scope])).toEqual([
       [resource, 'mcp:connect'],
+      [`http://localhost:${ports.rs}/other/mcp`, 'mcp:connect'],
       [resource, 'mcp:connect weather:read'],
+    ]);
+    expect(only(events, 'contrast.refused').map((c) => [c.contrast, c.by])).toEqual([
+      ['redirect_uri', 'authorization-server'], ['pkce', 'authorization-server'], ['audience', 'resource-server'],
     ]);
     expect(only(events, 'token.received').map((t) => t.claims.scope)).toEqual(['mcp:connect', 'mcp:connect weather:read']);
 
@@ -83,8 +88,10 @@ describe('pnpm demo', () => {
     expect(only(events, 'cimd.fetched')).toEqual([]);
     expect(only(events, 'token.issued').map((t) => [t.claims.client_id, t.claims.scope])).toEqual([
       [registered!.client_id, 'mcp:connect'],
+      [registered!.client_id, 'mcp:connect'], // the audience contrast's decoy, for the other server
       [registered!.client_id, 'mcp:connect weather:read'],
     ]);
+    expect(only(events, 'contrast.refused')).toHaveLength(3);
     expect(events.at(-1)?.kind).toBe('journey.succeeded');
   });
 
@@ -97,6 +104,11 @@ describe('pnpm demo', () => {
     expect(text).not.toContain('\u001b[');
     expect(text).toMatch(/^✔ Journey complete: 6 steps in \d+ ms\. What this run showed:$/m);
     expect(text).toContain('WWW-Authenticate: Bearer error="insufficient_scope"');
+    // Issue 25: the defences shown holding, real requests refused by the real servers.
+    expect(text.match(/^ {4}⛔ refused by the AS: /gm)).toHaveLength(2);
+    expect(text.match(/^ {4}⛔ refused by the RS: /gm)).toHaveLength(1);
+    expect(text).toMatch(/← 400 invalid_grant\n {8}AS {2}PKCE failed/);
+    expect(text).not.toContain('NOT refused');
     // Issue 17: the default output fits 100 terminal lines at 120 columns.
     const rows = text.trimEnd().split('\n').reduce((n, line) => n + Math.max(1, Math.ceil([...line].length / 120)), 0);
     expect(rows).toBeLessThanOrEqual(100);

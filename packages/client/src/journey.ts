@@ -16,7 +16,8 @@
  * the step-up rule in step-up.ts.
  */
 import { createEmitter, ERA_DIFFERENCES, type TraceSink } from '@mcp-auth-demo/trace';
-import { authorize, type TokenSet } from './authorize.ts';
+import { authorize, type AuthorizationRequest, type TokenSet } from './authorize.ts';
+import { contrastsOfAuthorization, contrastsOfCall, type ContrastOptions } from './contrasts.ts';
 import { refreshAccessToken } from './refresh.ts';
 import { createBoundedFetch, type FetchBounds } from './bounded-fetch.ts';
 import { discoverAuthorizationServer, discoverProtectedResource } from './discovery.ts';
@@ -49,6 +50,8 @@ export interface JourneyConfig {
   fetchBounds?: FetchBounds;
   /** How host names are resolved for the SSRF check (endpoint-policy.ts; default DNS). */
   resolveHost?: ResolveHost;
+  /** Beside their steps, the attacks that the rules stop, made for real (contrasts.ts; default none). */
+  contrasts?: ContrastOptions;
   onEvent?: TraceSink;
 }
 
@@ -102,11 +105,10 @@ export async function runJourney(config: JourneyConfig): Promise<JourneyResult> 
   async function authorizeFor(scope: string | undefined): Promise<void> {
     const { metadata, client, resource } = session;
     if (!metadata || !client || !resource) throw new StepFailure('discovery before authorization', 'no metadata');
-    const tokens = await authorize(
-      { metadata, client, resource, scope, redirectUri: config.registration.redirectUri },
-      ctx,
-    );
+    const request: AuthorizationRequest = { metadata, client, resource, scope, redirectUri: config.registration.redirectUri };
+    const tokens = await authorize(request, ctx);
     result.tokens.push(tokens);
+    if (config.contrasts && result.tokens.length === 1) await contrastsOfAuthorization(request, { ...ctx, options: config.contrasts });
     session.authorized(tokens, scope, metadata.issuer);
     connection.useToken(tokens.access_token);
   }
@@ -239,6 +241,10 @@ export async function runJourney(config: JourneyConfig): Promise<JourneyResult> 
       try {
         const outcome = await withAuthorization(call.name, () => connection.callTool(call.name, call.arguments));
         result.outcomes.push({ name: call.name, outcome });
+        const { metadata, client, resource, held } = session;
+        if (config.contrasts && result.outcomes.length === 1 && metadata && client && resource) {
+          await contrastsOfCall({ metadata, client, resource, scope: held.join(' '), redirectUri: config.registration.redirectUri }, config.serverUrl, { ...ctx, options: config.contrasts, revision: connection.revision });
+        }
         // isError is the tool's own answer (MCP tools, "Error Handling"): reported either way; it
         // fails the journey only for a tool the user named, whose result was the point of the run.
         if (outcome.isError && !chosenByClient) {

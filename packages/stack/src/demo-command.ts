@@ -115,7 +115,15 @@ async function demo(argv: string[]): Promise<number> {
   // The extra MCP servers the chosen scenarios run against, each on its own port.
   const extra = scenarios ? await extraServersFor(scenarios) : { urls: {}, servers: [] };
   const run = async (): Promise<number> => {
-    stack = startStack(urls, (event) => trace.push(event), { interactive: values.interactive, authorizationServer, extraServers: extra.servers, accommodateSdk1StepUp: values['accommodate-sdk1-step-up'] });
+    // The audience contrast's "other MCP server": a resource our AS issues for, served by no process.
+    const otherResource = authorizationServer === 'ours' && !scenarios ? new URL('/other/mcp', urls.resource).href : undefined;
+    stack = startStack(urls, (event) => trace.push(event), {
+      interactive: values.interactive,
+      authorizationServer,
+      extraServers: extra.servers,
+      accommodateSdk1StepUp: values['accommodate-sdk1-step-up'],
+      ...(otherResource && { unservedResources: [otherResource] }),
+    });
     await stack.ready;
     if (scenarios) {
       const results = await Promise.race([
@@ -154,6 +162,8 @@ async function demo(argv: string[]): Promise<number> {
       ],
       // oidc-provider sends the browser through its interaction pages before redirecting back.
       ...(authorizationServer === 'oidc-provider' && { userAgent: redirectFollowingUserAgent() }),
+      // Beside their steps, the defences shown holding; a decoy authorization needs no person to approve it.
+      contrasts: { decoys: !values.interactive, ...(otherResource && { otherResource }) },
       onEvent: (event) => trace.push(event),
     });
     const outcome = await Promise.race([journey, stack.died.then((why) => ({ ok: false as const, why }))]);

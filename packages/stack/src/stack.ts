@@ -100,6 +100,11 @@ export interface StackOptions {
    * locally: the AS's introspection client is the main MCP server only.
    */
   extraServers?: ExtraMcpServer[];
+  /**
+   * Resource URIs the authorization server also issues tokens for, which no process serves: the
+   * default run's audience contrast presents such a token to the MCP server (client contrasts.ts).
+   */
+  unservedResources?: string[];
 }
 
 /** A further MCP server of the stack. */
@@ -120,6 +125,7 @@ export function startStack(urls: StackUrls, onEvent: (event: TraceEvent) => void
     server.party === 'authorization-server' ? { ...server, entry: AUTHORIZATION_SERVER_ENTRIES[asKind] } : server,
   );
   const extras = options.extraServers ?? [];
+  const otherResources = [...extras.map((extra) => extra.resource), ...(options.unservedResources ?? [])];
   const children: ResultPromise[] = [];
   const pidOf: Partial<Record<Party, number>> = {};
   let stopping = false;
@@ -149,8 +155,8 @@ export function startStack(urls: StackUrls, onEvent: (event: TraceEvent) => void
         env: {
           [ENV.issuer]: urls.issuer,
           [ENV.resource]: resource,
-          ...(party === 'authorization-server' && extras.length > 0 && {
-            [ENV.otherResources]: extras.map((extra) => extra.resource).join(' '),
+          ...(party === 'authorization-server' && otherResources.length > 0 && {
+            [ENV.otherResources]: otherResources.join(' '),
             [ENV.tokenLifetimes]: extras.flatMap((extra) => (extra.tokenTtlSeconds ? [`${extra.resource}=${extra.tokenTtlSeconds}`] : [])).join(' '),
           }),
           ...(party === 'resource-server' && extras.some((extra) => extra.resource === resource && extra.tokenTtlSeconds) && { [ENV.clockToleranceSeconds]: '0' }),

@@ -38,12 +38,12 @@ const verbose = (events: TraceEvent[]) => formatTrace(events, { color: false, de
 describe('a contrast in the lesson: the attempt, the attack request with its refusal, the rule', () => {
   it('shows the attempt, the threat and the aside, the attack request, the AS decision, the refusal', () => {
     const lines = lesson(pkceContrast('refused'));
-    expect(lines).toContain('    ⚔ contrast, a real request: redeem a copied code without its verifier');
-    expect(lines).toContain('      the code travels through the browser (a decoy authorization: the journey\'s own code is never burnt)');
+    expect(lines).toContain('    ⚔ contrast, for real: redeem a copied code without its verifier (a decoy authorization: the journey\'s own code is');
+    expect(lines).toContain('      never burnt). the code travels through the browser');
     const attack = lines.findIndex((l) => l.startsWith('    → POST http://localhost:9000/token'));
-    expect(lines[attack + 1]).toBe('        AS  PKCE failed: SHA-256(verifier guess…) = AAAAAAAAAA… ≠ challenge stored with the code  (RFC 7636 §4.6)');
-    expect(lines.slice(attack).join('\n')).toContain('← 400  error=invalid_grant');
-    expect(lines.at(-1)).toBe('    ⛔ refused by the AS: 400 invalid_grant. SHA-256(code_verifier) must equal the code_challenge');
+    expect(lines[attack]).toBe('    → POST http://localhost:9000/token  code + code_verifier=guess…  ← 400 invalid_grant');
+    expect(lines[attack + 1]).toBe('        AS  PKCE failed: SHA-256(verifier guess…) = AAAAAAAA… ≠ challenge stored with the code  (RFC 7636 §4.6)');
+    expect(lines.at(-1)).toBe('    ⛔ refused by the AS: SHA-256(code_verifier) must equal the code_challenge');
   });
 
   it('leaves the set-up (the decoy authorization) and the generic error line to --verbose', () => {

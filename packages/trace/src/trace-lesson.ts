@@ -19,7 +19,8 @@ import type { Party, TraceEvent } from './trace.ts';
 import { describe, pathOf } from './trace-describe.ts';
 import { cast, recap, STEP_WHY, stepTopic } from './trace-teaching.ts';
 import { decisionWhy, lessonBody, lessonChallenge, lessonLocation, lessonText, why, WIDTH, wrap, type Of } from './trace-lesson-text.ts';
-import { contrastLesson, contrastSetup } from './trace-lesson-contrasts.ts';
+import { attackAnswer, contrastLesson, contrastSetup } from './trace-lesson-contrasts.ts';
+import { quietInLesson } from './trace-lesson-quiet.ts';
 
 const LABEL: Record<Party, string> = { client: 'client', 'authorization-server': 'AS', 'resource-server': 'RS', 'client-host': 'client-host' };
 
@@ -54,8 +55,8 @@ const isPlumbingBody = (body: string | undefined) => body !== undefined && /^JSO
 export function formatLesson(batch: readonly TraceEvent[], history: readonly TraceEvent[]): string[] {
   const run = runContext(history);
   // A contrast's set-up (trace-lesson-contrasts.ts) is in --verbose only.
-  const setUp = contrastSetup(batch);
-  const events = batch.filter((e) => !setUp.has(e));
+  const contrasts = contrastSetup(batch);
+  const events = batch.filter((e) => !contrasts.hidden.has(e));
   const responses = new Map<number, Of<'http.response'>>();
   for (const e of events) if (e.kind === 'http.response') responses.set(e.id, e);
 
@@ -91,6 +92,7 @@ export function formatLesson(batch: readonly TraceEvent[], history: readonly Tra
   };
 
   for (const event of events) {
+    if (quietInLesson(event, events, history)) continue;
     const client = '    ';
     const server = '        ';
     switch (event.kind) {
@@ -111,16 +113,6 @@ export function formatLesson(batch: readonly TraceEvent[], history: readonly Tra
         // Said on the line of the resource check, when there is one.
         if (events.some((e) => e.kind === 'prm.resource_matched')) continue;
         break;
-      case 'mcp.era_detected': {
-        // One line per era decision: the methods it covered, listed; said again only when it changes.
-        const same = (e: TraceEvent): e is Of<'mcp.era_detected'> =>
-          e.kind === 'mcp.era_detected' && e.era === event.era && e.evidence === event.evidence;
-        const earlier = history.slice(0, history.indexOf(event)).filter(same);
-        if (earlier.length > 0) continue;
-        const methods = [...new Set(events.filter(same).map((e) => e.method))];
-        push(`        ${kleur.magenta(LABEL[event.party].padEnd(3))} ${terminalSafe(`MCP ${event.era} for ${methods.join(', ')}`)}`);
-        continue;
-      }
       case 'cimd.fetched':
         // Said together with the verdict on the document, when there is one.
         if (events.some((e) => e.kind === 'cimd.validated' && e.client_id === event.client_id)) continue;
@@ -194,12 +186,21 @@ export function formatLesson(batch: readonly TraceEvent[], history: readonly Tra
       case 'http.request': {
         const summary = plumbing.get(event.id);
         if (summary !== undefined) {
-          if (plumbingLine === undefined) {
-            push(`${client}${kleur.dim('SDK transport plumbing (not authorization):')} ${summary}`);
+          // The connection's first request stands for it (its decisions follow it); the rest is in --verbose.
+          // A stream the server opened is worth a line: its own notifications and requests come on it.
+          if (summary.startsWith('GET stream')) push(`${client}${kleur.dim(summary)}`);
+          else if (plumbingLine === undefined) {
+            push(`${client}${kleur.yellow(`→ ${event.method} ${event.url}  ${lessonBody(event.body ?? '')}${event.headers.Authorization ? '  + Bearer token' : ''}  ← ${responses.get(event.id)?.status ?? '?'}`)}`);
             plumbingLine = out.length - 1;
-          } else {
-            out[plumbingLine] += `, ${summary}`;
           }
+          continue;
+        }
+        if (contrasts.attacks.has(event.id)) {
+          // A contrast's attack: one line with its answer; the decisions it caused follow.
+          const query = new URL(event.url).searchParams.get('redirect_uri');
+          const answer = responses.get(event.id);
+          push(`${client}${kleur.yellow(`→ ${event.method} ${event.url.split('?')[0]}${query ? `?…redirect_uri=${query}` : ''}` +
+            `${event.body ? `  ${lessonBody(event.body).replace(/^.*?(code_verifier=\S+).*$/, 'code + $1')}` : ''}${event.headers.Authorization ? '  + Bearer token' : ''}${answer ? `  ${attackAnswer(answer)}` : ''}`)}`);
           continue;
         }
         const requested = events.find((e): e is Of<'authorization.requested'> => e.kind === 'authorization.requested');
@@ -224,17 +225,23 @@ export function formatLesson(batch: readonly TraceEvent[], history: readonly Tra
         continue;
       }
       case 'http.response': {
-        if (plumbing.has(event.id)) continue;
+        if (plumbing.has(event.id) || contrasts.attacks.has(event.id)) continue;
         const challenge = event.headers['WWW-Authenticate'];
         const shown = [
           event.headers.Location && `${event.status >= 300 && event.status < 400 ? 'to the browser, ' : ''}Location: ${lessonLocation(event.headers.Location)}`,
           !challenge && event.body,
         ].filter(Boolean).join('  ');
-        const text = `← ${event.status}${shown ? `  ${shown}` : ''}`;
+        // RFC 6750 §3.1: no token was sent, so the challenge carries no error code.
+        const noToken = event.status === 401 && challenge !== undefined && !/error=/.test(challenge) ? ' (no token sent: no error code)' : '';
+        const text = `← ${event.status}${noToken}${shown ? `  ${shown}` : ''}`;
         if (challenge) {
           const header = `WWW-Authenticate: ${lessonChallenge(challenge, event.status)}`;
           if (client.length + text.length + 2 + header.length <= WIDTH) push(`${client}${kleur.yellow(`${text}  ${header}`)}`);
-          else push(`${client}${kleur.yellow(text)}`, `${client}  ${header}`);
+          else {
+            // Too long for one line: the status with the header's first parameter, the rest below.
+            const cut = header.indexOf(', ');
+            push(`${client}${kleur.yellow(`${text}  ${cut > 0 ? header.slice(0, cut + 1) : header}`)}`, ...(cut > 0 ? [`${client}  ${header.slice(cut + 2)}`] : []));
+          }
           continue;
         }
         // A plain success after the server's own lines: the next line (a result, a token) says it.
@@ -261,7 +268,7 @@ export function formatLesson(batch: readonly TraceEvent[], history: readonly Tra
       printed.add(key);
     }
     const more = event.party === 'client' ? 0 : repeats.get(key) ?? 0;
-    const [first = '', ...rest] = lessonText(event, events.find((e): e is Of<'prm.discovered'> => e.kind === 'prm.discovered')) ?? describe(event);
+    const [first = '', ...rest] = lessonText(event, events.find((e): e is Of<'prm.discovered'> => e.kind === 'prm.discovered'), history) ?? describe(event);
     const counted = more === 0 ? first
       : `${first} (${event.kind === 'token.accepted' ? `same token, ${more} more request${more === 1 ? '' : 's'}` : `${more} more time${more === 1 ? '' : 's'}`})`;
     const cite = event.spec && CITED.has(event.kind) ? kleur.dim(`  (${terminalSafe(event.spec)})`) : '';

@@ -53,15 +53,13 @@ export function stepTopic(title: string): StepTopic | undefined {
 /** One plain sentence of why, under each step heading. */
 export const STEP_WHY: Record<StepTopic, string> = {
   discovery:
-    'The client knows only the server\'s URL. The 401 refusal says which scope to ask for and where the server\'s ' +
-    'metadata (PRM) is; the PRM names the authorization server (AS) it trusts. No set-up beforehand.',
+    'The client knows only the server\'s URL: the 401 says where its metadata (PRM) is, which names the AS to ask.',
   authorization:
     'the user\'s browser visits the AS, the user approves, and a one-time code comes back for the client to exchange.',
   're-authorization':
     'The RS refused the token (expired or revoked): the client gets a new one the same way, instead of failing.',
   'step-up':
-    'The client asks again for the scopes it asked for before plus the one it lacks: the new token replaces the ' +
-    'old one, so asking only for the missing scope would lose the rest (MCP "Step-Up Authorization Flow", SEP-2350).',
+    'a new authorization, for everything asked for before plus what is missing: the new token replaces the old one.',
   refresh:
     'The RS refused the access token (expired, or revoked), but the grant behind it may stand: the client trades its refresh ' +
     'token for a new access token, without the user (RFC 6749 §6), and the AS rotates the refresh token (OAuth 2.1 §4.3.1).',
@@ -80,17 +78,13 @@ export const DECISION_WHY = {
     'method and its tool (Mcp-Method, Mcp-Name), so any instance of the server, or a load balancer reading headers, ' +
     'can answer it; the server refuses a header that disagrees with the body (400 -32020).',
   prm: 'the client checks that the PRM is about this very server, so another site\'s metadata cannot redirect it.',
-  cimd:
-    'Whoever claims a client_id URL gets nothing: the AS fetches the document from that URL itself, the document must ' +
-    'name that same URL, and codes go only to the redirect URIs it lists, i.e. back to the real client.',
+  cimd: 'claiming a client_id URL gets nothing: the AS reads the document there and sends codes only where it says.',
   dcr: 'The AS has never seen this client: it registers its redirect URI and gets a client_id (RFC 7591).',
   pkce: 'whoever intercepts the code cannot redeem it without the verifier, which never leaves the client.',
   state: 'state proves this client started the request (no CSRF);',
   iss: 'iss, that the code is from the AS it asked (RFC 9207).',
-  audience:
-    'The token names the one server it is for (aud = resource): any other server must refuse it, so a server that ' +
-    'receives your token cannot spend it elsewhere (RFC 8707 §2, RFC 9068 §4).',
-  revocation: 'only the AS knows whether a token was revoked since it was issued, so the RS asks it each time.',
+  audience: 'the token names the one server it is for (aud = resource): any other server must refuse it (RFC 8707 §2).',
+  revocation: 'the keys prove the AS signed the token; only the AS knows if it was since revoked, so the RS asks (RFC 7662).',
   insufficientScope: 'a token holds only what the user approved; the RS names the scope it lacks (RFC 6750 §3.1).',
 } as const;
 
@@ -121,6 +115,8 @@ export const RECAP_RULES: RecapRule[] = [
     if (chosen.event.method === 'cimd') {
       const validated = first(events, 'cimd.validated');
       // Say what the AS did only when its own events showed it (pnpm client sees no AS events).
+      const refused = events.find((e) => e.event.kind === 'contrast.refused' && e.event.contrast === 'redirect_uri');
+      if (validated && refused) return `[${validated.step}] The client's id is a URL: the AS read the document there, and refused a redirect_uri it does not list.`;
       return validated
         ? `[${validated.step}] The client's id is a URL: the AS fetched the document there and sent the code only where it says.`
         : `[${chosen.step}] The client's id is the URL of its metadata document (CIMD), which the AS fetches itself.`;
@@ -130,6 +126,8 @@ export const RECAP_RULES: RecapRule[] = [
   },
   (events) => {
     const pkce = first(events, 'pkce.verified');
+    const thief = events.find((e) => e.event.kind === 'contrast.refused' && e.event.contrast === 'pkce');
+    if (pkce && thief) return `[${pkce.step}] PKCE: the real verifier matched the challenge; a copied code with a thief's verifier was refused.`;
     return pkce && `[${pkce.step}] PKCE: the AS hashed the verifier and matched the challenge; the code alone was worthless to a thief.`;
   },
   (events) => {
@@ -142,6 +140,9 @@ export const RECAP_RULES: RecapRule[] = [
     const accepted = first(events, 'token.accepted');
     if (!accepted) return undefined;
     const aud = accepted.event.claims.aud;
+    if (events.some((e) => e.event.kind === 'contrast.refused' && e.event.contrast === 'audience')) {
+      return `[${accepted.step}] The RS accepted the token whose aud is this server, and refused one issued for another server.`;
+    }
     return `[${accepted.step}] The RS accepted the token because, among other checks, its aud (${Array.isArray(aud) ? aud.join(' ') : aud}) is this server.`;
   },
   (events) => {
@@ -157,7 +158,7 @@ export const RECAP_RULES: RecapRule[] = [
   (events) => {
     const stepUp = first(events, 'stepup.needed');
     return stepUp &&
-      `[${stepUp.step}] Step-up asked for requested ∪ challenged = "${stepUp.event.requesting.join(' ')}": the new token kept what the old one had.`;
+      `[${stepUp.step}] Step-up asked again, for "${stepUp.event.requesting.join(' ')}": the new token kept what the old one had.`;
   },
 ];
 
