@@ -149,6 +149,13 @@ export interface TraceEventMap {
    * reused from its short cache (`cached`).
    */
   'token.introspected': { active: boolean; caller?: string; reason?: string; jti?: string; cached?: boolean };
+  /**
+   * Revocation by push (docs/revocation.md). At the AS: a resource server subscribed to revocation
+   * SETs (first in this AS run, or catching up `caught_up` of them); `cursor` is the log's newest entry.
+   */
+  'revocation.subscribed': { caller: string; resource: string; delivery_url?: string; epoch: string; cursor: number; caught_up: number };
+  /** At the AS: a revocation SET (RFC 8417) pushed to a resource server (RFC 8935); `delivered` when it answered 202. */
+  'security_event.pushed': { to: string; jti: string; seq: number; status: number | 'no answer'; delivered: boolean };
 
   /**
    * What a client asked for, as the AS received it (first value of each parameter; secrets
@@ -160,6 +167,15 @@ export interface TraceEventMap {
 
   // --- resource server ------------------------------------------------------------------
   'jwks.fetched': { url: string; keys: number };
+  /** A verified revocation SET: the token `jti` is refused from now on; `via` push (RFC 8935) or catch-up. */
+  'security_event.received': { jti: string; seq: number; via: 'push' | 'catch-up' };
+  /**
+   * The revocation channel to the AS is live: revoked tokens are known here, pushed, and tokens are
+   * checked locally (`caught_up`: SETs fetched on (re)connecting; `restarted`: a new AS run).
+   */
+  'revocation_channel.live': { epoch: string; cursor: number; caught_up: number; restarted: boolean };
+  /** The channel is lost (AS down, restarting, refusing): every token is introspected until it is back. Said once. */
+  'revocation_channel.lost': { why: string };
   /** `resource`: the RS's own canonical URI, which `aud` was checked against. */
   'token.accepted': { claims: TokenClaims; resource?: string };
   /** `client_id`, `aud`: the claims as the token states them, unverified, only to say whose token it was and for whom. */
