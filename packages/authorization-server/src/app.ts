@@ -178,6 +178,13 @@ export function createAuthorizationServer(input: AuthorizationServerConfig): Aut
 
   // RFC 6749 §5.1: "Cache-Control: no-store" and "Pragma: no-cache" with every token; errors get them too.
   app.use(paths.token, noStore);
+  // A request that revoked tokens (a replayed code, a reused refresh token) is answered once the
+  // revocation was pushed to subscribed resource servers (at most SET_PUSH_TIMEOUT_MS): when the
+  // replayer hears "invalid_grant", the resource servers already refuse the token (docs/revocation.md).
+  app.use(paths.token, async (_c, next) => {
+    await next();
+    await transmitter.settled();
+  });
   // RFC 6749 §3.2: "The client MUST use the HTTP POST method when making access token requests."
   app.post(
     paths.token,

@@ -23,6 +23,9 @@ import { mcpCors } from './cors.ts';
 import { createMcpEndpoint } from './mcp-endpoint.ts';
 import { protectedResourceMetadataRoutes } from './protected-resource-metadata.ts';
 import { createConfiguredIntrospection } from './token-introspection.ts';
+import { createConfiguredRevocation } from './configured-revocation.ts';
+import type { RevocationChannel } from './revocation-channel.ts';
+import { limitSetBody } from './security-event-receiver.ts';
 import { notFound } from './transport-errors.ts';
 
 /** The spec behind each error code, for the trace. */
@@ -41,8 +44,11 @@ function specOf(error: OAuthError): string | undefined {
   return ERROR_SPEC[error.error];
 }
 
+/** The app, plus its revocation channel (when revocations are pushed): serve.ts starts and stops it. */
+export type ResourceServerApp = Hono & { readonly revocationChannel: RevocationChannel | undefined };
+
 /** Builds the resource server; throws `ConfigError` for an invalid config. */
-export function createResourceServer(input: ResourceServerConfig): Hono {
+export function createResourceServer(input: ResourceServerConfig): ResourceServerApp {
   const config = resolveConfig(input);
   const emit = createEmitter('resource-server', config.onEvent);
   const keys = createAuthorizationServerKeys({
@@ -54,12 +60,16 @@ export function createResourceServer(input: ResourceServerConfig): Hono {
 
   // RFC 7662: asks the AS whether a token is still active (revocation), when credentials are set.
   const introspection = createConfiguredIntrospection(config, emit);
+  // How a revoked token is known here: pushed SETs, or introspection (configured-revocation.ts).
+  const revocation = createConfiguredRevocation(config, keys, emit, introspection);
 
   const app = new Hono();
   app.route('/', protectedResourceMetadataRoutes(config));
 
   app.use(config.mcpPath, mcpCors(config.allowedOrigins));
-  app.all(config.mcpPath, createMcpEndpoint(config, keys, emit, introspection));
+  app.all(config.mcpPath, createMcpEndpoint(config, keys, emit, introspection, revocation.check));
+  // RFC 8935 §2: the SET receiver, POST only; anything else gets the JSON 404 below.
+  if (revocation.receiver) app.post(revocation.receiver.path, limitSetBody, revocation.receiver.handler);
 
   // The one place errors become answers, traced before they leave.
   function reject(c: Context, thrown: unknown): Response {
@@ -71,5 +81,5 @@ export function createResourceServer(input: ResourceServerConfig): Hono {
   app.onError((thrown, c) => reject(c, thrown));
   app.notFound((c) => reject(c, notFound(c.req.path)));
 
-  return app;
+  return Object.assign(app, { revocationChannel: revocation.channel });
 }

@@ -77,7 +77,7 @@ describe('the revocation events endpoint (subscription and catch-up)', () => {
     { rule: 'only its own origin: a delivery URL elsewhere', authorization: undefined, fields: { delivery_url: 'http://localhost:9999/steal' }, status: 400, error: 'invalid_request' },
     { rule: 'a cursor that is not a number', authorization: undefined, fields: { cursor: '-1' }, status: 400, error: 'invalid_request' },
   ])('$rule is refused ($status $error)', async ({ authorization, fields, status, error }) => {
-    const response = await subscribe(h, fields, authorization);
+    const response = await subscribe(h, fields as Record<string, string>, authorization);
     expect(response.status).toBe(status);
     expect(((await response.json()) as { error: string }).error).toBe(error);
     if (status === 401) expect(response.headers.get('www-authenticate')).toMatch(/^Basic /);
