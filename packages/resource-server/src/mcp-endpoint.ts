@@ -101,7 +101,7 @@ export function createMcpEndpoint(config: ResolvedConfig, keys: AuthorizationSer
     const required = requiredScopes(body.json.ok ? body.json.value : undefined);
     try {
       rejectTokenInBody(request, text);
-      checkScopes(accessToken.scopes, required, emit, accessToken.claims.client_id);
+      checkScopes(accessToken.scopes, required, emit, accessToken.claims);
     } catch (error) {
       throw withBearerChallenge(error, { resource_metadata: resourceMetadata, scope: required.scopes.join(' ') });
     }
