@@ -7,7 +7,9 @@
  *
  * Each journey is the full one: discovery, authorization (CIMD, PKCE), whoami, the 403,
  * step-up, the retry. It prints the failures (there must be none; the first few are shown),
- * journey latency p50/p95, the rate, and each server's RSS before and after.
+ * the 5xx answers any server gave (from the servers' own trace: there must be none), journey
+ * latency p50/p95, the rate, and each server's RSS idle before, right after, and after
+ * `SETTLE_MS` of idleness (what "back to idle" is measured against).
  */
 import { clientUrls, runJourney } from '@mcp-auth-demo/client';
 import type { Party } from '@mcp-auth-demo/trace';
@@ -15,21 +17,33 @@ import { freePorts, startStack, urlsForPorts } from '@mcp-auth-demo/stack';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { rssMegabytes } from './process-stats.ts';
 
+/** How long the servers sit idle after the run before their RSS is read again. */
+const SETTLE_MS = 10_000;
+
 export interface SoakReport {
   journeys: number;
   concurrency: number;
   failures: string[];
+  /** Answers with a 5xx status, by any server, as their trace recorded them. */
+  serverErrors: number;
   seconds: number;
   p50: number;
   p95: number;
-  rss: { before: Partial<Record<Party, number>>; after: Partial<Record<Party, number>> };
+  rss: { before: Partial<Record<Party, number>>; after: Partial<Record<Party, number>>; settled: Partial<Record<Party, number>> };
 }
 
 const percentile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
 
 export async function runSoak(options: { journeys: number; concurrency: number }): Promise<SoakReport> {
   const urls = urlsForPorts(await freePorts());
-  const stack = startStack(urls, () => {}, { bundles: true });
+  let serverErrors = 0;
+  const stack = startStack(
+    urls,
+    (event) => {
+      if (event.kind === 'request.rejected' && event.status >= 500) serverErrors += 1;
+    },
+    { bundles: true },
+  );
   const rss = () => Object.fromEntries(Object.entries(stack.pids()).map(([p, pid]) => [p, rssMegabytes(pid!)])) as Partial<Record<Party, number>>;
   try {
     await stack.ready;
@@ -60,7 +74,9 @@ export async function runSoak(options: { journeys: number; concurrency: number }
     await Promise.all(Array.from({ length: options.concurrency }, worker));
     const seconds = (performance.now() - started) / 1000;
     const sorted = durations.sort((a, b) => a - b);
-    return { journeys: durations.length, concurrency: options.concurrency, failures, seconds, p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95), rss: { before, after: rss() } };
+    const after = rss();
+    await sleep(SETTLE_MS);
+    return { journeys: durations.length, concurrency: options.concurrency, failures, serverErrors, seconds, p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95), rss: { before, after, settled: rss() } };
   } finally {
     await stack.stop();
   }
@@ -73,10 +89,11 @@ export function formatSoak(r: SoakReport): string {
     `mcp-auth-demo soak · Node ${process.version} · ${r.journeys} whole journeys, ${r.concurrency} at a time · loopback only`,
     '',
     `failures      ${r.failures.length}${r.failures.length ? `  (first: ${r.failures.slice(0, 3).join(' | ')})` : ''}`,
+    `5xx answers   ${r.serverErrors}`,
     `journey       p50 ${r.p50.toFixed(0)} ms   p95 ${r.p95.toFixed(0)} ms`,
     `throughput    ${(r.journeys / r.seconds).toFixed(1)} journeys/s (${r.seconds.toFixed(1)} s in all)`,
-    'RSS           before → after',
-    ...parties.map((p) => `  ${p.padEnd(22)} ${mb(r.rss.before[p]).padStart(7)} → ${mb(r.rss.after[p])}`),
+    `RSS           idle before → right after → after ${SETTLE_MS / 1000} s idle`,
+    ...parties.map((p) => `  ${p.padEnd(22)} ${mb(r.rss.before[p]).padStart(7)} → ${mb(r.rss.after[p]).padStart(7)} → ${mb(r.rss.settled[p])}`),
     '',
   ].join('\n');
 }

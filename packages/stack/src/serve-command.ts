@@ -17,7 +17,7 @@
  */
 import { protectedResourceMetadataUrl, SCOPES } from '@mcp-auth-demo/common';
 import { createTraceWriter, shouldUseColor } from '@mcp-auth-demo/trace';
-import { createGrader, formatCard, inCausalOrder, writeReport } from '@mcp-auth-demo/verdicts';
+import { createGrader, createReportWriter, formatCard, inCausalOrder, writeReport } from '@mcp-auth-demo/verdicts';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { PORT_FLAGS, urlsFromPortFlags } from './ports.ts';
 import { startStack } from './stack.ts';
@@ -57,11 +57,13 @@ async function serve(argv: string[]): Promise<number> {
   });
   const report = values.report;
   if (report) writeReport(report, []);
+  // Rewritten once per burst of changes, not once per event (report-file.ts).
+  const reportWriter = report ? createReportWriter(report, () => grader.cards()) : undefined;
   // The grader reads the servers' events in the order they happened (causal-order.ts); a card
   // is printed once the events that decided it have been printed.
   const grading = inCausalOrder((event) => {
     for (const update of grader.observe(event)) process.stdout.write(formatCard(update, { color }));
-    if (report && grader.takeChanged()) writeReport(report, grader.cards());
+    if (reportWriter && grader.takeChanged()) reportWriter.changed();
   });
   const onEvent = (event: Parameters<typeof trace.push>[0]) => {
     trace.push(event);
@@ -98,6 +100,7 @@ async function serve(argv: string[]): Promise<number> {
   ]);
   await stack.stop();
   grading.drain();
+  reportWriter?.flush();
   return code;
 }
 

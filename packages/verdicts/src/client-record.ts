@@ -68,3 +68,25 @@ export function newClientRecord(client_id: string): ClientRecord {
     audience: { accepted: 0 },
   };
 }
+
+/**
+ * Most clients graded at once. Any web page the user visits can send `/authorize` requests with
+ * made-up client_ids (an <img> is enough), and each would otherwise become a record, a card on
+ * the terminal and an entry of every report rewrite: memory and time without bound in the
+ * orchestrator, whose stalls stall the servers writing their trace to it.
+ */
+export const MAX_GRADED_CLIENTS = 200;
+
+/**
+ * The record to forget when the grader is full: the first-seen one that never got a token
+ * (made-up or broken client_ids never do), else the first-seen one. `records` is in the order
+ * the clients were first seen.
+ */
+export function evictionCandidate(records: Iterable<ClientRecord>): ClientRecord | undefined {
+  let oldest: ClientRecord | undefined;
+  for (const record of records) {
+    if (record.held.length === 0) return record;
+    oldest ??= record;
+  }
+  return oldest;
+}

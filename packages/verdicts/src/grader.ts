@@ -10,10 +10,11 @@
  * - discovery requests (PRM, AS metadata) and the first 401 challenge carry no client identity:
  *   they are credited to the next client that sends an authorization request. With one client
  *   at a time, as in a developer testing theirs, that is exact; the evidence says "before".
+ * At most MAX_GRADED_CLIENTS records are kept (client-record.ts says which one goes first).
  */
 import type { TraceEvent } from '@mcp-auth-demo/trace';
 import { diffCards, type Card, type CardChange } from './checks.ts';
-import { newClientRecord, type ClientRecord, type Discovery } from './client-record.ts';
+import { evictionCandidate, MAX_GRADED_CLIENTS, newClientRecord, type ClientRecord, type Discovery } from './client-record.ts';
 import { evaluate, type GradingContext } from './evaluate.ts';
 
 export interface CardUpdate {
@@ -47,6 +48,12 @@ export function createGrader(context: GradingContext): Grader {
   const record = (clientId: string) => {
     let found = clients.get(clientId);
     if (!found) {
+      // Bounded: any web page can send /authorize with made-up client_ids (client-record.ts).
+      const evicted = clients.size >= MAX_GRADED_CLIENTS ? evictionCandidate(clients.values()) : undefined;
+      if (evicted) {
+        clients.delete(evicted.client_id);
+        lastCard.delete(evicted.client_id);
+      }
       found = newClientRecord(clientId);
       clients.set(clientId, found);
     }

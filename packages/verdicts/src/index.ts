@@ -2,5 +2,5 @@ export { CHECKS, CHECK_IDS, diffCards, type Card, type CardChange, type CheckId,
 export { createGrader, type CardUpdate, type Grader } from './grader.ts';
 export type { GradingContext } from './evaluate.ts';
 export { formatCard } from './format-card.ts';
-export { writeReport } from './report-file.ts';
+export { createReportWriter, writeReport, type ReportWriter } from './report-file.ts';
 export { inCausalOrder, type CausalOrder } from './causal-order.ts';

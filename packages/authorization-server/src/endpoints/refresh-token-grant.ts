@@ -3,11 +3,17 @@
  * checks:
  *
  *   required parameters -> checkResource -> refreshTokens.lookup (reuse revokes the family)
- *   -> bound to the client -> bound to the resource -> checkScopeNarrowing -> checkNotEarly
- *   -> refreshTokens.rotate -> mintAccessToken
+ *   -> bound to the client -> bound to the resource -> checkScopeNarrowing
+ *   -> checkNotEarly (only with the opt-in accommodateSdk1StepUp) -> refreshTokens.rotate
+ *   -> recordAccessToken -> signAccessToken
  *
  * Errors: RFC 6749 §5.2 (`invalid_request`, `invalid_grant`, `invalid_scope`) and RFC 8707
  * `invalid_target`. A refused request never rotates the token, except a reuse, which revokes.
+ *
+ * Two refreshes with the same token at the same moment (THE RULE CHOSEN, RFC 9700 §4.14.2): the
+ * first rotates it and the second is a reuse, so the whole family is revoked, the access token the
+ * first is being given included; the AS cannot tell a client's race from an attacker's. A client
+ * must send one refresh at a time per grant.
  */
 import { OAuthError } from '@mcp-auth-demo/common';
 import { type Emit } from '@mcp-auth-demo/trace';
@@ -16,7 +22,8 @@ import { accessTokenTtlFor } from '../tokens/token-lifetimes.ts';
 import { requiredParameter, singleParameter, scopeTokens } from '../request-rules.ts';
 import type { RefreshTokenStore } from '../state/refresh-tokens.ts';
 import { checkResource } from '../tokens/resource-indicators.ts';
-import { mintAccessToken } from '../tokens/access-token.ts';
+import { accessTokenClaims, signAccessToken } from '../tokens/access-token.ts';
+import type { RevokedTokens } from '../state/revoked-tokens.ts';
 
 /** The slice of the configuration this module reads. */
 export type RefreshGrantConfig = Pick<ResolvedConfig, 'accessTokenTtlSeconds' | 'accessTokenTtlSecondsByResource' | 'dangerouslyDefaultAudience' | 'issuer' | 'now' | 'refreshTokenAbsoluteSeconds' | 'refreshTokenIdleSeconds' | 'accommodateSdk1StepUp' | 'resources' | 'signingKey'>;
@@ -24,6 +31,8 @@ export type RefreshGrantConfig = Pick<ResolvedConfig, 'accessTokenTtlSeconds' | 
 export interface RefreshGrantDependencies {
   config: RefreshGrantConfig;
   refreshTokens: RefreshTokenStore;
+  /** Where a reuse writes the family's access tokens; read after signing (see the header). */
+  revoked: RevokedTokens;
   emit: Emit;
 }
 
@@ -72,7 +81,7 @@ function checkNotEarly(latestExpiryMs: number, config: RefreshGrantConfig): void
   }
 }
 
-export function createRefreshGrant({ config, refreshTokens, emit }: RefreshGrantDependencies) {
+export function createRefreshGrant({ config, refreshTokens, revoked, emit }: RefreshGrantDependencies) {
   return async function refresh(params: URLSearchParams): Promise<Record<string, unknown>> {
     // RFC 6749 §6: refresh_token is REQUIRED; a public client identifies itself with client_id (RFC 6749 §3.2.1).
     const presented = requiredParameter(params, 'refresh_token', 'RFC 6749 §6');
@@ -91,7 +100,8 @@ export function createRefreshGrant({ config, refreshTokens, emit }: RefreshGrant
       throw new OAuthError('invalid_grant', 'This refresh token was already used (rotated); the whole grant is revoked (RFC 9700 §4.14.2). Authorize again.');
     }
     // RFC 6749 §5.2: invalid_grant when the refresh token "is invalid, expired, revoked".
-    if (found.outcome === 'unknown') throw new OAuthError('invalid_grant', 'Unknown refresh token.');
+    // This AS keeps refresh tokens in memory only: a restart forgets them all, so say so (docs/refresh.md).
+    if (found.outcome === 'unknown') throw new OAuthError('invalid_grant', 'Unknown refresh token: never issued here, or issued before this authorization server restarted (it keeps refresh tokens in memory only). Authorize again.');
     if (found.outcome === 'expired') {
       const lifetime = found.why === 'absolute' ? `${config.refreshTokenAbsoluteSeconds} s after the authorization` : `after ${config.refreshTokenIdleSeconds} s without use`;
       throw new OAuthError('invalid_grant', `The refresh token expired (${found.why} lifetime: ${lifetime}). Authorize again.`);
@@ -108,12 +118,17 @@ export function createRefreshGrant({ config, refreshTokens, emit }: RefreshGrant
     const scope = checkScopeNarrowing(requestedScope, family.grant.scope);
     checkNotEarly(refreshTokens.latestAccessTokenExpiry(family.id), config);
 
+    // Lookup and rotation run with no await between them: of two refreshes with the same token,
+    // exactly one rotates it; the other presents a rotated-out token, a reuse (see the header).
     const refresh_token = refreshTokens.rotate(family.id);
-    const issued = await mintAccessToken(
-      { client_id, sub: family.grant.sub, scope, resource },
-      { signingKey: await config.signingKey, issuer: config.issuer, ttlSeconds: accessTokenTtlFor(config, resource), nowMs: config.now() },
-    );
-    refreshTokens.recordAccessToken(family.id, { jti: issued.claims.jti, expiresAtMs: issued.claims.exp * 1000 });
+    const claims = accessTokenClaims({ client_id, sub: family.grant.sub, scope, resource }, { issuer: config.issuer, ttlSeconds: accessTokenTtlFor(config, resource), nowMs: config.now() });
+    // Recorded BEFORE signing (an await), so a reuse that arrives meanwhile revokes this token too.
+    refreshTokens.recordAccessToken(family.id, { jti: claims.jti, expiresAtMs: claims.exp * 1000 });
+    const issued = await signAccessToken(claims, await config.signingKey);
+    // RFC 9700 §4.14.2: the family was revoked while this token was being signed; hand out nothing.
+    if (revoked.isRevoked(claims.jti)) {
+      throw new OAuthError('invalid_grant', 'The same refresh token was presented again while this one was being answered; the whole grant is revoked (RFC 9700 §4.14.2). Authorize again.');
+    }
     emit('token.refreshed', {
       client_id,
       claims: issued.claims,

@@ -29,7 +29,7 @@ import { observedParams, rememberClient } from '../observations.ts';
 import { readFormBody, requiredParameter } from '../request-rules.ts';
 import { isWellFormedCodeVerifier, s256CodeChallenge, verifyCodeVerifier } from './pkce.ts';
 import { checkResource } from '../tokens/resource-indicators.ts';
-import { mintAccessToken } from '../tokens/access-token.ts';
+import { accessTokenClaims, signAccessToken } from '../tokens/access-token.ts';
 import type { RevokedTokens } from '../state/revoked-tokens.ts';
 import { createRefreshGrant, type RefreshGrantConfig } from './refresh-token-grant.ts';
 import type { RefreshTokenStore } from '../state/refresh-tokens.ts';
@@ -97,7 +97,7 @@ function checkBinding(grant: AuthorizationGrant, request: { client_id: string; r
 
 export function createTokenHandler(deps: TokenDependencies) {
   const { config, codes, revoked, refreshTokens, emit } = deps;
-  const refresh = createRefreshGrant({ config, refreshTokens, emit });
+  const refresh = createRefreshGrant({ config, refreshTokens, revoked, emit });
 
   async function authorizationCode(params: URLSearchParams): Promise<Record<string, unknown>> {
     // RFC 6749 §4.1.3 and OAuth 2.1 §4.1.3: code, redirect_uri, client_id (public client), code_verifier.
@@ -143,17 +143,19 @@ export function createTokenHandler(deps: TokenDependencies) {
     }
     emit('pkce.verified', pkce);
 
-    const issued = await mintAccessToken(grant, {
-      signingKey: await config.signingKey,
-      issuer: config.issuer,
-      ttlSeconds: accessTokenTtlFor(config, grant.resource),
-      nowMs: config.now(),
-    });
-    const token = { jti: issued.claims.jti, expiresAtMs: issued.claims.exp * 1000 };
+    const claims = accessTokenClaims(grant, { issuer: config.issuer, ttlSeconds: accessTokenTtlFor(config, grant.resource), nowMs: config.now() });
+    const token = { jti: claims.jti, expiresAtMs: claims.exp * 1000 };
     // SEP-2207 / RFC 7591 §2: a client asks for refresh tokens by listing the refresh_token grant.
     const family = grant.refresh ? refreshTokens.start({ client_id, sub: grant.sub, scope: grant.scope, resource: grant.resource }) : undefined;
     if (family) refreshTokens.recordAccessToken(family.family, token);
+    // Recorded BEFORE signing (an await): a replay of this code that arrives while the token is
+    // being signed finds it and revokes it, instead of a token that escapes the revocation.
     codes.recordProducts(code, { token, ...(family && { family: family.family }) });
+    const issued = await signAccessToken(claims, await config.signingKey);
+    // RFC 6749 §4.1.2: a code used twice, at the same moment, is a replay too; the replay revoked this token.
+    if (revoked.isRevoked(claims.jti)) {
+      throw new OAuthError('invalid_grant', 'The code was presented again while this token was being issued; the tokens issued from it are revoked (RFC 6749 §4.1.2).');
+    }
     const refreshNote = family
       ? '; with a refresh token (rotated on every use, OAuth 2.1 §4.3.1)'
       : grant.refresh

@@ -23,17 +23,19 @@ export interface IssuedAccessToken {
   expires_in: number;
 }
 
-export interface MintOptions {
-  signingKey: SigningKey;
+export interface ClaimOptions {
   issuer: string;
   ttlSeconds: number;
   nowMs: number;
 }
 
-/** Signs an RFC 9068 access token for what `grant` authorized. */
-export async function mintAccessToken(grant: Pick<AuthorizationGrant, 'client_id' | 'sub' | 'scope' | 'resource'>, options: MintOptions): Promise<IssuedAccessToken> {
+/**
+ * The claims of an RFC 9068 access token for what `grant` authorized, decided before signing, so
+ * the caller can record the `jti` (where a replay or a reuse would revoke it) before the await.
+ */
+export function accessTokenClaims(grant: Pick<AuthorizationGrant, 'client_id' | 'sub' | 'scope' | 'resource'>, options: ClaimOptions): AccessTokenClaims {
   const iat = Math.floor(options.nowMs / 1000);
-  const claims: AccessTokenClaims = {
+  return {
     iss: options.issuer,
     sub: grant.sub,
     // RFC 9068 §3 / RFC 8707 §2: aud names the requested resource; a single string, one audience.
@@ -45,9 +47,13 @@ export async function mintAccessToken(grant: Pick<AuthorizationGrant, 'client_id
     // RFC 9068 §2.2 / RFC 7519 §4.1.7: a unique identifier, random so it reveals nothing.
     jti: randomUUID(),
   };
+}
+
+/** Signs the claims as an RFC 9068 access token. */
+export async function signAccessToken(claims: AccessTokenClaims, signingKey: SigningKey): Promise<IssuedAccessToken> {
   const access_token = await new SignJWT({ ...claims })
     // RFC 9068 §2.1: "JWT access tokens MUST include this media type in the typ header parameter".
-    .setProtectedHeader({ alg: options.signingKey.alg, typ: 'at+jwt', kid: options.signingKey.kid })
-    .sign(options.signingKey.privateKey);
-  return { access_token, claims, expires_in: options.ttlSeconds };
+    .setProtectedHeader({ alg: signingKey.alg, typ: 'at+jwt', kid: signingKey.kid })
+    .sign(signingKey.privateKey);
+  return { access_token, claims, expires_in: claims.exp - claims.iat };
 }
