@@ -40,7 +40,7 @@ import { checkOrigin } from './origin.ts';
 import { protectedResourceMetadataUrl } from './protected-resource-metadata.ts';
 import { checkDeclaredBodySize, readBodyText } from './request-body.ts';
 import { BASE_SCOPE, checkScopes, requiredScopes } from './scopes.ts';
-import type { TokenIntrospection } from './token-introspection.ts';
+import type { TokenIntrospection } from './introspection-client.ts';
 import { createProtocolEras, type ReadBody } from './protocol-eras.ts';
 import { methodNotAllowed } from './transport-errors.ts';
 import { createVerifiedTokenCache } from './verified-token-cache.ts';
