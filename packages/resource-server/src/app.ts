@@ -22,7 +22,7 @@ import { resolveConfig, type ResourceServerConfig } from './config.ts';
 import { mcpCors } from './cors.ts';
 import { createMcpEndpoint } from './mcp-endpoint.ts';
 import { protectedResourceMetadataRoutes } from './protected-resource-metadata.ts';
-import { createConfiguredIntrospection } from './token-introspection.ts';
+import { createConfiguredIntrospection } from './introspection-client.ts';
 import { createConfiguredRevocation } from './configured-revocation.ts';
 import type { RevocationChannel } from './revocation-channel.ts';
 import { limitSetBody } from './security-event-receiver.ts';

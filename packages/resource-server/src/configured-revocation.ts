@@ -18,7 +18,7 @@ import { createRevocationChannel, type RevocationChannel } from './revocation-ch
 import { createRevocationCheck, type RevocationCheck } from './revocation-check.ts';
 import { RevokedTokenIds } from './revoked-token-ids.ts';
 import { createSecurityEventReceiver, verifyRevocationSet, type SetVerification } from './security-event-receiver.ts';
-import { basicCredentials, type TokenIntrospection } from './token-introspection.ts';
+import { basicCredentials, type TokenIntrospection } from './introspection-client.ts';
 
 /** Where the SET receiver answers, below the resource (its path is the MCP endpoint's). */
 export const SECURITY_EVENTS_SUFFIX = '/security-events';

@@ -41,7 +41,7 @@ import { protectedResourceMetadataUrl } from './protected-resource-metadata.ts';
 import { checkDeclaredBodySize, readBodyText } from './request-body.ts';
 import { BASE_SCOPE, checkScopes, requiredScopes } from './scopes.ts';
 import type { RevocationCheck } from './revocation-check.ts';
-import type { TokenIntrospection } from './token-introspection.ts';
+import type { TokenIntrospection } from './introspection-client.ts';
 import { createProtocolEras, type ReadBody } from './protocol-eras.ts';
 import { methodNotAllowed } from './transport-errors.ts';
 import { createVerifiedTokenCache } from './verified-token-cache.ts';
@@ -103,7 +103,7 @@ export function createMcpEndpoint(config: ResolvedConfig, keys: AuthorizationSer
     const required = requiredScopes(body.json.ok ? body.json.value : undefined);
     try {
       rejectTokenInBody(request, text);
-      checkScopes(accessToken.scopes, required, emit, accessToken.claims.client_id);
+      checkScopes(accessToken.scopes, required, emit, accessToken.claims);
     } catch (error) {
       throw withBearerChallenge(error, { resource_metadata: resourceMetadata, scope: required.scopes.join(' ') });
     }

@@ -16,7 +16,7 @@ import { checkStillActive } from './introspected-access-token.ts';
 import { InvalidAccessToken } from './invalid-access-token.ts';
 import type { RevocationChannel } from './revocation-channel.ts';
 import type { RevokedTokenIds } from './revoked-token-ids.ts';
-import type { TokenIntrospection } from './token-introspection.ts';
+import type { TokenIntrospection } from './introspection-client.ts';
 import type { ResolvedTokenProfile } from './token-profile.ts';
 
 export type RevocationCheck = (token: string, jti: string | undefined) => Promise<void>;

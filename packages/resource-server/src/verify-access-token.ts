@@ -33,12 +33,12 @@
 import { OAuthError } from '@mcp-auth-demo/common';
 import type { Emit } from '@mcp-auth-demo/trace';
 import { errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
-import { claimedClientId } from './bearer.ts';
+import { claimedIdentity } from './bearer.ts';
 import { InvalidAccessToken, type InvalidTokenReason } from './invalid-access-token.ts';
-import { checkAudience, checkStillActive, verifyOpaqueAccessToken } from './introspected-access-token.ts';
+import { checkStillActive, verifyOpaqueAccessToken } from './introspected-access-token.ts';
+import type { TokenIntrospection } from './introspection-client.ts';
 import type { RevocationCheck } from './revocation-check.ts';
-import type { TokenIntrospection } from './token-introspection.ts';
-import { normaliseTyp, readScopes, type ResolvedTokenProfile, type VerifiedAccessToken } from './token-profile.ts';
+import { checkAudience, normaliseTyp, readScopes, type ResolvedTokenProfile, type VerifiedAccessToken } from './token-profile.ts';
 import type { VerifiedTokenCache } from './verified-token-cache.ts';
 
 export type { InvalidTokenReason } from './invalid-access-token.ts';
@@ -178,7 +178,7 @@ export async function verifyAccessToken(token: string, options: VerifyOptions): 
     if (error instanceof OAuthError) throw error;
     const rejection = describe(error);
     const spec = opaque && options.profile.opaqueTokens === 'introspect' ? 'RFC 7662 §2.2' : 'RFC 9068 §4';
-    options.emit('token.rejected', { reason: rejection.reason, ...claimedClientId(token), spec: `${spec}; RFC 6750 §3.1 invalid_token` });
+    options.emit('token.rejected', { reason: rejection.reason, ...claimedIdentity(token), spec: `${spec}; RFC 6750 §3.1 invalid_token` });
     throw new OAuthError('invalid_token', rejection.message);
   }
 

@@ -67,6 +67,12 @@ async function serve(argv: string[]): Promise<number> {
     for (const update of grader.observe(event)) process.stdout.write(formatCard(update, { color }));
     if (reportWriter && grader.takeChanged()) reportWriter.changed();
   });
+  // A 403 left unanswered changes a card with time alone (step-up-reauthorizes, 30 s): look every second.
+  const ticking = setInterval(() => {
+    for (const update of grader.tick()) process.stdout.write(formatCard(update, { color }));
+    if (reportWriter && grader.takeChanged()) reportWriter.changed();
+  }, 1000);
+  ticking.unref();
   const onEvent = (event: Parameters<typeof trace.push>[0]) => {
     trace.push(event);
     grading.push(event);
@@ -75,6 +81,7 @@ async function serve(argv: string[]): Promise<number> {
   try {
     await stack.ready;
   } catch (error) {
+    clearInterval(ticking);
     await stack.stop();
     throw error;
   }
@@ -101,6 +108,7 @@ async function serve(argv: string[]): Promise<number> {
     }),
   ]);
   await stack.stop();
+  clearInterval(ticking);
   grading.drain();
   reportWriter?.flush();
   return code;

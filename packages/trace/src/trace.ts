@@ -135,9 +135,14 @@ export interface TraceEventMap {
   'consent.denied': { client_id: string; sub?: string; scope: string };
   'code.issued': { client_id: string; scope: string; resource: string; expires_in: number };
   'code.replayed': { client_id: string; revoked_tokens: number };
-  'token.issued': { client_id: string; claims: TokenClaims; expires_in: number };
-  /** A refresh token was exchanged (and rotated) for a new access token. */
-  'token.refreshed': { client_id: string; claims: TokenClaims; expires_in: number; narrowed: boolean };
+  /**
+   * `code_challenge`: the one of the authorization request whose code was redeemed (public: it went
+   * through the front channel); `family`: the refresh token family this grant started, if any. Both
+   * let the grader follow one session (packages/verdicts/src/sessions.ts).
+   */
+  'token.issued': { client_id: string; claims: TokenClaims; expires_in: number; code_challenge?: string; family?: string };
+  /** A refresh token was exchanged (and rotated) for a new access token; `family`: which family. */
+  'token.refreshed': { client_id: string; claims: TokenClaims; expires_in: number; narrowed: boolean; family?: string };
   /** A rotated-out refresh token came back: its whole family is revoked. */
   'refresh_token.reused': { client_id: string; revoked_tokens: number };
   /** RFC 7636 §4.6 at /token: the verifier hashed (S256) and compared with the challenge stored with the code. */
@@ -180,7 +185,8 @@ export interface TraceEventMap {
   'token.accepted': { claims: TokenClaims; resource?: string };
   /** `client_id`, `aud`: the claims as the token states them, unverified, only to say whose token it was and for whom. */
   'token.rejected': { reason: string; client_id?: string; aud?: string };
-  'scope.insufficient': { tool: string; required: string[]; held: string[]; client_id?: string };
+  /** `client_id`, `jti`: of the token presented, as it states them. */
+  'scope.insufficient': { tool: string; required: string[]; held: string[]; client_id?: string; jti?: string };
   'prm.served': { path: string };
   /** A token sent outside the Authorization header (refused); `client_id` as the token claims it, unverified. */
   'token.misplaced': { via: 'query' | 'body'; client_id?: string };
