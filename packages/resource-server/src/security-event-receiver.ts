@@ -2,7 +2,7 @@
  * The resource server as a receiver of revocation Security Event Tokens (RFC 8417) pushed by its
  * authorization server (RFC 8935), at `<resource>/security-events` (docs/revocation.md).
  *
- *   checkMediaType -> verifySet (signature, typ, iss, aud, iat, jti) -> readRevocationEvent -> 202
+ *   the media type -> verifyRevocationSet (signature, typ, iss, aud, iat, jti, the event) -> 202
  *
  * - RFC 8935 §2: the SET is the body of a POST with `Content-Type: application/secevent+jwt`.
  * - RFC 8935 §2.2: a SET that is accepted is answered 202 Accepted, with no body.
