@@ -18,6 +18,7 @@ import { describeRejection, oauthErrorResponse, toOAuthError, type OAuthError } 
 import { createEmitter } from '@mcp-auth-demo/trace';
 import { Hono, type Context } from 'hono';
 import { createAuthorizationServerKeys } from './authorization-server-keys.ts';
+import { discoverOnce } from './authorization-server-metadata.ts';
 import { resolveConfig, type ResourceServerConfig } from './config.ts';
 import { mcpCors } from './cors.ts';
 import { createMcpEndpoint } from './mcp-endpoint.ts';
@@ -51,17 +52,15 @@ export type ResourceServerApp = Hono & { readonly revocationChannel: RevocationC
 export function createResourceServer(input: ResourceServerConfig): ResourceServerApp {
   const config = resolveConfig(input);
   const emit = createEmitter('resource-server', config.onEvent);
-  const keys = createAuthorizationServerKeys({
-    issuer: config.authorizationServer,
-    fetch: config.fetch,
-    emit,
-    allowLoopbackHttp: config.dangerouslyAllowLoopbackHttp,
-  });
+  const discovery = { issuer: config.authorizationServer, fetch: config.fetch, allowLoopbackHttp: config.dangerouslyAllowLoopbackHttp };
+  // RFC 8414: the AS metadata, fetched once for the keys, introspection and the revocation channel.
+  const metadata = discoverOnce(discovery);
+  const keys = createAuthorizationServerKeys({ ...discovery, emit, metadata });
 
   // RFC 7662: asks the AS whether a token is still active (revocation), when credentials are set.
-  const introspection = createConfiguredIntrospection(config, emit);
+  const introspection = createConfiguredIntrospection(config, emit, metadata);
   // How a revoked token is known here: pushed SETs, or introspection (configured-revocation.ts).
-  const revocation = createConfiguredRevocation(config, keys, emit, introspection);
+  const revocation = createConfiguredRevocation(config, keys, emit, introspection, metadata);
 
   const app = new Hono();
   app.route('/', protectedResourceMetadataRoutes(config));

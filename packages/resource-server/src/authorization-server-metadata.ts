@@ -109,3 +109,19 @@ export async function discoverAuthorizationServerMetadata(options: DiscoveryOpti
   }
   throw keysUnavailable(`no authorization server metadata was found for ${issuer} (tried ${authorizationServerMetadataUrls(issuer).join(', ')}).`);
 }
+
+/**
+ * The issuer's metadata, discovered once, at first need, for everyone who reads it (the keys'
+ * `jwks_uri`, `introspection_endpoint`, `revocation_events_endpoint`): one fetch, not one per
+ * reader. A failure is not remembered, so the next need tries again.
+ */
+export function discoverOnce(options: DiscoveryOptions): () => Promise<DiscoveredMetadata> {
+  let found: Promise<DiscoveredMetadata> | undefined;
+  return () => {
+    found ??= discoverAuthorizationServerMetadata(options);
+    return found.catch((error: unknown) => {
+      found = undefined;
+      throw error;
+    });
+  };
+}

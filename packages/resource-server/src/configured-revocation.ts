@@ -10,7 +10,7 @@
  * The channel's timer starts only with `start()` (serve.ts): an app built in a test opens
  * nothing and renews nothing until told to.
  */
-import { discoverAuthorizationServerMetadata } from './authorization-server-metadata.ts';
+import type { DiscoveredMetadata } from './authorization-server-metadata.ts';
 import type { AuthorizationServerKeys } from './authorization-server-keys.ts';
 import type { ResolvedConfig } from './config.ts';
 import type { Emit } from '@mcp-auth-demo/trace';
@@ -30,23 +30,13 @@ export interface ConfiguredRevocation {
   receiver: { path: string; handler: ReturnType<typeof createSecurityEventReceiver> } | undefined;
 }
 
-/** `revocation_events_endpoint` of the AS metadata, discovered at first need; a failure is not remembered. */
-function revocationEventsEndpoint(config: ResolvedConfig): () => Promise<string> {
-  let found: Promise<string> | undefined;
-  return () => {
-    found ??= discoverAuthorizationServerMetadata({
-      issuer: config.authorizationServer,
-      fetch: config.fetch,
-      allowLoopbackHttp: config.dangerouslyAllowLoopbackHttp,
-    }).then((metadata) => {
-      if (metadata.revocation_events_endpoint) return metadata.revocation_events_endpoint;
+/** `revocation_events_endpoint` of the AS metadata, read from the server's one discovery (`discoverOnce`). */
+function revocationEventsEndpoint(config: ResolvedConfig, metadata: () => Promise<DiscoveredMetadata>): () => Promise<string> {
+  return () =>
+    metadata().then((found) => {
+      if (found.revocation_events_endpoint) return found.revocation_events_endpoint;
       throw new Error(`the metadata of ${config.authorizationServer} names no revocation_events_endpoint`);
     });
-    return found.catch((error: unknown) => {
-      found = undefined;
-      throw error;
-    });
-  };
 }
 
 export function createConfiguredRevocation(
@@ -54,6 +44,7 @@ export function createConfiguredRevocation(
   keys: AuthorizationServerKeys,
   emit: Emit,
   introspection: TokenIntrospection | undefined,
+  metadata: () => Promise<DiscoveredMetadata>,
 ): ConfiguredRevocation {
   const settings = config.introspection;
   if (!settings || !introspection) return { check: undefined, channel: undefined, receiver: undefined };
@@ -63,7 +54,7 @@ export function createConfiguredRevocation(
   }
   const verification: SetVerification = { issuer: config.authorizationServer, resource: config.resource, getKey: keys.getKey, now: config.now };
   const channel = createRevocationChannel({
-    endpoint: revocationEventsEndpoint(config),
+    endpoint: revocationEventsEndpoint(config, metadata),
     authorization: basicCredentials(settings.clientId, settings.clientSecret),
     deliveryUrl: `${config.resource}${SECURITY_EVENTS_SUFFIX}`,
     renewMs: settings.renewMs,
