@@ -3,59 +3,13 @@
  * servers, `--report FILE`, and three kinds of client: the project's own, the official SDK's
  * `auth()`, and a hand-rolled client that breaks one rule at a time.
  */
-import type { Card, CheckId, Verdict } from '@mcp-auth-demo/verdicts';
+import type { Card, CheckId } from '@mcp-auth-demo/verdicts';
 import { clientUrls, runJourney } from '@mcp-auth-demo/client';
-import { freePorts } from '@mcp-auth-demo/stack';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseTrace, portFlags, runCommand } from './processes.ts';
+import { parseTrace, runCommand } from './processes.ts';
+import { complete, settled, startServe, stop, verdicts } from './serve-harness.ts';
 import { runRawClient, type RawClientOptions } from './raw-client.ts';
 import { runSdkClient } from './sdk-auth-client.ts';
-
-type Serve = ReturnType<typeof runCommand>;
-
-/** Starts `pnpm serve` with these flags and waits until it says it is ready. */
-async function startServe(extra: string[]) {
-  const ports = await freePorts();
-  const report = join(mkdtempSync(join(tmpdir(), 'verdicts-')), 'report.json');
-  const serve = runCommand('serve', [...portFlags(ports), '--report', report, ...extra], { buffer: false, timeout: 0 });
-  let output = '';
-  await new Promise<void>((resolve) => {
-    serve.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('Press Ctrl-C to stop.')) resolve();
-    });
-  });
-  const urls = { issuer: `http://localhost:${ports.as}`, resource: `http://localhost:${ports.rs}/mcp`, clientBase: `http://localhost:${ports.client}` };
-  const read = (clientId: string) => (JSON.parse(readFileSync(report, 'utf8')) as Card[]).find((c) => c.client_id === clientId);
-  /**
-   * The card once the report says `until` of it: the servers' events reach `pnpm serve` through
-   * pipes, a moment after the client got its answers. Bounded by the test's timeout.
-   */
-  const card = async (clientId: string, until: (card: Card) => boolean = () => true): Promise<Card> => {
-    for (;;) {
-      const found = read(clientId);
-      if (found && until(found)) return found;
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  };
-  return { serve, urls, output: () => output, card };
-}
-
-const settled = (id: CheckId) => (card: Card) => card.checks.find((c) => c.id === id)?.verdict !== 'not-seen';
-/** Every check decided: the card of a client that went all the way, step-up included. */
-const complete = (card: Card) => card.checks.every((c) => c.verdict !== 'not-seen');
-
-function verdicts(card: Card): Record<CheckId, Verdict> {
-  return Object.fromEntries(card.checks.map((c) => [c.id, c.verdict])) as Record<CheckId, Verdict>;
-}
-
-async function stop(serve: Serve) {
-  serve.kill('SIGINT');
-  expect((await serve).exitCode).toBe(0);
-}
 
 describe('pnpm serve --report grades every client that authorizes', () => {
   let s: Awaited<ReturnType<typeof startServe>>;
