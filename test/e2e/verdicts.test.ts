@@ -75,7 +75,7 @@ describe('pnpm serve --report grades every client that authorizes', () => {
     });
     expect(result.ok).toBe(true);
     const card = await s.card(client.clientId, complete);
-    expect(card.checks).toHaveLength(12);
+    expect(card.checks).toHaveLength(14);
     expect(notPassed(card)).toEqual([]);
     // The report file can be written before the same card reaches this test through the stdout
     // pipe: wait for the printed card too (bounded by the test's timeout).
@@ -103,6 +103,26 @@ describe('pnpm serve --report grades every client that authorizes', () => {
     expect(check.verdict).toBe('fail');
     expect(check.evidence).toMatch(evidence);
     expect(card.checks.filter((c) => c.verdict === 'fail').map((c) => c.id)).toEqual([id]);
+  });
+});
+
+describe('two sessions on one client_id (every CIMD installation, a DCR client that keeps its registration)', () => {
+  it('a fresh second session, authorizing for exactly its 401 challenge scope, gets no step-up fail; its own step-up is judged', async () => {
+    const s = await startServe([]);
+    try {
+      const first = await runRawClient({ resource: s.urls.resource, issuer: s.urls.issuer, name: 'two sessions', noStepUp: true });
+      expect(first.outcome).toBe('stopped at the 403');
+      await s.card(first.client_id, (card) => card.checks.some((c) => c.id === 'bearer-header' && c.verdict === 'pass'));
+      const second = await runRawClient({ resource: s.urls.resource, issuer: s.urls.issuer, name: 'two sessions', clientId: first.client_id });
+      expect(second.outcome).toBe('step-up retry answered 200');
+      const card = await s.card(first.client_id, settled('step-up-union'));
+      expect(card.checks.filter((c) => c.verdict === 'fail')).toEqual([]);
+      expect(card.checks.find((c) => c.id === 'step-up-union')!.evidence).toBe('session 2: after 403, asked for "mcp:connect weather:read": held ∪ challenged');
+      // Session 1's 403 is still unanswered: a warn only after 30 s (the grader's unit tests move its clock).
+      expect(verdicts(card)['step-up-reauthorizes']).toBe('not-seen');
+    } finally {
+      await stop(s.serve);
+    }
   });
 });
 

@@ -41,7 +41,8 @@ export const DEMO_USAGE =
   '  --diagram FILE  also write a Mermaid sequence diagram of the run to FILE\n' +
   '  --html FILE     also write the run as one self-contained page (a sequence diagram; select an arrow for its exchange)\n' +
   '  --scenario NAME|list|all  run an attack or a mistake and show the rule that stops it\n' +
-  '  --accommodate-sdk1-step-up  the AS refuses a refresh until the token\'s last 60 s (SDK 1.x step-up, typescript-sdk #2255)';
+  '  --accommodate-sdk1-step-up  the AS refuses a refresh until the token\'s last 60 s (SDK 1.x step-up, typescript-sdk #2255)\n' +
+  '  --push-revocations  the AS pushes revocations to the MCP server as SETs (RFC 8935); tokens checked locally while that channel is live';
 
 
 /** The flags `pnpm demo` accepts, for parseArgs (the docs' commands are checked against them). */
@@ -57,6 +58,7 @@ export const DEMO_OPTIONS = {
   interactive: { type: 'boolean', default: false },
   scenario: { type: 'string' },
   'accommodate-sdk1-step-up': { type: 'boolean', default: false },
+  'push-revocations': { type: 'boolean', default: false },
   help: { type: 'boolean', default: false },
 } as const satisfies ParseArgsConfig['options'];
 
@@ -126,6 +128,7 @@ async function demo(argv: string[]): Promise<number> {
       authorizationServer,
       extraServers: extra.servers,
       accommodateSdk1StepUp: values['accommodate-sdk1-step-up'],
+      pushRevocations: values['push-revocations'],
       ...(otherResource && { unservedResources: [otherResource] }),
     });
     await stack.ready;

@@ -29,6 +29,7 @@ export const SERVE_USAGE =
   '  --report FILE   keep every connecting client\'s verdict card in FILE, as JSON\n' +
   '  --lenient       the AS accepts requests without resource, so the MCP server\'s refusal of those tokens shows\n' +
   '  --accommodate-sdk1-step-up  the AS refuses a refresh until the token\'s last 60 s (SDK 1.x step-up, typescript-sdk #2255)\n' +
+  '  --push-revocations  the AS pushes revocations to the MCP server as SETs (RFC 8935); tokens checked locally while that channel is live\n' +
   '  --help          this text';
 
 /** The flags `pnpm serve` accepts, for parseArgs (the docs' commands are checked against them). */
@@ -38,6 +39,7 @@ export const SERVE_OPTIONS = {
   report: { type: 'string' },
   lenient: { type: 'boolean', default: false },
   'accommodate-sdk1-step-up': { type: 'boolean', default: false },
+  'push-revocations': { type: 'boolean', default: false },
   help: { type: 'boolean', default: false },
 } as const satisfies ParseArgsConfig['options'];
 
@@ -65,14 +67,21 @@ async function serve(argv: string[]): Promise<number> {
     for (const update of grader.observe(event)) process.stdout.write(formatCard(update, { color }));
     if (reportWriter && grader.takeChanged()) reportWriter.changed();
   });
+  // A 403 left unanswered changes a card with time alone (step-up-reauthorizes, 30 s): look every second.
+  const ticking = setInterval(() => {
+    for (const update of grader.tick()) process.stdout.write(formatCard(update, { color }));
+    if (reportWriter && grader.takeChanged()) reportWriter.changed();
+  }, 1000);
+  ticking.unref();
   const onEvent = (event: Parameters<typeof trace.push>[0]) => {
     trace.push(event);
     grading.push(event);
   };
-  const stack = startStack(urls, onEvent, { interactive: values.interactive, lenient: values.lenient, accommodateSdk1StepUp: values['accommodate-sdk1-step-up'] });
+  const stack = startStack(urls, onEvent, { interactive: values.interactive, lenient: values.lenient, accommodateSdk1StepUp: values['accommodate-sdk1-step-up'], pushRevocations: values['push-revocations'] });
   try {
     await stack.ready;
   } catch (error) {
+    clearInterval(ticking);
     await stack.stop();
     throw error;
   }
@@ -99,6 +108,7 @@ async function serve(argv: string[]): Promise<number> {
     }),
   ]);
   await stack.stop();
+  clearInterval(ticking);
   grading.drain();
   reportWriter?.flush();
   return code;

@@ -95,6 +95,12 @@ export interface StackOptions {
   /** Seconds the MCP server reuses a positive introspection answer (default: its own, 0). */
   introspectionCacheSeconds?: number;
   /**
+   * The MCP server subscribes to the AS's pushed revocation SETs and checks tokens locally while
+   * that channel is live (`--push-revocations`). Default false for now: it introspects every token
+   * (the push channel's background trace events are not yet placed in the demo's causal order).
+   */
+  pushRevocations?: boolean;
+  /**
    * Also run these MCP servers, each on its own port and resource URI, for which the
    * authorization server issues tokens too (the scenarios' other servers). They check tokens
    * locally: the AS's introspection client is the main MCP server only.
@@ -167,6 +173,7 @@ export function startStack(urls: StackUrls, onEvent: (event: TraceEvent) => void
           ...(options.interactive && { [ENV.interactive]: '1' }),
           ...(options.lenient && { [ENV.lenientAuthorizationServer]: '1' }),
           ...(options.accommodateSdk1StepUp && { [ENV.accommodateSdk1StepUp]: '1' }),
+          ...(party === 'resource-server' && !options.pushRevocations && { [ENV.introspectEveryRequest]: '1' }),
           ...(party === 'resource-server' && options.introspectionCacheSeconds !== undefined && { [ENV.introspectionCacheSeconds]: String(options.introspectionCacheSeconds) }),
         },
         stdin: 'pipe',

@@ -5,7 +5,7 @@
  */
 import type { TraceEvent } from '@mcp-auth-demo/trace';
 import { describe, expect, it } from 'vitest';
-import type { CheckId, Verdict } from './checks.ts';
+import { CHECK_IDS, type CheckId, type Verdict } from './checks.ts';
 import { createGrader, type CardUpdate } from './grader.ts';
 
 const RESOURCE = 'http://localhost:8001/mcp';
@@ -103,6 +103,7 @@ describe('checks a client has not reached yet', () => {
     grader.observe(ev('authorization-server', 'client.registered', { client_id: 'dcr-123', redirect_uris: [] }));
     const verdicts = grader.cards()[0]!.checks.map((c) => c.verdict);
     expect(verdicts.filter((v) => v === 'pass')).toEqual(['pass']); // registration only
-    expect(verdicts.filter((v) => v === 'not-seen')).toHaveLength(11);
+    expect(verdicts.filter((v) => v === 'not-seen')).toHaveLength(CHECK_IDS.length - 1);
+    expect(CHECK_IDS).toHaveLength(14);
   });
 });

@@ -134,6 +134,7 @@ export function createRefreshGrant({ config, refreshTokens, revoked, emit }: Ref
       claims: issued.claims,
       expires_in: issued.expires_in,
       narrowed: scope !== family.grant.scope,
+      family: family.id,
       spec: 'OAuth 2.1 §4.3.1: the refresh token is rotated; the old one now revokes the family if it comes back (RFC 9700 §4.14.2)',
     });
     return {

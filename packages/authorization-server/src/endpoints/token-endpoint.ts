@@ -165,6 +165,8 @@ export function createTokenHandler(deps: TokenDependencies) {
       client_id: grant.client_id,
       claims: issued.claims,
       expires_in: issued.expires_in,
+      code_challenge: grant.code_challenge,
+      ...(family && { family: family.family }),
       spec: `RFC 9068 (JWT access token); aud = resource, RFC 8707${refreshNote}`,
     });
     // RFC 6749 §5.1: access_token, token_type, expires_in, scope (and refresh_token when issued).

@@ -18,9 +18,12 @@ export class RevokedTokens {
   /** jti -> the token's expiry (ms). */
   readonly #revoked = new Map<string, number>();
   readonly #now: () => number;
+  readonly #onRevoked: ((jti: string, expiresAtMs: number) => void) | undefined;
 
-  constructor(now: () => number) {
+  /** `onRevoked` hears each new revocation once (the revocation log, revocation-log.ts). */
+  constructor(now: () => number, onRevoked?: (jti: string, expiresAtMs: number) => void) {
     this.#now = now;
+    this.#onRevoked = onRevoked;
   }
 
   /** Records that the token `jti`, valid until `expiresAtMs`, must no longer be accepted. */
@@ -28,6 +31,7 @@ export class RevokedTokens {
     this.#forgetExpired();
     if (expiresAtMs <= this.#now() || this.#revoked.has(jti)) return;
     this.#revoked.set(jti, expiresAtMs);
+    this.#onRevoked?.(jti, expiresAtMs);
   }
 
   /** True when the token `jti` was revoked (and has not expired since). */
