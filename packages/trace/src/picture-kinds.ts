@@ -103,4 +103,12 @@ export const PICTURE_ROLE: Record<TraceKind, PictureRole> = {
   // Where a server listens is the cast, not an exchange.
   'server.listening': 'skip',
   'cimd.served': 'observation',
+
+  // The revocation channel (RFC 8935 push, opt-in in the demo: --push-revocations) runs in the
+  // background, outside the journey's causal order (trace.ts), so it is not drawn on any exchange yet.
+  'revocation.subscribed': 'skip',
+  'security_event.pushed': 'skip',
+  'security_event.received': 'skip',
+  'revocation_channel.live': 'skip',
+  'revocation_channel.lost': 'skip',
 };
