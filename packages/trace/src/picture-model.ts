@@ -124,7 +124,7 @@ export function buildPicture(events: readonly TraceEvent[]): PictureModel {
         continue;
       case 'scenario.refused':
         attacking = false;
-        note(serverTo(e.by), `⛔ refused${e.status !== undefined ? `: ${e.status}` : ''}${e.error ? ` ${e.error}` : ''}. ${e.rule}`, 'refused', e.spec);
+        note(serverTo(e.by), `refused${e.status !== undefined ? `: ${e.status}` : ''}${e.error ? ` ${e.error}` : ''}. ${e.rule}`, 'refused', e.spec);
         continue;
       case 'scenario.finished':
         attacking = false;
@@ -137,7 +137,7 @@ export function buildPicture(events: readonly TraceEvent[]): PictureModel {
         continue;
       case 'contrast.refused':
         contrast = false;
-        note(serverTo(e.by), `⛔ refused by the ${LANE_NAMES[LANE_OF[e.by]]}: ${e.status}${e.error ? ` ${e.error}` : ''}. ${e.rule}`, 'refused', e.spec);
+        note(serverTo(e.by), `refused by the ${LANE_NAMES[LANE_OF[e.by]]}: ${e.status}${e.error ? ` ${e.error}` : ''}. ${e.rule}`, 'refused', e.spec);
         continue;
       case 'contrast.not_refused':
         contrast = false;
@@ -178,7 +178,8 @@ export function buildPicture(events: readonly TraceEvent[]): PictureModel {
         a.exchange.responseHeaders = e.headers;
         if (e.body !== undefined) a.exchange.responseBody = e.body;
         a.label += ` → ${e.status}`;
-        if (e.status >= 400) a.refused = true;
+        // A 405 is the MCP server saying it offers no SSE stream on GET (Streamable HTTP), not a refusal.
+        if (e.status >= 400 && e.status !== 405) a.refused = true;
         continue;
       }
       case 'authorization.callback':

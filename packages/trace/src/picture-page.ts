@@ -62,7 +62,7 @@ export function renderPicturePage(model: PictureModel, options: PageOptions = {}
 ${model.server ? `<p>MCP server: <code>${escapeHtml(model.server)}</code></p>` : ''}${outcome}</header>
 <section class="cast" id="cast"><h2>Who takes part</h2><ul>${cast}</ul></section>
 <p class="legend"><span>── back channel: a direct request</span><span class="front">- - front channel: through the browser</span>` +
-    `<span class="refused">━ refused (4xx, ⛔)</span><span class="attack">⚔ an attack, made for real</span>` +
+    `<span class="refused">━ refused (4xx, <i class="no-entry" aria-hidden="true"></i>)</span><span class="attack">⚔ an attack, made for real</span>` +
     `<span class="keys">keys: <kbd>←</kbd> <kbd>→</kbd> arrows, <kbd>j</kbd> <kbd>k</kbd> steps</span></p>
 <nav class="steps" aria-label="steps"><ol>${nav}</ol></nav>
 <main><div class="diagram-column"><div class="lanes-bar">${laneHeaderSvg(model.lanes)}</div>

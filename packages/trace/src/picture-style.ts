@@ -42,6 +42,9 @@ section.step .why{margin:0 8px 6px;color:var(--muted);font-size:14px}
 .note rect{fill:var(--note-bg);stroke:var(--line)}
 .note.attempt rect{fill:var(--attack-bg);stroke:var(--attack)}.note.attempt text{fill:var(--attack)}
 .note.refused rect{fill:var(--refused-bg);stroke:var(--refused);stroke-width:2}.note.refused text{fill:var(--refused);font-weight:700}
+.note .no-entry circle{fill:var(--refused);stroke:none}.note .no-entry rect{fill:#fff;stroke:none}
+i.no-entry{display:inline-block;position:relative;width:12px;height:12px;border-radius:50%;background:var(--refused);vertical-align:-1px}
+i.no-entry::after{content:"";position:absolute;left:2px;right:2px;top:5px;height:2px;background:#fff}
 .note.held rect{fill:var(--held-bg);stroke:var(--held)}.note.not-held rect{fill:var(--refused-bg);stroke:var(--refused);stroke-width:3}
 .note.not-held text{fill:var(--refused);font-weight:700}
 aside#details{position:sticky;top:8px;align-self:start;max-height:calc(100vh - 16px);overflow:auto;background:var(--panel);

@@ -7,7 +7,8 @@
  * - An answer 4xx/5xx, or a refusal the servers observed, is drawn in the refusal colour; an arrow
  *   sent as part of an attack (a contrast, a scenario's attempt) is marked `attack`.
  * - An arrow is a focusable group (`.arrow`, `data-arrow`): the page's script shows its exchange.
- * - A note is a box over its lane: a contrast's refusal (⛔) and a defence not held (✘) stand out.
+ * - A note is a box over its lane: a refusal (drawn no-entry sign: the emoji ⛔ is not in every
+ *   font, and Chromium without an emoji font shows it as an empty box) and a defence not held (✘) stand out.
  *
  * Every text goes through `escapeHtml` (picture-escape.ts); the colours come from the page's CSS.
  */
@@ -21,6 +22,9 @@ const NOTE_LINE = 15;
 const NOTE_WIDTH = 440;
 /** Characters of 12 px text that fit in a note box (a conservative average glyph width). */
 const NOTE_CHARS = 64;
+/** Bold text (a refusal, a defence not held) is wider; a refusal's sign takes the room of 3 more. */
+const noteChars = (note: Note) => (note.tone === 'refused' ? 54 : note.tone === 'not-held' ? 58 : NOTE_CHARS);
+const SIGN_ROOM = 18;
 const LABEL_CHARS = 46;
 
 export function diagramWidth(lanes: readonly Lane[]): number {
@@ -70,16 +74,23 @@ function arrowSvg(lanes: readonly Lane[], arrow: Arrow, y: number, width: number
 }
 
 function noteHeight(note: Note): number {
-  return wrap(shortenTokens(note.text), NOTE_CHARS).length * NOTE_LINE + 12;
+  return wrap(shortenTokens(note.text), noteChars(note)).length * NOTE_LINE + 12;
+}
+
+/** The no-entry sign of a refusal, drawn (a red disc, a white bar) rather than the emoji. */
+function noEntrySign(x: number, y: number): string {
+  return `<g class="no-entry" aria-hidden="true"><circle cx="${x}" cy="${y}" r="6.5"/><rect x="${x - 4}" y="${y - 1.4}" width="8" height="2.8"/></g>`;
 }
 
 function noteSvg(lanes: readonly Lane[], note: Note, y: number, width: number): string {
-  const lines = wrap(shortenTokens(note.text), NOTE_CHARS);
+  const lines = wrap(shortenTokens(note.text), noteChars(note));
   const x = Math.min(Math.max(laneX(lanes, note.over) - NOTE_WIDTH / 2, 4), width - NOTE_WIDTH - 4);
   const height = lines.length * NOTE_LINE + 8;
-  const text = lines.map((line, i) => `<tspan x="${x + 10}" y="${y + 17 + i * NOTE_LINE}">${escapeHtml(line)}</tspan>`).join('');
+  const indent = note.tone === 'refused' ? SIGN_ROOM : 0;
+  const text = lines.map((line, i) => `<tspan x="${x + 10 + indent}" y="${y + 17 + i * NOTE_LINE}">${escapeHtml(line)}</tspan>`).join('');
   const spec = note.spec ? `<title>${escapeHtml(note.spec)}</title>` : '';
-  return `<g class="note ${note.tone}">${spec}<rect x="${x}" y="${y + 4}" width="${NOTE_WIDTH}" height="${height}" rx="4"/><text>${text}</text></g>`;
+  const sign = note.tone === 'refused' ? noEntrySign(x + 17, y + 13) : '';
+  return `<g class="note ${note.tone}">${spec}<rect x="${x}" y="${y + 4}" width="${NOTE_WIDTH}" height="${height}" rx="4"/>${sign}<text>${text}</text></g>`;
 }
 
 /** One section's drawing: its lanes' lifelines, then its arrows and notes, top to bottom. */
