@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { portFlags, runCommand } from './processes.ts';
+import { parseTrace, portFlags, runCommand } from './processes.ts';
 import { runRawClient, type RawClientOptions } from './raw-client.ts';
 import { runSdkClient } from './sdk-auth-client.ts';
 
@@ -82,6 +82,23 @@ describe('pnpm serve --report grades every client that authorizes', () => {
     const printed = 'changed since its last authorization: step-up-union: not-seen → pass';
     while (!s.output().includes(printed)) await new Promise((r) => setTimeout(r, 25));
     expect(s.output()).toContain(`client verdicts: MCP Auth Demo Client (${client.clientId})`);
+  });
+
+  it('`pnpm client`, its contrasts included (an attack in its own name, refused), passes every check', async () => {
+    const client = clientUrls(s.urls.clientBase);
+    const run = await runCommand('client', [
+      '--client-metadata-url', client.clientId, '--redirect-uri', client.redirectUri,
+      '--call', 'get_weather', '--args', '{"city":"Paris"}', '--json', s.urls.resource,
+    ]);
+    expect(run.exitCode).toBe(0);
+    const events = parseTrace(String(run.stdout));
+    // The contrasts the client can make against any server: both refused, for real.
+    expect(events.filter((e) => e.kind === 'contrast.refused').map((e) => e.kind === 'contrast.refused' && [e.contrast, e.status])).toEqual([
+      ['redirect_uri', 400],
+      ['pkce', 400],
+    ]);
+    const card = await s.card(client.clientId, (c) => complete(c) && c.checks.some((k) => k.evidence.includes('declared redirect_uri contrast')));
+    expect(notPassed(card)).toEqual([]);
   });
 
   it("the official SDK client's own auth() passes every check, step-up included", async () => {

@@ -4,7 +4,8 @@
  *
  * It runs the same journey as the demo (discovery, registration, authorization, tool calls,
  * step-up) and prints the same numbered trace. Without `--call` it lists the tools and calls
- * each one that is safe to call blind (tool-selection.ts).
+ * each one that is safe to call blind (tool-selection.ts). Beside step [2] it makes the attacks a
+ * client can make against any server and shows them refused (contrasts.ts).
  */
 import { DEFAULT_CLIENT_BASE, JsonObjectError, parseJsonObject, type JsonObject } from '@mcp-auth-demo/common';
 import { createTraceWriter, shouldUseColor, terminalSafe } from '@mcp-auth-demo/trace';
@@ -33,8 +34,11 @@ export const CLIENT_USAGE = `usage: pnpm client <mcp-url> [options]
                               server with server/discover and falls back to 2025-11-25
   --browser                   for an AS that shows a login or consent page: open the authorization
                               URL in a browser and receive the redirect on a loopback port
+  --no-contrasts              make none of the attacks below (a grader that counts every request)
   --verbose                   the full wire view (every exchange and header) instead of the lesson
-  --json                      print the trace as JSON lines`;
+  --json                      print the trace as JSON lines
+Beside step [2] the client attacks in its own name, for real, and shows the AS refusing: an
+unregistered redirect_uri, and (without --browser) a code redeemed with the wrong verifier.`;
 
 export class UsageError extends Error {}
 
@@ -55,6 +59,7 @@ export function parseClientArgs(argv: string[]) {
       json: { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
       browser: { type: 'boolean', default: false },
+      'no-contrasts': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -94,6 +99,7 @@ export function parseClientArgs(argv: string[]) {
     json: values.json,
     verbose: values.verbose,
     browser: values.browser,
+    contrasts: !values['no-contrasts'],
     registration: {
       ...(values['client-id'] && { clientId: values['client-id'] }),
       ...(values['client-secret'] && { clientSecret: values['client-secret'] }),
@@ -151,6 +157,9 @@ export async function runClientCli(argv: string[]): Promise<number> {
       spec,
       registration: browser ? { ...registration, redirectUri: browser.redirectUri } : registration,
       ...(browser && { userAgent: browser.userAgent }),
+      // The contrasts this client can make against any server (contrasts.ts): the redirect_uri
+      // check always; PKCE's decoy only when no person would be asked to approve it.
+      ...(options.contrasts && { contrasts: { decoys: !browser } }),
       onEvent: (event) => {
         if (event.kind === 'as_metadata.discovered') issuer = event.issuer;
         if (event.kind === 'registration.completed') registered = event.client_id;

@@ -234,13 +234,25 @@ export interface Rejection {
   location?: string;
   /** The client the request named, when the server knew it (for per-client verdicts). */
   client_id?: string;
+  /** The lab client's own attack, declared by its CONTRAST_HEADER: shown as such, never graded. */
+  contrast?: string;
 }
 
+/**
+ * The header on each request of a contrast (the lab client's deliberate attack beside a step,
+ * packages/client/src/contrasts.ts), naming it. It changes nothing a server decides; the
+ * client verdicts use it to tell the client's demonstration from its own flow: an
+ * authorization request is unauthenticated, so without it a refused attack made in the
+ * client's name would be graded as the client's mistake.
+ */
+export const CONTRAST_HEADER = 'MCP-Auth-Demo-Contrast';
+
 /** Describes an answer made by `oauthErrorResponse`, for the trace, from what actually went out. */
-export function describeRejection(request: Pick<Request, 'method' | 'url'>, thrown: unknown, response: Response): Rejection {
+export function describeRejection(request: Pick<Request, 'method' | 'url'> & { headers?: Headers }, thrown: unknown, response: Response): Rejection {
   const err = toOAuthError(thrown);
   const location = response.headers.get('location');
   const challenge = response.headers.get('www-authenticate');
+  const contrast = request.headers?.get(CONTRAST_HEADER)?.slice(0, 40);
   return {
     method: request.method,
     path: new URL(request.url).pathname,
@@ -250,5 +262,6 @@ export function describeRejection(request: Pick<Request, 'method' | 'url'>, thro
     error_description: err.description,
     ...(location ? { location } : {}),
     ...(challenge ? { www_authenticate: challenge } : {}),
+    ...(contrast ? { contrast } : {}),
   };
 }

@@ -166,7 +166,8 @@ export interface TraceEventMap {
    * What a client asked for, as the AS received it (first value of each parameter; secrets
    * shortened). Lets `pnpm serve` grade a client it did not write (packages/verdicts).
    */
-  'authorization.received': { client_id: string; params: Record<string, string> };
+  /** `contrast`: the request declared itself the lab client's deliberate attack (CONTRAST_HEADER, common). */
+  'authorization.received': { client_id: string; params: Record<string, string>; contrast?: string };
   'token.requested': { client_id?: string; grant_type: string; params: Record<string, string> };
   'as_metadata.served': { path: string };
 

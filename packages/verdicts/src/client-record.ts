@@ -41,6 +41,8 @@ export interface ClientRecord {
   /** The token requests that redeemed a code or a refresh token. */
   tokenRequests: Record<string, string>[];
   rejections: Rejection[];
+  /** Refusals of the attacks the client declared as its contrasts (CONTRAST_HEADER): shown, never graded. */
+  contrasts: Rejection[];
   /** Scopes of the last access token issued to this client. */
   held: string[];
   /** Its sessions (grant chains; sessions.ts says how they are told apart). */
@@ -60,6 +62,7 @@ export function newClientRecord(client_id: string): ClientRecord {
     authorizations: [],
     tokenRequests: [],
     rejections: [],
+    contrasts: [],
     held: [],
     sessions: [],
     codeFlows: new Map(),

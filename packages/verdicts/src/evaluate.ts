@@ -74,7 +74,8 @@ const checks: Record<CheckId, (c: ClientRecord, ctx: GradingContext, now: number
     const token = c.tokenRequests.filter((t) => t.grant_type === 'authorization_code').at(-1);
     if (!last || !token) return ['not-seen', 'no code redeemed yet'];
     if (token.redirect_uri !== last.redirect_uri) return ['fail', `token request redirect_uri=${token.redirect_uri ?? '(absent)'}, authorization used ${last.redirect_uri}`];
-    return ['pass', `redirect_uri=${last.redirect_uri} (registered, repeated at /token)`];
+    const contrast = c.contrasts.some((r) => r.contrast === 'redirect_uri') ? '; its declared redirect_uri contrast was refused, as it should be (not graded)' : '';
+    return ['pass', `redirect_uri=${last.redirect_uri} (registered, repeated at /token)${contrast}`];
   },
   'scope-from-challenge': (c, ctx) => {
     const first = c.authorizations[0];

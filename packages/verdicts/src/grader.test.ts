@@ -97,6 +97,26 @@ describe('a client that breaks a rule gets that check failed, with the evidence'
   });
 });
 
+describe("the lab client's own contrasts (declared by CONTRAST_HEADER) are shown, never graded", () => {
+  const attack = (contrast?: string) => {
+    const params = { ...goodAuthorize, redirect_uri: 'https://attacker.example/callback' };
+    return [
+      ev('authorization-server', 'authorization.received', { client_id: CLIENT, params, ...(contrast && { contrast }) }),
+      ev('authorization-server', 'request.rejected', { method: 'GET', path: '/authorize', status: 400, error: 'invalid_request', error_description: 'redirect_uri https://attacker.example/callback is not registered for this client', client_id: CLIENT, ...(contrast && { contrast }) }),
+    ];
+  };
+
+  it('a declared redirect_uri contrast after the journey leaves redirect-uri passing, and says it was refused', () => {
+    const { verdicts } = grade([...journey(), ...attack('redirect_uri')]);
+    expect(verdicts['redirect-uri']).toEqual(['pass', expect.stringContaining('its declared redirect_uri contrast was refused')]);
+  });
+
+  it('the same request undeclared is the client\'s own: redirect-uri fails with the AS\'s words', () => {
+    const { verdicts } = grade([...journey(), ...attack()]);
+    expect(verdicts['redirect-uri']).toEqual(['fail', expect.stringMatching(/attacker\.example\/callback is not registered/)]);
+  });
+});
+
 describe('checks a client has not reached yet', () => {
   it('are not-seen, never pass', () => {
     const grader = createGrader(context);

@@ -112,11 +112,13 @@ export function createGrader(context: GradingContext, { clock = monotonicMicros 
         }
         if (event.party !== 'authorization-server' || !event.client_id) return [];
         const client = record(event.client_id);
-        client.rejections.push(event);
+        // The lab client's declared attack in its own name (a contrast): not its mistake.
+        (event.contrast ? client.contrasts : client.rejections).push(event);
         return cardMoment(client);
       }
       case 'authorization.received': {
         const client = record(event.client_id);
+        if (event.contrast) return []; // the lab client's declared attack: not one of its authorizations
         if (client.authorizations.length === 0) {
           client.discovery = pending;
           pending = {};
