@@ -14,7 +14,8 @@
  *   the whole log is fetched (its revocations were made while this server was not subscribed).
  * - A pushed SET whose `seq` skips one means a push was lost: renew at once (catch up).
  * - The trace says once that the channel is live, and once (when a token is checked without
- *   it) that it is lost: `revocation_channel.live` / `revocation_channel.lost`.
+ *   it) that it is lost: `revocation_channel.live` / `revocation_channel.lost`; and each revoked
+ *   `jti` once, when it is first learnt (`security_event.received`). Renewals are not traced.
  *
  * - Not live: renew every `RECONNECT_MS` instead, so the channel is back soon after the AS is.
  * - The revoked-token set full: the channel stays lost (a revocation that did not fit would be
@@ -86,8 +87,10 @@ export function createRevocationChannel(options: RevocationChannelOptions): Revo
   }
 
   function accept(event: AccessTokenRevokedEvent, via: 'push' | 'catch-up'): void {
+    const known = options.revoked.has(event.jti);
     if (!options.revoked.add(event.jti, event.exp)) full = true;
-    emit('security_event.received', { jti: event.jti, seq: event.seq, via, spec: via === 'push' ? 'RFC 8935 §2; RFC 8417' : 'RFC 8417 (caught up from the cursor)' });
+    // Traced once per revocation: a catch-up that repeats a pushed SET says nothing new.
+    if (!known) emit('security_event.received', { jti: event.jti, seq: event.seq, via, spec: via === 'push' ? 'RFC 8935 §2; RFC 8417' : 'RFC 8417 (caught up from the cursor)' });
     if (event.epoch !== epoch || event.seq <= cursor) return;
     ahead.add(event.seq);
     advance();

@@ -58,6 +58,21 @@ describe('RFC 8935 §2: the SET receiver', () => {
     expect(s.as.introspection.calls).toBe(0);
   });
 
+  it('a revocation that arrives both pushed and caught up (a renewal racing the push) is traced once; renewals are not traced', async () => {
+    const s = await pushSetup();
+    const token = await s.as.mint();
+    const set = await signSet({ key: s.as.signingKey, iss: TEST_ISSUER, aud: TEST_RESOURCE, jti: jtiOf(token), exp: T0 / 1000 + 300, epoch: 'epoch-1', seq: 1, iat: T0 / 1000 });
+    s.log.sets.push(set); // in the AS's log: the renewal in flight reads it too
+    const [pushed] = await Promise.all([pushSet(s.app, RECEIVER, set), s.channel.renew()]);
+    expect(pushed.status).toBe(202);
+    expect(s.eventsOf('security_event.received')).toHaveLength(1);
+    const before = s.events.length;
+    await s.channel.renew();
+    expect(s.log.requests).toHaveLength(3);
+    expect(s.events.slice(before)).toEqual([]);
+    expect((await mcpRequest(s.app, whoami, { token })).status).toBe(401);
+  });
+
   it.each([
     { rule: 'RFC 8935 §2.4 invalid_issuer: a SET from another issuer', change: { iss: 'http://localhost:9999' }, err: 'invalid_issuer' },
     { rule: 'RFC 8935 §2.4 invalid_audience: a SET for another resource server', change: { aud: 'http://localhost:8002/mcp' }, err: 'invalid_audience' },

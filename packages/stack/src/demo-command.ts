@@ -45,7 +45,7 @@ export const DEMO_USAGE =
   '  --open          write that page (to a temporary file without --html) and open it in your browser\n' +
   '  --scenario NAME|list|all  run an attack or a mistake and show the rule that stops it\n' +
   '  --accommodate-sdk1-step-up  the AS refuses a refresh until the token\'s last 60 s (SDK 1.x step-up, typescript-sdk #2255)\n' +
-  '  --push-revocations  the AS pushes revocations to the MCP server as SETs (RFC 8935); tokens checked locally while that channel is live';
+  '  --introspect-every-request  the MCP server asks the AS about every token (RFC 7662) instead of receiving pushed revocations (RFC 8935)';
 
 
 /** The flags `pnpm demo` accepts, for parseArgs (the docs' commands are checked against them). */
@@ -62,7 +62,7 @@ export const DEMO_OPTIONS = {
   interactive: { type: 'boolean', default: false },
   scenario: { type: 'string' },
   'accommodate-sdk1-step-up': { type: 'boolean', default: false },
-  'push-revocations': { type: 'boolean', default: false },
+  'introspect-every-request': { type: 'boolean', default: false },
   help: { type: 'boolean', default: false },
 } as const satisfies ParseArgsConfig['options'];
 
@@ -137,7 +137,7 @@ async function demo(argv: string[]): Promise<number> {
       authorizationServer,
       extraServers: extra.servers,
       accommodateSdk1StepUp: values['accommodate-sdk1-step-up'],
-      pushRevocations: values['push-revocations'],
+      introspectEveryRequest: values['introspect-every-request'],
       ...(otherResource && { unservedResources: [otherResource] }),
     });
     await stack.ready;

@@ -29,7 +29,7 @@ export const SERVE_USAGE =
   '  --report FILE   keep every connecting client\'s verdict card in FILE, as JSON\n' +
   '  --lenient       the AS accepts requests without resource, so the MCP server\'s refusal of those tokens shows\n' +
   '  --accommodate-sdk1-step-up  the AS refuses a refresh until the token\'s last 60 s (SDK 1.x step-up, typescript-sdk #2255)\n' +
-  '  --push-revocations  the AS pushes revocations to the MCP server as SETs (RFC 8935); tokens checked locally while that channel is live\n' +
+  '  --introspect-every-request  the MCP server asks the AS about every token (RFC 7662) instead of receiving pushed revocations (RFC 8935)\n' +
   '  --help          this text';
 
 /** The flags `pnpm serve` accepts, for parseArgs (the docs' commands are checked against them). */
@@ -39,7 +39,7 @@ export const SERVE_OPTIONS = {
   report: { type: 'string' },
   lenient: { type: 'boolean', default: false },
   'accommodate-sdk1-step-up': { type: 'boolean', default: false },
-  'push-revocations': { type: 'boolean', default: false },
+  'introspect-every-request': { type: 'boolean', default: false },
   help: { type: 'boolean', default: false },
 } as const satisfies ParseArgsConfig['options'];
 
@@ -77,7 +77,7 @@ async function serve(argv: string[]): Promise<number> {
     trace.push(event);
     grading.push(event);
   };
-  const stack = startStack(urls, onEvent, { interactive: values.interactive, lenient: values.lenient, accommodateSdk1StepUp: values['accommodate-sdk1-step-up'], pushRevocations: values['push-revocations'] });
+  const stack = startStack(urls, onEvent, { interactive: values.interactive, lenient: values.lenient, accommodateSdk1StepUp: values['accommodate-sdk1-step-up'], introspectEveryRequest: values['introspect-every-request'] });
   try {
     await stack.ready;
   } catch (error) {

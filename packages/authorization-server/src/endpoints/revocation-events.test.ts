@@ -71,6 +71,16 @@ describe('the revocation events endpoint (subscription and catch-up)', () => {
     expect(h.events.find((e) => e.kind === 'revocation.subscribed')).toMatchObject({ caller: 'weather-rs', resource: RESOURCE, delivery_url: DELIVERY_URL });
   });
 
+  it('traces a subscription when it begins, not its renewals, even one that catches up', async () => {
+    const first = (await (await subscribe(h, { delivery_url: DELIVERY_URL })).json()) as { epoch: string };
+    await revokeOneToken(h);
+    await subscribe(h, { delivery_url: DELIVERY_URL, epoch: first.epoch, cursor: '0' }); // catches up seq 1
+    await subscribe(h, { delivery_url: DELIVERY_URL, epoch: first.epoch, cursor: '1' });
+    expect(h.events.filter((e) => e.kind === 'revocation.subscribed')).toHaveLength(1);
+    await subscribe(h, { delivery_url: DELIVERY_URL, epoch: 'an-earlier-run', cursor: '3' }); // a new run for this caller
+    expect(h.events.filter((e) => e.kind === 'revocation.subscribed')).toHaveLength(2);
+  });
+
   it.each([
     { rule: 'RFC 7662 §2.1: no credentials', authorization: '', fields: {}, status: 401, error: 'invalid_client' },
     { rule: 'RFC 7662 §2.3: a wrong secret', authorization: basic(RS.client_id, 'x'.repeat(40)), fields: {}, status: 401, error: 'invalid_client' },

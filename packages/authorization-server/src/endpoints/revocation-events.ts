@@ -66,7 +66,10 @@ export function createRevocationEventsHandler({ config, log, transmitter, emit }
     const entries = log.after(cursor);
     const upTo = log.cursor;
     const sets = await transmitter.sign(subscription, entries);
-    if (fresh || entries.length > 0) {
+    // Traced when a subscription begins (a first call, or the first after an AS restart); the
+    // periodic renewals are the channel's heartbeat and stay out of the trace, catch-ups included
+    // (the resource server traces each revocation it learns of, once).
+    if (fresh) {
       emit('revocation.subscribed', {
         caller: caller.client_id,
         resource: caller.resource,
