@@ -87,7 +87,7 @@ export function createAuthorizationServer(input: AuthorizationServerConfig): Aut
   // The one record of revoked access tokens (revoked-tokens.ts): replays write it, readers ask it.
   // Each new revocation also enters the log that subscribed resource servers are pushed (RFC 8935).
   const revocationLog = new RevocationLog(config.now);
-  const revoked = new RevokedTokens(config.now, (jti, expiresAtMs) => revocationLog.append(jti, expiresAtMs));
+  const revoked = new RevokedTokens(config.now, (jti, expiresAtMs, aud) => revocationLog.append(jti, expiresAtMs, aud));
   const transmitter = new SecurityEventTransmitter({
     issuer: config.issuer,
     log: revocationLog,

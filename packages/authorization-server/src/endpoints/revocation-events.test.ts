@@ -127,6 +127,30 @@ describe('RFC 8935 push of RFC 8417 revocation SETs', () => {
     expect(h.events.find((e) => e.kind === 'security_event.pushed')).toMatchObject({ to: RESOURCE, jti, seq: 1, delivered: true });
   });
 
+  it('RFC 8417 §2.2 aud: a revocation is pushed only to the revoked token\'s audience; another RS neither receives it nor catches it up', async () => {
+    const other: IntrospectionClient = { client_id: 'other-rs', client_secret: 'o'.repeat(40), resource: 'http://localhost:8002/mcp' };
+    const otherDelivery = 'http://localhost:8002/security-events';
+    h = await createHarness({
+      config: {
+        resources: [RESOURCE, other.resource],
+        introspectionClients: [RS, other],
+        securityEventFetch: async (url, init) => {
+          pushes.push({ url: String(url), contentType: new Headers(init?.headers).get('content-type'), body: String(init?.body) });
+          return new Response(null, { status: 202 });
+        },
+      },
+    });
+    await subscribe(h, { delivery_url: DELIVERY_URL });
+    await subscribe(h, { delivery_url: otherDelivery }, basic(other.client_id, other.client_secret));
+    await revokeOneToken(h); // a token for RESOURCE
+    await h.app.transmitter.settled();
+    expect(pushes.map((p) => p.url)).toEqual([DELIVERY_URL]);
+    const caughtUp = (await (await subscribe(h, { epoch: 'another-run' }, basic(other.client_id, other.client_secret))).json()) as { sets: string[] };
+    expect(caughtUp.sets).toEqual([]);
+    const own = (await (await subscribe(h, { epoch: 'another-run' })).json()) as { sets: string[] };
+    expect(own.sets).toHaveLength(1);
+  });
+
   it('nothing is pushed to a resource server that has not subscribed', async () => {
     await revokeOneToken(h);
     await h.app.transmitter.settled();

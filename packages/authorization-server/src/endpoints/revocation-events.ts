@@ -63,7 +63,8 @@ export function createRevocationEventsHandler({ config, log, transmitter, emit }
     const subscription = { client_id: caller.client_id, resource: caller.resource, ...(delivery_url ? { delivery_url } : {}) };
     transmitter.subscribe(subscription);
     // Read together, before any await: an entry appended meanwhile is pushed, and caught up next time.
-    const entries = log.after(cursor);
+    // Only the caller's own revoked tokens (their aud is its resource), as the transmitter pushes them.
+    const entries = log.after(cursor).filter((entry) => entry.aud === caller.resource);
     const upTo = log.cursor;
     const sets = await transmitter.sign(subscription, entries);
     // Traced when a subscription begins (a first call, or the first after an AS restart); the

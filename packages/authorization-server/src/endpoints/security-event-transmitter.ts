@@ -4,7 +4,8 @@
  *
  * - Who receives: only a resource server that authenticated with its introspection credentials
  *   (revocation-events.ts) and named a delivery URL on the origin of its own resource, one of the
- *   resources this AS issues tokens for. Each SET's `aud` is that resource.
+ *   resources this AS issues tokens for. Each SET's `aud` is that resource. A resource server
+ *   hears only of revoked tokens issued for it (the token's `aud`): no other learns their `jti`.
  * - RFC 8935 §2: one SET per POST, `Content-Type: application/secevent+jwt`, `Accept:
  *   application/json`; §2.2: the receiver answers 202 Accepted; §2.3: 400 with `{err, description}`.
  * - A push that fails (no answer, not 202) is traced and not retried here: the resource server's
@@ -46,7 +47,10 @@ export class SecurityEventTransmitter {
   constructor(options: TransmitterOptions) {
     this.#options = options;
     options.log.onAppend((entry) => {
-      for (const subscription of this.#subscriptions.values()) this.#track(this.#push(subscription, entry));
+      for (const subscription of this.#subscriptions.values()) {
+        // RFC 8417 §2.2 aud: a SET is for its recipient; the revoked token's audience is the only one told.
+        if (subscription.resource === entry.aud) this.#track(this.#push(subscription, entry));
+      }
     });
   }
 

@@ -19,6 +19,8 @@ export interface RevocationEntry {
   jti: string;
   /** When the revoked token expires, milliseconds since the epoch. */
   expiresAtMs: number;
+  /** The revoked token's audience: the one resource server told of it (security-event-transmitter.ts). */
+  aud: string;
 }
 
 export class RevocationLog {
@@ -39,10 +41,10 @@ export class RevocationLog {
   }
 
   /** Appends a revocation and tells every listener (the SET transmitter). */
-  append(jti: string, expiresAtMs: number): RevocationEntry {
+  append(jti: string, expiresAtMs: number, aud: string): RevocationEntry {
     this.#forgetExpired();
     this.#seq += 1;
-    const entry = { seq: this.#seq, jti, expiresAtMs };
+    const entry = { seq: this.#seq, jti, expiresAtMs, aud };
     this.#entries.push(entry);
     for (const listener of this.#listeners) listener(entry);
     return entry;
