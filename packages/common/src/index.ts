@@ -16,3 +16,4 @@ export * from './config-error.ts';
 export type { ProtocolRevision } from './protocol-revision.ts';
 export { s256CodeChallenge } from './pkce-s256.ts';
 export * from './security-event.ts';
+export * from './expiring-id-set.ts';

@@ -6,45 +6,30 @@
  *
  * Bounded: at most `maxEntries`. A revocation that does not fit is NOT dropped silently: `add`
  * says so, and the channel then counts as lost (revocation-channel.ts), so every token is
- * introspected until entries expire (fail closed).
+ * introspected until entries expire (fail closed). The set itself is common's ExpiringIdSet,
+ * the AS's record of revocations too (state/revoked-tokens.ts).
  */
+import { ExpiringIdSet } from '@mcp-auth-demo/common';
+
 export const REVOKED_TOKEN_IDS_MAX_ENTRIES = 100_000;
 
 export class RevokedTokenIds {
-  /** jti -> the token's `exp`, ms. Insertion order is close to expiry order (one token lifetime). */
-  readonly #entries = new Map<string, number>();
-  readonly #now: () => number;
-  readonly #maxEntries: number;
+  readonly #ids: ExpiringIdSet;
 
   constructor(now: () => number, maxEntries = REVOKED_TOKEN_IDS_MAX_ENTRIES) {
-    this.#now = now;
-    this.#maxEntries = maxEntries;
+    this.#ids = new ExpiringIdSet(now, maxEntries);
   }
 
   /** Records a revocation; false when the set is full (the caller must fail closed). */
   add(jti: string, expSeconds: number): boolean {
-    this.#forgetExpired();
-    const expiresAtMs = expSeconds * 1000;
-    if (expiresAtMs <= this.#now() || this.#entries.has(jti)) return true;
-    if (this.#entries.size >= this.#maxEntries) return false;
-    this.#entries.set(jti, expiresAtMs);
-    return true;
+    return this.#ids.add(jti, expSeconds * 1000) !== 'full';
   }
 
   has(jti: string): boolean {
-    const expiresAtMs = this.#entries.get(jti);
-    return expiresAtMs !== undefined && this.#now() < expiresAtMs;
+    return this.#ids.has(jti);
   }
 
   get size(): number {
-    return this.#entries.size;
-  }
-
-  #forgetExpired(): void {
-    const now = this.#now();
-    for (const [jti, expiresAtMs] of this.#entries) {
-      if (now < expiresAtMs) break;
-      this.#entries.delete(jti);
-    }
+    return this.#ids.size;
   }
 }
