@@ -133,3 +133,37 @@ describe('--browser opens only https URLs, or http on loopback (no scheme-handle
     }
   });
 });
+
+describe('a redirect cannot carry the access token to another origin (Fetch Standard; RFC 6750 §5.1)', () => {
+  const headersOfCalls = (fetch: ReturnType<typeof spyFetch>) => fetch.mock.calls.map(([url, init]) => [String(url), new Headers(init?.headers).get('authorization')]);
+
+  it.each([
+    ['a record', { authorization: 'Bearer SECRET', accept: 'text/event-stream' }],
+    ['a Headers object', new Headers({ Authorization: 'Bearer SECRET' })],
+    ['an array of pairs', [['Authorization', 'Bearer SECRET']] as [string, string][]],
+  ])('an MCP server answering a GET with 307 to another origin: the token is not sent there (headers as %s)', async (_shape, headers) => {
+    let hop = 0;
+    const fetch = spyFetch(() => (hop++ === 0 ? new Response(null, { status: 307, headers: { location: 'http://127.0.0.1:5555/collect' } }) : new Response('{}')));
+    await createPolicyFetch(fetch, local)('http://localhost:8001/mcp', { headers });
+    expect(headersOfCalls(fetch)).toEqual([
+      ['http://localhost:8001/mcp', 'Bearer SECRET'],
+      ['http://127.0.0.1:5555/collect', null],
+    ]);
+  });
+
+  it('a redirect on the same origin keeps it, and a later hop elsewhere still drops it', async () => {
+    const answers = [
+      new Response(null, { status: 302, headers: { location: '/mcp/sse' } }),
+      new Response(null, { status: 302, headers: { location: 'https://as.example/elsewhere' } }),
+      new Response('{}'),
+    ];
+    const fetch = spyFetch(() => answers.shift()!);
+    await createPolicyFetch(fetch, remote)('https://mcp.example/mcp', { headers: { authorization: 'Bearer SECRET', accept: 'application/json' } });
+    expect(headersOfCalls(fetch)).toEqual([
+      ['https://mcp.example/mcp', 'Bearer SECRET'],
+      ['https://mcp.example/mcp/sse', 'Bearer SECRET'],
+      ['https://as.example/elsewhere', null],
+    ]);
+    expect(new Headers(fetch.mock.calls[2]![1]?.headers).get('accept')).toBe('application/json');
+  });
+});

@@ -126,7 +126,8 @@ async function resolveOnce(host: string, policy: EndpointPolicy, resolved: Map<s
 /**
  * A fetch that checks every URL before handing it on; a refused URL never reaches `next`.
  * Redirects are followed here, GET only and at most 5, each target checked like the first:
- * otherwise a public URL answering `302 Location: http://127.0.0.1/…` would slip past.
+ * otherwise a public URL answering `302 Location: http://127.0.0.1/…` would slip past. A hop
+ * to another origin drops `Authorization`, as fetch itself would.
  */
 export function createPolicyFetch(next: Fetch, policy: EndpointPolicy): Fetch {
   const resolved = new Map<string, string[]>();
@@ -138,16 +139,26 @@ export function createPolicyFetch(next: Fetch, policy: EndpointPolicy): Fetch {
       return next(input, { ...init, redirect: init?.redirect ?? 'manual' });
     }
     let response = await next(input, { ...init, redirect: 'manual' });
+    let hopInit: RequestInit = { ...init, redirect: 'manual' };
     for (let hops = 0; isRedirect(response.status) && response.headers.get('location'); hops += 1) {
       const target = new URL(response.headers.get('location')!, url).href;
       await response.body?.cancel().catch(() => {});
       if (hops === 5) throw new StepFailure(`an answer within 5 redirects from ${quoteUrl(url)}`, 'more redirects');
       await checkOutgoingUrl(target, policy, resolved);
+      // Fetch Standard, HTTP-redirect fetch: on a redirect to another origin, `Authorization` is
+      // removed. A bearer token goes only where it was sent (RFC 6750 §5.1, token disclosure).
+      if (new URL(target).origin !== new URL(url).origin) hopInit = { ...hopInit, headers: withoutAuthorization(hopInit.headers) };
       url = target;
-      response = await next(url, { ...init, redirect: 'manual' });
+      response = await next(url, hopInit);
     }
     return response;
   };
+}
+
+function withoutAuthorization(headers: HeadersInit | undefined): Headers {
+  const kept = new Headers(headers);
+  kept.delete('authorization');
+  return kept;
 }
 
 function isRedirect(status: number): boolean {
