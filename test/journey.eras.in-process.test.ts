@@ -115,6 +115,10 @@ describe('credentials are bound to their authorization server (SEP-2352)', () =>
       const toAs2 = events.filter((e) => e.kind === 'http.request' && e.url.startsWith(AS2)) as { url: string; body?: string }[];
       expect(toAs2.length).toBeGreaterThan(0);
       expect(toAs2.some((r) => `${r.url} ${r.body ?? ''}`.includes(preRegistered))).toBe(false);
+      // Nor AS1's refresh token: a credential of the grant AS1 made, refreshed only at AS1.
+      const fromAs1 = result.tokens.flatMap((t) => (t.refresh_token ? [t.refresh_token] : []));
+      expect(fromAs1.length).toBeGreaterThan(0);
+      expect(toAs2.some((r) => fromAs1.some((token) => `${r.url} ${r.body ?? ''}`.includes(token)))).toBe(false);
     },
   );
 });
