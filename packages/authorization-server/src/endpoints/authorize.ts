@@ -6,13 +6,14 @@
  * RFC 6749 §4.1.2.1: "If the request fails due to a missing, invalid, or mismatching redirection
  * URI, or if the client identifier is missing or invalid, the authorization server SHOULD inform
  * the resource owner of the error and MUST NOT automatically redirect the user-agent to the
- * invalid redirection URI." So the first two checks throw errors that are SHOWN (400). Every
- * later error is sent back to the validated redirect URI with `error`, `state` and `iss`
- * (RFC 9207). Then consent (consent.ts): a person is asked (consent-interaction.ts), or a
+ * invalid redirection URI." So the first two checks throw errors that are SHOWN (400). A later
+ * error is sent back to the validated redirect URI with `error`, `state` and `iss` (RFC 9207),
+ * but only once someone is signed in (RFC 9700 §4.11.2, `mayRedirectErrors`); else it is shown
+ * too. Then consent (consent.ts): a person is asked (consent-interaction.ts), or a
  * loopback request is auto-approved (headless: a named deviation), or, headless with a redirect
  * URI that is not loopback, the request is refused with `access_denied`. Approved: a code.
  */
-import { CONTRAST_HEADER, OAuthError, toOAuthError, type ErrorRedirect } from '@mcp-auth-demo/common';
+import { CONTRAST_HEADER, isLoopbackHost, OAuthError, toOAuthError, type ErrorRedirect } from '@mcp-auth-demo/common';
 import { type Emit } from '@mcp-auth-demo/trace';
 import type { Context } from 'hono';
 import type { Client, ResolveClient } from '../clients/resolve-client.ts';
@@ -103,6 +104,21 @@ function checkScope(params: URLSearchParams, config: AuthorizeConfig): string {
   return [...new Set(scopes)].join(' ');
 }
 
+/**
+ * RFC 9700 §4.11.2, the authorization server as open redirector: a registered redirect URI can
+ * be an attacker's phishing page (anyone can register a client by RFC 7591 or host a CIMD
+ * document), and a deliberately broken request would make this AS's error redirect deliver the
+ * user there, under this AS's trusted URL. "The authorization server MUST always authenticate
+ * the user first ... before redirecting the user." So an error goes to the redirect URI only when
+ * someone is authenticated: a person with a live sign-in session (--interactive), or, headless,
+ * the demo user, whom the auto-approval deviation (consent.ts) stands for on loopback redirect
+ * URIs only. Anyone else sees the error on this server's page, as for the §4.1.2.1 errors.
+ */
+function mayRedirectErrors(c: Context, redirectUri: string, config: AuthorizeConfig, interaction: ConsentInteraction): boolean {
+  if (config.interactive) return interaction.signedInSubject(c) !== undefined;
+  return isLoopbackHost(new URL(redirectUri).hostname);
+}
+
 /** `state` to echo on an error redirect, when it can be read unambiguously. */
 function stateForRedirect(params: URLSearchParams): string | undefined {
   const values = params.getAll('state');
@@ -146,7 +162,9 @@ export function createAuthorizeHandler({ config, resolveClient, codes, interacti
       }
     } catch (error) {
       // Unexpected errors too: RFC 6749 §4.1.2.1 server_error exists because a 500 cannot be redirected.
-      throw toOAuthError(error).redirectTo(back);
+      const refusal = toOAuthError(error);
+      // RFC 9700 §4.11.2: no redirect before the user is authenticated; shown instead.
+      throw mayRedirectErrors(c, redirect_uri, config, interaction) ? refusal.redirectTo(back) : refusal;
     }
   };
 }

@@ -249,16 +249,31 @@ describe('the cookies that bind a pending request and a sign-in', () => {
 });
 
 describe('pending authorization requests are bounded like the codes', () => {
-  it('refuses a request past the per-client cap with temporarily_unavailable (redirected), and expires old ones', async () => {
+  it('refuses a request past the per-client cap with temporarily_unavailable (shown: nobody signed in), and expires old ones', async () => {
     const h = await createHarness({ config: { interactive: true, maxPendingAuthorizations: 20, interactionTtlSeconds: 60 } });
     const browser = new Browser(h);
     for (let i = 0; i < 2; i += 1) expect((await browser.open()).status).toBe(200); // 20 / 10 = 2 per client
     const refused = await browser.open();
-    expect(refused.status).toBe(302);
-    expect(new URL(refused.headers.get('location') ?? '').searchParams.get('error')).toBe('temporarily_unavailable');
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('location')).toBeNull();
+    expect(await refused.text()).toContain('temporarily_unavailable');
 
     h.advance(60_000);
     expect((await browser.open()).status).toBe(200);
+  });
+
+  it('RFC 9700 §4.11.2: an error is redirected to the client only once the person has signed in', async () => {
+    const h = await interactive();
+    const browser = new Browser(h);
+    const before = await browser.open({ scope: 'no-such-scope' });
+    expect(before.status).toBe(400);
+    expect(before.headers.get('location')).toBeNull();
+    await signIn(browser);
+    const after = await browser.open({ scope: 'no-such-scope' });
+    expect(after.status).toBe(302);
+    const location = new URL(after.headers.get('location') ?? '');
+    expect(location.searchParams.get('error')).toBe('invalid_scope');
+    expect(location.searchParams.get('iss')).toBe(ISSUER);
   });
 
   it('an expired page cannot be approved', async () => {

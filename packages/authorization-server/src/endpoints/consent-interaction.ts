@@ -152,6 +152,11 @@ export class ConsentInteraction {
     throw new OAuthError('invalid_request', `Unexpected form action "${action ?? ''}" at this step.`);
   }
 
+  /** Whether this browser is signed in, and as whom (authorize.ts: an error is redirected only then). */
+  signedInSubject(c: Context): string | undefined {
+    return this.#signedIn(c);
+  }
+
   /** The subject of this browser's sign-in session, if it has a live one. */
   #signedIn(c: Context): string | undefined {
     const session = getCookie(c, COOKIES.session, this.#cookiePrefix);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { authorize, clientDocument, createHarness, ISSUER, kinds, registerClient, type Harness } from '../../testing/index.ts';
+import { authorize, clientDocument, createHarness, expectShownError, kinds, registerClient, type Harness } from '../../testing/index.ts';
 
 const ATTACKER_CALLBACK = 'https://attacker.example/callback';
 const ATTACKER_CIMD = 'http://localhost:3000/attacker.json';
@@ -19,23 +19,31 @@ function harness(config: { interactive?: boolean } = {}) {
 
 describe('drive-by token minting: headless auto-approval only where the code cannot leave the machine', () => {
   it.each(attackerClients)(
-    'a web page whose client is $how cannot get a demo-user code delivered to its https callback: access_denied, state and iss, no code',
+    'a web page whose client is $how cannot get a demo-user code delivered to its https callback: access_denied shown, not redirected, no code',
     async ({ clientId }) => {
       const h = await harness();
       const response = await authorize(h, { client_id: await clientId(h), redirect_uri: ATTACKER_CALLBACK });
 
-      // RFC 6749 §4.1.2.1: the redirect URI is registered and valid, so the error is redirected to it.
-      expect(response.status).toBe(302);
-      const location = new URL(response.headers.get('location') ?? '');
-      expect(`${location.origin}${location.pathname}`).toBe(ATTACKER_CALLBACK);
-      expect(location.searchParams.get('error')).toBe('access_denied');
-      expect(location.searchParams.get('error_description')).toMatch(/headless.*loopback.*--interactive/);
-      expect(location.searchParams.get('state')).toBe('state-123');
-      expect(location.searchParams.get('iss')).toBe(ISSUER);
-      expect(location.searchParams.has('code')).toBe(false);
+      // RFC 9700 §4.11.2: nobody is signed in to be sent off this machine, so the refusal is shown here.
+      await expectShownError(response.clone(), 400, 'access_denied');
+      expect(((await response.json()) as { error_description: string }).error_description).toMatch(/headless.*loopback.*--interactive/);
       expect(kinds(h)).toContain('consent.refused');
       expect(kinds(h)).not.toContain('code.issued');
       expect(kinds(h)).not.toContain('consent.auto_approved');
+    },
+  );
+
+  it.each(attackerClients)(
+    'the AS is no open redirector (RFC 9700 §4.11.2): a client $how whose callback is a phishing page sends a broken request; the error is shown, never redirected there',
+    async ({ clientId }) => {
+      const h = await harness();
+      const id = await clientId(h);
+      for (const broken of [{ scope: 'no-such-scope' }, { response_type: 'token' }, { code_challenge_method: 'plain' }, { resource: 'https://elsewhere.example/mcp' }]) {
+        const response = await authorize(h, { client_id: id, redirect_uri: ATTACKER_CALLBACK, ...broken });
+        expect(response.status, JSON.stringify(broken)).toBe(400);
+        expect(response.headers.get('location')).toBeNull();
+      }
+      expect(kinds(h)).not.toContain('code.issued');
     },
   );
 
@@ -65,8 +73,7 @@ describe('drive-by token minting: headless auto-approval only where the code can
     const h = await createHarness({
       routes: (host) => host.get('/mixed.json', (c) => c.json(clientDocument(mixed, { redirect_uris: ['http://localhost:3000/callback', ATTACKER_CALLBACK] }))),
     });
-    const viaHttps = new URL((await authorize(h, { client_id: mixed, redirect_uri: ATTACKER_CALLBACK })).headers.get('location') ?? '');
-    expect(viaHttps.searchParams.get('error')).toBe('access_denied');
+    await expectShownError(await authorize(h, { client_id: mixed, redirect_uri: ATTACKER_CALLBACK }), 400, 'access_denied');
     const viaLoopback = new URL((await authorize(h, { client_id: mixed })).headers.get('location') ?? '');
     expect(viaLoopback.searchParams.has('code')).toBe(true);
   });

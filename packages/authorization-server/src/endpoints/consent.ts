@@ -86,9 +86,10 @@ export function dangerouslyAutoApproveLoopback(client: Client, redirectUri: stri
 }
 
 /**
- * Headless and the code would leave the machine: refused, sent back to the (registered, validated)
- * redirect URI as `access_denied` (RFC 6749 §4.1.2.1: "The resource owner or authorization server
- * denied the request"), with a description that says why and what would work.
+ * Headless and the code would leave the machine: refused as `access_denied` (RFC 6749 §4.1.2.1:
+ * "The resource owner or authorization server denied the request"), with a description that says
+ * why and what would work. Shown on this server's page, not redirected: nobody is signed in to be
+ * sent to a redirect URI off this machine (RFC 9700 §4.11.2, authorize.ts).
  */
 export function refuseWithoutPerson(client: Client, redirectUri: string, emit: Emit): never {
   const redirect_host = new URL(redirectUri).host;
