@@ -140,11 +140,7 @@ async function demo(argv: string[]): Promise<number> {
       introspectEveryRequest: values['introspect-every-request'],
       ...(otherResource && { unservedResources: [otherResource] }),
     });
-    // Node compiles its fetch (undici) on the first call, 40-80 ms here. A data: URL (no network)
-    // pays that while the servers start, instead of on step [1]'s first request.
-    const fetchLoaded = fetch('data:,').then((response) => response.arrayBuffer(), () => undefined);
     await stack.ready;
-    await fetchLoaded;
     if (scenarios) {
       const results = await Promise.race([
         runScenarios(scenarios, { ...urls, ...extra.urls }, globalThis.fetch, (event) => trace.push(event)),
