@@ -15,3 +15,4 @@ export type { AuthorizationServerMetadata } from './authorization-server-metadat
 export * from './config-error.ts';
 export type { ProtocolRevision } from './protocol-revision.ts';
 export { s256CodeChallenge } from './pkce-s256.ts';
+export * from './resource-uri.ts';

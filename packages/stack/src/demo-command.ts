@@ -27,6 +27,7 @@ import { redirectFollowingUserAgent } from '@mcp-auth-demo/oidc-provider-as';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { PORT_FLAGS, urlsFromPortFlags } from './ports.ts';
 import { startStack, type Stack } from './stack.ts';
+import { formatOwnServers, RESOURCE_FLAG, resourcesFromFlag } from './own-servers.ts';
 import { extraServersFor, formatScenarioList, formatScenarioTable, notHeldMessage, runScenarios, selectScenarios } from './scenarios/command.ts';
 
 export const DEMO_USAGE =
@@ -39,7 +40,8 @@ export const DEMO_USAGE =
   '  --json          the raw typed events, one JSON line each\n' +
   '  --diagram FILE  also write a Mermaid sequence diagram of the run to FILE\n' +
   '  --scenario NAME|list|all  run an attack or a mistake and show the rule that stops it\n' +
-  '  --accommodate-sdk1-step-up  the AS refuses a refresh until the token\'s last 60 s (SDK 1.x step-up, typescript-sdk #2255)';
+  '  --accommodate-sdk1-step-up  the AS refuses a refresh until the token\'s last 60 s (SDK 1.x step-up, typescript-sdk #2255)\n' +
+  '  --resource URL  your own MCP server: the AS issues tokens for it too (repeatable; docs/your-own-server.md)';
 
 
 /** The flags `pnpm demo` accepts, for parseArgs (the docs' commands are checked against them). */
@@ -54,6 +56,7 @@ export const DEMO_OPTIONS = {
   interactive: { type: 'boolean', default: false },
   scenario: { type: 'string' },
   'accommodate-sdk1-step-up': { type: 'boolean', default: false },
+  ...RESOURCE_FLAG,
   help: { type: 'boolean', default: false },
 } as const satisfies ParseArgsConfig['options'];
 
@@ -75,6 +78,8 @@ async function demo(argv: string[]): Promise<number> {
   // oidc-provider's interaction is answered by our auto-approval; it has no page to show.
   if (authorizationServer === 'oidc-provider' && values.interactive) throw new Error('--interactive works with our authorization server only, not with --as oidc-provider');
   const urls = urlsFromPortFlags(values);
+  const resources = resourcesFromFlag(values.resource, urls.resource);
+  if (resources.length > 0 && authorizationServer === 'oidc-provider') throw new Error('--resource works with our authorization server only, not with --as oidc-provider');
   if (values.scenario === 'list') {
     process.stdout.write(formatScenarioList());
     return 0;
@@ -122,9 +127,12 @@ async function demo(argv: string[]): Promise<number> {
       authorizationServer,
       extraServers: extra.servers,
       accommodateSdk1StepUp: values['accommodate-sdk1-step-up'],
+      resources,
       ...(otherResource && { unservedResources: [otherResource] }),
     });
     await stack.ready;
+    // What the own servers' metadata must say; on stderr, so the trace (and --json) stays the run's.
+    if (resources.length > 0) process.stderr.write(`\n${formatOwnServers(resources, urls.issuer)}\n`);
     if (scenarios) {
       const results = await Promise.race([
         runScenarios(scenarios, { ...urls, ...extra.urls }, globalThis.fetch, (event) => trace.push(event)),
