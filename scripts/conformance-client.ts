@@ -31,6 +31,9 @@ function specFlags(version: string | undefined): string[] {
 }
 
 const argv = [
+  // The suite grades the client's own flow, and its mock AS is a test double that redirects to
+  // any redirect_uri: the client's attacks (its contrasts) would test the double, not the client.
+  '--no-contrasts',
   ...specFlags(process.env.MCP_CONFORMANCE_PROTOCOL_VERSION),
   '--client-metadata-url',
   CONFORMANCE_CLIENT_METADATA_URL,

@@ -72,6 +72,25 @@ const redirectsAnywhere: Wrap = (real) => ({
   },
 });
 
+/**
+ * An AS that first sends the browser to a sign-in page of its own (same origin) when the
+ * redirect_uri is the attacker's; the page then shows itself (`showsPage`) or redirects there.
+ */
+const signInFirst = (showsPage: boolean): Wrap => (real) => ({
+  request(input, init) {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    const target = url.searchParams.get('redirect_uri');
+    if (url.pathname === '/authorize' && target?.startsWith('https://attacker.example/')) {
+      return new Response(null, { status: 302, headers: { Location: `/sign-in?then=${encodeURIComponent(`${target}?code=stolen`)}` } });
+    }
+    if (url.pathname === '/sign-in') {
+      if (showsPage) return new Response('<h1>Sign in</h1>', { status: 200, headers: { 'Content-Type': 'text/html' } });
+      return new Response(null, { status: 302, headers: { Location: url.searchParams.get('then')! } });
+    }
+    return real.request(input, init);
+  },
+});
+
 /** An RS that skips the aud check: a token for the other server is served as if it were its own. */
 const ignoresAudience = (real: RequestHandler, acceptingOther: RequestHandler): RequestHandler => ({
   request(input, init) {
@@ -116,6 +135,7 @@ describe('with a defence switched off, the contrast says NOT refused and the jou
   it.each([
     ['pkce', 'an AS that ignores PKCE', { wrapAs: ignoresPkce }],
     ['redirect_uri', 'an AS that redirects anywhere', { wrapAs: redirectsAnywhere }],
+    ['redirect_uri', 'an AS that redirects there after a sign-in page of its own', { wrapAs: signInFirst(false) }],
     ['audience', 'an RS that skips the aud check', { wrapRs: ignoresAudience }],
   ] as const)('%s: %s', async (contrast, _who, options) => {
     const { result, events } = await run(options);
@@ -123,5 +143,24 @@ describe('with a defence switched off, the contrast says NOT refused and the jou
     expect(of(events, 'contrast.not_refused').map((e) => e.contrast)).toEqual([contrast]);
     expect(of(events, 'journey.failed')).toHaveLength(1);
     expect(formatTrace(events, { color: false, detail: 'lesson' })).toContain('✘ NOT refused by');
+  });
+});
+
+describe('the redirect_uri contrast judges the MUST, "never redirected there" (RFC 6749 §4.1.2.1), not a status', () => {
+  it('an AS that answers with a page of its own (a sign-in that would check later) has not redirected: refused, with its status', async () => {
+    const { result, events } = await run({ wrapAs: signInFirst(true) });
+    expect(result.ok).toBe(true);
+    expect(of(events, 'contrast.refused').find((e) => e.contrast === 'redirect_uri')).toMatchObject({ status: 200 });
+  });
+
+  it('each attack request names its contrast (CONTRAST_HEADER), so the AS\'s trace and the verdicts can tell it from the journey', async () => {
+    const { events } = await run();
+    const attacks = of(events, 'authorization.received').filter((e) => e.params.redirect_uri === 'https://attacker.example/callback');
+    expect(attacks.map((e) => e.contrast)).toEqual(['redirect_uri']);
+    expect(of(events, 'request.rejected').filter((e) => e.contrast).map((e) => [e.path, e.contrast])).toEqual([
+      ['/authorize', 'redirect_uri'],
+      ['/token', 'decoy'],
+    ]);
+    expect(of(events, 'authorization.received').filter((e) => e.params.redirect_uri !== 'https://attacker.example/callback').every((e) => !e.contrast)).toBe(true);
   });
 });

@@ -41,9 +41,12 @@ describe('pnpm demo --as oidc-provider', () => {
     // The auto-approval is ours (a named deviation), once per authorization: the journey's two and
     // the PKCE contrast's decoy (the client can make that contrast against any AS).
     expect(only(events, 'consent.auto_approved').map((e) => e.scope)).toEqual(['mcp:connect', 'mcp:connect', 'mcp:connect weather:read']);
-    // oidc-provider refuses a code redeemed without its verifier, as ours does (RFC 7636 §4.6).
-    expect(only(events, 'contrast.refused').filter((e) => e.contrast === 'pkce').map((e) => [e.by, e.status, e.error])).toEqual([
-      ['authorization-server', 400, 'invalid_grant'],
+    // oidc-provider never redirects to an unregistered redirect_uri (RFC 6749 §4.1.2.1) and refuses
+    // a code redeemed without its verifier (RFC 7636 §4.6), as ours does. No audience contrast: it
+    // needs a second resource this AS issues for.
+    expect(only(events, 'contrast.refused').map((e) => [e.contrast, e.by, e.status, e.error])).toEqual([
+      ['redirect_uri', 'authorization-server', 400, undefined],
+      ['pkce', 'authorization-server', 400, 'invalid_grant'],
     ]);
     expect(only(events, 'contrast.not_refused')).toEqual([]);
 

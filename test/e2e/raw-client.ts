@@ -1,7 +1,7 @@
 /**
  * A deliberately hand-rolled MCP client for the verdict tests: plain fetch, every step
  * explicit, and each rule it breaks chosen by the test (no resource, PKCE plain, no state, a
- * token in the query string, scope overwrite on step-up). It talks only to the loopback servers
+ * token in the query string, scope overwrite on step-up, no step-up at all). It talks only to the loopback servers
  * of the test; its redirect URI is never visited (the code is read off the 302).
  */
 import { createHash, randomBytes } from 'node:crypto';
@@ -17,6 +17,10 @@ export interface RawClientOptions {
   tokenInQuery?: boolean;
   /** The scope to ask for on step-up (a compliant client asks for held ∪ challenged). */
   stepUpScope?: string;
+  /** Stop at the 403, as a transport that handles only 401 does (@ai-sdk/mcp 2.0.99). */
+  noStepUp?: boolean;
+  /** Reuse this registration (a DCR client that keeps its client_id across sessions) instead of registering. */
+  clientId?: string;
 }
 
 const REDIRECT_URI = 'http://127.0.0.1:9/callback';
@@ -44,11 +48,11 @@ export async function runRawClient(o: RawClientOptions): Promise<{ client_id: st
   await (await fetch(prmUrl!)).json();
   const metadata = (await (await fetch(`${o.issuer}/.well-known/oauth-authorization-server`)).json()) as Record<string, string>;
 
-  const registration = (await (await fetch(metadata.registration_endpoint!, {
+  const registration = o.clientId ? { client_id: o.clientId } : ((await (await fetch(metadata.registration_endpoint!, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ client_name: o.name, redirect_uris: [REDIRECT_URI], token_endpoint_auth_method: 'none', grant_types: ['authorization_code'], response_types: ['code'] }),
-  })).json()) as { client_id: string };
+  })).json()) as { client_id: string });
   const client_id = registration.client_id;
 
   const obtainToken = async (scope: string): Promise<string | undefined> => {
@@ -75,6 +79,7 @@ export async function runRawClient(o: RawClientOptions): Promise<{ client_id: st
   if (whoami.status !== 200) return { client_id, outcome: `whoami answered ${whoami.status}` };
   const weather = await mcp(rpc('tools/call', { name: 'get_weather', arguments: { city: 'Oslo' } }), base);
   if (weather.status !== 403) return { client_id, outcome: `get_weather answered ${weather.status}` };
+  if (o.noStepUp) return { client_id, outcome: 'stopped at the 403' };
   const stepped = await obtainToken(o.stepUpScope ?? 'mcp:connect weather:read');
   const retry = stepped ? await mcp(rpc('tools/call', { name: 'get_weather', arguments: { city: 'Oslo' } }), stepped) : undefined;
   return { client_id, outcome: `step-up retry answered ${retry?.status ?? 'nothing'}` };

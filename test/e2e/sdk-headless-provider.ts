@@ -18,6 +18,8 @@ export interface HeadlessSdkProviderOptions {
   refreshTokens?: boolean;
   /** Carries the authorization request (default: the real fetch). */
   userAgentFetch?: typeof fetch;
+  /** Implement the optional `invalidateCredentials` (default true): the SDK's fallbacks differ without it. */
+  invalidateCredentials?: boolean;
 }
 
 export class HeadlessSdkProvider implements OAuthClientProvider {
@@ -27,10 +29,22 @@ export class HeadlessSdkProvider implements OAuthClientProvider {
   readonly tokenHistory: OAuthTokens[] = [];
   /** The code of the last authorization (the SDK's finishAuth redeems it). */
   code: string | undefined;
+  /** The whole redirect's query (code, state, iss), for an SDK whose finishAuth checks `iss` (RFC 9207). */
+  callback: URLSearchParams | undefined;
   private verifier = '';
   private lastState = '';
 
-  constructor(private readonly options: HeadlessSdkProviderOptions) {}
+  /** Optional in the SDK's interface: present unless the options say `invalidateCredentials: false`. */
+  invalidateCredentials?: (scope: 'all' | 'client' | 'tokens' | 'verifier' | 'discovery') => void;
+
+  constructor(private readonly options: HeadlessSdkProviderOptions) {
+    if (options.invalidateCredentials !== false) {
+      this.invalidateCredentials = (scope) => {
+        if (scope === 'all' || scope === 'tokens') this.saved = undefined;
+        if (scope === 'all' || scope === 'client') this.info = undefined;
+      };
+    }
+  }
 
   get redirectUrl() {
     return REDIRECT_URI;
@@ -67,6 +81,7 @@ export class HeadlessSdkProvider implements OAuthClientProvider {
     const back = new URL(answer.headers.get('location') ?? 'http://invalid/');
     if (back.searchParams.get('state') !== this.lastState) throw new Error(`state mismatch or error: ${back.search}`);
     this.code = back.searchParams.get('code') ?? undefined;
+    this.callback = back.searchParams;
     if (!this.code) throw new Error(`no code: ${back.search}`);
   }
   saveCodeVerifier(verifier: string) {
@@ -74,9 +89,5 @@ export class HeadlessSdkProvider implements OAuthClientProvider {
   }
   codeVerifier() {
     return this.verifier;
-  }
-  invalidateCredentials(scope: 'all' | 'client' | 'tokens' | 'verifier' | 'discovery') {
-    if (scope === 'all' || scope === 'tokens') this.saved = undefined;
-    if (scope === 'all' || scope === 'client') this.info = undefined;
   }
 }

@@ -72,6 +72,23 @@ describe('the official SDK client (1.32.x auth()) against this AS with --accommo
   }, 30_000);
 });
 
+describe('--accommodate-sdk1-step-up rescues only the SDK 1.x providers that implement the optional invalidateCredentials', () => {
+  it('without it, the refused refresh is the end: the SDK throws the AS\'s invalid_grant, and step-up never happens', async () => {
+    const provider = new HeadlessSdkProvider({ clientName: 'SDK interop test, no invalidateCredentials', refreshTokens: true, invalidateCredentials: false });
+    const client = new Client({ name: 'sdk-interop-no-invalidate', version: '1.0.0' });
+    let transport = new StreamableHTTPClientTransport(new URL(resource), { authProvider: provider });
+    await client.connect(transport).catch(async (error: unknown) => {
+      expect(error).toBeInstanceOf(UnauthorizedError);
+      await transport.finishAuth(provider.code!);
+      transport = new StreamableHTTPClientTransport(new URL(resource), { authProvider: provider });
+      await client.connect(transport);
+    });
+    await expect(client.callTool({ name: 'get_weather', arguments: { city: 'Lisbon' } })).rejects.toThrow(/still valid/);
+    expect(provider.saved?.scope).toBe('mcp:connect');
+    await client.close();
+  }, 30_000);
+});
+
 describe('the control: the same SDK client against an AS with its default, a refresh accepted at any time', () => {
   it('dead-ends exactly as typescript-sdk #2255 says: the refresh brings the old scope back and the SDK gives up', async () => {
     // In-process apps (the control needs a config the served AS does not have); the same SDK code runs.

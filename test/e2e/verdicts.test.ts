@@ -3,59 +3,13 @@
  * servers, `--report FILE`, and three kinds of client: the project's own, the official SDK's
  * `auth()`, and a hand-rolled client that breaks one rule at a time.
  */
-import type { Card, CheckId, Verdict } from '@mcp-auth-demo/verdicts';
+import type { Card, CheckId } from '@mcp-auth-demo/verdicts';
 import { clientUrls, runJourney } from '@mcp-auth-demo/client';
-import { freePorts } from '@mcp-auth-demo/stack';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { portFlags, runCommand } from './processes.ts';
+import { parseTrace, runCommand } from './processes.ts';
+import { complete, settled, startServe, stop, verdicts } from './serve-harness.ts';
 import { runRawClient, type RawClientOptions } from './raw-client.ts';
 import { runSdkClient } from './sdk-auth-client.ts';
-
-type Serve = ReturnType<typeof runCommand>;
-
-/** Starts `pnpm serve` with these flags and waits until it says it is ready. */
-async function startServe(extra: string[]) {
-  const ports = await freePorts();
-  const report = join(mkdtempSync(join(tmpdir(), 'verdicts-')), 'report.json');
-  const serve = runCommand('serve', [...portFlags(ports), '--report', report, ...extra], { buffer: false, timeout: 0 });
-  let output = '';
-  await new Promise<void>((resolve) => {
-    serve.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('Press Ctrl-C to stop.')) resolve();
-    });
-  });
-  const urls = { issuer: `http://localhost:${ports.as}`, resource: `http://localhost:${ports.rs}/mcp`, clientBase: `http://localhost:${ports.client}` };
-  const read = (clientId: string) => (JSON.parse(readFileSync(report, 'utf8')) as Card[]).find((c) => c.client_id === clientId);
-  /**
-   * The card once the report says `until` of it: the servers' events reach `pnpm serve` through
-   * pipes, a moment after the client got its answers. Bounded by the test's timeout.
-   */
-  const card = async (clientId: string, until: (card: Card) => boolean = () => true): Promise<Card> => {
-    for (;;) {
-      const found = read(clientId);
-      if (found && until(found)) return found;
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  };
-  return { serve, urls, output: () => output, card };
-}
-
-const settled = (id: CheckId) => (card: Card) => card.checks.find((c) => c.id === id)?.verdict !== 'not-seen';
-/** Every check decided: the card of a client that went all the way, step-up included. */
-const complete = (card: Card) => card.checks.every((c) => c.verdict !== 'not-seen');
-
-function verdicts(card: Card): Record<CheckId, Verdict> {
-  return Object.fromEntries(card.checks.map((c) => [c.id, c.verdict])) as Record<CheckId, Verdict>;
-}
-
-async function stop(serve: Serve) {
-  serve.kill('SIGINT');
-  expect((await serve).exitCode).toBe(0);
-}
 
 describe('pnpm serve --report grades every client that authorizes', () => {
   let s: Awaited<ReturnType<typeof startServe>>;
@@ -75,13 +29,30 @@ describe('pnpm serve --report grades every client that authorizes', () => {
     });
     expect(result.ok).toBe(true);
     const card = await s.card(client.clientId, complete);
-    expect(card.checks).toHaveLength(12);
+    expect(card.checks).toHaveLength(14);
     expect(notPassed(card)).toEqual([]);
     // The report file can be written before the same card reaches this test through the stdout
     // pipe: wait for the printed card too (bounded by the test's timeout).
     const printed = 'changed since its last authorization: step-up-union: not-seen → pass';
     while (!s.output().includes(printed)) await new Promise((r) => setTimeout(r, 25));
     expect(s.output()).toContain(`client verdicts: MCP Auth Demo Client (${client.clientId})`);
+  });
+
+  it('`pnpm client`, its contrasts included (an attack in its own name, refused), passes every check', async () => {
+    const client = clientUrls(s.urls.clientBase);
+    const run = await runCommand('client', [
+      '--client-metadata-url', client.clientId, '--redirect-uri', client.redirectUri,
+      '--call', 'get_weather', '--args', '{"city":"Paris"}', '--json', s.urls.resource,
+    ]);
+    expect(run.exitCode).toBe(0);
+    const events = parseTrace(String(run.stdout));
+    // The contrasts the client can make against any server: both refused, for real.
+    expect(events.filter((e) => e.kind === 'contrast.refused').map((e) => e.kind === 'contrast.refused' && [e.contrast, e.status])).toEqual([
+      ['redirect_uri', 400],
+      ['pkce', 400],
+    ]);
+    const card = await s.card(client.clientId, (c) => complete(c) && c.checks.some((k) => k.evidence.includes('declared redirect_uri contrast')));
+    expect(notPassed(card)).toEqual([]);
   });
 
   it("the official SDK client's own auth() passes every check, step-up included", async () => {
@@ -103,6 +74,26 @@ describe('pnpm serve --report grades every client that authorizes', () => {
     expect(check.verdict).toBe('fail');
     expect(check.evidence).toMatch(evidence);
     expect(card.checks.filter((c) => c.verdict === 'fail').map((c) => c.id)).toEqual([id]);
+  });
+});
+
+describe('two sessions on one client_id (every CIMD installation, a DCR client that keeps its registration)', () => {
+  it('a fresh second session, authorizing for exactly its 401 challenge scope, gets no step-up fail; its own step-up is judged', async () => {
+    const s = await startServe([]);
+    try {
+      const first = await runRawClient({ resource: s.urls.resource, issuer: s.urls.issuer, name: 'two sessions', noStepUp: true });
+      expect(first.outcome).toBe('stopped at the 403');
+      await s.card(first.client_id, (card) => card.checks.some((c) => c.id === 'bearer-header' && c.verdict === 'pass'));
+      const second = await runRawClient({ resource: s.urls.resource, issuer: s.urls.issuer, name: 'two sessions', clientId: first.client_id });
+      expect(second.outcome).toBe('step-up retry answered 200');
+      const card = await s.card(first.client_id, settled('step-up-union'));
+      expect(card.checks.filter((c) => c.verdict === 'fail')).toEqual([]);
+      expect(card.checks.find((c) => c.id === 'step-up-union')!.evidence).toBe('session 2: after 403, asked for "mcp:connect weather:read": held ∪ challenged');
+      // Session 1's 403 is still unanswered: a warn only after 30 s (the grader's unit tests move its clock).
+      expect(verdicts(card)['step-up-reauthorizes']).toBe('not-seen');
+    } finally {
+      await stop(s.serve);
+    }
   });
 });
 

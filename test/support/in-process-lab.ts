@@ -22,6 +22,8 @@ export interface LabOptions {
   now?: () => number;
   /** What answers at the MCP server's URL instead of the real RS. */
   mcpServer?: RequestHandler;
+  /** A second resource the AS issues for, which no server serves (as `pnpm demo`'s audience contrast needs). */
+  otherResource?: string;
 }
 
 /**
@@ -46,7 +48,7 @@ export function createInProcessLab(signingKey: SigningKey, options: LabOptions =
   const clock = options.now ? { now: options.now } : {};
   const clientHost = createClientHost({ baseUrl: LAB.clientBase, onEvent });
   const as = createAuthorizationServer({
-    issuer: LAB.issuer, resources: [LAB.resource], signingKey, dangerouslyAllowLoopbackHttp: true,
+    issuer: LAB.issuer, resources: [LAB.resource, ...(options.otherResource ? [options.otherResource] : [])], signingKey, dangerouslyAllowLoopbackHttp: true,
     fetch: inProcessFetch({ [LAB.clientBase]: clientHost }), onEvent, ...options.as, ...clock,
   });
   const rs = createResourceServer({

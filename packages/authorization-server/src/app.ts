@@ -28,6 +28,9 @@ import { RevokedTokens } from './state/revoked-tokens.ts';
 import { createTokenHandler } from './endpoints/token-endpoint.ts';
 import { createIntrospectionHandler } from './endpoints/token-introspection.ts';
 import { createGradingTokensHandler } from './endpoints/grading-tokens.ts';
+import { createRevocationEventsHandler } from './endpoints/revocation-events.ts';
+import { SecurityEventTransmitter } from './endpoints/security-event-transmitter.ts';
+import { RevocationLog } from './state/revocation-log.ts';
 
 /** The app, plus what the AS knows that a test or a later introspection endpoint may ask. */
 export type AuthorizationServerApp = Hono & {
@@ -41,6 +44,10 @@ export type AuthorizationServerApp = Hono & {
   readonly codes: CodeStore;
   /** The refresh token families (refresh-tokens.ts). */
   readonly refreshTokens: RefreshTokenStore;
+  /** Every revocation of this run, in order (revocation-log.ts). */
+  readonly revocationLog: RevocationLog;
+  /** Pushes revocation SETs to subscribed resource servers (security-event-transmitter.ts). */
+  readonly transmitter: SecurityEventTransmitter;
 };
 
 /** Token requests are a few short form fields; anything bigger is not one. */
@@ -79,7 +86,17 @@ export function createAuthorizationServer(input: AuthorizationServerConfig): Aut
   const emit = createEmitter('authorization-server', config.onEvent);
   const metadata = authorizationServerMetadata(config);
   // The one record of revoked access tokens (revoked-tokens.ts): replays write it, readers ask it.
-  const revoked = new RevokedTokens(config.now);
+  // Each new revocation also enters the log that subscribed resource servers are pushed (RFC 8935).
+  const revocationLog = new RevocationLog(config.now);
+  const revoked = new RevokedTokens(config.now, (jti, expiresAtMs, aud) => revocationLog.append(jti, expiresAtMs, aud));
+  const transmitter = new SecurityEventTransmitter({
+    issuer: config.issuer,
+    log: revocationLog,
+    signingKey: config.signingKey,
+    fetch: config.securityEventFetch,
+    now: config.now,
+    emit,
+  });
   // Refresh token families (refresh-tokens.ts); a reuse revokes into the same revoked store.
   const refreshTokens = new RefreshTokenStore({
     now: config.now,
@@ -115,6 +132,7 @@ export function createAuthorizationServer(input: AuthorizationServerConfig): Aut
     // Only when the metadata document advertises it: no member, no route (a 404).
     registration: metadata.registration_endpoint ? routePath(metadata.registration_endpoint) : undefined,
     introspection: metadata.introspection_endpoint ? routePath(metadata.introspection_endpoint) : undefined,
+    revocationEvents: metadata.revocation_events_endpoint ? routePath(metadata.revocation_events_endpoint) : undefined,
     // Where the sign-in and consent forms post: beside the authorization endpoint (not in the metadata).
     interaction: `${routePath(metadata.authorization_endpoint).replace(/\/$/, '')}/interaction`,
   };
@@ -161,6 +179,13 @@ export function createAuthorizationServer(input: AuthorizationServerConfig): Aut
 
   // RFC 6749 §5.1: "Cache-Control: no-store" and "Pragma: no-cache" with every token; errors get them too.
   app.use(paths.token, noStore);
+  // A request that revoked tokens (a replayed code, a reused refresh token) is answered once the
+  // revocation was pushed to subscribed resource servers (at most SET_PUSH_TIMEOUT_MS): when the
+  // replayer hears "invalid_grant", the resource servers already refuse the token (docs/revocation.md).
+  app.use(paths.token, async (_c, next) => {
+    await next();
+    await transmitter.settled();
+  });
   // RFC 6749 §3.2: "The client MUST use the HTTP POST method when making access token requests."
   app.post(
     paths.token,
@@ -197,6 +222,17 @@ export function createAuthorizationServer(input: AuthorizationServerConfig): Aut
     app.post(path, limitRequestBody(TOKEN_REQUEST_MAX_BYTES, 'invalid_request', 'grading request'), createGradingTokensHandler({ config, revoked }));
   }
 
+  // The revocation events endpoint (revocation-events.ts): the same resource servers subscribe to
+  // revocation SETs and catch up. Its answers name revoked tokens: no cache keeps them.
+  if (paths.revocationEvents) {
+    app.use(paths.revocationEvents, noStore);
+    app.post(
+      paths.revocationEvents,
+      limitRequestBody(INTROSPECTION_REQUEST_MAX_BYTES, 'invalid_request', 'revocation events request'),
+      createRevocationEventsHandler({ config, log: revocationLog, transmitter, emit }),
+    );
+  }
+
   // The one place errors become responses. The trace event is emitted before the response leaves.
   function reject(c: Context, error: unknown): Response {
     // Only the authorization endpoint and the forms are visited by a person's browser; the others
@@ -214,5 +250,5 @@ export function createAuthorizationServer(input: AuthorizationServerConfig): Aut
   app.onError((error, c) => reject(c, error));
   app.notFound((c) => reject(c, new OAuthError('invalid_request', `Nothing here: ${c.req.method} ${new URL(c.req.url).pathname}.`, { status: 404 })));
 
-  return Object.assign(app, { metadata, revoked, codes, refreshTokens, isRevoked: (jti: string) => revoked.isRevoked(jti) });
+  return Object.assign(app, { metadata, revoked, codes, refreshTokens, revocationLog, transmitter, isRevoked: (jti: string) => revoked.isRevoked(jti) });
 }

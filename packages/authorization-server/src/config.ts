@@ -139,6 +139,11 @@ export interface AuthorizationServerConfig {
    * `resources`). Empty (the default): no endpoint and no `introspection_endpoint` in the metadata.
    */
   introspectionClients?: IntrospectionClient[];
+  /**
+   * How revocation SETs are pushed to subscribed resource servers (RFC 8935; revocation-events.ts).
+   * Default: the global `fetch`. Tests route it to an in-process resource server.
+   */
+  securityEventFetch?: typeof fetch;
   /** How long a registration that was never used is protected from eviction, seconds. Default 600. */
   registrationGraceSeconds?: number;
   /** How long a used registered client is protected from eviction after its last use, seconds. Default 86400. */
@@ -276,6 +281,7 @@ export function resolveConfig(input: AuthorizationServerConfig): ResolvedConfig 
     dynamicClientRegistration,
     allowedOrigins: [...allowedOrigins],
     maxRegisteredClients: positiveInteger('maxRegisteredClients', input.maxRegisteredClients ?? 1000),
+    securityEventFetch: input.securityEventFetch ?? globalThis.fetch,
     introspectionClients: resolveIntrospectionClients(input.introspectionClients ?? [], input.resources),
     registrationGraceSeconds: positiveInteger('registrationGraceSeconds', input.registrationGraceSeconds ?? 600),
     registeredClientIdleSeconds: positiveInteger('registeredClientIdleSeconds', input.registeredClientIdleSeconds ?? 86_400),

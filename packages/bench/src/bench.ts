@@ -8,7 +8,8 @@
  * Sections: each server's time to listen and idle RSS; the RS's authenticated tools/call
  * against the same MCP layer without auth and against bare Hono; RSS after that load; AS
  * authorization flows in batches (flatness) against a bare RS256 signer; the whole journey;
- * `pnpm demo` end to end, cold, median of 5.
+ * `pnpm demo` end to end, cold, median of 5; the page of `--html` (page-cost.ts): its size, and the
+ * time drawing and writing it adds.
  */
 import { clientUrls, runJourney } from '@mcp-auth-demo/client';
 import type { Party } from '@mcp-auth-demo/trace';
@@ -18,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { measureAsFlows } from './as-flows.ts';
 import { startBaseline, type Baseline } from './baselines.ts';
 import { runDemoCold } from './demo-runs.ts';
+import { measurePage } from './page-cost.ts';
 import { rssMegabytes } from './process-stats.ts';
 import { printReport, type BenchReport } from './report.ts';
 import { measureRsThroughput } from './rs-throughput.ts';
@@ -98,6 +100,7 @@ export async function runBench(options: { quick: boolean }): Promise<BenchReport
 
     const demo = [];
     for (let i = 0; i < 5; i += 1) demo.push(await runDemoCold(root));
+    const page = await measurePage(root);
 
     return {
       node: process.version,
@@ -107,6 +110,7 @@ export async function runBench(options: { quick: boolean }): Promise<BenchReport
       as,
       journey: { n: journeys.length, p50: percentile(journeys, 0.5), p95: percentile(journeys, 0.95) },
       demo: { wallMs: percentile(demo.map((d) => d.wallMs), 0.5), journeyMs: percentile(demo.map((d) => d.journeyMs), 0.5), runs: demo },
+      page,
     };
   } finally {
     await cachedStack?.stop();

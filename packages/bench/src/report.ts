@@ -2,6 +2,7 @@
 import type { Party } from '@mcp-auth-demo/trace';
 import type { AsFigures } from './as-flows.ts';
 import type { DemoRun } from './demo-runs.ts';
+import type { PageFigures } from './page-cost.ts';
 import type { RsFigures } from './rs-throughput.ts';
 
 export interface BenchReport {
@@ -12,6 +13,8 @@ export interface BenchReport {
   as: AsFigures;
   journey: { n: number; p50: number; p95: number };
   demo: { wallMs: number; journeyMs: number; runs: DemoRun[] };
+  /** `pnpm demo --html`: the page of a default run, and drawing it. */
+  page: PageFigures;
 }
 
 export interface Target {
@@ -22,7 +25,7 @@ export interface Target {
 
 /** The targets of the performance work, judged from the report. */
 export function judge(report: BenchReport): Target[] {
-  const { rs, as, demo, rss } = report;
+  const { rs, as, demo, rss, page } = report;
   const authRatio = rs.ours.rate / rs.sdkNoAuth.rate;
   const first = as.batches[0]!.rate;
   const last = as.batches.at(-1)!.rate;
@@ -33,6 +36,8 @@ export function judge(report: BenchReport): Target[] {
     { name: 'RS authenticated / unauthenticated SDK ≥ 0.90', measured: authRatio.toFixed(2), met: authRatio >= 0.9 },
     { name: 'AS ≥ 1,000 flows/s at concurrency 8', measured: `${Math.min(...as.batches.map((b) => b.rate)).toFixed(0)} flows/s (slowest batch)`, met: as.batches.every((b) => b.rate >= 1000) },
     { name: 'AS flat: last batch within 10% of the first', measured: `${((last / first) * 100).toFixed(0)}%`, met: last >= first * 0.9 },
+    { name: 'the page of a default run (--html) < 300 KB', measured: `${(page.bytes / 1024).toFixed(0)} KB`, met: page.bytes < 300 * 1024 },
+    { name: 'drawing and writing it adds < 50 ms to pnpm demo', measured: `${page.firstMs.toFixed(1)} ms (first)`, met: page.firstMs < 50 },
     { name: 'idle RSS of each server ≤ 70 MB', measured: `${Math.max(...idle).toFixed(0)} MB (largest)`, met: idle.every((mb) => mb <= 70) },
   ];
 }
@@ -70,6 +75,7 @@ export function formatReport(report: BenchReport): string {
     '',
     `whole journey (2 authorizations, 3 calls), n=${report.journey.n}: p50 ${ms(report.journey.p50)}  p95 ${ms(report.journey.p95)}`,
     `pnpm demo end to end, cold, median of ${report.demo.runs.length}: ${ms(report.demo.wallMs)} (the journey inside it: ${ms(report.demo.journeyMs)})`,
+    `the page of a run (--html): ${(report.page.bytes / 1024).toFixed(0)} KB from ${report.page.events} events; drawn and written in ${ms(report.page.firstMs)} the first time, ${ms(report.page.medianMs)} median of ${report.page.n} more`,
     '',
     'targets',
     ...judge(report).map((t) => `  ${t.met ? '✔' : '✘'} ${t.name.padEnd(52)} ${t.measured}`),

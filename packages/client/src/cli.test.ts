@@ -39,8 +39,13 @@ describe('parseClientArgs', () => {
       calls: 'discover',
       json: false,
       browser: false,
+      contrasts: true,
       registration: { clientMetadataUrl: 'http://localhost:3000/client-metadata.json', preferDynamicRegistration: false },
     });
+  });
+
+  it('--no-contrasts turns the attacks off (the conformance adapter: the suite grades the flow alone)', () => {
+    expect(parseClientArgs(['--no-contrasts', MCP])).toMatchObject({ contrasts: false });
   });
 
   it('maps --call with --args, a pre-registered client and DCR onto the journey options', () => {

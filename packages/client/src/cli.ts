@@ -4,7 +4,8 @@
  *
  * It runs the same journey as the demo (discovery, registration, authorization, tool calls,
  * step-up) and prints the same numbered trace. Without `--call` it lists the tools and calls
- * each one that is safe to call blind (tool-selection.ts).
+ * each one that is safe to call blind (tool-selection.ts). Beside step [2] it makes the attacks a
+ * client can make against any server and shows them refused (contrasts.ts).
  */
 import { DEFAULT_CLIENT_BASE, JsonObjectError, parseJsonObject, type JsonObject } from '@mcp-auth-demo/common';
 import { createTraceWriter, shouldUseColor, terminalSafe, type TraceEvent } from '@mcp-auth-demo/trace';
@@ -34,11 +35,15 @@ export const CLIENT_USAGE = `usage: pnpm client <mcp-url> [options]
                               server with server/discover and falls back to 2025-11-25
   --browser                   for an AS that shows a login or consent page: open the authorization
                               URL in a browser and receive the redirect on a loopback port
+  --no-contrasts              make none of the attacks below (a grader that counts every request)
   --verbose                   the full wire view (every exchange and header) instead of the lesson
   --json                      print the trace as JSON lines
   --grade                     after the journey, test the server's defences (PRM, 401 challenge, signature,
                               audience, expiry, query token, Origin, ...) and print a server card
-  --report FILE               with --grade: also write the card to FILE as JSON`;
+  --report FILE               with --grade: also write the card to FILE as JSON
+
+Beside step [2] the client attacks in its own name, for real, and shows the AS refusing: an
+unregistered redirect_uri, and (without --browser) a code redeemed with the wrong verifier.`;
 
 export class UsageError extends Error {}
 
@@ -61,6 +66,7 @@ export function parseClientArgs(argv: string[]) {
       browser: { type: 'boolean', default: false },
       grade: { type: 'boolean', default: false },
       report: { type: 'string' },
+      'no-contrasts': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -103,6 +109,7 @@ export function parseClientArgs(argv: string[]) {
     browser: values.browser,
     grade: values.grade,
     ...(values.report && { report: values.report }),
+    contrasts: !values['no-contrasts'],
     registration: {
       ...(values['client-id'] && { clientId: values['client-id'] }),
       ...(values['client-secret'] && { clientSecret: values['client-secret'] }),
@@ -162,6 +169,9 @@ export async function runClientCli(argv: string[]): Promise<number> {
       spec,
       registration: browser ? { ...registration, redirectUri: browser.redirectUri } : registration,
       ...(browser && { userAgent: browser.userAgent }),
+      // The contrasts this client can make against any server (contrasts.ts): the redirect_uri
+      // check always; PKCE's decoy only when no person would be asked to approve it.
+      ...(options.contrasts && { contrasts: { decoys: !browser } }),
       onEvent: (event) => {
         if (event.kind === 'as_metadata.discovered') issuer = event.issuer;
         if (event.kind === 'registration.completed') registered = event.client_id;

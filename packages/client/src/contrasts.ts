@@ -13,7 +13,12 @@
  * is never burnt. A decoy needs a user agent that asks no person (`decoys`); the audience
  * contrast also needs a resource the AS issues tokens for besides this server (`otherResource`),
  * so against someone else's server only the contrasts that the client can run are made.
+ *
+ * Each attack request names its contrast in CONTRAST_HEADER (common oauth-error.ts): no server
+ * decides by it, and `pnpm serve`'s client verdicts grade the client by its own flow, not by
+ * the attack it made in its own name on purpose.
  */
+import { CONTRAST_HEADER } from '@mcp-auth-demo/common';
 import type { ContrastName, Emit, Party } from '@mcp-auth-demo/trace';
 import { addClientAuthentication, type AuthorizationRequest } from './authorize.ts';
 import { generatePkce, generateState } from './pkce.ts';
@@ -59,13 +64,24 @@ async function redirectUriContrast(request: AuthorizationRequest, ctx: ContrastC
     threat: 'A client_id is public: anyone can start an authorization in its name and pick where the code goes.',
   });
   const url = authorizationUrl({ ...request, redirectUri: ATTACKER_REDIRECT }, generatePkce().code_challenge, generateState());
-  const response = await ctx.fetch(url, { redirect: 'manual' });
-  await response.body?.cancel();
-  const location = response.headers.get('location');
-  if (response.status >= 400 && !location) {
+  // The MUST is "never redirected there" (RFC 6749 §4.1.2.1: the AS SHOULD show an error and
+  // MUST NOT redirect to the invalid URI). An AS may first send the browser to a page of its own
+  // (a sign-in that checks later): those redirects on its own origin are followed, a few at most.
+  let answer = url;
+  for (let hop = 0; ; hop++) {
+    const response = await ctx.fetch(answer, { redirect: 'manual', headers: { [CONTRAST_HEADER]: 'redirect_uri' } });
+    await response.body?.cancel();
+    const location = response.headers.get('location');
+    const target = location ? new URL(location, answer) : undefined;
+    if (target && withoutQuery(target) === ATTACKER_REDIRECT) {
+      return notRefused(ctx, 'redirect_uri', 'authorization-server', response.status, `a redirect to ${ATTACKER_REDIRECT}`, rule);
+    }
+    if (target && target.origin === url.origin && hop < 3) {
+      answer = target;
+      continue;
+    }
     ctx.emit('contrast.refused', { contrast: 'redirect_uri', by: 'authorization-server', status: response.status, rule, spec: 'RFC 6749 §4.1.2.1' });
-  } else {
-    notRefused(ctx, 'redirect_uri', 'authorization-server', response.status, location ? `a redirect to ${withoutQuery(new URL(location, url))}` : 'no error', rule);
+    return;
   }
 }
 
@@ -151,7 +167,7 @@ async function decoyAuthorization(request: AuthorizationRequest, ctx: ContrastCo
 
 async function redeem(request: AuthorizationRequest, code: string, code_verifier: string, ctx: ContrastContext): Promise<Response> {
   const form = new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: request.redirectUri, code_verifier, resource: request.resource });
-  const headers: Record<string, string> = { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' };
+  const headers: Record<string, string> = { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json', [CONTRAST_HEADER]: 'decoy' };
   addClientAuthentication(request.client, form, headers);
   return ctx.fetch(request.metadata.token_endpoint, { method: 'POST', headers, body: form.toString() });
 }

@@ -3,7 +3,7 @@ export type { ToolCall } from './tool-selection.ts';
 export { createClientHost, clientMetadataDocument, clientUrls, type ClientMetadataDocument } from './metadata-document.ts';
 export { parseWwwAuthenticate, bearerChallenge } from '@mcp-auth-demo/common';
 export type { TokenSet } from './authorize.ts';
-export { startBrowserCallback, type BrowserCallback, type BrowserCallbackOptions } from './browser-callback.ts';
+export { openBrowser, startBrowserCallback, type BrowserCallback, type BrowserCallbackOptions } from './browser-callback.ts';
 export { headlessUserAgent, type UserAgent } from './user-agent.ts';
 export { runClientCli, parseClientArgs, UsageError, CLIENT_USAGE } from './cli.ts';
 export { isSpecChoice, SPEC_CHOICES, type SpecChoice } from './mcp-connection.ts';

@@ -19,6 +19,11 @@ export interface AuthorizationServerMetadata {
   introspection_endpoint?: string;
   /** RFC 8414 §2: how a resource server authenticates to the introspection endpoint. */
   introspection_endpoint_auth_methods_supported?: string[];
+  /**
+   * The lab's extension member (RFC 8414 §2 allows them): where a resource server subscribes to
+   * revocation Security Event Tokens and catches up (docs/revocation.md).
+   */
+  revocation_events_endpoint?: string;
   scopes_supported?: string[];
   /** REQUIRED by RFC 8414, but nothing the client does depends on it. */
   response_types_supported?: string[];

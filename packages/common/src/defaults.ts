@@ -41,6 +41,11 @@ export const ENV = {
   introspectionSecret: 'MCP_DEMO_INTROSPECTION_SECRET',
   /** Seconds the RS may reuse an "active" introspection answer: the revocation delay bound. Default 0. */
   introspectionCacheSeconds: 'MCP_DEMO_INTROSPECTION_CACHE_SECONDS',
+  /**
+   * `1`: the MCP server introspects every token at the AS (`--introspect-every-request`), the
+   * contrast to the default, where the AS pushes revocations to it as Security Event Tokens.
+   */
+  introspectEveryRequest: 'MCP_DEMO_INTROSPECT_EVERY_REQUEST',
   /** `1`: the authorization server asks a person (sign-in and consent page) for every request. */
   interactive: 'MCP_DEMO_INTERACTIVE',
   /**

@@ -7,6 +7,7 @@
  * - RFC 9728 §5.1 (`resource_metadata` in that challenge)
  * - RFC 7591 §3.2.2 (registration errors)
  * - RFC 9207 (`iss` on an authorization response, errors included)
+ * - RFC 8935 §2.3-2.4 (a Security Event Token receiver's 400 `{ "err", "description" }`)
  *
  * Every party throws `OAuthError`; every app answers with `oauthErrorResponse()`. Anything else
  * that is thrown becomes a 500 `server_error` whose body says nothing about the cause: no stack
@@ -39,6 +40,8 @@ export type OAuthErrorCode =
   // RFC 7591 §3.2.2
   | 'invalid_redirect_uri'
   | 'invalid_client_metadata';
+
+import type { SecurityEventErrorCode } from './security-event.ts';
 
 /** HTTP failures that are not OAuth errors: no token could fix them, so no challenge is sent. */
 export type HttpErrorCode =
@@ -91,9 +94,14 @@ export interface OAuthErrorOptions {
    * null when it cannot be known).
    */
   jsonRpc?: boolean;
+  /**
+   * RFC 8935 §2.3: a SET receiver refuses a SET with 400 and a JSON body `{ "err", "description" }`
+   * (not RFC 6749's `error` / `error_description`). Set by the resource server's SET receiver.
+   */
+  securityEvent?: boolean;
 }
 
-const DEFAULT_STATUS: Partial<Record<OAuthErrorCode | HttpErrorCode, number>> = {
+const DEFAULT_STATUS: Partial<Record<OAuthErrorCode | HttpErrorCode | SecurityEventErrorCode, number>> = {
   invalid_client: 401, // RFC 6749 §5.2: 401 when the client authenticated via a header
   invalid_token: 401, // RFC 6750 §3.1
   insufficient_scope: 403, // RFC 6750 §3.1
@@ -107,11 +115,11 @@ const DEFAULT_STATUS: Partial<Record<OAuthErrorCode | HttpErrorCode, number>> = 
 
 export class OAuthError extends Error {
   override readonly name = 'OAuthError';
-  readonly error: OAuthErrorCode | HttpErrorCode;
+  readonly error: OAuthErrorCode | HttpErrorCode | SecurityEventErrorCode;
   readonly status: number;
   readonly options: OAuthErrorOptions;
 
-  constructor(error: OAuthErrorCode | HttpErrorCode, description: string, options: OAuthErrorOptions = {}) {
+  constructor(error: OAuthErrorCode | HttpErrorCode | SecurityEventErrorCode, description: string, options: OAuthErrorOptions = {}) {
     super(description);
     this.error = error;
     this.status = options.status ?? DEFAULT_STATUS[error] ?? 400;
@@ -207,6 +215,8 @@ export function oauthErrorResponse(thrown: unknown, options: ErrorResponseOption
     const body = { jsonrpc: '2.0', error: { code: JSON_RPC_TRANSPORT_ERROR, message: err.description }, id: null };
     return new Response(JSON.stringify(body), { status: err.status, headers });
   }
+  // RFC 8935 §2.3: "err" and "description".
+  if (err.options.securityEvent) return new Response(JSON.stringify({ err: err.error, description: err.description }), { status: err.status, headers });
   const body = bearer?.withoutError
     ? { error_description: err.description }
     : { error: err.error, error_description: err.description };
@@ -224,13 +234,25 @@ export interface Rejection {
   location?: string;
   /** The client the request named, when the server knew it (for per-client verdicts). */
   client_id?: string;
+  /** The lab client's own attack, declared by its CONTRAST_HEADER: shown as such, never graded. */
+  contrast?: string;
 }
 
+/**
+ * The header on each request of a contrast (the lab client's deliberate attack beside a step,
+ * packages/client/src/contrasts.ts), naming it. It changes nothing a server decides; the
+ * client verdicts use it to tell the client's demonstration from its own flow: an
+ * authorization request is unauthenticated, so without it a refused attack made in the
+ * client's name would be graded as the client's mistake.
+ */
+export const CONTRAST_HEADER = 'MCP-Auth-Demo-Contrast';
+
 /** Describes an answer made by `oauthErrorResponse`, for the trace, from what actually went out. */
-export function describeRejection(request: Pick<Request, 'method' | 'url'>, thrown: unknown, response: Response): Rejection {
+export function describeRejection(request: Pick<Request, 'method' | 'url'> & { headers?: Headers }, thrown: unknown, response: Response): Rejection {
   const err = toOAuthError(thrown);
   const location = response.headers.get('location');
   const challenge = response.headers.get('www-authenticate');
+  const contrast = request.headers?.get(CONTRAST_HEADER)?.slice(0, 40);
   return {
     method: request.method,
     path: new URL(request.url).pathname,
@@ -240,5 +262,6 @@ export function describeRejection(request: Pick<Request, 'method' | 'url'>, thro
     error_description: err.description,
     ...(location ? { location } : {}),
     ...(challenge ? { www_authenticate: challenge } : {}),
+    ...(contrast ? { contrast } : {}),
   };
 }

@@ -18,11 +18,15 @@ import { describeRejection, oauthErrorResponse, toOAuthError, type OAuthError } 
 import { createEmitter } from '@mcp-auth-demo/trace';
 import { Hono, type Context } from 'hono';
 import { createAuthorizationServerKeys } from './authorization-server-keys.ts';
+import { discoverOnce } from './authorization-server-metadata.ts';
 import { resolveConfig, type ResourceServerConfig } from './config.ts';
 import { mcpCors } from './cors.ts';
 import { createMcpEndpoint } from './mcp-endpoint.ts';
 import { protectedResourceMetadataRoutes } from './protected-resource-metadata.ts';
-import { createConfiguredIntrospection } from './token-introspection.ts';
+import { createConfiguredIntrospection } from './introspection-client.ts';
+import { createConfiguredRevocation } from './configured-revocation.ts';
+import type { RevocationChannel } from './revocation-channel.ts';
+import { limitSetBody } from './security-event-receiver.ts';
 import { notFound } from './transport-errors.ts';
 
 /** The spec behind each error code, for the trace. */
@@ -41,25 +45,30 @@ function specOf(error: OAuthError): string | undefined {
   return ERROR_SPEC[error.error];
 }
 
+/** The app, plus its revocation channel (when revocations are pushed): serve.ts starts and stops it. */
+export type ResourceServerApp = Hono & { readonly revocationChannel: RevocationChannel | undefined };
+
 /** Builds the resource server; throws `ConfigError` for an invalid config. */
-export function createResourceServer(input: ResourceServerConfig): Hono {
+export function createResourceServer(input: ResourceServerConfig): ResourceServerApp {
   const config = resolveConfig(input);
   const emit = createEmitter('resource-server', config.onEvent);
-  const keys = createAuthorizationServerKeys({
-    issuer: config.authorizationServer,
-    fetch: config.fetch,
-    emit,
-    allowLoopbackHttp: config.dangerouslyAllowLoopbackHttp,
-  });
+  const discovery = { issuer: config.authorizationServer, fetch: config.fetch, allowLoopbackHttp: config.dangerouslyAllowLoopbackHttp };
+  // RFC 8414: the AS metadata, fetched once for the keys, introspection and the revocation channel.
+  const metadata = discoverOnce(discovery);
+  const keys = createAuthorizationServerKeys({ ...discovery, emit, metadata });
 
   // RFC 7662: asks the AS whether a token is still active (revocation), when credentials are set.
-  const introspection = createConfiguredIntrospection(config, emit);
+  const introspection = createConfiguredIntrospection(config, emit, metadata);
+  // How a revoked token is known here: pushed SETs, or introspection (configured-revocation.ts).
+  const revocation = createConfiguredRevocation(config, keys, emit, introspection, metadata);
 
   const app = new Hono();
   app.route('/', protectedResourceMetadataRoutes(config));
 
   app.use(config.mcpPath, mcpCors(config.allowedOrigins));
-  app.all(config.mcpPath, createMcpEndpoint(config, keys, emit, introspection));
+  app.all(config.mcpPath, createMcpEndpoint(config, keys, emit, introspection, revocation.check));
+  // RFC 8935 §2: the SET receiver, POST only; anything else gets the JSON 404 below.
+  if (revocation.receiver) app.post(revocation.receiver.path, limitSetBody, revocation.receiver.handler);
 
   // The one place errors become answers, traced before they leave.
   function reject(c: Context, thrown: unknown): Response {
@@ -71,5 +80,5 @@ export function createResourceServer(input: ResourceServerConfig): Hono {
   app.onError((thrown, c) => reject(c, thrown));
   app.notFound((c) => reject(c, notFound(c.req.path)));
 
-  return app;
+  return Object.assign(app, { revocationChannel: revocation.channel });
 }

@@ -21,7 +21,7 @@
  */
 import type { Emit } from '@mcp-auth-demo/trace';
 import { createRemoteJWKSet, customFetch, errors, type JWTVerifyGetKey } from 'jose';
-import { discoverAuthorizationServerMetadata, fetchJsonObject, keysUnavailable } from './authorization-server-metadata.ts';
+import { discoverAuthorizationServerMetadata, fetchJsonObject, keysUnavailable, type DiscoveredMetadata } from './authorization-server-metadata.ts';
 
 /** After a JWKS fetch, an unknown `kid` waits this long (at most) before the next refetch. */
 export const JWKS_REFETCH_COOLDOWN_MS = 1_000;
@@ -33,6 +33,8 @@ export interface AuthorizationServerKeysOptions {
   fetch: typeof fetch;
   emit: Emit;
   allowLoopbackHttp: boolean;
+  /** The metadata discovery shared with the server's other readers (app.ts); default: its own. */
+  metadata?: () => Promise<DiscoveredMetadata>;
 }
 
 export interface AuthorizationServerKeys {
@@ -70,7 +72,7 @@ export function createAuthorizationServerKeys(options: AuthorizationServerKeysOp
 
   /** RFC 8414 discovery, once; a failure is not remembered, so the next request tries again. */
   function remoteKeySet(): Promise<RemoteKeySet> {
-    remote ??= discoverAuthorizationServerMetadata(options).then(
+    remote ??= (options.metadata ?? (() => discoverAuthorizationServerMetadata(options)))().then(
       (metadata) =>
         createRemoteJWKSet(new URL(metadata.jwks_uri), {
           cooldownDuration: JWKS_REFETCH_COOLDOWN_MS,

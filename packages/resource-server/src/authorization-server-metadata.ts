@@ -21,7 +21,7 @@ import { checkSecureUrl } from './config.ts';
 
 /** What the RS takes from the RFC 8414 document (the one type, in common), and where it was found. */
 export type DiscoveredMetadata = Required<Pick<AuthorizationServerMetadata, 'issuer' | 'jwks_uri'>> &
-  Pick<AuthorizationServerMetadata, 'introspection_endpoint'> & { url: string };
+  Pick<AuthorizationServerMetadata, 'introspection_endpoint' | 'revocation_events_endpoint'> & { url: string };
 
 /** Bound on every request to the authorization server, so a slow one cannot hold requests forever. */
 export const AUTHORIZATION_SERVER_FETCH_TIMEOUT_MS = 5_000;
@@ -56,6 +56,18 @@ export async function fetchJsonObject(
   }
 }
 
+/** An optional endpoint member: absent or not a URL is `undefined`; plain http off loopback is refused. */
+function optionalSecureEndpoint(document: JsonObject, member: string, allowLoopbackHttp: boolean): string | undefined {
+  const value = document[member];
+  if (typeof value !== 'string' || !URL.canParse(value)) return undefined;
+  try {
+    checkSecureUrl(member, new URL(value), allowLoopbackHttp);
+  } catch {
+    throw keysUnavailable(`the ${member} ${value} must use https (http only for loopback hosts in the demo).`);
+  }
+  return value;
+}
+
 export interface DiscoveryOptions {
   issuer: string;
   fetch: typeof fetch;
@@ -83,18 +95,33 @@ export async function discoverAuthorizationServerMetadata(options: DiscoveryOpti
     } catch {
       throw keysUnavailable(`the jwks_uri ${jwksUri} must use https (http only for loopback hosts in the demo).`);
     }
-    // RFC 7662 §4: tokens and this server's credentials go there, so the same https rule applies.
-    const introspection = document.introspection_endpoint;
-    let introspectionEndpoint: string | undefined;
-    if (typeof introspection === 'string' && URL.canParse(introspection)) {
-      try {
-        checkSecureUrl('introspection_endpoint', new URL(introspection), options.allowLoopbackHttp);
-        introspectionEndpoint = introspection;
-      } catch {
-        throw keysUnavailable(`the introspection_endpoint ${introspection} must use https (http only for loopback hosts in the demo).`);
-      }
-    }
-    return { issuer, jwks_uri: jwksUri, url, ...(introspectionEndpoint ? { introspection_endpoint: introspectionEndpoint } : {}) };
+    // RFC 7662 §4: tokens and this server's credentials go there, so the same https rule applies
+    // (and to the revocation events endpoint, which takes the same credentials).
+    const introspectionEndpoint = optionalSecureEndpoint(document, 'introspection_endpoint', options.allowLoopbackHttp);
+    const revocationEventsEndpoint = optionalSecureEndpoint(document, 'revocation_events_endpoint', options.allowLoopbackHttp);
+    return {
+      issuer,
+      jwks_uri: jwksUri,
+      url,
+      ...(introspectionEndpoint ? { introspection_endpoint: introspectionEndpoint } : {}),
+      ...(revocationEventsEndpoint ? { revocation_events_endpoint: revocationEventsEndpoint } : {}),
+    };
   }
   throw keysUnavailable(`no authorization server metadata was found for ${issuer} (tried ${authorizationServerMetadataUrls(issuer).join(', ')}).`);
+}
+
+/**
+ * The issuer's metadata, discovered once, at first need, for everyone who reads it (the keys'
+ * `jwks_uri`, `introspection_endpoint`, `revocation_events_endpoint`): one fetch, not one per
+ * reader. A failure is not remembered, so the next need tries again.
+ */
+export function discoverOnce(options: DiscoveryOptions): () => Promise<DiscoveredMetadata> {
+  let found: Promise<DiscoveredMetadata> | undefined;
+  return () => {
+    found ??= discoverAuthorizationServerMetadata(options);
+    return found.catch((error: unknown) => {
+      found = undefined;
+      throw error;
+    });
+  };
 }

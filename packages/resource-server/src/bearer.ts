@@ -86,14 +86,14 @@ export function rejectTokenInBody(request: Request, bodyText: string): void {
 export function reportMisplacedToken(request: Request, emit: Emit): void {
   const token = new URL(request.url).searchParams.get('access_token');
   if (token === null) return;
-  emit('token.misplaced', { via: 'query', client_id: claimedClientId(token).client_id, spec: 'RFC 6750 §2.1; MCP "Token Requirements"' });
+  emit('token.misplaced', { via: 'query', client_id: claimedIdentity(token).client_id, spec: 'RFC 6750 §2.1; MCP "Token Requirements"' });
 }
 
 /**
- * The `client_id` and `aud` a token claims, unverified: for saying whose token it was and for
- * whom, in the trace, never for a decision.
+ * Whose token it claims to be and for whom (`client_id`, `aud`), unverified: for the trace only,
+ * never for a decision.
  */
-export function claimedClientId(token: string): { client_id?: string; aud?: string } {
+export function claimedIdentity(token: string): { client_id?: string; aud?: string } {
   try {
     const { client_id, aud } = decodeJwt(token);
     const audience = Array.isArray(aud) ? aud.join(' ') : aud;

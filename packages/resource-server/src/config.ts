@@ -76,6 +76,15 @@ export interface IntrospectionSettings {
    * revoked token is refused on the very next request, at one AS round trip per request.
    */
   cacheSeconds?: number;
+  /**
+   * True (`--introspect-every-request`): ask the AS about every token, the behaviour before
+   * revocations were pushed, kept as the contrast. Default false: this server subscribes to the
+   * AS's revocation SETs (revocation-channel.ts) and checks tokens locally while that channel is
+   * live, introspecting only while it is not (revocation-check.ts).
+   */
+  everyRequest?: boolean;
+  /** How often the revocation subscription is renewed (its liveness check and catch-up), ms (100..60000). Default 1000. */
+  renewMs?: number;
 }
 
 /** The configuration with every default filled in, after validation. */
@@ -91,11 +100,12 @@ export interface ResolvedConfig {
   resourceName: string;
   now: () => number;
   dangerouslyAllowLoopbackHttp: boolean;
-  introspection: Required<Omit<IntrospectionSettings, 'endpoint'>> & { endpoint?: string } | undefined;
+  introspection: (Required<Omit<IntrospectionSettings, 'endpoint'>> & { endpoint?: string }) | undefined;
   tokenProfile: ResolvedTokenProfile;
 }
 
 export const DEFAULT_INTROSPECTION_CACHE_SECONDS = 0;
+export const DEFAULT_REVOCATION_RENEW_MS = 1_000;
 const MAX_INTROSPECTION_CACHE_SECONDS = 300;
 export const DEFAULT_CLOCK_TOLERANCE_SECONDS = 30;
 const MAX_CLOCK_TOLERANCE_SECONDS = 300;
@@ -174,7 +184,17 @@ function resolveIntrospection(value: IntrospectionSettings | undefined, allowLoo
   if (typeof cacheSeconds !== 'number' || !Number.isFinite(cacheSeconds) || cacheSeconds < 0 || cacheSeconds > MAX_INTROSPECTION_CACHE_SECONDS) {
     fail(`introspection.cacheSeconds must be a number of seconds between 0 and ${MAX_INTROSPECTION_CACHE_SECONDS}, got ${String(cacheSeconds)}`);
   }
-  return { clientId: value.clientId, clientSecret: value.clientSecret, cacheSeconds, ...(value.endpoint ? { endpoint: value.endpoint } : {}) };
+  if (value.everyRequest !== undefined && typeof value.everyRequest !== 'boolean') fail('introspection.everyRequest must be true or false');
+  const renewMs = value.renewMs ?? DEFAULT_REVOCATION_RENEW_MS;
+  if (!Number.isInteger(renewMs) || renewMs < 100 || renewMs > 60_000) fail(`introspection.renewMs must be an integer between 100 and 60000, got ${String(renewMs)}`);
+  return {
+    clientId: value.clientId,
+    clientSecret: value.clientSecret,
+    cacheSeconds,
+    everyRequest: value.everyRequest ?? false,
+    renewMs,
+    ...(value.endpoint ? { endpoint: value.endpoint } : {}),
+  };
 }
 
 /** Validates the configuration and fills in the defaults; throws `ConfigError`. */

@@ -5,7 +5,7 @@
  *   revocation mechanism). `active: false` means revoked (or expired, or unknown: §2.2 lumps them).
  * - `verifyOpaqueAccessToken`: a token that is not a JWT (an opaque reference) is known only to
  *   the AS; its answer IS the token's claims, and they get the same checks a JWT's would:
- *   - `aud` must be present and name this server (RFC 8707 §2; MCP "Token Audience Binding"). An
+ *   - `aud` must be present and name this server (`checkAudience` of token-profile.ts). An
  *     answer without `aud` is refused: the audience check is never optional.
  *   - `iss`, when present (RFC 7662 §2.2: OPTIONAL), must equal the configured issuer exactly. The
  *     endpoint itself was found in (or configured for) that issuer, which vouches for an answer
@@ -18,27 +18,14 @@
  */
 import type { TokenClaims } from '@mcp-auth-demo/trace';
 import { InvalidAccessToken } from './invalid-access-token.ts';
-import { readScopes, type ResolvedTokenProfile } from './token-profile.ts';
-import type { IntrospectionResponse, TokenIntrospection } from './token-introspection.ts';
+import { checkAudience, readScopes, type ResolvedTokenProfile } from './token-profile.ts';
+import type { IntrospectionResponse, TokenIntrospection } from './introspection-client.ts';
 
 export interface IntrospectedClaims extends TokenClaims {
   sub: string;
   client_id: string;
   scope: string;
   exp: number;
-}
-
-/** The audience rule of the profile, for an `aud` read from a JWT or an introspection answer. */
-export function checkAudience(aud: unknown, profile: ResolvedTokenProfile, what: string): void {
-  const audiences = Array.isArray(aud) ? aud : aud === undefined ? [] : [aud];
-  // RFC 8707 §2 / MCP authorization: tokens "issued specifically for them as the intended audience".
-  if (!audiences.includes(profile.audience)) {
-    throw new InvalidAccessToken('wrong_audience', `${what} was not issued for this MCP server (aud must name ${profile.audience}).`);
-  }
-  // Strict: this server only (MCP "Token Passthrough"); the named relaxation lets others ride along.
-  if (audiences.length !== 1 && !profile.allowOtherAudiences) {
-    throw new InvalidAccessToken('wrong_audience', `${what} must be issued for this MCP server only (aud names other audiences too).`);
-  }
 }
 
 /** Check 9 of verify-access-token.ts: the AS still holds the JWT active (RFC 7662 §2.2). */

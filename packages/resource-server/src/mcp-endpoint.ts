@@ -40,7 +40,8 @@ import { checkOrigin } from './origin.ts';
 import { protectedResourceMetadataUrl } from './protected-resource-metadata.ts';
 import { checkDeclaredBodySize, readBodyText } from './request-body.ts';
 import { BASE_SCOPE, checkScopes, requiredScopes } from './scopes.ts';
-import type { TokenIntrospection } from './token-introspection.ts';
+import type { RevocationCheck } from './revocation-check.ts';
+import type { TokenIntrospection } from './introspection-client.ts';
 import { createProtocolEras, type ReadBody } from './protocol-eras.ts';
 import { methodNotAllowed } from './transport-errors.ts';
 import { createVerifiedTokenCache } from './verified-token-cache.ts';
@@ -55,7 +56,7 @@ function parseJson(text: string): ReadBody['json'] {
 }
 
 /** The Hono handler of the MCP endpoint, for every method; `emit` is the app's one emitter. */
-export function createMcpEndpoint(config: ResolvedConfig, keys: AuthorizationServerKeys, emit: Emit, introspection?: TokenIntrospection) {
+export function createMcpEndpoint(config: ResolvedConfig, keys: AuthorizationServerKeys, emit: Emit, introspection?: TokenIntrospection, revocation?: RevocationCheck) {
   const resourceMetadata = protectedResourceMetadataUrl(config.resource);
   const serveMcp = createProtocolEras(emit);
   // One cache of verified tokens per app; emptied when the JWK Set is fetched again.
@@ -76,6 +77,7 @@ export function createMcpEndpoint(config: ResolvedConfig, keys: AuthorizationSer
       emit,
       profile: config.tokenProfile,
       introspection,
+      revocation,
       cache: verifiedTokens,
     });
   }
@@ -101,7 +103,7 @@ export function createMcpEndpoint(config: ResolvedConfig, keys: AuthorizationSer
     const required = requiredScopes(body.json.ok ? body.json.value : undefined);
     try {
       rejectTokenInBody(request, text);
-      checkScopes(accessToken.scopes, required, emit, accessToken.claims.client_id);
+      checkScopes(accessToken.scopes, required, emit, accessToken.claims);
     } catch (error) {
       throw withBearerChallenge(error, { resource_metadata: resourceMetadata, scope: required.scopes.join(' ') });
     }

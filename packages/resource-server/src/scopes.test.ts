@@ -61,6 +61,13 @@ describe('RFC 6750 §3.1: a valid token without a needed scope gets 403 insuffic
     expect(setup.eventsOf('tool.invoked')).toEqual([]);
   });
 
+  it("the 403's trace event names the presented token's client_id and jti (the grader ties the 403 to its session)", async () => {
+    setup.events.length = 0;
+    const token = await setup.as.mint({ claims: { scope: 'mcp:connect', client_id: 'https://client.example/cimd.json', jti: 'jti-of-this-token' } });
+    expect((await mcpRequest(setup.app, rpc.callTool('get_weather', { city: 'Oslo' }), { token })).status).toBe(403);
+    expect(setup.eventsOf('scope.insufficient')).toEqual([expect.objectContaining({ client_id: 'https://client.example/cimd.json', jti: 'jti-of-this-token' })]);
+  });
+
   it('the same token still calls whoami', async () => {
     const token = await setup.as.mint({ claims: { scope: 'mcp:connect' } });
     const res = await mcpRequest(setup.app, rpc.callTool('whoami'), { token });

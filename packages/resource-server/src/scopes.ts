@@ -75,15 +75,19 @@ export function parseScopeClaim(scope: string): string[] {
   return [...new Set(scope.split(' ').filter((token) => token !== ''))];
 }
 
-/** Throws 403 `insufficient_scope` when the token lacks any scope the request needs. */
-export function checkScopes(held: readonly string[], required: RequiredScopes, emit: Emit, clientId?: string): void {
+/**
+ * Throws 403 `insufficient_scope` when the token lacks any scope the request needs. `token`: the
+ * token's client_id and jti as it states them, for the trace (the grader ties the 403 to its session).
+ */
+export function checkScopes(held: readonly string[], required: RequiredScopes, emit: Emit, token: { client_id?: string; jti?: string } = {}): void {
   const missing = required.scopes.filter((scope) => !held.includes(scope));
   if (missing.length === 0) return;
   emit('scope.insufficient', {
     tool: required.operation,
     required: required.scopes,
     held: [...held],
-    ...(clientId ? { client_id: clientId } : {}),
+    ...(token.client_id ? { client_id: token.client_id } : {}),
+    ...(token.jti ? { jti: token.jti } : {}),
     spec: 'RFC 6750 §3.1 insufficient_scope; MCP 2025-11-25 authorization "Runtime Insufficient Scope Errors"',
   });
   // RFC 6750 §3.1: "The resource server SHOULD respond with the HTTP 403 (Forbidden) status code

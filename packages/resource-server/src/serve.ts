@@ -10,6 +10,8 @@
  *   MCP_DEMO_INTROSPECTION_SECRET  this server's secret for RFC 7662 introspection at the AS
  *                             (client_id `mcp-demo-resource-server`); unset: no revocation check
  *   MCP_DEMO_INTROSPECTION_CACHE_SECONDS  how long an "active" answer is reused (default 0)
+ *   MCP_DEMO_INTROSPECT_EVERY_REQUEST=1  introspect every token (the contrast); default: subscribe
+ *                             to the AS's revocation SETs and introspect only while that channel is down
  *   MCP_DEMO_CLOCK_TOLERANCE_SECONDS  clock skew allowed on exp/iat/nbf (default 30)
  */
 import { DEFAULT_ISSUER, DEFAULT_RESOURCE, ENV, RESOURCE_SERVER_CLIENT_ID } from '@mcp-auth-demo/common';
@@ -38,6 +40,7 @@ const app = buildAppOrExit('resource-server', () =>
             clientId: RESOURCE_SERVER_CLIENT_ID,
             clientSecret: introspectionSecret,
             ...(introspectionCache ? { cacheSeconds: Number(introspectionCache) } : {}),
+            everyRequest: process.env[ENV.introspectEveryRequest] === '1',
           },
         }
       : {}),
@@ -52,3 +55,5 @@ serveApp({
   fetch: app.fetch,
   portHint: 'Set MCP_DEMO_RESOURCE=http://localhost:<port>/mcp (or pnpm demo --rs-port <port>).',
 });
+// Subscribe to the AS's revocation SETs (configured-revocation.ts); the timer never holds the process.
+app.revocationChannel?.start();

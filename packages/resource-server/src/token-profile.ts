@@ -20,6 +20,7 @@
 import { ConfigError } from '@mcp-auth-demo/common';
 import type { TokenClaims } from '@mcp-auth-demo/trace';
 import type { AuthInfo } from '@modelcontextprotocol/server';
+import { InvalidAccessToken } from './invalid-access-token.ts';
 
 /** How access tokens are shaped and checked; see the table above. */
 export interface TokenProfile {
@@ -123,6 +124,33 @@ export function resolveTokenProfile(profile: TokenProfile | undefined, resource:
     allowOtherAudiences: p.allowOtherAudiences === true,
     opaqueTokens,
   };
+}
+
+/**
+ * The audience rule: this MCP server accepts only tokens issued for it. One home for it, used by
+ * the JWT path (verify-access-token.ts, check 5) and by introspection answers alike.
+ *
+ * - RFC 9068 §4: the resource server "MUST validate that the "aud" claim contains a resource
+ *   indicator value corresponding to an identifier the resource server expects for itself".
+ * - RFC 8707 §2: the resource indicator is the resource's URI; the AS puts it in `aud`.
+ * - MCP authorization, "Token Audience Binding and Validation": servers "MUST validate that access
+ *   tokens were issued specifically for them as the intended audience".
+ * - MCP "Token Passthrough": a token valid for other servers too is not accepted, unless the
+ *   profile's named relaxation `allowOtherAudiences` is on.
+ *
+ * The value checked is `profile.audience`: the RS's `resource` unless the profile names another
+ * exact value (the Entra relaxation above). `what` names the source of `aud` in the description.
+ */
+export function checkAudience(aud: unknown, profile: ResolvedTokenProfile, what: string): void {
+  const audiences = Array.isArray(aud) ? aud : aud === undefined ? [] : [aud];
+  // RFC 9068 §4 / RFC 8707 §2: `aud` must contain this server's identifier.
+  if (!audiences.includes(profile.audience)) {
+    throw new InvalidAccessToken('wrong_audience', `${what} was not issued for this MCP server (aud must name ${profile.audience}).`);
+  }
+  // MCP "Token Passthrough": this server only; the named relaxation lets others ride along.
+  if (audiences.length !== 1 && !profile.allowOtherAudiences) {
+    throw new InvalidAccessToken('wrong_audience', `${what} must be issued for this MCP server only (aud names other audiences too).`);
+  }
 }
 
 /**

@@ -20,8 +20,9 @@
  * 8. The profile's required claims are present and typed (strictly RFC 9068 §2.2: `sub`,
  *    `client_id`, `iat`, `jti`, and `exp`, `iss`, `aud` above). The scopes come from the profile's
  *    scope claim; a token without one grants no scope and meets 403 later, not 401.
- * 9. Revocation: when this server has introspection credentials, the AS confirms the token is
- *    still active (RFC 7662 §2.2; introspected-access-token.ts).
+ * 9. Revocation: when this server has introspection credentials, its `jti` is not among the
+ *    revocations the AS pushed (RFC 8417 SETs, while that channel is live), or else the AS
+ *    confirms the token is still active (RFC 7662 §2.2) (revocation-check.ts).
  *
  * A token that is not a JWT is refused as malformed, unless the profile checks opaque tokens by
  * introspection (RFC 7662; introspected-access-token.ts applies the same audience/issuer rules).
@@ -32,11 +33,12 @@
 import { OAuthError } from '@mcp-auth-demo/common';
 import type { Emit } from '@mcp-auth-demo/trace';
 import { errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
-import { claimedClientId } from './bearer.ts';
+import { claimedIdentity } from './bearer.ts';
 import { InvalidAccessToken, type InvalidTokenReason } from './invalid-access-token.ts';
-import { checkAudience, checkStillActive, verifyOpaqueAccessToken } from './introspected-access-token.ts';
-import type { TokenIntrospection } from './token-introspection.ts';
-import { normaliseTyp, readScopes, type ResolvedTokenProfile, type VerifiedAccessToken } from './token-profile.ts';
+import { checkStillActive, verifyOpaqueAccessToken } from './introspected-access-token.ts';
+import type { TokenIntrospection } from './introspection-client.ts';
+import type { RevocationCheck } from './revocation-check.ts';
+import { checkAudience, normaliseTyp, readScopes, type ResolvedTokenProfile, type VerifiedAccessToken } from './token-profile.ts';
 import type { VerifiedTokenCache } from './verified-token-cache.ts';
 
 export type { InvalidTokenReason } from './invalid-access-token.ts';
@@ -56,6 +58,8 @@ export interface VerifyOptions {
   profile: ResolvedTokenProfile;
   /** RFC 7662 introspection at the AS; when present, check 9 (revocation) runs on every request. */
   introspection?: TokenIntrospection | undefined;
+  /** Check 9 (revocation-check.ts): pushed revocations, or introspection; when absent, `introspection` asks on every request. */
+  revocation?: RevocationCheck | undefined;
   /** JWTs that passed checks 1-8 moments ago (verified-token-cache.ts); spares only those checks. */
   cache?: VerifiedTokenCache | undefined;
 }
@@ -153,8 +157,10 @@ async function verifyJwt(token: string, options: VerifyOptions) {
   }
   // THE RULE: revocation is checked on EVERY request. A cache of verified tokens may spare the
   // work above (signature, claims) but must sit before this line and never skip it; the only
-  // cache allowed here is the introspection client's own, bounded by introspection.cacheSeconds.
-  if (options.introspection) await checkStillActive(token, options.profile, options.introspection);
+  // caches allowed here are the introspection client's own, bounded by introspection.cacheSeconds,
+  // and the set of pushed revocations, trusted only while its channel is live (revocation-check.ts).
+  if (options.revocation) await options.revocation(token, checked.claims.jti);
+  else if (options.introspection) await checkStillActive(token, options.profile, options.introspection);
   return checked;
 }
 
@@ -172,7 +178,7 @@ export async function verifyAccessToken(token: string, options: VerifyOptions): 
     if (error instanceof OAuthError) throw error;
     const rejection = describe(error);
     const spec = opaque && options.profile.opaqueTokens === 'introspect' ? 'RFC 7662 §2.2' : 'RFC 9068 §4';
-    options.emit('token.rejected', { reason: rejection.reason, ...claimedClientId(token), spec: `${spec}; RFC 6750 §3.1 invalid_token` });
+    options.emit('token.rejected', { reason: rejection.reason, ...claimedIdentity(token), spec: `${spec}; RFC 6750 §3.1 invalid_token` });
     throw new OAuthError('invalid_token', rejection.message);
   }
 

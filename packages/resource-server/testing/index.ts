@@ -261,3 +261,4 @@ export function parseChallenge(header: string | null): Challenge | undefined {
   if (challenges.length !== 1) throw new Error(`expected exactly one challenge in ${JSON.stringify(header)}`);
   return challenges[0];
 }
+export * from './revocation-events.ts';

@@ -8,7 +8,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendSlowly } from '@mcp-auth-demo/common/testing';
-import { createHttpServer } from './http-server.ts';
+import { createHttpServer, HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS } from './http-server.ts';
 import { createEmitter, type TraceEvent } from '@mcp-auth-demo/trace';
 
 const LIMIT = 4 * 1024 * 1024;
@@ -104,3 +104,59 @@ describe('CONNECT (RFC 9110 §9.3.6): these servers are not proxies', () => {
     expect(await (await fetch(`http://127.0.0.1:${port}/ping`)).text()).toBe('pong');
   });
 });
+
+describe('slow clients (slowloris): bounded, and never in the way of the others', () => {
+  it('200 connections that trickle their headers get 408 and are closed, while a normal request is served', async () => {
+    const app = new Hono().get('/ping', (c) => c.text('pong'));
+    const slowServer = createHttpServer({ fetch: app.fetch, emit: createEmitter('resource-server', () => {}), slowClientBounds: { headersMs: 600, requestMs: 1_200, checkEveryMs: 100 } });
+    await new Promise<void>((resolve) => slowServer.listen(0, '127.0.0.1', resolve));
+    const slowPort = (slowServer.address() as AddressInfo).port;
+    const { connect } = await import('node:net');
+    try {
+      const trickles = Array.from({ length: 200 }, () => new Promise<string>((resolve) => {
+        const socket = connect(slowPort, '127.0.0.1');
+        let received = '';
+        socket.write('GET /ping HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+        // One more header line every 100 ms, never the blank line that ends the headers.
+        const drip = setInterval(() => socket.write(`X-Slow-${Math.random().toString(36).slice(2)}: 1\r\n`), 100);
+        socket.on('data', (chunk) => (received += chunk.toString()));
+        socket.on('error', () => {});
+        socket.on('close', () => {
+          clearInterval(drip);
+          resolve(received);
+        });
+      }));
+      // While they hang, a normal client is answered.
+      const normal = await fetch(`http://127.0.0.1:${slowPort}/ping`);
+      expect(await normal.text()).toBe('pong');
+      const answers = await Promise.all(trickles);
+      expect(answers.every((a) => a.startsWith('HTTP/1.1 408'))).toBe(true);
+    } finally {
+      slowServer.closeAllConnections();
+      await new Promise((resolve) => slowServer.close(resolve));
+    }
+  }, 20_000);
+});
+
+describe('the bounds every party\'s server runs with', () => {
+  it('waits HEADERS_TIMEOUT_MS for headers and REQUEST_TIMEOUT_MS for a request, checked every second (Node: 60 s, 300 s, 30 s)', () => {
+    const plain = createHttpServer({ fetch: () => new Response('ok'), emit: createEmitter('resource-server', () => {}) });
+    expect([plain.headersTimeout, plain.requestTimeout]).toEqual([HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS]);
+    expect(HEADERS_TIMEOUT_MS).toBeLessThan(REQUEST_TIMEOUT_MS);
+  });
+
+  it('headers over 16 KB get 431 from Node, before any app sees them, and the server goes on', async () => {
+    const { connect } = await import('node:net');
+    const received = await new Promise<string>((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      let text = '';
+      socket.on('data', (chunk) => (text += chunk.toString()));
+      socket.on('error', () => {});
+      socket.on('close', () => resolve(text));
+      socket.write(`GET /ping HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Huge: ${'a'.repeat(20_000)}\r\n\r\n`);
+    });
+    expect(received).toMatch(/^HTTP\/1\.1 431 /);
+    expect(await (await fetch(`http://127.0.0.1:${port}/ping`)).text()).toBe('pong');
+  });
+});
+

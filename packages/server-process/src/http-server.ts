@@ -15,6 +15,12 @@
  *    hands it to a 'connect' listener, not to the app, and without one just drops the
  *    connection. These servers are not proxies: the answer is 405 like any other method the
  *    target does not support, with `Allow` (RFC 9110 §15.5.6), and the refusal is traced.
+ * 3. Slow clients (slowloris). A connection that trickles its headers holds a socket for as
+ *    long as the server waits. Node's defaults wait 60 s for headers and 300 s for a request,
+ *    checked every 30 s; these servers answer a few kilobytes per request, so they wait
+ *    `HEADERS_TIMEOUT_MS` for the headers and `REQUEST_TIMEOUT_MS` for the whole request
+ *    (Node answers 408 and closes), checked every second. A response that streams (an MCP
+ *    SSE stream) is not cut: the bound is on receiving the request, not on answering it.
  */
 import { createAdaptorServer, type HttpBindings } from '@hono/node-server';
 import type { IncomingMessage, Server } from 'node:http';
@@ -30,10 +36,16 @@ export const EARLY_ANSWER_DRAIN_MAX_MS = 5_000;
 /** The methods these servers answer somewhere (RFC 9110 §15.5.6: a 405 "MUST generate an Allow header"). */
 const ALLOWED_METHODS = 'GET, HEAD, POST, OPTIONS';
 
+/** How long a client may take to send its request headers, and its whole request (Node: 408, closed). */
+export const HEADERS_TIMEOUT_MS = 10_000;
+export const REQUEST_TIMEOUT_MS = 30_000;
+
 export interface HttpServerOptions {
   fetch: (request: Request) => Response | Promise<Response>;
   /** The party's emitter, for the refusals this layer answers itself. */
   emit: Emit;
+  /** Tests only: shorter bounds on slow clients (defaults HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS, 1 s checks). */
+  slowClientBounds?: { headersMs: number; requestMs: number; checkEveryMs: number };
 }
 
 /** Reads and discards what is left of a request body, within the bounds; true when all of it arrived. */
@@ -95,8 +107,10 @@ function refuseConnect(request: IncomingMessage, socket: Duplex, emit: Emit): vo
 
 /** A Node HTTP server for the app: early answers drained and closed, CONNECT answered. Not listening yet. */
 export function createHttpServer(options: HttpServerOptions): Server {
+  const bounds = options.slowClientBounds ?? { headersMs: HEADERS_TIMEOUT_MS, requestMs: REQUEST_TIMEOUT_MS, checkEveryMs: 1_000 };
   const server = createAdaptorServer({
     fetch: (request, env) => answer(options, request, (env as HttpBindings).incoming),
+    serverOptions: { headersTimeout: bounds.headersMs, requestTimeout: bounds.requestMs, connectionsCheckingInterval: bounds.checkEveryMs },
   }) as Server;
   server.on('connect', (request: IncomingMessage, socket: Duplex) => refuseConnect(request, socket, options.emit));
   return server;

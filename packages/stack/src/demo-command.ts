@@ -4,10 +4,12 @@
  * everything. Exit 0 when the journey succeeds, 1 when it (or the set-up) fails, 130 on Ctrl-C.
  *
  *   pnpm demo [--as-port N] [--rs-port N] [--client-port N] [--registration cimd|dcr] [--interactive]
- *             [--spec 2025-11-25|2026-07-28|auto] [--as ours|oidc-provider] [--verbose | --json] [--diagram FILE] [--scenario NAME|list|all]
+ *             [--spec 2025-11-25|2026-07-28|auto] [--as ours|oidc-provider] [--verbose | --json] [--diagram FILE] [--html FILE] [--open] [--scenario NAME|list|all]
  *
  * The trace has three levels: the lesson (default), the full wire view (--verbose) and the raw
- * typed events (--json). --diagram writes a Mermaid sequence diagram of the run as well.
+ * typed events (--json). --diagram writes a Mermaid sequence diagram of the run as well, --html
+ * the run as one self-contained page (packages/trace/src/picture-page.ts), and --open opens that
+ * page in the browser (demo-page.ts).
  * `--spec`: the MCP revision the client speaks (the RS serves both on one endpoint).
  *
  * `--interactive`: the authorization server shows its sign-in and consent page, in the person's
@@ -28,19 +30,23 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { PORT_FLAGS, urlsFromPortFlags } from './ports.ts';
 import { startStack, type Stack } from './stack.ts';
 import { formatOwnServers, RESOURCE_FLAG, resourcesFromFlag } from './own-servers.ts';
+import { writeDemoPage } from './demo-page.ts';
 import { extraServersFor, formatScenarioList, formatScenarioTable, notHeldMessage, runScenarios, selectScenarios } from './scenarios/command.ts';
 
 export const DEMO_USAGE =
   'usage: pnpm demo [--as-port N] [--rs-port N] [--client-port N] [--registration cimd|dcr] [--interactive]\n' +
-  '                 [--spec 2025-11-25|2026-07-28|auto] [--as ours|oidc-provider] [--verbose | --json] [--diagram FILE]\n' +
+  '                 [--spec 2025-11-25|2026-07-28|auto] [--as ours|oidc-provider] [--verbose | --json] [--diagram FILE] [--html FILE] [--open]\n' +
   '  --spec REVISION the MCP revision the client speaks (default 2025-11-25; auto probes with server/discover)\n' +
   "  --interactive   sign in and approve on the authorization server's page, in your browser\n" +
   "  --as oidc-provider  the same journey with panva's oidc-provider as the authorization server\n" +
   '  --verbose       the full wire view: every exchange and header (default: the lesson)\n' +
   '  --json          the raw typed events, one JSON line each\n' +
   '  --diagram FILE  also write a Mermaid sequence diagram of the run to FILE\n' +
+  '  --html FILE     also write the run as one self-contained page (a sequence diagram; select an arrow for its exchange)\n' +
+  '  --open          write that page (to a temporary file without --html) and open it in your browser\n' +
   '  --scenario NAME|list|all  run an attack or a mistake and show the rule that stops it\n' +
   '  --accommodate-sdk1-step-up  the AS refuses a refresh until the token\'s last 60 s (SDK 1.x step-up, typescript-sdk #2255)\n' +
+  '  --introspect-every-request  the MCP server asks the AS about every token (RFC 7662) instead of receiving pushed revocations (RFC 8935)\n' +
   '  --resource URL  your own MCP server: the AS issues tokens for it too (repeatable; docs/your-own-server.md)';
 
 
@@ -53,10 +59,13 @@ export const DEMO_OPTIONS = {
   json: { type: 'boolean', default: false },
   verbose: { type: 'boolean', default: false },
   diagram: { type: 'string' },
+  html: { type: 'string' },
+  open: { type: 'boolean', default: false },
   interactive: { type: 'boolean', default: false },
   scenario: { type: 'string' },
   'accommodate-sdk1-step-up': { type: 'boolean', default: false },
   ...RESOURCE_FLAG,
+  'introspect-every-request': { type: 'boolean', default: false },
   help: { type: 'boolean', default: false },
 } as const satisfies ParseArgsConfig['options'];
 
@@ -91,6 +100,8 @@ async function demo(argv: string[]): Promise<number> {
 
   if (values.json && values.verbose) throw new Error('--json and --verbose are two different outputs: choose one');
   const recorded: TraceEvent[] = [];
+  // The page is written (and opened) once, even when a failure flushes the trace again.
+  let pageWritten = false;
   const writer = createTraceWriter({
     write: (text) => process.stdout.write(text),
     color: shouldUseColor(process.stdout),
@@ -105,6 +116,10 @@ async function demo(argv: string[]): Promise<number> {
     flush: async () => {
       await writer.flush();
       if (values.diagram) writeFileSync(values.diagram, formatMermaid(recorded));
+      if (!pageWritten) {
+        pageWritten = true;
+        await writeDemoPage(recorded, { ...(values.html && { html: values.html }), open: values.open });
+      }
     },
   };
 
@@ -128,6 +143,7 @@ async function demo(argv: string[]): Promise<number> {
       extraServers: extra.servers,
       accommodateSdk1StepUp: values['accommodate-sdk1-step-up'],
       resources,
+      introspectEveryRequest: values['introspect-every-request'],
       ...(otherResource && { unservedResources: [otherResource] }),
     });
     await stack.ready;

@@ -36,6 +36,7 @@ export const SERVE_USAGE =
   '  --resource URL  your own MCP server: the AS issues tokens for it too (repeatable); the banner says what its\n' +
   '                  metadata must say; grade it with pnpm client URL --grade (docs/your-own-server.md)\n' +
   '  --accommodate-sdk1-step-up  the AS refuses a refresh until the token\'s last 60 s (SDK 1.x step-up, typescript-sdk #2255)\n' +
+  '  --introspect-every-request  the MCP server asks the AS about every token (RFC 7662) instead of receiving pushed revocations (RFC 8935)\n' +
   '  --help          this text';
 
 /** The flags `pnpm serve` accepts, for parseArgs (the docs' commands are checked against them). */
@@ -46,6 +47,7 @@ export const SERVE_OPTIONS = {
   lenient: { type: 'boolean', default: false },
   'accommodate-sdk1-step-up': { type: 'boolean', default: false },
   ...RESOURCE_FLAG,
+  'introspect-every-request': { type: 'boolean', default: false },
   help: { type: 'boolean', default: false },
 } as const satisfies ParseArgsConfig['options'];
 
@@ -74,6 +76,12 @@ async function serve(argv: string[]): Promise<number> {
     for (const update of grader.observe(event)) process.stdout.write(formatCard(update, { color }));
     if (reportWriter && grader.takeChanged()) reportWriter.changed();
   });
+  // A 403 left unanswered changes a card with time alone (step-up-reauthorizes, 30 s): look every second.
+  const ticking = setInterval(() => {
+    for (const update of grader.tick()) process.stdout.write(formatCard(update, { color }));
+    if (reportWriter && grader.takeChanged()) reportWriter.changed();
+  }, 1000);
+  ticking.unref();
   const onEvent = (event: Parameters<typeof trace.push>[0]) => {
     trace.push(event);
     grading.push(event);
@@ -82,6 +90,7 @@ async function serve(argv: string[]): Promise<number> {
     interactive: values.interactive,
     lenient: values.lenient,
     accommodateSdk1StepUp: values['accommodate-sdk1-step-up'],
+    introspectEveryRequest: values['introspect-every-request'],
     resources,
     // pnpm client URL --grade: the audience check needs a resource besides the graded one, served by no process.
     unservedResources: [new URL('/other/mcp', urls.resource).href],
@@ -90,6 +99,7 @@ async function serve(argv: string[]): Promise<number> {
   try {
     await stack.ready;
   } catch (error) {
+    clearInterval(ticking);
     await stack.stop();
     throw error;
   }
@@ -118,6 +128,7 @@ async function serve(argv: string[]): Promise<number> {
     }),
   ]);
   await stack.stop();
+  clearInterval(ticking);
   grading.drain();
   reportWriter?.flush();
   return code;

@@ -95,6 +95,13 @@ export interface StackOptions {
   /** Seconds the MCP server reuses a positive introspection answer (default: its own, 0). */
   introspectionCacheSeconds?: number;
   /**
+   * The MCP server asks the AS about every token (RFC 7662), the contrast (`--introspect-every-request`).
+   * Default: it subscribes to the AS's pushed revocation SETs (RFC 8935) and checks tokens locally
+   * while that channel is live; `ready` then waits until it is, so the subscription is part of the
+   * start-up (the cast), not of step [1].
+   */
+  introspectEveryRequest?: boolean;
+  /**
    * Also run these MCP servers, each on its own port and resource URI, for which the
    * authorization server issues tokens too (the scenarios' other servers). They check tokens
    * locally: the AS's introspection client is the main MCP server only.
@@ -175,6 +182,7 @@ export function startStack(urls: StackUrls, onEvent: (event: TraceEvent) => void
           ...(options.lenient && { [ENV.lenientAuthorizationServer]: '1' }),
           ...(party === 'authorization-server' && options.gradingTokens && { [ENV.gradingTokens]: '1' }),
           ...(options.accommodateSdk1StepUp && { [ENV.accommodateSdk1StepUp]: '1' }),
+          ...(party === 'resource-server' && options.introspectEveryRequest && { [ENV.introspectEveryRequest]: '1' }),
           ...(party === 'resource-server' && options.introspectionCacheSeconds !== undefined && { [ENV.introspectionCacheSeconds]: String(options.introspectionCacheSeconds) }),
         },
         stdin: 'pipe',
@@ -187,12 +195,18 @@ export function startStack(urls: StackUrls, onEvent: (event: TraceEvent) => void
       children.push(child);
       if (child.pid !== undefined && resource === urls.resource) pidOf[party] = child.pid;
       const timer = setTimeout(() => reject(new StackError(`${party} did not start within ${READY_TIMEOUT_MS / 1000}s`)), READY_TIMEOUT_MS);
+      // What "ready" waits for: listening, and for the MCP server that receives pushed revocations,
+      // its revocation channel live (RFC 8935), so step [1] never races the subscription.
+      const awaited = new Set<TraceEvent['kind']>(['server.listening']);
+      if (party === 'resource-server' && resource === urls.resource && introspectionSecret && !options.introspectEveryRequest) {
+        awaited.add('revocation_channel.live');
+      }
 
       createInterface({ input: child.stdout! }).on('line', (line) => {
         const event = parseEventLine(line);
         if (!event) return;
         onEvent(event);
-        if (event.kind === 'server.listening') {
+        if (awaited.delete(event.kind) && awaited.size === 0) {
           clearTimeout(timer);
           resolve();
         }

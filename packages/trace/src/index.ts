@@ -11,3 +11,6 @@ export * from './terminal-safe.ts';
 export * from './trace-diagram.ts';
 export * from './trace-teaching.ts';
 export * from './eras-lesson.ts';
+export { buildPicture } from './picture-model.ts';
+export { formatHtmlPage, renderPicturePage } from './picture-page.ts';
+export { BASE_LANES, LANE_NAMES, type Arrow, type Decision, type Exchange, type Lane, type Note, type PictureModel, type Section } from './picture-types.ts';

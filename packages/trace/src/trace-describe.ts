@@ -211,6 +211,23 @@ export function describe(event: TraceEvent): string[] {
       ];
     case 'jwks.fetched':
       return [`fetched ${event.keys} signing key(s) from ${event.url}`];
+    case 'revocation.subscribed':
+      return [
+        `${event.caller} subscribed to revocation events for ${event.resource}` +
+          (event.delivery_url ? ` (pushed to ${event.delivery_url}, RFC 8935)` : '') +
+          (event.caught_up > 0 ? `; caught up on ${event.caught_up}` : ''),
+      ];
+    case 'security_event.pushed':
+      return [`revocation of token ${event.jti} (#${event.seq}) pushed as a SET to ${event.to}: ${event.delivered ? '202 accepted' : `NOT delivered (${event.status})`}`];
+    case 'security_event.received':
+      return [`revocation SET verified (${event.via === 'push' ? 'pushed, RFC 8935' : 'caught up'}): token ${event.jti} (#${event.seq}) is refused from now on`];
+    case 'revocation_channel.live':
+      return [
+        `revocation channel to the AS live${event.restarted ? ' (a new AS run)' : ''}: tokens checked locally, revocations pushed` +
+          (event.caught_up > 0 ? `; caught up on ${event.caught_up}` : ''),
+      ];
+    case 'revocation_channel.lost':
+      return [`revocation channel LOST (${event.why}): every token is introspected at the AS until it is back (fail closed)`];
     case 'token.accepted':
       return [`token accepted: ${claimsLine(event.claims)}${event.resource ? ` (aud checked against this server, ${event.resource})` : ''}`];
     case 'token.rejected':

@@ -190,6 +190,15 @@ export function formatMermaid(events: readonly TraceEvent[]): string {
         if (e.party === 'authorization-server') arrow(mcp, 'AS', `introspect token → ${e.active ? 'active' : 'inactive'}`);
         else if (e.cached) note(mcp, 'introspection answer reused from cache');
         break;
+      case 'security_event.pushed':
+        arrow('AS', mcp, `push revocation SET #${e.seq} → ${e.delivered ? '202' : String(e.status)}`);
+        break;
+      case 'revocation.subscribed':
+        arrow(mcp, 'AS', 'subscribe to revocation events');
+        break;
+      case 'revocation_channel.lost':
+        note(mcp, 'revocation channel lost: introspect every token');
+        break;
       case 'cimd.validated':
         note('AS', 'metadata document valid: client_id is its own URL, redirect_uri listed');
         break;

@@ -9,6 +9,7 @@
  * - "tool invoked" (the result that follows says it), a 403's parsed challenge (the RS line and
  *   the header say it), the RS's line for a 401 to a request without a token (the 401 line says it).
  * - A token the RS accepted before, accepted again in a later step.
+ * - The RS's subscription to revocation events at start-up: a line of the cast says it.
  */
 import type { TraceEvent } from './trace.ts';
 import { stepTopic } from './trace-teaching.ts';
@@ -36,6 +37,10 @@ export function quietInLesson(event: TraceEvent, batch: readonly TraceEvent[], h
     case 'http.response':
       // The step-up's redirect back carries a code like step [2]'s: the consent line said what changed.
       return stepUp && event.status >= 300 && event.status < 400 && event.headers.Location !== undefined;
+    case 'revocation.subscribed':
+    case 'revocation_channel.live':
+      // The subscription made at start-up (the stack waits for it): the cast says it, before step [1].
+      return batch.some((e) => e.kind === 'journey.started') && !history.slice(0, history.indexOf(event)).some(startsAStep);
     case 'token.accepted': {
       const before = history.slice(0, history.indexOf(event)).filter((e): e is Of<'token.accepted'> => e.kind === 'token.accepted');
       return before.some((e) => !batch.includes(e) && sameClaims(e, event));
@@ -44,6 +49,8 @@ export function quietInLesson(event: TraceEvent, batch: readonly TraceEvent[], h
       return stepUp && REPEATED_IN_STEP_UP.has(event.kind);
   }
 }
+
+const startsAStep = (e: TraceEvent) => e.kind === 'step.started' || e.kind === 'scenario.started';
 
 /** Whether the event happened in a step-up step (the latest step heading before it names one). */
 function inStepUp(event: TraceEvent, history: readonly TraceEvent[]): boolean {

@@ -135,7 +135,7 @@ export function formatLesson(batch: readonly TraceEvent[], history: readonly Tra
           server: event.server,
           userAgent: event.user_agent ?? 'headless',
           ...(at('authorization-server') && { authorizationServer: at('authorization-server') }),
-          ...(at('client-host') && { clientHost: at('client-host') }),
+          ...(at('client-host') && { clientHost: at('client-host') }), revocationPush: events.some((e) => e.kind === 'revocation_channel.live'),
         }));
         continue;
       }

@@ -15,6 +15,8 @@ export interface CastUrls {
   clientHost?: string;
   /** Who follows the AS's redirects: a headless stand-in (simulated) or a person's browser. */
   userAgent: 'headless' | 'browser';
+  /** The RS subscribed to the AS's revocation events before step [1] (its channel is live). */
+  revocationPush?: boolean;
 }
 
 /** The cast, printed before step [1]: one line per party, with the short name used afterwards. */
@@ -31,6 +33,9 @@ export function cast(urls: CastUrls): string[] {
     `  AS      the authorization server${urls.authorizationServer ? ` ${urls.authorizationServer}` : ' (found by discovery in step [1])'}:` +
       ' signs the user in, asks consent, issues tokens',
     `  RS      the MCP server ${urls.server}, a "resource server": accepts only tokens issued for it`,
+    ...(urls.revocationPush
+      ? ['          subscribed to the AS\'s revocations (pushed to it, RFC 8935), it checks tokens without asking the AS']
+      : []),
   ];
 }
 

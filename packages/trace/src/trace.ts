@@ -135,9 +135,14 @@ export interface TraceEventMap {
   'consent.denied': { client_id: string; sub?: string; scope: string };
   'code.issued': { client_id: string; scope: string; resource: string; expires_in: number };
   'code.replayed': { client_id: string; revoked_tokens: number };
-  'token.issued': { client_id: string; claims: TokenClaims; expires_in: number };
-  /** A refresh token was exchanged (and rotated) for a new access token. */
-  'token.refreshed': { client_id: string; claims: TokenClaims; expires_in: number; narrowed: boolean };
+  /**
+   * `code_challenge`: the one of the authorization request whose code was redeemed (public: it went
+   * through the front channel); `family`: the refresh token family this grant started, if any. Both
+   * let the grader follow one session (packages/verdicts/src/sessions.ts).
+   */
+  'token.issued': { client_id: string; claims: TokenClaims; expires_in: number; code_challenge?: string; family?: string };
+  /** A refresh token was exchanged (and rotated) for a new access token; `family`: which family. */
+  'token.refreshed': { client_id: string; claims: TokenClaims; expires_in: number; narrowed: boolean; family?: string };
   /** A rotated-out refresh token came back: its whole family is revoked. */
   'refresh_token.reused': { client_id: string; revoked_tokens: number };
   /** RFC 7636 §4.6 at /token: the verifier hashed (S256) and compared with the challenge stored with the code. */
@@ -149,22 +154,40 @@ export interface TraceEventMap {
    * reused from its short cache (`cached`).
    */
   'token.introspected': { active: boolean; caller?: string; reason?: string; jti?: string; cached?: boolean };
+  /**
+   * Revocation by push (docs/revocation.md). At the AS: a resource server subscribed to revocation
+   * SETs (first in this AS run, or catching up `caught_up` of them); `cursor` is the log's newest entry.
+   */
+  'revocation.subscribed': { caller: string; resource: string; delivery_url?: string; epoch: string; cursor: number; caught_up: number };
+  /** At the AS: a revocation SET (RFC 8417) pushed to a resource server (RFC 8935); `delivered` when it answered 202. */
+  'security_event.pushed': { to: string; jti: string; seq: number; status: number | 'no answer'; delivered: boolean };
 
   /**
    * What a client asked for, as the AS received it (first value of each parameter; secrets
    * shortened). Lets `pnpm serve` grade a client it did not write (packages/verdicts).
    */
-  'authorization.received': { client_id: string; params: Record<string, string> };
+  /** `contrast`: the request declared itself the lab client's deliberate attack (CONTRAST_HEADER, common). */
+  'authorization.received': { client_id: string; params: Record<string, string>; contrast?: string };
   'token.requested': { client_id?: string; grant_type: string; params: Record<string, string> };
   'as_metadata.served': { path: string };
 
   // --- resource server ------------------------------------------------------------------
   'jwks.fetched': { url: string; keys: number };
+  /** A verified revocation SET: the token `jti` is refused from now on; `via` push (RFC 8935) or catch-up. */
+  'security_event.received': { jti: string; seq: number; via: 'push' | 'catch-up' };
+  /**
+   * The revocation channel to the AS is live: revoked tokens are known here, pushed, and tokens are
+   * checked locally (`caught_up`: SETs fetched on (re)connecting; `restarted`: a new AS run).
+   */
+  'revocation_channel.live': { epoch: string; cursor: number; caught_up: number; restarted: boolean };
+  /** The channel is lost (AS down, restarting, refusing): every token is introspected until it is back. Said once. */
+  'revocation_channel.lost': { why: string };
   /** `resource`: the RS's own canonical URI, which `aud` was checked against. */
   'token.accepted': { claims: TokenClaims; resource?: string };
   /** `client_id`, `aud`: the claims as the token states them, unverified, only to say whose token it was and for whom. */
   'token.rejected': { reason: string; client_id?: string; aud?: string };
-  'scope.insufficient': { tool: string; required: string[]; held: string[]; client_id?: string };
+  /** `client_id`, `jti`: of the token presented, as it states them. */
+  'scope.insufficient': { tool: string; required: string[]; held: string[]; client_id?: string; jti?: string };
   'prm.served': { path: string };
   /** A token sent outside the Authorization header (refused); `client_id` as the token claims it, unverified. */
   'token.misplaced': { via: 'query' | 'body'; client_id?: string };

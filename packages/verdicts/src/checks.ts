@@ -18,6 +18,8 @@ export const CHECKS = {
   'redirect-uri': 'Uses a redirect URI registered for it, exactly, and repeats it at the token endpoint (RFC 9700 §2.1; OAuth 2.1 §4.1.3)',
   'scope-from-challenge': 'Asks for the scope of the 401 challenge, else the `scopes_supported` of the metadata (MCP 2025-11-25 "Scope Selection Strategy")',
   'step-up-union': 'On 403 insufficient_scope, re-authorizes for the scopes it held plus the challenged ones, so it loses nothing (MCP 2025-11-25 "Step-Up Authorization Flow"; RFC 6750 §3.1)',
+  'step-up-no-refresh': 'On 403 insufficient_scope, authorizes again instead of refreshing: a refresh cannot widen scope (RFC 6749 §6; MCP 2025-11-25 "Step-Up Authorization Flow")',
+  'step-up-reauthorizes': 'On 403 insufficient_scope, starts a new authorization at all (MCP 2025-11-25 "Runtime Insufficient Scope Errors", "Step-Up Authorization Flow")',
   'bearer-header': 'Sends the token in the Authorization header, never in the query string (RFC 6750 §2.1; MCP 2025-11-25 "Token Requirements": MUST)',
   'token-audience': 'Presents only tokens issued for this MCP server (RFC 8707 §2; MCP 2025-11-25 "Token Audience Binding and Validation")',
 } as const;

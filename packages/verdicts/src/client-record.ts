@@ -12,6 +12,25 @@ export interface Discovery {
   challengeScope?: string;
 }
 
+/** One session of a client: the jti of every access token its grant chain was issued, and its refresh family. */
+export interface Session {
+  id: number;
+  jtis: string[];
+  family?: string;
+}
+
+/** A 403 insufficient_scope a session met (`at`: the trace clock), and how that session answered it. */
+export interface Insufficient {
+  required: string[];
+  held: string[];
+  at: number;
+  session: number;
+  /** Index (in `authorizations`) of the session's next authorization request. */
+  reauthorized?: number;
+  /** The parameters of a refresh_token grant the session sent before authorizing again. */
+  refreshed?: Record<string, string>;
+}
+
 export interface ClientRecord {
   client_id: string;
   client_name?: string;
@@ -22,10 +41,16 @@ export interface ClientRecord {
   /** The token requests that redeemed a code or a refresh token. */
   tokenRequests: Record<string, string>[];
   rejections: Rejection[];
+  /** Refusals of the attacks the client declared as its contrasts (CONTRAST_HEADER): shown, never graded. */
+  contrasts: Rejection[];
   /** Scopes of the last access token issued to this client. */
   held: string[];
-  /** Every 403 insufficient_scope this client met, with the authorization count at the time. */
-  insufficient: { required: string[]; held: string[]; afterAuthorization: number }[];
+  /** Its sessions (grant chains; sessions.ts says how they are told apart). */
+  sessions: Session[];
+  /** Code flows under way, by code_challenge: which authorization, and the session it steps up (if it does). */
+  codeFlows: Map<string, { index: number; session?: number }>;
+  /** Every 403 insufficient_scope this client met, in order. */
+  insufficient: Insufficient[];
   bearer: { accepted: number; misplaced?: 'query' | 'body' };
   audience: { accepted: number; rejected?: string };
 }
@@ -37,7 +62,10 @@ export function newClientRecord(client_id: string): ClientRecord {
     authorizations: [],
     tokenRequests: [],
     rejections: [],
+    contrasts: [],
     held: [],
+    sessions: [],
+    codeFlows: new Map(),
     insufficient: [],
     bearer: { accepted: 0 },
     audience: { accepted: 0 },

@@ -4,6 +4,7 @@
  */
 import { CHECK_IDS, CHECKS, type Card, type CheckId, type CheckResult, type Verdict } from './checks.ts';
 import type { ClientRecord } from './client-record.ts';
+import { stepUpNoRefresh, stepUpReauthorizes, stepUpUnion } from './step-up-checks.ts';
 
 export interface GradingContext {
   /** The MCP server's canonical URI: what `resource` must be, and every token's `aud`. */
@@ -21,7 +22,7 @@ const words = (scope: string | undefined) => (scope ?? '').split(' ').filter(Boo
 const same = (a: string[], b: string[]) => a.length === b.length && a.every((s) => b.includes(s));
 const authorized = (c: ClientRecord) => c.authorizations.length > 0;
 
-const checks: Record<CheckId, (c: ClientRecord, ctx: GradingContext) => Outcome> = {
+const checks: Record<CheckId, (c: ClientRecord, ctx: GradingContext, now: number) => Outcome> = {
   'prm-discovery': (c, ctx) => {
     const path = c.discovery.prmPath;
     if (path === ctx.prmPath) return ['pass', `GET ${path} (before its authorization request)`];
@@ -73,7 +74,8 @@ const checks: Record<CheckId, (c: ClientRecord, ctx: GradingContext) => Outcome>
     const token = c.tokenRequests.filter((t) => t.grant_type === 'authorization_code').at(-1);
     if (!last || !token) return ['not-seen', 'no code redeemed yet'];
     if (token.redirect_uri !== last.redirect_uri) return ['fail', `token request redirect_uri=${token.redirect_uri ?? '(absent)'}, authorization used ${last.redirect_uri}`];
-    return ['pass', `redirect_uri=${last.redirect_uri} (registered, repeated at /token)`];
+    const contrast = c.contrasts.some((r) => r.contrast === 'redirect_uri') ? '; its declared redirect_uri contrast was refused, as it should be (not graded)' : '';
+    return ['pass', `redirect_uri=${last.redirect_uri} (registered, repeated at /token)${contrast}`];
   },
   'scope-from-challenge': (c, ctx) => {
     const first = c.authorizations[0];
@@ -89,18 +91,9 @@ const checks: Record<CheckId, (c: ClientRecord, ctx: GradingContext) => Outcome>
     if (asked.length === 0 || same(asked, ctx.scopesSupported)) return ['pass', `scope="${first.scope ?? '(omitted)'}" (no challenge scope seen)`];
     return ['warn', `scope="${first.scope}", neither a challenge's scope nor scopes_supported`];
   },
-  'step-up-union': (c) => {
-    const stepUps = c.insufficient.filter((i) => c.authorizations.length > i.afterAuthorization);
-    if (stepUps.length === 0) return ['not-seen', c.insufficient.length > 0 ? 'got 403 insufficient_scope, has not re-authorized yet' : 'never got 403 insufficient_scope'];
-    for (const i of stepUps) {
-      const asked = words(c.authorizations[i.afterAuthorization]!.scope);
-      const needed = [...new Set([...i.held, ...i.required])];
-      const lost = needed.filter((s) => !asked.includes(s));
-      if (lost.length > 0) return ['fail', `after 403 for "${i.required.join(' ')}" while holding "${i.held.join(' ')}", asked for "${asked.join(' ')}": drops ${lost.join(' ')}`];
-    }
-    const last = stepUps.at(-1)!;
-    return ['pass', `after 403, asked for "${c.authorizations[last.afterAuthorization]!.scope}": held ∪ challenged`];
-  },
+  'step-up-union': (c) => stepUpUnion(c),
+  'step-up-no-refresh': (c) => stepUpNoRefresh(c),
+  'step-up-reauthorizes': (c, _ctx, now) => stepUpReauthorizes(c, now),
   'bearer-header': (c) => {
     if (c.bearer.misplaced) return ['fail', `access token sent in the ${c.bearer.misplaced === 'query' ? 'query string (access_token=…)' : 'request body'}`];
     if (c.bearer.accepted > 0) return ['pass', `Authorization: Bearer on ${c.bearer.accepted} request(s)`];
@@ -113,9 +106,10 @@ const checks: Record<CheckId, (c: ClientRecord, ctx: GradingContext) => Outcome>
   },
 };
 
-export function evaluate(client: ClientRecord, context: GradingContext): Card {
+/** `now`: the grader's clock, in the trace's microseconds (step-up-reauthorizes waits on it). */
+export function evaluate(client: ClientRecord, context: GradingContext, now: number): Card {
   const results: CheckResult[] = CHECK_IDS.map((id) => {
-    const [verdict, evidence] = checks[id](client, context);
+    const [verdict, evidence] = checks[id](client, context, now);
     return { id, verdict, evidence, rule: CHECKS[id] };
   });
   return { client_id: client.client_id, ...(client.client_name ? { client_name: client.client_name } : {}), checks: results };

@@ -3,20 +3,13 @@
  * card only what changed. Every value that came from a client passes through the trace's own
  * neutraliser first: a client_name is attacker-controlled text on someone's terminal.
  */
+import { terminalSafe as visible } from '@mcp-auth-demo/trace';
 import kleur from 'kleur';
 import type { Card, CardChange, CheckResult, Verdict } from './checks.ts';
 import type { ServerCard, ServerCheckResult } from './server/server-checks.ts';
 import type { CardUpdate } from './grader.ts';
 
 const MARK: Record<Verdict, string> = { pass: '✔', fail: '✘', warn: '!', 'not-seen': '·' };
-
-/** Control characters (C0, C1) and bidi overrides made visible, as the trace printer does. */
-export function visible(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (ch) => {
-    const code = ch.charCodeAt(0);
-    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
-  });
-}
 
 function paint(verdict: Verdict, text: string, color: boolean): string {
   if (!color) return text;

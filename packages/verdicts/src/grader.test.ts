@@ -5,7 +5,7 @@
  */
 import type { TraceEvent } from '@mcp-auth-demo/trace';
 import { describe, expect, it } from 'vitest';
-import type { CheckId, Verdict } from './checks.ts';
+import { CHECK_IDS, type CheckId, type Verdict } from './checks.ts';
 import { createGrader, type CardUpdate } from './grader.ts';
 
 const RESOURCE = 'http://localhost:8001/mcp';
@@ -97,12 +97,33 @@ describe('a client that breaks a rule gets that check failed, with the evidence'
   });
 });
 
+describe("the lab client's own contrasts (declared by CONTRAST_HEADER) are shown, never graded", () => {
+  const attack = (contrast?: string) => {
+    const params = { ...goodAuthorize, redirect_uri: 'https://attacker.example/callback' };
+    return [
+      ev('authorization-server', 'authorization.received', { client_id: CLIENT, params, ...(contrast && { contrast }) }),
+      ev('authorization-server', 'request.rejected', { method: 'GET', path: '/authorize', status: 400, error: 'invalid_request', error_description: 'redirect_uri https://attacker.example/callback is not registered for this client', client_id: CLIENT, ...(contrast && { contrast }) }),
+    ];
+  };
+
+  it('a declared redirect_uri contrast after the journey leaves redirect-uri passing, and says it was refused', () => {
+    const { verdicts } = grade([...journey(), ...attack('redirect_uri')]);
+    expect(verdicts['redirect-uri']).toEqual(['pass', expect.stringContaining('its declared redirect_uri contrast was refused')]);
+  });
+
+  it('the same request undeclared is the client\'s own: redirect-uri fails with the AS\'s words', () => {
+    const { verdicts } = grade([...journey(), ...attack()]);
+    expect(verdicts['redirect-uri']).toEqual(['fail', expect.stringMatching(/attacker\.example\/callback is not registered/)]);
+  });
+});
+
 describe('checks a client has not reached yet', () => {
   it('are not-seen, never pass', () => {
     const grader = createGrader(context);
     grader.observe(ev('authorization-server', 'client.registered', { client_id: 'dcr-123', redirect_uris: [] }));
     const verdicts = grader.cards()[0]!.checks.map((c) => c.verdict);
     expect(verdicts.filter((v) => v === 'pass')).toEqual(['pass']); // registration only
-    expect(verdicts.filter((v) => v === 'not-seen')).toHaveLength(11);
+    expect(verdicts.filter((v) => v === 'not-seen')).toHaveLength(CHECK_IDS.length - 1);
+    expect(CHECK_IDS).toHaveLength(14);
   });
 });

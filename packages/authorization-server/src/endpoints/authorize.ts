@@ -12,7 +12,7 @@
  * loopback request is auto-approved (headless: a named deviation), or, headless with a redirect
  * URI that is not loopback, the request is refused with `access_denied`. Approved: a code.
  */
-import { OAuthError, toOAuthError, type ErrorRedirect } from '@mcp-auth-demo/common';
+import { CONTRAST_HEADER, OAuthError, toOAuthError, type ErrorRedirect } from '@mcp-auth-demo/common';
 import { type Emit } from '@mcp-auth-demo/trace';
 import type { Context } from 'hono';
 import type { Client, ResolveClient } from '../clients/resolve-client.ts';
@@ -115,7 +115,8 @@ export function createAuthorizeHandler({ config, resolveClient, codes, interacti
     const named = params.get('client_id');
     if (named) {
       rememberClient(c.req.raw, named);
-      emit('authorization.received', { client_id: named, params: observedParams(params) });
+      const contrast = c.req.header(CONTRAST_HEADER)?.slice(0, 40);
+      emit('authorization.received', { client_id: named, params: observedParams(params), ...(contrast && { contrast }) });
     }
 
     // Errors thrown here are SHOWN to the user, never redirected (RFC 6749 §4.1.2.1).

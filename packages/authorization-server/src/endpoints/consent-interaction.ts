@@ -24,7 +24,7 @@
 import { OAuthError } from '@mcp-auth-demo/common';
 import { type Emit } from '@mcp-auth-demo/trace';
 import type { Context } from 'hono';
-import { getCookie } from 'hono/cookie';
+import { generateCookie, getCookie } from 'hono/cookie';
 import { randomBytes } from 'node:crypto';
 import { constantTimeEqual, readFormBody } from '../request-rules.ts';
 import type { ResolvedConfig } from '../config.ts';
@@ -38,14 +38,12 @@ export const DEMO_PASSWORD = 'demo-password';
 
 /**
  * The two cookies. On an https issuer they are `Secure` and carry the `__Host-` prefix (RFC 6265bis
- * §4.1.3.2: Secure, Path=/, no Domain: no other host or subdomain can set or shadow them). On the
- * demo's http loopback issuer neither is possible; note that cookies ignore ports, so every
- * server on `localhost` sees them (they hold random ids only).
+ * §4.1.3.2: Secure, Path=/, no Domain: no other host or subdomain can set or shadow them); hono's
+ * cookie helper adds the prefix and checks its rules. On the demo's http loopback issuer neither is
+ * possible; note that cookies ignore ports, so every server on `localhost` sees them (they hold
+ * random ids only).
  */
-function cookieNames(secure: boolean) {
-  const prefix = secure ? '__Host-' : '';
-  return { browser: `${prefix}mcp_demo_as_browser`, session: `${prefix}mcp_demo_as_session` };
-}
+const COOKIES = { browser: 'mcp_demo_as_browser', session: 'mcp_demo_as_session' } as const;
 /** A sign-in lasts this long in the browser, so step-up asks only for consent. */
 const SESSION_TTL_MS = 30 * 60_000;
 /** What a person granted a client is remembered this long (to mark new scopes on step-up). */
@@ -78,8 +76,8 @@ export interface InteractionOptions extends ResponseDependencies {
 const token = () => randomBytes(32).toString('base64url');
 
 function cookie(name: string, value: string, maxAgeMs: number, sameSite: 'Strict' | 'Lax', secure: boolean): [string, string] {
-  const attributes = `Path=/; HttpOnly; SameSite=${sameSite}; Max-Age=${Math.floor(maxAgeMs / 1000)}${secure ? '; Secure' : ''}`;
-  return ['Set-Cookie', `${name}=${value}; ${attributes}`];
+  const attributes = { path: '/', httpOnly: true, sameSite, maxAge: Math.floor(maxAgeMs / 1000), secure } as const;
+  return ['Set-Cookie', generateCookie(name, value, secure ? { ...attributes, prefix: 'host' } : attributes)];
 }
 
 export class ConsentInteraction {
@@ -90,13 +88,14 @@ export class ConsentInteraction {
   readonly #grants: ExpiringStore<Set<string>>;
   readonly #emit: Emit;
   readonly #secure: boolean;
-  readonly #cookies: ReturnType<typeof cookieNames>;
+  /** `host` (the `__Host-` prefix) on an https issuer, none on http. */
+  readonly #cookiePrefix: 'host' | undefined;
 
   constructor(options: InteractionOptions) {
     const { now, issuer } = options.config;
     this.#options = options;
     this.#secure = new URL(issuer).protocol === 'https:';
-    this.#cookies = cookieNames(this.#secure);
+    this.#cookiePrefix = this.#secure ? 'host' : undefined;
     this.#emit = options.emit;
     const max = options.maxPending;
     this.#pending = new ExpiringStore({ now, ttlMs: options.ttlSeconds * 1000, maxEntries: max, maxPerOwner: Math.max(1, Math.floor(max / 10)) });
@@ -110,10 +109,10 @@ export class ConsentInteraction {
     if (c.req.url.length > MAX_REQUEST_URL_BYTES) {
       throw new OAuthError('invalid_request', `The authorization request is larger than ${MAX_REQUEST_URL_BYTES} bytes; it is not held for consent.`);
     }
-    let browser = getCookie(c, this.#cookies.browser);
+    let browser = getCookie(c, COOKIES.browser, this.#cookiePrefix);
     if (!browser || !/^[A-Za-z0-9_-]{43}$/.test(browser)) browser = token();
     // Set again each time, so the cookie outlives this (the newest) pending request.
-    const headers: [string, string][] = [cookie(this.#cookies.browser, browser, this.#options.ttlSeconds * 1000, 'Strict', this.#secure)];
+    const headers: [string, string][] = [cookie(COOKIES.browser, browser, this.#options.ttlSeconds * 1000, 'Strict', this.#secure)];
     const sub = this.#signedIn(c);
     const id = token();
     const pending: PendingAuthorization = { ...request, browser, csrf: token(), failures: 0, ...(sub && { sub }) };
@@ -155,7 +154,7 @@ export class ConsentInteraction {
 
   /** The subject of this browser's sign-in session, if it has a live one. */
   #signedIn(c: Context): string | undefined {
-    const session = getCookie(c, this.#cookies.session);
+    const session = getCookie(c, COOKIES.session, this.#cookiePrefix);
     return session ? this.#sessions.get(session)?.sub : undefined;
   }
 
@@ -177,7 +176,7 @@ export class ConsentInteraction {
 
   // The pending request belongs to the browser that opened it (HttpOnly SameSite=Strict cookie).
   #checkBrowserBinding(c: Context, pending: PendingAuthorization): void {
-    const browser = getCookie(c, this.#cookies.browser);
+    const browser = getCookie(c, COOKIES.browser, this.#cookiePrefix);
     if (!browser || !constantTimeEqual(browser, pending.browser)) {
       throw new OAuthError('invalid_request', 'This form was not posted by the browser that opened the request (cookie missing or different).', { status: 403 });
     }
@@ -206,7 +205,7 @@ export class ConsentInteraction {
     pending.sub = subject;
     const session = token();
     const headers: [string, string][] = [];
-    if (!this.#sessions.add(session, { sub: subject }, subject)) headers.push(cookie(this.#cookies.session, session, SESSION_TTL_MS, 'Lax', this.#secure));
+    if (!this.#sessions.add(session, { sub: subject }, subject)) headers.push(cookie(COOKIES.session, session, SESSION_TTL_MS, 'Lax', this.#secure));
     this.#emit('signin.succeeded', { sub: subject, spec: 'DEVIATION: one fixed demo account' });
     return this.#consentPage(id, pending, headers);
   }

@@ -16,6 +16,7 @@ export const ENDPOINT_PATHS = {
   jwks: '/jwks',
   registration: '/register',
   introspection: '/introspect',
+  revocationEvents: '/revocation-events',
 } as const;
 
 /**
@@ -23,7 +24,7 @@ export const ENDPOINT_PATHS = {
  * sends required (`registration_endpoint` and the introspection members depend on the configuration).
  */
 export type ServedMetadata = AuthorizationServerMetadata &
-  Required<Omit<AuthorizationServerMetadata, 'registration_endpoint' | 'introspection_endpoint' | 'introspection_endpoint_auth_methods_supported'>>;
+  Required<Omit<AuthorizationServerMetadata, 'registration_endpoint' | 'introspection_endpoint' | 'introspection_endpoint_auth_methods_supported' | 'revocation_events_endpoint'>>;
 
 /** An endpoint URL below the issuer (which may itself have a path, RFC 8414 §2). */
 function endpoint(issuer: string, path: string): string {
@@ -52,6 +53,8 @@ export function authorizationServerMetadata(config: {
           introspection_endpoint: endpoint(config.issuer, ENDPOINT_PATHS.introspection),
           // RFC 6749 §2.3.1 HTTP Basic, the one method RFC 6749 requires every AS to support.
           introspection_endpoint_auth_methods_supported: ['client_secret_basic'],
+          // The lab's extension (RFC 8414 §2): revocation SETs for the same resource servers (revocation-events.ts).
+          revocation_events_endpoint: endpoint(config.issuer, ENDPOINT_PATHS.revocationEvents),
         }
       : {}),
     scopes_supported: [...config.scopesSupported],

@@ -87,6 +87,19 @@ describe('refresh tokens are issued to clients that list the refresh_token grant
   });
 });
 
+describe('the trace follows one grant chain (the grader judges step-up per session)', () => {
+  it("token.issued repeats the authorization request's code_challenge and names the family it started; token.refreshed names the same family", async () => {
+    const h = await createHarness(options());
+    const first = await grant(h);
+    const issued = h.events.find((e) => e.kind === 'token.issued');
+    const received = h.events.find((e) => e.kind === 'authorization.received');
+    expect(issued).toMatchObject({ code_challenge: received?.kind === 'authorization.received' ? received.params.code_challenge : 'absent', family: expect.any(String) });
+    await json(await refresh(h, first.refresh_token!));
+    const refreshed = h.events.find((e) => e.kind === 'token.refreshed');
+    expect(refreshed).toMatchObject({ family: issued?.kind === 'token.issued' ? issued.family : 'absent' });
+  });
+});
+
 describe('rotation (OAuth 2.1 §4.3.1) and reuse detection (RFC 9700 §4.14.2)', () => {
   it('every refresh answers a new refresh token and a new access token with the granted scope', async () => {
     const h = await createHarness(options());

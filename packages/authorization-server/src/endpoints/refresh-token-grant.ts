@@ -123,7 +123,7 @@ export function createRefreshGrant({ config, refreshTokens, revoked, emit }: Ref
     const refresh_token = refreshTokens.rotate(family.id);
     const claims = accessTokenClaims({ client_id, sub: family.grant.sub, scope, resource }, { issuer: config.issuer, ttlSeconds: accessTokenTtlFor(config, resource), nowMs: config.now() });
     // Recorded BEFORE signing (an await), so a reuse that arrives meanwhile revokes this token too.
-    refreshTokens.recordAccessToken(family.id, { jti: claims.jti, expiresAtMs: claims.exp * 1000 });
+    refreshTokens.recordAccessToken(family.id, { jti: claims.jti, expiresAtMs: claims.exp * 1000, aud: claims.aud });
     const issued = await signAccessToken(claims, await config.signingKey);
     // RFC 9700 §4.14.2: the family was revoked while this token was being signed; hand out nothing.
     if (revoked.isRevoked(claims.jti)) {
@@ -134,6 +134,7 @@ export function createRefreshGrant({ config, refreshTokens, revoked, emit }: Ref
       claims: issued.claims,
       expires_in: issued.expires_in,
       narrowed: scope !== family.grant.scope,
+      family: family.id,
       spec: 'OAuth 2.1 §4.3.1: the refresh token is rotated; the old one now revokes the family if it comes back (RFC 9700 §4.14.2)',
     });
     return {

@@ -115,7 +115,7 @@ export function createTokenHandler(deps: TokenDependencies) {
     const redemption = codes.redeem(code);
     if (redemption.outcome === 'replayed') {
       // RFC 6749 §4.1.2: the AS "SHOULD revoke (when possible) all tokens previously issued based on that authorization code".
-      for (const { jti, expiresAtMs } of redemption.products.tokens) revoked.revoke(jti, expiresAtMs);
+      for (const { jti, expiresAtMs, aud } of redemption.products.tokens) revoked.revoke(jti, expiresAtMs, aud);
       // ... the refresh token family it started included, with every access token that family issued.
       const fromFamily = redemption.products.family === undefined ? 0 : refreshTokens.revokeFamily(redemption.products.family);
       emit('code.replayed', {
@@ -144,7 +144,7 @@ export function createTokenHandler(deps: TokenDependencies) {
     emit('pkce.verified', pkce);
 
     const claims = accessTokenClaims(grant, { issuer: config.issuer, ttlSeconds: accessTokenTtlFor(config, grant.resource), nowMs: config.now() });
-    const token = { jti: claims.jti, expiresAtMs: claims.exp * 1000 };
+    const token = { jti: claims.jti, expiresAtMs: claims.exp * 1000, aud: claims.aud };
     // SEP-2207 / RFC 7591 §2: a client asks for refresh tokens by listing the refresh_token grant.
     const family = grant.refresh ? refreshTokens.start({ client_id, sub: grant.sub, scope: grant.scope, resource: grant.resource }) : undefined;
     if (family) refreshTokens.recordAccessToken(family.family, token);
@@ -165,6 +165,8 @@ export function createTokenHandler(deps: TokenDependencies) {
       client_id: grant.client_id,
       claims: issued.claims,
       expires_in: issued.expires_in,
+      code_challenge: grant.code_challenge,
+      ...(family && { family: family.family }),
       spec: `RFC 9068 (JWT access token); aud = resource, RFC 8707${refreshNote}`,
     });
     // RFC 6749 §5.1: access_token, token_type, expires_in, scope (and refresh_token when issued).

@@ -61,7 +61,7 @@ function invalidClient(issuer: string, description: string): OAuthError {
 }
 
 /** RFC 7662 §2.1: "the endpoint MUST also require some form of authorization". */
-function authenticateResourceServer(c: Context, config: IntrospectionConfig): IntrospectionClient {
+export function authenticateResourceServer(c: Context, config: Pick<IntrospectionConfig, 'introspectionClients' | 'issuer'>): IntrospectionClient {
   const header = c.req.header('authorization') ?? '';
   const match = /^Basic +([A-Za-z0-9+/]+=*)$/i.exec(header);
   if (!match?.[1]) {

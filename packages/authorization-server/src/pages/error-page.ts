@@ -59,7 +59,7 @@ const FALLBACK: Explanation = {
 export function errorPage(thrown: unknown, place: ErrorPlace): Response {
   const error = toOAuthError(thrown);
   const { title, happened, next } =
-    error.error === 'server_error' ? SERVER_ERROR : EXPLANATIONS[`${place} ${error.error}`] ?? FALLBACK;
+    error.error === 'server_error' ? SERVER_ERROR : EXPLANATIONS[`${place} ${error.error}` as keyof typeof EXPLANATIONS] ?? FALLBACK;
   const body = h`<h1>${title}</h1>
 <p><strong>What happened:</strong> ${happened}</p>
 <p><strong>What to do next:</strong> ${next}</p>

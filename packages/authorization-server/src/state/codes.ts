@@ -26,6 +26,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { ExpiringStore } from './expiring-store.ts';
+import type { RevocableToken } from './revoked-tokens.ts';
 
 /** Everything a code stands for; the token request must match it. */
 export interface AuthorizationGrant {
@@ -44,7 +45,7 @@ export interface AuthorizationGrant {
 /** What a redeemed code produced, remembered so that a replay can revoke it. */
 export interface CodeProducts {
   /** Access tokens issued from the code: jti and expiry (ms). */
-  tokens: { jti: string; expiresAtMs: number }[];
+  tokens: RevocableToken[];
   /** The refresh token family the code started, if any (refresh-tokens.ts). */
   family?: string;
 }
@@ -126,7 +127,7 @@ export class CodeStore {
   }
 
   /** Remembers what a redeemed `code` produced, so a replay can revoke it. */
-  recordProducts(code: string, products: { token?: { jti: string; expiresAtMs: number }; family?: string }): void {
+  recordProducts(code: string, products: { token?: RevocableToken; family?: string }): void {
     const record = this.#redeemed.get(code);
     if (!record) return;
     if (products.token) record.products.tokens.push(products.token);

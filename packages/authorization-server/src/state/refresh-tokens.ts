@@ -21,7 +21,7 @@
  * again later), never an error.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { RevokedTokens } from './revoked-tokens.ts';
+import type { RevocableToken, RevokedTokens } from './revoked-tokens.ts';
 
 /** What a refresh token family stands for: the original grant, minus what only the code needed. */
 export interface RefreshGrant {
@@ -43,7 +43,7 @@ interface Family {
   /** Hashes of every refresh token this family has rotated out (reuse detection). */
   rotated: string[];
   /** Access tokens the family issued and that have not expired yet: jti and expiry (ms). */
-  accessTokens: { jti: string; expiresAtMs: number }[];
+  accessTokens: RevocableToken[];
 }
 
 export type RefreshLookup =
@@ -137,7 +137,7 @@ export class RefreshTokenStore {
   }
 
   /** Records an access token the family issued, so revoking the family revokes it too. */
-  recordAccessToken(familyId: string, token: { jti: string; expiresAtMs: number }): void {
+  recordAccessToken(familyId: string, token: RevocableToken): void {
     const family = this.#families.get(familyId);
     if (!family) return;
     const now = this.#options.now();
@@ -156,7 +156,7 @@ export class RefreshTokenStore {
     if (!family) return 0;
     const now = this.#options.now();
     const live = family.accessTokens.filter(({ expiresAtMs }) => expiresAtMs > now);
-    for (const { jti, expiresAtMs } of live) this.#options.revoked.revoke(jti, expiresAtMs);
+    for (const { jti, expiresAtMs, aud } of live) this.#options.revoked.revoke(jti, expiresAtMs, aud);
     this.#drop(family);
     return live.length;
   }

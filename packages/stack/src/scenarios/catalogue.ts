@@ -84,9 +84,10 @@ export const codeReplay: Scenario = {
   lesson:
     'A code is single-use (RFC 6749 §4.1.2): a second redemption means someone else has it, so the AS refuses ' +
     'it and revokes what the first one issued. Revocation only protects if the MCP server hears of it: here ' +
-    'the RS asks the AS on each request whether the token is still active (RFC 7662 introspection, the RS ' +
-    'authenticating with its own client credentials), so the revoked token stops working at once instead of ' +
-    'at its expiry. We chose introspection over short-lived tokens alone because it ends the access now.',
+    'the AS pushes the revocation to the RS as a signed Security Event Token (RFC 8935, RFC 8417) before it ' +
+    'answers the replay, so the revoked token stops working at once instead of at its expiry, and the RS need ' +
+    'not ask the AS about every token. While that channel is down, the RS asks about each token instead (RFC 7662 ' +
+    'introspection): it fails closed. --introspect-every-request shows that way.',
   async run(ctx) {
     const attempt = await requestAuthorization(ctx);
     const code = attempt.callback?.get('code');
@@ -101,7 +102,7 @@ export const codeReplay: Scenario = {
     ctx.emit('scenario.attempt', { actor: 'attacker', what: 'use the token that the first redemption issued' });
     const after = await callMcp(ctx, first.access_token, INITIALIZE);
     if (after.status === 200) return notHeld('the token issued from the replayed code still works at the MCP server');
-    return { held: true, refusal: { by: 'resource-server', status: after.status, error: after.error ?? '', rule: 'a replayed code revokes its tokens (RFC 6749 §4.1.2); the RS asks the AS (RFC 7662)' } };
+    return { held: true, refusal: { by: 'resource-server', status: after.status, error: after.error ?? '', rule: 'a replayed code revokes its tokens (RFC 6749 §4.1.2); the RS hears of it, pushed (RFC 8935) or by asking (RFC 7662)' } };
   },
 };
 

@@ -24,7 +24,7 @@
 import { OAuthError, parseJsonObject, type JsonObject } from '@mcp-auth-demo/common';
 import { type Emit } from '@mcp-auth-demo/trace';
 import { createHash } from 'node:crypto';
-import { AUTHORIZATION_SERVER_FETCH_TIMEOUT_MS, discoverAuthorizationServerMetadata } from './authorization-server-metadata.ts';
+import { AUTHORIZATION_SERVER_FETCH_TIMEOUT_MS, type DiscoveredMetadata } from './authorization-server-metadata.ts';
 import type { ResolvedConfig } from './config.ts';
 
 /** A verdict of the AS (RFC 7662 §2.2): `active` plus whatever claims it chose to add. */
@@ -58,7 +58,7 @@ function formEncode(value: string): string {
   return new URLSearchParams({ v: value }).toString().slice(2);
 }
 
-function basicCredentials(clientId: string, secret: string): string {
+export function basicCredentials(clientId: string, secret: string): string {
   return `Basic ${Buffer.from(`${formEncode(clientId)}:${formEncode(secret)}`).toString('base64')}`;
 }
 
@@ -132,42 +132,26 @@ export type TokenIntrospection = ReturnType<typeof createTokenIntrospection>;
 
 /**
  * The introspection endpoint: the configured one, else `introspection_endpoint` from the AS
- * metadata (RFC 8414 §2), discovered at first need; a failure is not remembered.
+ * metadata (RFC 8414 §2), read from the server's one discovery (`discoverOnce`).
  */
-export function introspectionEndpoint(config: ResolvedConfig): () => Promise<string> {
+export function introspectionEndpoint(config: ResolvedConfig, metadata: () => Promise<DiscoveredMetadata>): () => Promise<string> {
   const configured = config.introspection?.endpoint;
   if (configured) return () => Promise.resolve(configured);
-  let found: Promise<string> | undefined;
-  return () => {
-    found ??= discoverAuthorizationServerMetadata({
-      issuer: config.authorizationServer,
-      fetch: config.fetch,
-      allowLoopbackHttp: config.dangerouslyAllowLoopbackHttp,
-    }).then(
-      (metadata) => {
-        if (metadata.introspection_endpoint) return metadata.introspection_endpoint;
-        throw introspectionUnavailable(`the metadata of ${config.authorizationServer} names no introspection_endpoint (RFC 8414 §2).`);
-      },
-      (error: unknown) => {
-        found = undefined;
-        throw error;
-      },
-    );
-    return found.catch((error: unknown) => {
-      found = undefined;
-      throw error;
+  return () =>
+    metadata().then((found) => {
+      if (found.introspection_endpoint) return found.introspection_endpoint;
+      throw introspectionUnavailable(`the metadata of ${config.authorizationServer} names no introspection_endpoint (RFC 8414 §2).`);
     });
-  };
 }
 
 /** The introspection client of this server, when it has introspection credentials. */
-export function createConfiguredIntrospection(config: ResolvedConfig, emit: Emit): TokenIntrospection | undefined {
+export function createConfiguredIntrospection(config: ResolvedConfig, emit: Emit, metadata: () => Promise<DiscoveredMetadata>): TokenIntrospection | undefined {
   if (!config.introspection) return undefined;
   return createTokenIntrospection({
     clientId: config.introspection.clientId,
     clientSecret: config.introspection.clientSecret,
     cacheSeconds: config.introspection.cacheSeconds,
-    endpoint: introspectionEndpoint(config),
+    endpoint: introspectionEndpoint(config, metadata),
     fetch: config.fetch,
     now: config.now,
     emit,
