@@ -65,6 +65,8 @@ async function serve(argv: string[]): Promise<number> {
     resource: urls.resource,
     prmPath: new URL(protectedResourceMetadataUrl(urls.resource)).pathname,
     scopesSupported: [SCOPES.connect, SCOPES.weatherRead],
+    // The same list the AS issues for (startStack below): a journey naming one is graded against it.
+    ownServers: resources,
   });
   const report = values.report;
   if (report) writeReport(report, []);
