@@ -15,5 +15,6 @@ export { findAuthorizationServerMetadata, type AuthorizationServerMetadata, type
 export * from './config-error.ts';
 export type { ProtocolRevision } from './protocol-revision.ts';
 export { s256CodeChallenge } from './pkce-s256.ts';
+export * from './resource-uri.ts';
 export * from './security-event.ts';
 export * from './expiring-id-set.ts';

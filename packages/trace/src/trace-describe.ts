@@ -258,6 +258,12 @@ export function describe(event: TraceEvent): string[] {
       return [`⛔ refused by ${PARTY_NAMES[event.by]}: ${event.status}${event.error ? ` ${event.error}` : ''}`, `  rule: ${event.rule}`];
     case 'contrast.not_refused':
       return [`✘ NOT refused by ${PARTY_NAMES[event.by]}: ${event.status}, ${event.received}`, `  rule not enforced: ${event.rule}`];
+    case 'server_check.probed':
+      return [`◇ check ${event.check}: ${event.probe}`];
+    case 'server_check.graded': {
+      const mark = { pass: '✔', fail: '✘', warn: '!', 'not-seen': '·' }[event.verdict];
+      return [`${mark} ${event.check}: ${event.verdict}, ${event.evidence}`, ...(event.verdict === 'fail' || event.verdict === 'warn' ? [`  rule: ${event.rule}`] : [])];
+    }
     case 'request.rejected':
       return [`${event.method} ${event.path} → ${event.status} ${event.error}: ${event.error_description}`];
     case 'server.listening':

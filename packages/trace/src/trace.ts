@@ -220,6 +220,12 @@ export interface TraceEventMap {
   /** The server did NOT refuse (the defence is off): what came back instead. The journey fails. */
   'contrast.not_refused': { contrast: ContrastName; by: Party; status: number; received: string; rule: string };
 
+  // --- server grading (pnpm client URL --grade): the client tests the server's defences ------
+  /** A check begins: what its probe sends (`probe`); its requests (http.*) follow. */
+  'server_check.probed': { check: string; probe: string };
+  /** A check's verdict, with the evidence (the answer that decided it) and the rule with its section. */
+  'server_check.graded': { check: string; verdict: 'pass' | 'fail' | 'warn' | 'not-seen'; evidence: string; rule: string };
+
   // --- any server -----------------------------------------------------------------------
   /** An error answer, as `describeRejection` (oauth-error.ts) reads it off the response. */
   'request.rejected': Rejection;
