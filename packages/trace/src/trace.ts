@@ -185,12 +185,12 @@ export interface TraceEventMap {
   /** `resource`: the RS's own canonical URI, which `aud` was checked against. */
   'token.accepted': { claims: TokenClaims; resource?: string };
   /** `client_id`, `aud`: the claims as the token states them, unverified, only to say whose token it was and for whom. */
-  'token.rejected': { reason: string; client_id?: string; aud?: string };
+  'token.rejected': { reason: string; client_id?: string; aud?: string; contrast?: string };
   /** `client_id`, `jti`: of the token presented, as it states them. */
   'scope.insufficient': { tool: string; required: string[]; held: string[]; client_id?: string; jti?: string };
   'prm.served': { path: string };
   /** A token sent outside the Authorization header (refused); `client_id` as the token claims it, unverified. */
-  'token.misplaced': { via: 'query' | 'body'; client_id?: string };
+  'token.misplaced': { via: 'query' | 'body'; client_id?: string; contrast?: string };
   'origin.rejected': { origin: string };
   'tool.invoked': { name: string; sub: string };
   /** Which protocol revision a request speaks, and what in the request says so. */

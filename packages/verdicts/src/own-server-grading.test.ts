@@ -67,3 +67,21 @@ describe('a journey against an own server (--resource) is graded against the res
     expect(card['resource-on-authorize']).toEqual(['fail', `resource=${OWN}, not ${LAB}`]);
   });
 });
+
+describe('declared probes (a contrast, a pnpm client --grade probe) are shown, never graded', () => {
+  it('a declared token for another audience and a declared query token leave token-audience and bearer-header alone', () => {
+    const lab = journeyAt(LAB);
+    const accepted = ev('resource-server', 'token.accepted', { claims: { client_id: CLIENT, aud: LAB, scope: 'mcp:connect' } });
+    const probes = [
+      ev('resource-server', 'token.rejected', { reason: 'audience: the token is for another resource', client_id: CLIENT, contrast: 'grade:audience' }),
+      ev('resource-server', 'token.misplaced', { via: 'query', client_id: CLIENT, contrast: 'grade:query-token' }),
+    ];
+    const card = verdicts([...lab, accepted, ...probes]);
+    expect(card['token-audience'][0]).toBe('pass');
+    expect(card['bearer-header'][0]).toBe('pass');
+    // The same events undeclared are the client's own: failed (so the table above is not vacuous).
+    const undeclared = verdicts([...lab, accepted, ...probes.map((p) => ({ ...p, contrast: undefined }) as TraceEvent)]);
+    expect(undeclared['token-audience'][0]).toBe('fail');
+    expect(undeclared['bearer-header'][0]).toBe('fail');
+  });
+});

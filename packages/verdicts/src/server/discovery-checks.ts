@@ -25,7 +25,7 @@ export async function checkChallenge401(ctx: ProbeContext, found: Discovered): P
   probing(ctx, 'challenge-401', 'an MCP request with no token');
   let answer;
   try {
-    answer = await probeMcp(ctx, {});
+    answer = await probeMcp(ctx, { check: 'challenge-401' });
   } catch (error) {
     return unreachable(ctx, 'challenge-401', 'POST without a token', error);
   }

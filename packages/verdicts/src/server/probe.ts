@@ -4,7 +4,7 @@
  * `server_check.graded`. Probes go to the MCP server's URL and to the documents it names only;
  * the client's endpoint policy (loopback or https, no private-range address) applies to each.
  */
-import { bearerChallenge } from '@mcp-auth-demo/common';
+import { bearerChallenge, CONTRAST_HEADER } from '@mcp-auth-demo/common';
 import type { Emit } from '@mcp-auth-demo/trace';
 import type { Verdict } from '../checks.ts';
 import { SERVER_CHECKS, type ServerCheckId, type ServerCheckResult } from './server-checks.ts';
@@ -37,6 +37,8 @@ const INITIALIZE = JSON.stringify({
 });
 
 export interface McpProbe {
+  /** The check the probe belongs to, declared in CONTRAST_HEADER (`grade:<check>`), so a lab server's verdicts do not grade the client for it. */
+  check: ServerCheckId;
   /** `Authorization: Bearer <token>`. */
   token?: string;
   /** The token in the query string instead (`?access_token=`, RFC 6750 §2.3's name). */
@@ -53,6 +55,7 @@ export async function probeMcp(ctx: ProbeContext, probe: McpProbe): Promise<Answ
     headers: {
       'content-type': 'application/json',
       accept: 'application/json, text/event-stream',
+      [CONTRAST_HEADER]: `grade:${probe.check}`,
       ...(probe.token && { authorization: `Bearer ${probe.token}` }),
       ...(probe.origin && { origin: probe.origin }),
     },

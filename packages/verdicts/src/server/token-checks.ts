@@ -58,7 +58,7 @@ export async function checkSignature(ctx: ProbeContext, input: TokenCheckInput):
   const [header, , signature] = input.token.split('.');
   const altered = Buffer.from(JSON.stringify({ ...payload, sub: `${String(payload.sub ?? '')}-altered` })).toString('base64url');
   try {
-    return refusal(ctx, 'signature', 'POST with a token whose sub was changed after signing', await probeMcp(ctx, { token: `${header}.${altered}.${signature}` }));
+    return refusal(ctx, 'signature', 'POST with a token whose sub was changed after signing', await probeMcp(ctx, { check: 'signature', token: `${header}.${altered}.${signature}` }));
   } catch (error) {
     return unreachable(ctx, 'signature', 'POST with an altered token', error);
   }
@@ -99,7 +99,7 @@ async function withTwin(ctx: ProbeContext, input: TokenCheckInput, id: 'audience
     const minted = await twin(ctx, input, gradingCase);
     if (!minted.token) return graded(ctx, id, 'not-seen', minted.why);
     const what = id === 'audience' ? `POST with a token for another resource (${minted.why})` : 'POST with a token expired 10 minutes ago';
-    return refusal(ctx, id, what, await probeMcp(ctx, { token: minted.token }));
+    return refusal(ctx, id, what, await probeMcp(ctx, { check: id, token: minted.token }));
   } catch (error) {
     return unreachable(ctx, id, `the ${gradingCase} probe`, error);
   }
@@ -112,7 +112,7 @@ export async function checkQueryToken(ctx: ProbeContext, input: TokenCheckInput)
   probing(ctx, 'query-token', 'the journey\'s token in the query string, no Authorization header');
   let answer;
   try {
-    answer = await probeMcp(ctx, { queryToken: input.token });
+    answer = await probeMcp(ctx, { check: 'query-token', queryToken: input.token });
   } catch (error) {
     return unreachable(ctx, 'query-token', 'POST ?access_token=…', error);
   }

@@ -22,7 +22,7 @@ export async function checkOrigin(ctx: ProbeContext, token: string): Promise<Ser
   probing(ctx, 'origin', `the journey's valid token with Origin: ${FOREIGN_ORIGIN}`);
   let answer;
   try {
-    answer = await probeMcp(ctx, { token, origin: FOREIGN_ORIGIN });
+    answer = await probeMcp(ctx, { check: 'origin', token, origin: FOREIGN_ORIGIN });
   } catch (error) {
     return unreachable(ctx, 'origin', 'POST with a foreign Origin', error);
   }
