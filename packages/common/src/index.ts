@@ -11,7 +11,7 @@ export * from './address-class.ts';
 export * from './www-authenticate.ts';
 export * from './json-object.ts';
 export * from './media-type.ts';
-export type { AuthorizationServerMetadata } from './authorization-server-metadata.ts';
+export { findAuthorizationServerMetadata, type AuthorizationServerMetadata, type MetadataSearch } from './authorization-server-metadata.ts';
 export * from './config-error.ts';
 export type { ProtocolRevision } from './protocol-revision.ts';
 export { s256CodeChallenge } from './pkce-s256.ts';

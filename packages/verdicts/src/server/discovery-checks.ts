@@ -11,7 +11,7 @@
  * - as-metadata: RFC 8414 §3.3 (`issuer` identical to the one named) and MCP 2025-11-25
  *   "Authorization Code Protection" (S256 in `code_challenge_methods_supported`).
  */
-import { authorizationServerMetadataUrls, isJsonObject, protectedResourceMetadataUrl, type JsonObject } from '@mcp-auth-demo/common';
+import { findAuthorizationServerMetadata, isJsonObject, protectedResourceMetadataUrl, type JsonObject } from '@mcp-auth-demo/common';
 import { answerLine, graded, probeMcp, probing, unreachable, type ProbeContext } from './probe.ts';
 import type { ServerCheckResult } from './server-checks.ts';
 
@@ -82,23 +82,26 @@ export async function checkAsMetadata(ctx: ProbeContext, found: Discovered): Pro
   if (!issuer) return graded(ctx, 'as-metadata', 'not-seen', 'no authorization server named (see prm)');
   probing(ctx, 'as-metadata', `the metadata of ${issuer}`);
   const tried: string[] = [];
+  let search;
   try {
-    // RFC 8414 §3.1, then OpenID Connect Discovery (MCP 2025-11-25 "Authorization Server Metadata Discovery").
-    for (const url of authorizationServerMetadataUrls(issuer)) {
+    // RFC 8414 §3.1, then OpenID Connect Discovery, and §3.3's exact issuer match: the rule the
+    // lab's client and RS use too (common's findAuthorizationServerMetadata).
+    search = await findAuthorizationServerMetadata(issuer, async (url) => {
       const read = await getJson(ctx, url);
       tried.push(read.why);
-      if (!read.document) continue;
-      // RFC 8414 §3.3: the issuer "MUST be identical to the authorization server's issuer identifier".
-      if (read.document.issuer !== issuer) return graded(ctx, 'as-metadata', 'fail', `${read.why}: issuer=${JSON.stringify(read.document.issuer)}, not ${issuer}`);
-      const methods = read.document.code_challenge_methods_supported;
-      // MCP 2025-11-25 "Authorization Code Protection": no S256 listed, the client MUST refuse to proceed.
-      if (!Array.isArray(methods) || !methods.includes('S256')) {
-        return graded(ctx, 'as-metadata', 'fail', `${read.why}: code_challenge_methods_supported=${JSON.stringify(methods ?? null)}, no S256`);
-      }
-      return graded(ctx, 'as-metadata', 'pass', `${read.why}: issuer=${issuer}, S256 listed`);
-    }
+      return read.document;
+    });
   } catch (error) {
     return unreachable(ctx, 'as-metadata', `the metadata of ${issuer}`, error);
   }
-  return graded(ctx, 'as-metadata', 'fail', `no metadata document: ${tried.join('; ')}`);
+  const why = tried.at(-1) ?? '';
+  if (search.outcome === 'none') return graded(ctx, 'as-metadata', 'fail', `no metadata document: ${tried.join('; ')}`);
+  // RFC 8414 §3.3: the issuer "MUST be identical to the authorization server's issuer identifier".
+  if (search.outcome === 'wrong_issuer') return graded(ctx, 'as-metadata', 'fail', `${why}: issuer=${JSON.stringify(search.issuer)}, not ${issuer}`);
+  const methods = search.document.code_challenge_methods_supported;
+  // MCP 2025-11-25 "Authorization Code Protection": no S256 listed, the client MUST refuse to proceed.
+  if (!Array.isArray(methods) || !methods.includes('S256')) {
+    return graded(ctx, 'as-metadata', 'fail', `${why}: code_challenge_methods_supported=${JSON.stringify(methods ?? null)}, no S256`);
+  }
+  return graded(ctx, 'as-metadata', 'pass', `${why}: issuer=${issuer}, S256 listed`);
 }
