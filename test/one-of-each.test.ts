@@ -43,6 +43,7 @@ const RULES: [what: string, pattern: RegExp, home: string, useInstead: string][]
   ['a form-body check', /!==\s*['"]application\/x-www-form-urlencoded['"]/, 'packages/authorization-server/src/request-rules.ts', 'readFormBody() (the AS\'s request-rules.ts)'],
   ['a scope-token check', /\^\[\\x21\\x23-\\x5B/, 'packages/authorization-server/src/request-rules.ts', 'scopeTokens() / SCOPE_TOKEN (the AS\'s request-rules.ts)'],
   ['a constant-time comparison', /timingSafeEqual\(/, 'packages/authorization-server/src/request-rules.ts', 'constantTimeEqual() (the AS\'s request-rules.ts)'],
+  ['a walk over the AS metadata URLs', /for\s*\(\s*const\s+\w+\s+of\s+authorizationServerMetadataUrls\(/, 'packages/common/src/authorization-server-metadata.ts', 'findAuthorizationServerMetadata() (the order and RFC 8414 §3.3\'s issuer match)'],
   ['a "JSON object or fail" parser', /typeof\s+(\w+)\s*!==\s*'object'\s*\|\|\s*\1\s*===\s*null\s*\|\|\s*Array\.isArray\(\1\)/, 'packages/common/src/json-object.ts', 'parseJsonObject() / isJsonObject() from common'],
 ];
 

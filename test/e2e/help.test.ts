@@ -19,4 +19,12 @@ describe('usage', () => {
     expect(String(result.stderr)).toContain("Unknown option '--nope'");
     expect(String(result.stderr)).toContain('usage: pnpm serve');
   });
+
+  it.each(['serve', 'demo'] as const)('pnpm %s --resource with a fragment is refused before any server starts (RFC 8707 §2), exit 1, no stack trace', async (command) => {
+    const result = await runCommand(command, ['--resource', 'http://localhost:38101/mcp#tools']);
+    expect(result.exitCode).toBe(1);
+    expect(String(result.stderr)).toMatch(/--resource "http:\/\/localhost:38101\/mcp#tools" has a fragment; a resource indicator must not \(RFC 8707 §2\)/);
+    expect(String(result.stderr)).not.toMatch(/\n\s+at /);
+    expect(String(result.stdout)).not.toContain('listening');
+  });
 });

@@ -22,11 +22,10 @@ export function mcpCall(urls: Pick<Urls, 'resource'>, token: string): Promise<Re
 }
 
 /**
- * Authorizes (the AS auto-approves the loopback redirect), redeems the code, lets `use` present
- * the token while it is good, then redeems the code again: refused, and the token revoked.
- * `replayAnsweredAt` is when the replay's answer arrived, on the trace's monotonic clock.
+ * Authorizes (the AS auto-approves the loopback redirect) and redeems the code: the token, and
+ * `redeem` to present the same code again (a replay).
  */
-export async function revokedByReplay(urls: Urls, use?: (token: string) => Promise<Response>): Promise<{ token: string; replayAnsweredAt: number }> {
+export async function issueToken(urls: Urls): Promise<{ token: string; redeem: () => Promise<Response> }> {
   const clientId = `${urls.clientBase}/client-metadata.json`;
   const redirectUri = `${urls.clientBase}/callback`;
   const verifier = randomBytes(32).toString('base64url');
@@ -49,6 +48,16 @@ export async function revokedByReplay(urls: Urls, use?: (token: string) => Promi
   const first = await redeem();
   expect(first.status).toBe(200);
   const { access_token: token } = (await first.json()) as { access_token: string };
+  return { token, redeem };
+}
+
+/**
+ * Issues a token, lets `use` present it while it is good, then redeems the code again: refused,
+ * and the token revoked. `replayAnsweredAt` is when the replay's answer arrived, on the trace's
+ * monotonic clock.
+ */
+export async function revokedByReplay(urls: Urls, use?: (token: string) => Promise<Response>): Promise<{ token: string; replayAnsweredAt: number }> {
+  const { token, redeem } = await issueToken(urls);
   if (use) expect((await use(token)).status).toBe(200);
 
   const replay = await redeem();

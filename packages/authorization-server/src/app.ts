@@ -6,7 +6,7 @@
  * paths that answer. Every error, from any route, goes through `app.onError` to the one mapper
  * `oauthErrorResponse`; anything that is not an `OAuthError` becomes a bare `server_error`.
  */
-import { describeRejection, OAuthError, oauthErrorResponse, type OAuthErrorCode } from '@mcp-auth-demo/common';
+import { describeRejection, GRADING_TOKENS_PATH, OAuthError, oauthErrorResponse, type OAuthErrorCode } from '@mcp-auth-demo/common';
 import { createEmitter } from '@mcp-auth-demo/trace';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -27,6 +27,7 @@ import { RefreshTokenStore } from './state/refresh-tokens.ts';
 import { RevokedTokens } from './state/revoked-tokens.ts';
 import { createTokenHandler } from './endpoints/token-endpoint.ts';
 import { createIntrospectionHandler } from './endpoints/token-introspection.ts';
+import { createGradingTokensHandler } from './endpoints/grading-tokens.ts';
 import { createRevocationEventsHandler } from './endpoints/revocation-events.ts';
 import { SecurityEventTransmitter } from './endpoints/security-event-transmitter.ts';
 import { RevocationLog } from './state/revocation-log.ts';
@@ -213,6 +214,12 @@ export function createAuthorizationServer(input: AuthorizationServerConfig): Aut
       limitRequestBody(INTROSPECTION_REQUEST_MAX_BYTES, 'invalid_request', 'introspection request'),
       createIntrospectionHandler({ config, revoked, emit }),
     );
+  }
+
+  // DEMO DEVIATION, off by default (grading-tokens.ts): twins of a held token for `pnpm client --grade`.
+  if (config.dangerouslyMintGradingTokens) {
+    const path = `${new URL(config.issuer).pathname.replace(/\/$/, '')}${GRADING_TOKENS_PATH}`;
+    app.post(path, limitRequestBody(TOKEN_REQUEST_MAX_BYTES, 'invalid_request', 'grading request'), createGradingTokensHandler({ config, revoked }));
   }
 
   // The revocation events endpoint (revocation-events.ts): the same resource servers subscribe to

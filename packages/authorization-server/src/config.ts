@@ -3,7 +3,7 @@
  * validated when the app is built so a bad value fails at startup, not on the first request.
  * The demo's one transport deviation is named loudly: `dangerouslyAllowLoopbackHttp`.
  */
-import { ConfigError, DEMO_SUBJECT, isLoopbackHost, SCOPES } from '@mcp-auth-demo/common';
+import { ConfigError, DEMO_SUBJECT, isLoopbackHost, resourceUriProblem, SCOPES } from '@mcp-auth-demo/common';
 import { type TraceSink } from '@mcp-auth-demo/trace';
 import { defaultResolveHost, type GuardedFetch, type ResolveHost } from './clients/fetch-guard.ts';
 import { fetchPinned } from './clients/pinned-fetch.ts';
@@ -49,6 +49,13 @@ export interface AuthorizationServerConfig {
    * allows `http://localhost` redirect URIs anyway (RFC 8252 §7.3).
    */
   dangerouslyAllowLoopbackHttp: boolean;
+  /**
+   * DEMO DEVIATION. When true, `POST <issuer>/grading/tokens` gives the holder of a valid token its
+   * twin, expired or for another of `resources`, so `pnpm client URL --grade` can test an MCP
+   * server's expiry and audience checks (endpoints/grading-tokens.ts). Loopback issuer only
+   * (checked here); `pnpm serve` sets it. Default false.
+   */
+  dangerouslyMintGradingTokens?: boolean;
   /** How Client ID Metadata Documents are fetched. Default: `fetchPinned`, connecting only to the vetted address. */
   fetch?: GuardedFetch;
   /** DNS lookup used by the SSRF check (all addresses of a name). Default: `dns.lookup`, all: true. */
@@ -209,7 +216,8 @@ export function resolveConfig(input: AuthorizationServerConfig): ResolvedConfig 
   if (!Array.isArray(input.resources) || input.resources.length === 0) fail('resources must list at least one resource URI');
   for (const resource of input.resources) {
     // RFC 8707 §2: the resource "MUST be an absolute URI" and "MUST NOT include a fragment component".
-    if (!URL.canParse(resource) || resource.includes('#')) fail(`resource "${resource}" must be an absolute URI without fragment (RFC 8707 §2)`);
+    const problem = resourceUriProblem(resource);
+    if (problem) fail(`resource ${problem}`);
   }
 
   const scopesSupported = input.scopesSupported ?? [SCOPES.connect, SCOPES.weatherRead];
@@ -239,6 +247,8 @@ export function resolveConfig(input: AuthorizationServerConfig): ResolvedConfig 
     if (!URL.canParse(origin) || new URL(origin).origin !== origin) fail(`allowedOrigins entry "${origin}" must be a serialised origin like http://localhost:6274`);
   }
   const interactive = booleanField('interactive', input.interactive, false);
+  const mintGradingTokens = booleanField('dangerouslyMintGradingTokens', input.dangerouslyMintGradingTokens, false);
+  if (mintGradingTokens && !issuerIsLoopback) fail('dangerouslyMintGradingTokens is a local-lab facility: it requires an issuer on a loopback host');
   const dynamicClientRegistration = booleanField('dynamicClientRegistration', input.dynamicClientRegistration, true);
 
   return {
@@ -248,6 +258,7 @@ export function resolveConfig(input: AuthorizationServerConfig): ResolvedConfig 
     defaultScope,
     signingKey,
     dangerouslyAllowLoopbackHttp: allowHttp,
+    dangerouslyMintGradingTokens: mintGradingTokens,
     dangerouslyDefaultAudience: input.dangerouslyDefaultAudience,
     fetch: input.fetch ?? fetchPinned,
     resolveHost: input.resolveHost ?? defaultResolveHost,

@@ -5,6 +5,9 @@
  *   MCP_DEMO_ISSUER    the issuer URL; the server listens on its host and port
  *   MCP_DEMO_RESOURCE  the MCP server's canonical URI, the one resource tokens are issued for
  *   MCP_DEMO_OTHER_RESOURCES  further MCP servers' URIs (space-separated) it also issues tokens for
+ *                      (pnpm serve --resource URL; each an absolute URI without fragment, RFC 8707 §2)
+ *   MCP_DEMO_AS_GRADING_TOKENS=1  serve the grading facility of pnpm client --grade (a named
+ *                      deviation, loopback issuer only: endpoints/grading-tokens.ts)
  *   MCP_DEMO_TOKEN_LIFETIMES  access token lifetimes of particular resources: space-separated
  *                      `URI=seconds` pairs (others get the default, 600 s)
  *   MCP_DEMO_ALLOWED_ORIGINS  comma-separated browser origins that may call /token and /register
@@ -21,7 +24,7 @@
  * The key is generated (or loaded) while the server starts listening, not before: only /jwks and
  * /token wait for it.
  */
-import { DEFAULT_ISSUER, DEFAULT_RESOURCE, ENV, isLoopbackHost, RESOURCE_SERVER_CLIENT_ID } from '@mcp-auth-demo/common';
+import { DEFAULT_ISSUER, DEFAULT_RESOURCE, ENV, isLoopbackHost, parseResourceList, RESOURCE_SERVER_CLIENT_ID } from '@mcp-auth-demo/common';
 import { buildAppOrExit, serveApp } from '@mcp-auth-demo/server-process';
 import { stdoutSink } from '@mcp-auth-demo/trace';
 import { createAuthorizationServer } from './app.ts';
@@ -33,7 +36,8 @@ const LENIENT_DEFAULT_AUDIENCE = 'urn:mcp-auth-demo:no-resource-named';
 
 const issuer = process.env[ENV.issuer] || DEFAULT_ISSUER;
 const resource = process.env[ENV.resource] || DEFAULT_RESOURCE;
-const otherResources = (process.env[ENV.otherResources] ?? '').split(' ').filter(Boolean);
+// RFC 8707 §2 checked in parseResourceList: a bad entry is a ConfigError, and the server exits saying why.
+const otherResources = buildAppOrExit('authorization-server', () => parseResourceList(process.env[ENV.otherResources]));
 // `URI=seconds` pairs; a bad number is refused by the config (ConfigError, the server exits saying why).
 const tokenLifetimes = Object.fromEntries(
   (process.env[ENV.tokenLifetimes] ?? '').split(' ').filter(Boolean).map((pair) => {
@@ -68,6 +72,7 @@ const app = buildAppOrExit('authorization-server', () =>
       ? { introspectionClients: [{ client_id: RESOURCE_SERVER_CLIENT_ID, client_secret: introspectionSecret, resource }] }
       : {}),
     interactive,
+    dangerouslyMintGradingTokens: process.env[ENV.gradingTokens] === '1',
     accommodateSdk1StepUp: process.env[ENV.accommodateSdk1StepUp] === '1',
     onEvent: stdoutSink,
   }),

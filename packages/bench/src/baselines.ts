@@ -1,8 +1,11 @@
-/** Starts a baseline server (baseline-server.ts) as a process of its own; see that file. */
+/**
+ * Starts a baseline server (serve.ts) as a process of its own, from its bundle in dist/ as our
+ * servers run in `pnpm bench` (the caller makes sure dist/ is built); see that file.
+ */
 import { execa, type ResultPromise } from 'execa';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import type { BaselineKind } from './baseline-server.ts';
+import type { BaselineKind } from './serve.ts';
 
 export interface Baseline {
   url: string;
@@ -10,10 +13,10 @@ export interface Baseline {
   stop(): Promise<void>;
 }
 
-const entry = fileURLToPath(new URL('./baseline-server.ts', import.meta.url));
+const entry = fileURLToPath(new URL('../../../dist/packages/bench/src/serve.js', import.meta.url));
 
 export function startBaseline(kind: BaselineKind): Promise<Baseline> {
-  const child: ResultPromise = execa(process.execPath, ['--import', 'tsx', entry, kind], {
+  const child: ResultPromise = execa(process.execPath, [entry, kind], {
     stdin: 'pipe',
     stdout: 'pipe',
     stderr: 'inherit',

@@ -5,8 +5,10 @@
  *
  *   pnpm bench [--quick] [--json]
  *
- * Sections: each server's time to listen and idle RSS; the RS's authenticated tools/call
- * against the same MCP layer without auth and against bare Hono; RSS after that load; AS
+ * Sections: each server's time to listen and idle RSS; the RS's authenticated tools/call with
+ * revocation by push on, against the same RS introspecting every request, the same MCP layer
+ * without auth and bare Hono; RSS after that load; revocation latency at the RS over 100 code
+ * replays (revocation-latency.ts); AS
  * authorization flows in batches (flatness) against a bare RS256 signer; the whole journey;
  * `pnpm demo` end to end, cold, median of 5; the page of `--html` (page-cost.ts): its size, and the
  * time drawing and writing it adds.
@@ -22,9 +24,12 @@ import { runDemoCold } from './demo-runs.ts';
 import { measurePage } from './page-cost.ts';
 import { rssMegabytes } from './process-stats.ts';
 import { printReport, type BenchReport } from './report.ts';
+import { measureRevocationLatency } from './revocation-latency.ts';
 import { measureRsThroughput } from './rs-throughput.ts';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
+/** Revocations timed, with --quick too: p99 over fewer than 100 would be the maximum. */
+const REVOCATIONS = 100;
 
 function percentile(samples: number[], q: number): number {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -55,7 +60,7 @@ export async function runBench(options: { quick: boolean }): Promise<BenchReport
     if (event.kind === 'server.listening') listenedAt[event.party] = performance.now() - spawnedAt;
   }, { bundles: true });
   const baselines: Baseline[] = [];
-  let cachedStack: ReturnType<typeof startStack> | undefined;
+  let introspectedStack: ReturnType<typeof startStack> | undefined;
   try {
     await stack.ready;
     const allListening = performance.now() - spawnedAt;
@@ -65,23 +70,27 @@ export async function runBench(options: { quick: boolean }): Promise<BenchReport
     const [sdkNoAuth, bareHono, signer] = await Promise.all([startBaseline('sdk-no-auth'), startBaseline('bare-hono'), startBaseline('hono-rs256-sign')]);
     baselines.push(sdkNoAuth, bareHono, signer);
 
-    // A second stack whose MCP server reuses positive introspection answers: ours/it is what
-    // asking the AS on every request (the revocation check, demo default) costs.
-    const cachedUrls = urlsForPorts(await freePorts());
-    cachedStack = startStack(cachedUrls, () => {}, { bundles: true, introspectionCacheSeconds: 60 });
-    await cachedStack.ready;
+    // A second stack whose MCP server asks the AS about every token (--introspect-every-request):
+    // ours/it is what the push saves; the push stack is the one `pnpm demo` runs.
+    const introspectedUrls = urlsForPorts(await freePorts());
+    introspectedStack = startStack(introspectedUrls, () => {}, { bundles: true, introspectEveryRequest: true });
+    await introspectedStack.ready;
 
     const token = (await journey(urls, [{ name: 'whoami', arguments: {} }])).tokens.at(-1)!.access_token;
-    const cachedToken = (await journey(cachedUrls, [{ name: 'whoami', arguments: {} }])).tokens.at(-1)!.access_token;
+    const introspectedToken = (await journey(introspectedUrls, [{ name: 'whoami', arguments: {} }])).tokens.at(-1)!.access_token;
     const rs = await measureRsThroughput(
-      { ours: urls.resource, oursIntrospectionCached: cachedUrls.resource, sdkNoAuth: sdkNoAuth.url, bareHono: bareHono.url },
-      { ours: token, oursIntrospectionCached: cachedToken },
+      { ours: urls.resource, oursIntrospected: introspectedUrls.resource, sdkNoAuth: sdkNoAuth.url, bareHono: bareHono.url },
+      { ours: token, oursIntrospected: introspectedToken },
       Math.round(10_000 * scale),
     );
     const loadedRss = rssOf(stack.pids());
-    await cachedStack.stop();
+    await introspectedStack.stop();
 
     const client = clientUrls(urls.clientBase);
+    const revocation = await measureRevocationLatency(
+      { issuer: urls.issuer, resource: urls.resource, clientId: client.clientId, redirectUri: client.redirectUri },
+      REVOCATIONS,
+    );
     const as = await measureAsFlows(
       { issuer: urls.issuer, resource: urls.resource, clientId: client.clientId, redirectUri: client.redirectUri },
       signer.url,
@@ -107,13 +116,14 @@ export async function runBench(options: { quick: boolean }): Promise<BenchReport
       startup: { listenedAt, allListening },
       rss: { idle: idleRss, afterLoad: loadedRss },
       rs,
+      revocation,
       as,
       journey: { n: journeys.length, p50: percentile(journeys, 0.5), p95: percentile(journeys, 0.95) },
       demo: { wallMs: percentile(demo.map((d) => d.wallMs), 0.5), journeyMs: percentile(demo.map((d) => d.journeyMs), 0.5), runs: demo },
       page,
     };
   } finally {
-    await cachedStack?.stop();
+    await introspectedStack?.stop();
     await Promise.all(baselines.map((b) => b.stop()));
     await stack.stop();
   }

@@ -1,14 +1,16 @@
 /**
- * The resource server's hot path: an authenticated `tools/call` (whoami), against the same
- * MCP layer with no authorization and against bare Hono, each under the same load.
+ * The resource server's hot path: an authenticated `tools/call` (whoami), as `pnpm demo` runs it
+ * (revocation by push on: RFC 8935 SETs, no round trip per request), against the same server
+ * asking the AS about every token (`--introspect-every-request`, RFC 7662), the same MCP layer
+ * with no authorization, and bare Hono, each under the same load.
  */
 import { load, type LoadFigures } from './load.ts';
 
 export interface RsFigures {
-  /** Our MCP server as `pnpm demo` runs it: the revocation check asks the AS on every request. */
+  /** Our MCP server as `pnpm demo` runs it: revocations pushed to it, tokens checked locally. */
   ours: LoadFigures;
-  /** The same, reusing the AS's positive introspection answers (RFC 7662 §4) for up to 60 s. */
-  oursIntrospectionCached: LoadFigures;
+  /** The same server with `--introspect-every-request`: one RFC 7662 round trip per request. */
+  oursIntrospected: LoadFigures;
   sdkNoAuth: LoadFigures;
   bareHono: LoadFigures;
 }
@@ -35,17 +37,17 @@ function toolCallLoad(url: string, amount: number, connections: number, token?: 
 
 /**
  * Runs each target in turn, warm-up first, then interleaves the measured runs (ours, ours
- * cached, a, b, and again) so a change in machine load touches all three alike; keeps each one's best.
+ * introspected, a, b, and again) so a change in machine load touches all four alike; keeps each one's best.
  */
 export async function measureRsThroughput(
-  targets: { ours: string; oursIntrospectionCached: string; sdkNoAuth: string; bareHono: string },
-  tokens: { ours: string; oursIntrospectionCached: string },
+  targets: { ours: string; oursIntrospected: string; sdkNoAuth: string; bareHono: string },
+  tokens: { ours: string; oursIntrospected: string },
   amount: number,
 ): Promise<RsFigures> {
   const connections = 8;
   const run = {
     ours: (n = amount) => toolCallLoad(targets.ours, n, connections, tokens.ours),
-    oursIntrospectionCached: (n = amount) => toolCallLoad(targets.oursIntrospectionCached, n, connections, tokens.oursIntrospectionCached),
+    oursIntrospected: (n = amount) => toolCallLoad(targets.oursIntrospected, n, connections, tokens.oursIntrospected),
     sdkNoAuth: (n = amount) => toolCallLoad(`${targets.sdkNoAuth}/mcp`, n, connections),
     bareHono: (n = amount) => toolCallLoad(`${targets.bareHono}/mcp`, n, connections),
   };

@@ -18,6 +18,7 @@ describe('parseClientArgs', () => {
     ['--client-secret without --client-id', ['--client-secret', 's', MCP], /--client-secret needs --client-id/],
     ['an --issuer that is not an http(s) URL', ['--issuer', 'file:///x', MCP], /--issuer must be an https/],
     ['--browser with --redirect-uri', ['--browser', '--redirect-uri', 'http://localhost:1/cb', MCP], /--browser listens on a redirect URI of its own/],
+    ['--report without --grade (the report is the server card)', ['--report', 'card.json', MCP], /--report needs --grade/],
   ])('refuses %s with a usage error', (_, argv, message) => {
     expect(() => parseClientArgs(argv)).toThrow(UsageError);
     expect(() => parseClientArgs(argv)).toThrow(message);
@@ -29,6 +30,11 @@ describe('parseClientArgs', () => {
     [['--spec', 'auto'], 'auto'],
   ])('speaks MCP %j → %s (2025-11-25 unless asked otherwise)', (flags, spec) => {
     expect(parseClientArgs([...flags, MCP])).toMatchObject({ spec });
+  });
+
+  it('--grade [--report FILE]: grade the server after the journey, and write its card', () => {
+    expect(parseClientArgs(['--grade', '--report', 'card.json', MCP])).toMatchObject({ grade: true, report: 'card.json' });
+    expect(parseClientArgs([MCP])).toMatchObject({ grade: false });
   });
 
   it('lists and calls the argument-free tools by default, with the demo client and CIMD', () => {

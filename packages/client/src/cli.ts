@@ -8,7 +8,8 @@
  * client can make against any server and shows them refused (contrasts.ts).
  */
 import { DEFAULT_CLIENT_BASE, JsonObjectError, parseJsonObject, type JsonObject } from '@mcp-auth-demo/common';
-import { createTraceWriter, shouldUseColor, terminalSafe } from '@mcp-auth-demo/trace';
+import { createTraceWriter, shouldUseColor, terminalSafe, type TraceEvent } from '@mcp-auth-demo/trace';
+import { gradeAfterJourney, presentServerCard } from './grade.ts';
 import { parseArgs } from 'node:util';
 import { startBrowserCallback } from './browser-callback.ts';
 import { runJourney } from './journey.ts';
@@ -37,6 +38,10 @@ export const CLIENT_USAGE = `usage: pnpm client <mcp-url> [options]
   --no-contrasts              make none of the attacks below (a grader that counts every request)
   --verbose                   the full wire view (every exchange and header) instead of the lesson
   --json                      print the trace as JSON lines
+  --grade                     after the journey, test the server's defences (PRM, 401 challenge, signature,
+                              audience, expiry, query token, Origin, ...) and print a server card
+  --report FILE               with --grade: also write the card to FILE as JSON
+
 Beside step [2] the client attacks in its own name, for real, and shows the AS refusing: an
 unregistered redirect_uri, and (without --browser) a code redeemed with the wrong verifier.`;
 
@@ -59,6 +64,8 @@ export function parseClientArgs(argv: string[]) {
       json: { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
       browser: { type: 'boolean', default: false },
+      grade: { type: 'boolean', default: false },
+      report: { type: 'string' },
       'no-contrasts': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -75,6 +82,7 @@ export function parseClientArgs(argv: string[]) {
   if (!isSpecChoice(values.spec)) throw new UsageError(`--spec must be one of ${SPEC_CHOICES.join(', ')}`);
   if (values['client-secret'] && !values['client-id']) throw new UsageError('--client-secret needs --client-id');
   if (values.issuer && !/^https?:$/.test(URL.canParse(values.issuer) ? new URL(values.issuer).protocol : '')) throw new UsageError('--issuer must be an https (or loopback http) URL');
+  if (values.report && !values.grade) throw new UsageError('--report needs --grade');
   if (values.browser && values['redirect-uri']) throw new UsageError('--browser listens on a redirect URI of its own; drop --redirect-uri');
 
   let calls: ToolCall[] | 'discover' = 'discover';
@@ -99,6 +107,8 @@ export function parseClientArgs(argv: string[]) {
     json: values.json,
     verbose: values.verbose,
     browser: values.browser,
+    grade: values.grade,
+    ...(values.report && { report: values.report }),
     contrasts: !values['no-contrasts'],
     registration: {
       ...(values['client-id'] && { clientId: values['client-id'] }),
@@ -140,9 +150,10 @@ export async function runClientCli(argv: string[]): Promise<number> {
     process.stdout.write(`${CLIENT_USAGE}\n`);
     return 0;
   }
+  const color = shouldUseColor(process.stdout);
   const trace = createTraceWriter({
     write: (text) => process.stdout.write(text),
-    color: shouldUseColor(process.stdout),
+    color,
     json: options.json,
     detail: options.verbose ? 'verbose' : 'lesson',
   });
@@ -150,6 +161,7 @@ export async function runClientCli(argv: string[]): Promise<number> {
   const browser = options.browser ? await startBrowserCallback() : undefined;
   let issuer: string | undefined;
   let registered: string | undefined;
+  const journeyEvents: TraceEvent[] = [];
   try {
     const result = await runJourney({
       serverUrl,
@@ -163,9 +175,20 @@ export async function runClientCli(argv: string[]): Promise<number> {
       onEvent: (event) => {
         if (event.kind === 'as_metadata.discovered') issuer = event.issuer;
         if (event.kind === 'registration.completed') registered = event.client_id;
+        if (options.grade) journeyEvents.push(event);
         trace.push(event);
       },
     });
+    if (options.grade) {
+      const token = result.tokens.at(-1)?.access_token;
+      const step = Math.max(0, ...result.steps.map((s) => s.step)) + 1;
+      const card = await gradeAfterJourney({ serverUrl, journey: journeyEvents, step, onEvent: (event) => trace.push(event), ...(token && { token }) });
+      await trace.flush();
+      if (!options.json) presentServerCard(card, { color, write: (text) => process.stdout.write(text), ...(options.report && { report: options.report }) });
+      else if (options.report) presentServerCard(card, { color, write: () => {}, report: options.report });
+      // The card is the result: exit 1 when a MUST is broken (or the journey failed).
+      return result.ok && !card.checks.some((c) => c.verdict === 'fail') ? 0 : 1;
+    }
     await trace.flush();
     if (browser && registered && issuer) process.stderr.write(reuseHint(serverUrl, registered, issuer));
     return result.ok ? 0 : 1;

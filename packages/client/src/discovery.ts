@@ -9,7 +9,7 @@
  *   Connect Discovery fallbacks the MCP spec requires.
  * - MCP "Authorization Code Protection": refuse to go on without S256 PKCE support.
  */
-import { authorizationServerMetadataUrls, protectedResourceMetadataUrl, type AuthorizationServerMetadata } from '@mcp-auth-demo/common';
+import { authorizationServerMetadataUrls, findAuthorizationServerMetadata, protectedResourceMetadataUrl, type AuthorizationServerMetadata } from '@mcp-auth-demo/common';
 import { type Emit } from '@mcp-auth-demo/trace';
 import { readJsonObject, StepFailure } from './step-failure.ts';
 import { readAuthorizationServerMetadata, readProtectedResourceMetadata, type ProtectedResourceMetadata } from './wire-documents.ts';
@@ -26,7 +26,7 @@ export interface DiscoveryContext {
 
 const ACCEPT_JSON = { headers: { Accept: 'application/json' } };
 
-/** Fetches the first candidate URL that answers 200; 4xx means "try the next one". */
+/** Fetches the first PRM candidate URL that answers 200; 4xx means "try the next one". */
 async function fetchFirstFound(candidates: string[], ctx: DiscoveryContext, what: string) {
   const misses: string[] = [];
   for (const url of candidates) {
@@ -96,13 +96,24 @@ export async function discoverProtectedResource(
 export { authorizationServerMetadataUrls };
 
 export async function discoverAuthorizationServer(issuer: string, ctx: DiscoveryContext): Promise<AuthorizationServerMetadata> {
-  const { url, document } = await fetchFirstFound(
-    authorizationServerMetadataUrls(issuer),
-    ctx,
-    'authorization server metadata (RFC 8414 or OpenID Connect Discovery)',
-  );
-  // RFC 8414 §3.3: the issuer "MUST be identical" to the one asked for, compared exactly (wire-documents.ts).
-  const metadata = readAuthorizationServerMetadata(document, issuer);
+  const what = 'authorization server metadata (RFC 8414 or OpenID Connect Discovery)';
+  const misses: string[] = [];
+  const search = await findAuthorizationServerMetadata(issuer, async (url) => {
+    const response = await ctx.fetch(url, ACCEPT_JSON);
+    if (response.ok) return readJsonObject(response, what);
+    await response.body?.cancel();
+    misses.push(`${url} → ${response.status}`);
+    // A 4xx means "not here, try the next one"; a 5xx is a broken server, not a missing document.
+    if (response.status >= 500) throw new StepFailure(what, misses.join(', '));
+    return undefined;
+  });
+  if (search.outcome === 'none') throw new StepFailure(what, misses.join(', '));
+  // RFC 8414 §3.3: the issuer "MUST be identical" to the one asked for (common's findAuthorizationServerMetadata).
+  if (search.outcome === 'wrong_issuer') {
+    throw new StepFailure(`metadata issuer ${issuer} (RFC 8414 §3.3)`, `issuer ${String(search.issuer)}`);
+  }
+  const { url } = search;
+  const metadata = readAuthorizationServerMetadata(search.document, issuer);
   const methods = metadata.code_challenge_methods_supported ?? [];
   ctx.emit('as_metadata.discovered', {
     url,

@@ -16,7 +16,7 @@ const SECRET_PARAMS = new Set(['code', 'code_verifier', 'client_secret', 'access
  * and the tool name of every request (MCP 2026-07-28 transports, "Request Metadata"); in
  * 2025-11-25 the revision after `initialize`, and a session id if the server set one.
  */
-const MCP_REQUEST_HEADERS = { 'mcp-protocol-version': 'MCP-Protocol-Version', 'mcp-method': 'Mcp-Method', 'mcp-name': 'Mcp-Name', 'mcp-session-id': 'Mcp-Session-Id' };
+const MCP_REQUEST_HEADERS = { 'mcp-protocol-version': 'MCP-Protocol-Version', 'mcp-method': 'Mcp-Method', 'mcp-name': 'Mcp-Name', 'mcp-session-id': 'Mcp-Session-Id', origin: 'Origin' };
 /** The response headers the trace shows, with their usual spelling. */
 const RESPONSE_HEADERS = { 'www-authenticate': 'WWW-Authenticate', location: 'Location', 'cache-control': 'Cache-Control' };
 

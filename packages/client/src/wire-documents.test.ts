@@ -9,7 +9,6 @@ describe('the documents the client reads are checked, not cast', () => {
   it.each([
     { rule: 'PRM without a string resource (RFC 9728 §2)', read: () => readProtectedResourceMetadata({ authorization_servers: [ISSUER] }) },
     { rule: 'PRM without authorization_servers (MCP)', read: () => readProtectedResourceMetadata({ resource: 'https://mcp.example.com/mcp', authorization_servers: [] }) },
-    { rule: 'AS metadata for another issuer (RFC 8414 §3.3)', read: () => readAuthorizationServerMetadata({ ...asMetadata, issuer: `${ISSUER}/` }, ISSUER) },
     { rule: 'AS metadata without a token_endpoint', read: () => readAuthorizationServerMetadata({ ...asMetadata, token_endpoint: 7 }, ISSUER) },
     { rule: 'a token response that is not Bearer (OAuth 2.1 §3.2.3)', read: () => readTokenResponse({ access_token: 'a', token_type: 'DPoP' }) },
     { rule: 'client information without a client_id (RFC 7591 §3.2.1)', read: () => readClientInformation({ client_secret: 's' }) },

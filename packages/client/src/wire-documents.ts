@@ -4,9 +4,10 @@
  *
  * - readProtectedResourceMetadata: RFC 9728 §2 (`resource`; MCP: at least one
  *   `authorization_servers` entry; `scopes_supported`, its strings only).
- * - readAuthorizationServerMetadata: RFC 8414 §2, §3.3 (`issuer` identical to the one asked
- *   for; `authorization_endpoint` and `token_endpoint` present); every optional member the lab
- *   uses is kept only when it has its type (a string, a boolean, an array of strings).
+ * - readAuthorizationServerMetadata: RFC 8414 §2 (`authorization_endpoint` and `token_endpoint`
+ *   present); every optional member the lab uses is kept only when it has its type (a string, a
+ *   boolean, an array of strings). The §3.3 issuer match comes before, in common's
+ *   findAuthorizationServerMetadata, which the RS shares.
  * - readTokenResponse: OAuth 2.1 §3.2.3 (`access_token`, `token_type` Bearer; `scope`,
  *   `expires_in`, `refresh_token` when of their type).
  * - readClientInformation: RFC 7591 §3.2.1 (`client_id`; `client_secret` when a string).
@@ -64,12 +65,8 @@ const STRINGS_MEMBERS = [
 ] as const;
 const BOOLEAN_MEMBERS = ['client_id_metadata_document_supported', 'authorization_response_iss_parameter_supported'] as const;
 
+/** `issuer` is the one the document was found for and matched (findAuthorizationServerMetadata). */
 export function readAuthorizationServerMetadata(document: JsonObject, issuer: string): AuthorizationServerMetadata {
-  // RFC 8414 §3.3: the issuer "MUST be identical to the authorization server's issuer identifier";
-  // MCP 2026-07-28 authorization: compared exactly (no trailing-slash or other normalisation).
-  if (document.issuer !== issuer) {
-    throw new StepFailure(`metadata issuer ${issuer} (RFC 8414 §3.3)`, `issuer ${String(document.issuer)}`);
-  }
   const { authorization_endpoint, token_endpoint, code_challenge_methods_supported: methods } = document;
   if (typeof authorization_endpoint !== 'string') {
     throw new StepFailure('a authorization_endpoint in the AS metadata', JSON.stringify(authorization_endpoint));

@@ -3,7 +3,15 @@
  * the client discovers and reads it, the RS reads `jwks_uri` from it. The members the lab uses,
  * with the RFC's optionality: a reader checks what it relies on; the AS's own document narrows
  * it with `Required<...>` for what it always sends.
+ *
+ * findAuthorizationServerMetadata is the one home of discovery's rule, for the client and the RS:
+ * the well-known URLs in MCP's order (well-known.ts), the first document found, and RFC 8414
+ * §3.3's issuer match. What a failure means is each party's own: the client's journey stops
+ * with a StepFailure, the RS answers 503 (it is not the client's fault).
  */
+import { authorizationServerMetadataUrls } from './well-known.ts';
+import type { JsonObject } from './json-object.ts';
+
 export interface AuthorizationServerMetadata {
   /** RFC 8414 §2 REQUIRED; §3.3: identical to the issuer the document was fetched for. */
   issuer: string;
@@ -36,4 +44,31 @@ export interface AuthorizationServerMetadata {
   client_id_metadata_document_supported?: boolean;
   /** RFC 9207 §3: every authorization response carries `iss`. */
   authorization_response_iss_parameter_supported?: boolean;
+}
+
+/** Where the search ended: the document, a document for another issuer, or none at all. */
+export type MetadataSearch =
+  | { outcome: 'found'; url: string; document: JsonObject }
+  | { outcome: 'wrong_issuer'; url: string; issuer: unknown }
+  | { outcome: 'none'; tried: string[] };
+
+/**
+ * Tries each metadata URL of `issuer` in MCP's order. `fetchAt` answers a document, or
+ * `undefined` for "not here, try the next one"; any other failure it throws, in its party's terms.
+ */
+export async function findAuthorizationServerMetadata(
+  issuer: string,
+  fetchAt: (url: string) => Promise<JsonObject | undefined>,
+): Promise<MetadataSearch> {
+  const tried = authorizationServerMetadataUrls(issuer);
+  for (const url of tried) {
+    const document = await fetchAt(url);
+    if (document === undefined) continue;
+    // RFC 8414 §3.3: "The "issuer" value returned MUST be identical to the authorization server's
+    // issuer identifier value into which the well-known URI string was inserted" (MCP 2026-07-28:
+    // compared exactly, no normalisation); otherwise "the data contained in the response MUST NOT be used".
+    if (document.issuer !== issuer) return { outcome: 'wrong_issuer', url, issuer: document.issuer };
+    return { outcome: 'found', url, document };
+  }
+  return { outcome: 'none', tried };
 }

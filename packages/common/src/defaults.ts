@@ -50,9 +50,12 @@ export const ENV = {
   interactive: 'MCP_DEMO_INTERACTIVE',
   /**
    * Canonical URIs of further MCP servers (space-separated) the authorization server also issues
-   * tokens for: the second server of `pnpm demo --scenario token-for-another-server`.
+   * tokens for: `pnpm serve --resource URL` (someone's own MCP server; resource-uri.ts), the
+   * second server of `pnpm demo --scenario token-for-another-server`, the audience contrast's.
    */
   otherResources: 'MCP_DEMO_OTHER_RESOURCES',
+  /** `1`: the AS serves its grading facility for `pnpm client --grade` (`dangerouslyMintGradingTokens`; `pnpm serve`). */
+  gradingTokens: 'MCP_DEMO_AS_GRADING_TOKENS',
   /**
    * Access token lifetimes of particular resources, space-separated `URI=seconds` pairs (the AS's
    * per-API lifetime): the 1-second tokens of `pnpm demo --scenario expired-token`.

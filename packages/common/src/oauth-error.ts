@@ -247,12 +247,17 @@ export interface Rejection {
  */
 export const CONTRAST_HEADER = 'MCP-Auth-Demo-Contrast';
 
+/** The contrast a request declares (CONTRAST_HEADER), bounded; undefined for an ordinary request. */
+export function declaredContrast(headers: Headers | undefined): string | undefined {
+  return headers?.get(CONTRAST_HEADER)?.slice(0, 40) || undefined;
+}
+
 /** Describes an answer made by `oauthErrorResponse`, for the trace, from what actually went out. */
 export function describeRejection(request: Pick<Request, 'method' | 'url'> & { headers?: Headers }, thrown: unknown, response: Response): Rejection {
   const err = toOAuthError(thrown);
   const location = response.headers.get('location');
   const challenge = response.headers.get('www-authenticate');
-  const contrast = request.headers?.get(CONTRAST_HEADER)?.slice(0, 40);
+  const contrast = declaredContrast(request.headers);
   return {
     method: request.method,
     path: new URL(request.url).pathname,

@@ -38,3 +38,18 @@ export function authorizationServerMetadataUrls(issuer: string): string[] {
   if (path) urls.push(`${url.origin}${path}${OPENID_CONFIGURATION_WELL_KNOWN}`);
   return urls;
 }
+
+/**
+ * The lab's grading facility (DEMO DEVIATION, only with the AS's `dangerouslyMintGradingTokens`,
+ * which `pnpm serve` sets on its loopback AS): the path, under the issuer, where the holder of a
+ * valid token gets its twin for `pnpm client URL --grade` (an expired one, one for another
+ * resource). Not in the RFC 8414 metadata: a client finds it only by knowing the lab.
+ */
+export const GRADING_TOKENS_PATH = '/grading/tokens';
+
+/** The grading facility's URL for an issuer (its path appended to the issuer's). */
+export function gradingTokensUrl(issuer: string): string {
+  const url = new URL(issuer);
+  url.pathname = `${url.pathname.replace(/\/$/, '')}${GRADING_TOKENS_PATH}`;
+  return url.href;
+}

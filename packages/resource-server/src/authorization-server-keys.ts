@@ -42,6 +42,12 @@ export interface AuthorizationServerKeys {
   getKey: JWTVerifyGetKey;
   /** Counts the JWK Sets fetched so far: a change means the keys may have changed. */
   readonly version: number;
+  /**
+   * Fetches the JWK Set again now, if one was fetched before (nothing to refresh otherwise): the
+   * revocation channel's answer to an AS restart (revocation-channel.ts), so the old run's keys
+   * stop vouching for its tokens when the new run no longer publishes them.
+   */
+  reload(): Promise<void>;
 }
 
 type RemoteKeySet = ReturnType<typeof createRemoteJWKSet>;
@@ -114,6 +120,10 @@ export function createAuthorizationServerKeys(options: AuthorizationServerKeysOp
     },
     get version() {
       return version;
+    },
+    async reload() {
+      if (!remote || version === 0) return;
+      await (await remote).reload();
     },
   };
 }

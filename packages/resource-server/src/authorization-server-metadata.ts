@@ -10,13 +10,14 @@
  *   They are tried in the order MCP clients use: RFC 8414, then OIDC with path insertion, then
  *   OIDC with the path appended.
  * - RFC 8414 §3.3: the `issuer` in the document MUST be identical to the configured issuer, or
- *   "the data contained in the response MUST NOT be used".
+ *   "the data contained in the response MUST NOT be used". The order and the match are common's
+ *   findAuthorizationServerMetadata, shared with the client; a 404 means "try the next URL".
  * - RFC 8414 §2: `jwks_uri` is the URL of the authorization server's JWK Set (RFC 7517).
  *
  * A failure here is not the client's fault: the request is answered 503 `temporarily_unavailable`
  * (the next request tries again; nothing is cached after a failure).
  */
-import { authorizationServerMetadataUrls, JsonObjectError, OAuthError, parseJsonObject, type AuthorizationServerMetadata, type JsonObject } from '@mcp-auth-demo/common';
+import { findAuthorizationServerMetadata, JsonObjectError, OAuthError, parseJsonObject, type AuthorizationServerMetadata, type JsonObject } from '@mcp-auth-demo/common';
 import { checkSecureUrl } from './config.ts';
 
 /** What the RS takes from the RFC 8414 document (the one type, in common), and where it was found. */
@@ -77,37 +78,35 @@ export interface DiscoveryOptions {
 /** Finds and checks the issuer's metadata; throws 503 `temporarily_unavailable` on failure. */
 export async function discoverAuthorizationServerMetadata(options: DiscoveryOptions): Promise<DiscoveredMetadata> {
   const { issuer } = options;
-  for (const url of authorizationServerMetadataUrls(issuer)) {
-    const document = await fetchJsonObject(options.fetch, url, 'authorization server metadata');
-    if (document === undefined) continue; // 404: try the next well-known location
-
-    // RFC 8414 §3.3: "The "issuer" value returned MUST be identical to the authorization server's
-    // issuer identifier value into which the well-known URI string was inserted".
-    if (document.issuer !== issuer) {
-      throw keysUnavailable(`the metadata at ${url} names the issuer ${JSON.stringify(document.issuer)}, not ${issuer} (RFC 8414 §3.3).`);
-    }
-    const jwksUri = document.jwks_uri;
-    if (typeof jwksUri !== 'string' || !URL.canParse(jwksUri)) {
-      throw keysUnavailable(`the metadata at ${url} has no valid jwks_uri (RFC 8414 §2).`);
-    }
-    try {
-      checkSecureUrl('jwks_uri', new URL(jwksUri), options.allowLoopbackHttp);
-    } catch {
-      throw keysUnavailable(`the jwks_uri ${jwksUri} must use https (http only for loopback hosts in the demo).`);
-    }
-    // RFC 7662 §4: tokens and this server's credentials go there, so the same https rule applies
-    // (and to the revocation events endpoint, which takes the same credentials).
-    const introspectionEndpoint = optionalSecureEndpoint(document, 'introspection_endpoint', options.allowLoopbackHttp);
-    const revocationEventsEndpoint = optionalSecureEndpoint(document, 'revocation_events_endpoint', options.allowLoopbackHttp);
-    return {
-      issuer,
-      jwks_uri: jwksUri,
-      url,
-      ...(introspectionEndpoint ? { introspection_endpoint: introspectionEndpoint } : {}),
-      ...(revocationEventsEndpoint ? { revocation_events_endpoint: revocationEventsEndpoint } : {}),
-    };
+  const search = await findAuthorizationServerMetadata(issuer, (url) => fetchJsonObject(options.fetch, url, 'authorization server metadata'));
+  if (search.outcome === 'none') {
+    throw keysUnavailable(`no authorization server metadata was found for ${issuer} (tried ${search.tried.join(', ')}).`);
   }
-  throw keysUnavailable(`no authorization server metadata was found for ${issuer} (tried ${authorizationServerMetadataUrls(issuer).join(', ')}).`);
+  // RFC 8414 §3.3: a document for another issuer "MUST NOT be used" (the match is common's).
+  if (search.outcome === 'wrong_issuer') {
+    throw keysUnavailable(`the metadata at ${search.url} names the issuer ${JSON.stringify(search.issuer)}, not ${issuer} (RFC 8414 §3.3).`);
+  }
+  const { url, document } = search;
+  const jwksUri = document.jwks_uri;
+  if (typeof jwksUri !== 'string' || !URL.canParse(jwksUri)) {
+    throw keysUnavailable(`the metadata at ${url} has no valid jwks_uri (RFC 8414 §2).`);
+  }
+  try {
+    checkSecureUrl('jwks_uri', new URL(jwksUri), options.allowLoopbackHttp);
+  } catch {
+    throw keysUnavailable(`the jwks_uri ${jwksUri} must use https (http only for loopback hosts in the demo).`);
+  }
+  // RFC 7662 §4: tokens and this server's credentials go there, so the same https rule applies
+  // (and to the revocation events endpoint, which takes the same credentials).
+  const introspectionEndpoint = optionalSecureEndpoint(document, 'introspection_endpoint', options.allowLoopbackHttp);
+  const revocationEventsEndpoint = optionalSecureEndpoint(document, 'revocation_events_endpoint', options.allowLoopbackHttp);
+  return {
+    issuer,
+    jwks_uri: jwksUri,
+    url,
+    ...(introspectionEndpoint ? { introspection_endpoint: introspectionEndpoint } : {}),
+    ...(revocationEventsEndpoint ? { revocation_events_endpoint: revocationEventsEndpoint } : {}),
+  };
 }
 
 /**

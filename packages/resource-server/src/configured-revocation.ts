@@ -59,6 +59,7 @@ export function createConfiguredRevocation(
     deliveryUrl: `${config.resource}${SECURITY_EVENTS_SUFFIX}`,
     renewMs: settings.renewMs,
     revoked,
+    keys,
     verify: (set) => verifyRevocationSet(set, verification),
     fetch: config.fetch,
     now: config.now,

@@ -36,6 +36,13 @@ describe('CORS for browser MCP clients', () => {
     expect(res.headers.get('www-authenticate')).toMatch(/^Bearer /);
   });
 
+  it('leaves a request without Origin (a program, not a browser) untouched: no CORS headers, the same challenge', async () => {
+    const res = await mcpRequest(setup.app, rpc.initialize());
+    expect(res.status).toBe(401);
+    expect(res.headers.get('access-control-expose-headers')).toBeNull();
+    expect(res.headers.get('www-authenticate')).toMatch(/^Bearer /);
+  });
+
   it('gives a foreign origin no CORS headers, so its browser withholds every answer', async () => {
     const res = await preflight('http://evil.example');
     expect(res.headers.get('access-control-allow-origin')).toBeNull();

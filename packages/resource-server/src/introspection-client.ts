@@ -50,6 +50,8 @@ export const INTROSPECTION_CACHE_MAX_ENTRIES = 10_000;
 export function introspectionUnavailable(detail: string): OAuthError {
   return new OAuthError('temporarily_unavailable', `The access token cannot be checked with the authorization server right now: ${detail}`, {
     status: 503,
+    // RFC 9110 §10.2.3: a 503 may say when to retry; the revocation channel reconnects every 100 ms.
+    headers: { 'Retry-After': '1' },
   });
 }
 

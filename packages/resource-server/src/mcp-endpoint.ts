@@ -30,7 +30,7 @@
  * (verified-token-cache.ts), the JSON-schema validator and the tool schemas (tools.ts).
  * Steps 1-9 are the same for both protocol eras.
  */
-import type { BearerChallenge } from '@mcp-auth-demo/common';
+import { declaredContrast, type BearerChallenge } from '@mcp-auth-demo/common';
 import type { Emit } from '@mcp-auth-demo/trace';
 import type { Context } from 'hono';
 import type { AuthorizationServerKeys } from './authorization-server-keys.ts';
@@ -55,17 +55,28 @@ function parseJson(text: string): ReadBody['json'] {
   }
 }
 
-/** The Hono handler of the MCP endpoint, for every method; `emit` is the app's one emitter. */
-export function createMcpEndpoint(config: ResolvedConfig, keys: AuthorizationServerKeys, emit: Emit, introspection?: TokenIntrospection, revocation?: RevocationCheck) {
+/**
+ * The token events of a request that declares itself the lab client's deliberate attack
+ * (CONTRAST_HEADER: a contrast, a `pnpm client --grade` probe) say so, so the verdicts of
+ * `pnpm serve` never grade the client for it. It changes nothing this server decides.
+ */
+function declaring(request: Request, emit: Emit): Emit {
+  const contrast = declaredContrast(request.headers);
+  if (!contrast) return emit;
+  return (kind, payload) => emit(kind, kind === 'token.rejected' || kind === 'token.misplaced' ? ({ ...payload, contrast } as typeof payload) : payload);
+}
+
+/** The Hono handler of the MCP endpoint, for every method; `baseEmit` is the app's one emitter. */
+export function createMcpEndpoint(config: ResolvedConfig, keys: AuthorizationServerKeys, baseEmit: Emit, introspection?: TokenIntrospection, revocation?: RevocationCheck) {
   const resourceMetadata = protectedResourceMetadataUrl(config.resource);
-  const serveMcp = createProtocolEras(emit);
+  const serveMcp = createProtocolEras(baseEmit);
   // One cache of verified tokens per app; emptied when the JWK Set is fetched again.
   const verifiedTokens = createVerifiedTokenCache({ now: config.now, keysVersion: () => keys.version });
   // Before the body is read, a challenge can only name what every request needs.
   const baseChallenge: BearerChallenge = { resource_metadata: resourceMetadata, scope: BASE_SCOPE };
 
   /** Steps 3-4, from the headers alone: who is calling. */
-  async function authenticate(request: Request): Promise<VerifiedAccessToken> {
+  async function authenticate(request: Request, emit: Emit): Promise<VerifiedAccessToken> {
     const token = extractBearerToken(request);
     if (token === undefined) throw missingTokenError();
     return verifyAccessToken(token, {
@@ -84,13 +95,14 @@ export function createMcpEndpoint(config: ResolvedConfig, keys: AuthorizationSer
 
   return async (c: Context): Promise<Response> => {
     const request = c.req.raw;
+    const emit = declaring(request, baseEmit);
 
     checkOrigin(request, config.allowedOrigins, emit);
     checkDeclaredBodySize(request);
 
     let accessToken: VerifiedAccessToken;
     try {
-      accessToken = await authenticate(request);
+      accessToken = await authenticate(request, emit);
     } catch (error) {
       reportMisplacedToken(request, emit);
       // RFC 6750 §3 + RFC 9728 §5.1: every auth error carries the challenge (app.onError answers).

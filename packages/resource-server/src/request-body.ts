@@ -7,6 +7,10 @@
  *   header alone (RFC 9110 §15.5.14 413 Content Too Large).
  * - A body without a declared length (chunked) is read only after authentication, and the read
  *   stops at the bound with the same 413.
+ * - A body with a declared length within the bound (every MCP client's POST) is read in one go
+ *   with `text()`: the HTTP parser delivers exactly `Content-Length` bytes (RFC 9112 §6.2), so
+ *   the declared length IS the bound, and the HTTP layer's fast path reads it without building
+ *   a web stream (which profiled as an eighth of the resource server's busy time, `pnpm bench`).
  *
  * The bound is the MCP SDK's own default for a Streamable HTTP request (4 MiB).
  */
@@ -23,6 +27,9 @@ export function checkDeclaredBodySize(request: Request, maxBytes = MAX_REQUEST_B
 
 /** The body as text, read up to `maxBytes`; throws 413 beyond (and stops reading there). */
 export async function readBodyText(request: Request, maxBytes = MAX_REQUEST_BODY_BYTES): Promise<string> {
+  const declared = request.headers.get('content-length');
+  // RFC 9112 §6.3: with Content-Length (and no Transfer-Encoding) the body is exactly that long.
+  if (declared !== null && !request.headers.has('transfer-encoding') && Number(declared) <= maxBytes) return request.text();
   if (request.body === null) return '';
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];

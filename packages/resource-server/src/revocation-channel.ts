@@ -12,6 +12,16 @@
  *   last renewal succeeded less than `LIVE_FOR_RENEWALS` periods ago.
  * - A new `epoch` is a new AS run (a restart): its log starts again, the cursor is reset, and
  *   the whole log is fetched (its revocations were made while this server was not subscribed).
+ *   The old run's log is gone with it (the AS keeps it in memory), so what it revoked and could
+ *   not push here is lost to this server as it is to the AS itself. What keeps that honest: the
+ *   JWK Set is fetched again at once (`keys.reload`), so the old run's tokens are judged by the
+ *   keys the new run publishes, as the AS's introspection would judge them: refused after a
+ *   restart with a fresh key (the default); accepted with a persistent key (`MCP_DEMO_AS_KEY_FILE`),
+ *   where the new AS has forgotten those revocations too (docs/revocation.md, "AS restarts").
+ * - The JWK Set fetched again (a token with a new `kid`: the AS may have restarted without this
+ *   server knowing yet): `needsConfirmation()` is true until a renewal succeeds, and the check
+ *   waits for that renewal (revocation-check.ts) before it trusts the channel. A new AS run
+ *   knows no subscriber, so it pushes nothing until this server renews; this catches it up first.
  * - A pushed SET whose `seq` skips one means a push was lost: renew at once (catch up).
  * - The trace says once that the channel is live, and once (when a token is checked without
  *   it) that it is lost: `revocation_channel.live` / `revocation_channel.lost`; and each revoked
@@ -25,6 +35,7 @@
  */
 import { parseJsonObject, type AccessTokenRevokedEvent } from '@mcp-auth-demo/common';
 import type { Emit } from '@mcp-auth-demo/trace';
+import type { AuthorizationServerKeys } from './authorization-server-keys.ts';
 import { AUTHORIZATION_SERVER_FETCH_TIMEOUT_MS } from './authorization-server-metadata.ts';
 import type { RevokedTokenIds } from './revoked-token-ids.ts';
 
@@ -42,6 +53,8 @@ export interface RevocationChannelOptions {
   deliveryUrl: string;
   renewMs: number;
   revoked: RevokedTokenIds;
+  /** The AS's keys: their `version` says when the JWK Set was fetched again; `reload` on a new epoch. */
+  keys: Pick<AuthorizationServerKeys, 'version' | 'reload'>;
   /** Verifies one SET (security-event-receiver.ts), throwing when it is not good. */
   verify: (set: string) => Promise<AccessTokenRevokedEvent>;
   fetch: typeof fetch;
@@ -52,6 +65,8 @@ export interface RevocationChannelOptions {
 export interface RevocationChannel {
   /** True while revocations reach this server by push (see the header). */
   isLive(): boolean;
+  /** True when the JWK Set was fetched again since the last renewal: renew before trusting the channel. */
+  needsConfirmation(): boolean;
   /** Says once per lost period that tokens are introspected instead. */
   noteFallback(): void;
   /** A verified SET, pushed or caught up. */
@@ -69,6 +84,8 @@ export function createRevocationChannel(options: RevocationChannelOptions): Revo
   /** Pushed seqs beyond a gap, waiting for the catch-up to fill it. */
   const ahead = new Set<number>();
   let lastGoodAt = Number.NEGATIVE_INFINITY;
+  /** The keys' version at the last good renewal. */
+  let keysVersionSeen = 0;
   let healthy = false; // the last renewal succeeded
   let full = false; // a revocation did not fit in the set: never live again (see the header)
   let lostSaid = false;
@@ -99,6 +116,7 @@ export function createRevocationChannel(options: RevocationChannelOptions): Revo
   }
 
   async function subscribe(): Promise<void> {
+    let keysVersion = options.keys.version;
     const endpoint = await options.endpoint();
     const response = await options.fetch(endpoint, {
       method: 'POST',
@@ -117,6 +135,11 @@ export function createRevocationChannel(options: RevocationChannelOptions): Revo
       cursor = 0;
       ahead.clear();
     }
+    // A new AS run: its keys, not the old run's, vouch for tokens from now on (see the header).
+    if (restarted) {
+      await options.keys.reload();
+      keysVersion = options.keys.version;
+    }
     // Every SET is verified like a pushed one: the answer's channel is not what vouches for it.
     const events = await Promise.all(answer.sets.map((set) => options.verify(String(set))));
     for (const event of events) accept(event, 'catch-up');
@@ -126,7 +149,9 @@ export function createRevocationChannel(options: RevocationChannelOptions): Revo
     const wasLive = isLive();
     lastGoodAt = now();
     healthy = true;
-    if (!wasLive && isLive()) {
+    keysVersionSeen = keysVersion;
+    // Traced when the channel comes back, and when the AS turns out to have restarted.
+    if ((!wasLive && isLive()) || (restarted && isLive())) {
       lostSaid = false;
       emit('revocation_channel.live', { epoch, cursor, caught_up: events.length, restarted, spec: 'RFC 8935 §2 (push); RFC 8417 SETs' });
     }
@@ -153,6 +178,8 @@ export function createRevocationChannel(options: RevocationChannelOptions): Revo
 
   return {
     isLive,
+    // The first JWK Set fetch (version 1) is no news; a later one may be a restarted AS.
+    needsConfirmation: () => options.keys.version > Math.max(keysVersionSeen, 1),
     noteFallback() {
       if (lostSaid) return;
       lostSaid = true;

@@ -11,6 +11,9 @@
  *
  * A token without `jti` cannot be named by a revocation: it is always introspected.
  * A `jti` known revoked is refused either way, without asking.
+ * When the AS's JWK Set was fetched again since the channel's last renewal (a new `kid`: maybe a
+ * restarted AS that knows no subscriber yet), the channel is renewed first, catching up, and
+ * only then asked (revocation-channel.ts).
  */
 import { checkStillActive } from './introspected-access-token.ts';
 import { InvalidAccessToken } from './invalid-access-token.ts';
@@ -31,6 +34,7 @@ export interface RevocationCheckOptions {
 
 export function createRevocationCheck({ profile, introspection, channel, revoked }: RevocationCheckOptions): RevocationCheck {
   return async (token, jti) => {
+    if (jti !== undefined && channel?.needsConfirmation()) await channel.renew();
     if (jti !== undefined && revoked.has(jti)) {
       // RFC 6750 §3.1 invalid_token: "revoked"; the AS said so in a SET (RFC 8417, RFC 8935).
       throw new InvalidAccessToken('revoked', 'The access token was revoked: the authorization server said so in a Security Event Token (RFC 8417).');

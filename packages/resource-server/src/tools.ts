@@ -15,10 +15,13 @@
  * MCP tools spec (2025-11-25 and 2026-07-28): results carry `structuredContent` that conforms
  * to the tool's `outputSchema`, and the same JSON as text for clients that only read `content`.
  *
- * Built once, shared by every per-request server: the zod schemas below (module constants) and
- * ONE JSON-schema validator. Left to itself, every `Server` constructs its own Ajv instance,
- * which profiled as the largest single cost of a request; a validator holds no per-request
- * state (it compiles schemas, caching them by identity), so sharing it keeps requests isolated.
+ * Built once, shared by every per-request server: the zod schemas below (module constants), their
+ * JSON Schemas, and ONE JSON-schema validator. Left to itself, every `Server` constructs its own
+ * Ajv instance, which profiled as the largest single cost of a request; a validator holds no
+ * per-request state (it compiles schemas, caching them by identity), so sharing it keeps requests
+ * isolated. Likewise each new server converted the tool's output schema to JSON Schema again on
+ * every `tools/call` (a twentieth of the RS's busy time in `pnpm bench`): `convertedOnce` keeps
+ * each conversion, deep-frozen, so no request can change what another one reads.
  */
 import type { Emit } from '@mcp-auth-demo/trace';
 import { McpServer, type AuthInfo } from '@modelcontextprotocol/server';
@@ -76,24 +79,50 @@ function result<T extends Record<string, unknown>>(structuredContent: T) {
   return { content: [{ type: 'text' as const, text: JSON.stringify(structuredContent) }], structuredContent };
 }
 
-const whoamiOutput = z.object({
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const member of Object.values(value)) deepFreeze(member);
+  }
+  return value;
+}
+
+/**
+ * The schema, with its Standard JSON Schema conversion (`~standard.jsonSchema`, what the SDK
+ * calls for `tools/list` and for every `tools/call` result) made once per direction and options.
+ */
+function convertedOnce<T extends z.ZodType>(schema: T): T {
+  const standard = schema['~standard'];
+  const converted = new Map<string, Record<string, unknown>>();
+  const once = (io: 'input' | 'output') => (options: Parameters<typeof standard.jsonSchema.input>[0]) => {
+    const key = `${io} ${JSON.stringify(options)}`;
+    let json = converted.get(key);
+    if (json === undefined) converted.set(key, (json = deepFreeze(standard.jsonSchema[io](options))));
+    return json;
+  };
+  // zod's own setter: an own `~standard` on this instance, with the conversions memoised.
+  schema['~standard'] = { ...standard, jsonSchema: { input: once('input'), output: once('output') } };
+  return schema;
+}
+
+const whoamiOutput = convertedOnce(z.object({
   sub: z.string(),
   client_id: z.string(),
   scopes: z.array(z.string()),
   audience: z.string(),
   issuer: z.string(),
   expires_at: z.string(),
-});
+}));
 
-const weatherInput = z.object({ city: z.string().trim().min(1).max(100).describe('The city, e.g. "Amsterdam".') });
+const weatherInput = convertedOnce(z.object({ city: z.string().trim().min(1).max(100).describe('The city, e.g. "Amsterdam".') }));
 
-const weatherOutput = z.object({
+const weatherOutput = convertedOnce(z.object({
   city: z.string(),
   conditions: z.string(),
   temperature_c: z.number(),
   wind_kph: z.number(),
   source: z.enum(['table', 'generated']),
-});
+}));
 
 /** The one validator every server instance uses (see the header). */
 const jsonSchemaValidator = new AjvJsonSchemaValidator();

@@ -6,7 +6,7 @@
 import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConfigError, EXIT_INVALID_CONFIG } from '@mcp-auth-demo/common';
-import { createEmitter, flushTraceOutput, stdoutSink, type Party } from '@mcp-auth-demo/trace';
+import { createEmitter, stdoutSink, traceOutputWritten, type Party } from '@mcp-auth-demo/trace';
 import { createHttpServer } from './http-server.ts';
 
 /** Exit code of a server whose port is already taken (the orchestrator explains it). */
@@ -47,14 +47,14 @@ export function serveApp({ party, url, fetch, listener, portHint }: ServeOptions
   if (!fetch === !listener) throw new Error('serveApp needs exactly one of fetch and listener');
   const emit = createEmitter(party, stdoutSink);
   // Our apps get the project's HTTP layer; a third-party server (oidc-provider) brings its own.
-  // Every event a request caused leaves, in one write, before its answer (trace-output.ts).
+  // Every event a request caused leaves before its answer, in the turn's one write (trace-output.ts).
   const server = fetch
     ? createHttpServer({
         fetch: async (request) => {
           try {
             return await fetch(request);
           } finally {
-            flushTraceOutput();
+            await traceOutputWritten();
           }
         },
         emit,

@@ -29,6 +29,7 @@ import { redirectFollowingUserAgent } from '@mcp-auth-demo/oidc-provider-as';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { PORT_FLAGS, urlsFromPortFlags } from './ports.ts';
 import { startStack, type Stack } from './stack.ts';
+import { formatOwnServers, RESOURCE_FLAG, resourcesFromFlag } from './own-servers.ts';
 import { writeDemoPage } from './demo-page.ts';
 import { extraServersFor, formatScenarioList, formatScenarioTable, notHeldMessage, runScenarios, selectScenarios } from './scenarios/command.ts';
 
@@ -45,7 +46,8 @@ export const DEMO_USAGE =
   '  --open          write that page (to a temporary file without --html) and open it in your browser\n' +
   '  --scenario NAME|list|all  run an attack or a mistake and show the rule that stops it\n' +
   '  --accommodate-sdk1-step-up  the AS refuses a refresh until the token\'s last 60 s (SDK 1.x step-up, typescript-sdk #2255)\n' +
-  '  --introspect-every-request  the MCP server asks the AS about every token (RFC 7662) instead of receiving pushed revocations (RFC 8935)';
+  '  --introspect-every-request  the MCP server asks the AS about every token (RFC 7662) instead of receiving pushed revocations (RFC 8935)\n' +
+  '  --resource URL  your own MCP server: the AS issues tokens for it too (repeatable; docs/your-own-server.md)';
 
 
 /** The flags `pnpm demo` accepts, for parseArgs (the docs' commands are checked against them). */
@@ -62,6 +64,7 @@ export const DEMO_OPTIONS = {
   interactive: { type: 'boolean', default: false },
   scenario: { type: 'string' },
   'accommodate-sdk1-step-up': { type: 'boolean', default: false },
+  ...RESOURCE_FLAG,
   'introspect-every-request': { type: 'boolean', default: false },
   help: { type: 'boolean', default: false },
 } as const satisfies ParseArgsConfig['options'];
@@ -84,6 +87,8 @@ async function demo(argv: string[]): Promise<number> {
   // oidc-provider's interaction is answered by our auto-approval; it has no page to show.
   if (authorizationServer === 'oidc-provider' && values.interactive) throw new Error('--interactive works with our authorization server only, not with --as oidc-provider');
   const urls = urlsFromPortFlags(values);
+  const resources = resourcesFromFlag(values.resource, urls.resource);
+  if (resources.length > 0 && authorizationServer === 'oidc-provider') throw new Error('--resource works with our authorization server only, not with --as oidc-provider');
   if (values.scenario === 'list') {
     process.stdout.write(formatScenarioList());
     return 0;
@@ -137,10 +142,13 @@ async function demo(argv: string[]): Promise<number> {
       authorizationServer,
       extraServers: extra.servers,
       accommodateSdk1StepUp: values['accommodate-sdk1-step-up'],
+      resources,
       introspectEveryRequest: values['introspect-every-request'],
       ...(otherResource && { unservedResources: [otherResource] }),
     });
     await stack.ready;
+    // What the own servers' metadata must say; on stderr, so the trace (and --json) stays the run's.
+    if (resources.length > 0) process.stderr.write(`\n${formatOwnServers(resources, urls.issuer)}\n`);
     if (scenarios) {
       const results = await Promise.race([
         runScenarios(scenarios, { ...urls, ...extra.urls }, globalThis.fetch, (event) => trace.push(event)),

@@ -3,7 +3,11 @@
  * up, so any MCP client (the Inspector, an IDE, your own) can be pointed at the MCP URL, and
  * what that client did is printed live, as the servers decided it. Ctrl-C stops everything.
  *
- *   pnpm serve [--as-port N] [--rs-port N] [--client-port N] [--interactive] [--report FILE] [--lenient]
+ *   pnpm serve [--as-port N] [--rs-port N] [--client-port N] [--interactive] [--report FILE] [--lenient] [--resource URL]...
+ *
+ * `--resource URL` (own-servers.ts): someone's own MCP server, for which the AS issues tokens too.
+ * The AS also serves the grading facility of `pnpm client URL --grade` (a named deviation,
+ * authorization-server endpoints/grading-tokens.ts).
  *
  * `--interactive`: the authorization server asks a person (sign-in and consent page) for every
  * request. Without it, it is headless: a loopback redirect URI is auto-approved (a named
@@ -15,19 +19,22 @@
  * `--lenient` lets the authorization server accept a request without `resource` (where the
  * spec lets an AS choose), so the MCP server shows the consequence: a token it refuses.
  */
-import { protectedResourceMetadataUrl, SCOPES } from '@mcp-auth-demo/common';
+import { gradingTokensUrl, protectedResourceMetadataUrl, SCOPES } from '@mcp-auth-demo/common';
 import { createTraceWriter, shouldUseColor } from '@mcp-auth-demo/trace';
 import { createGrader, createReportWriter, formatCard, inCausalOrder, writeReport } from '@mcp-auth-demo/verdicts';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { PORT_FLAGS, urlsFromPortFlags } from './ports.ts';
 import { startStack } from './stack.ts';
+import { formatOwnServers, RESOURCE_FLAG, resourcesFromFlag } from './own-servers.ts';
 
 export const SERVE_USAGE =
-  'usage: pnpm serve [--as-port N] [--rs-port N] [--client-port N] [--interactive] [--report FILE] [--lenient]\n' +
+  'usage: pnpm serve [--as-port N] [--rs-port N] [--client-port N] [--interactive] [--report FILE] [--lenient] [--resource URL]...\n' +
   '  --interactive   a sign-in and consent page for every authorization (default: loopback redirect URIs\n' +
   '                  auto-approved, any other refused)\n' +
   '  --report FILE   keep every connecting client\'s verdict card in FILE, as JSON\n' +
   '  --lenient       the AS accepts requests without resource, so the MCP server\'s refusal of those tokens shows\n' +
+  '  --resource URL  your own MCP server: the AS issues tokens for it too (repeatable); the banner says what its\n' +
+  '                  metadata must say; grade it with pnpm client URL --grade (docs/your-own-server.md)\n' +
   '  --accommodate-sdk1-step-up  the AS refuses a refresh until the token\'s last 60 s (SDK 1.x step-up, typescript-sdk #2255)\n' +
   '  --introspect-every-request  the MCP server asks the AS about every token (RFC 7662) instead of receiving pushed revocations (RFC 8935)\n' +
   '  --help          this text';
@@ -39,6 +46,7 @@ export const SERVE_OPTIONS = {
   report: { type: 'string' },
   lenient: { type: 'boolean', default: false },
   'accommodate-sdk1-step-up': { type: 'boolean', default: false },
+  ...RESOURCE_FLAG,
   'introspect-every-request': { type: 'boolean', default: false },
   help: { type: 'boolean', default: false },
 } as const satisfies ParseArgsConfig['options'];
@@ -50,12 +58,15 @@ async function serve(argv: string[]): Promise<number> {
     return 0;
   }
   const urls = urlsFromPortFlags(values);
+  const resources = resourcesFromFlag(values.resource, urls.resource);
   const color = shouldUseColor(process.stdout);
   const trace = createTraceWriter({ write: (t) => process.stdout.write(t), color, live: true });
   const grader = createGrader({
     resource: urls.resource,
     prmPath: new URL(protectedResourceMetadataUrl(urls.resource)).pathname,
     scopesSupported: [SCOPES.connect, SCOPES.weatherRead],
+    // The same list the AS issues for (startStack below): a journey naming one is graded against it.
+    ownServers: resources,
   });
   const report = values.report;
   if (report) writeReport(report, []);
@@ -77,7 +88,16 @@ async function serve(argv: string[]): Promise<number> {
     trace.push(event);
     grading.push(event);
   };
-  const stack = startStack(urls, onEvent, { interactive: values.interactive, lenient: values.lenient, accommodateSdk1StepUp: values['accommodate-sdk1-step-up'], introspectEveryRequest: values['introspect-every-request'] });
+  const stack = startStack(urls, onEvent, {
+    interactive: values.interactive,
+    lenient: values.lenient,
+    accommodateSdk1StepUp: values['accommodate-sdk1-step-up'],
+    introspectEveryRequest: values['introspect-every-request'],
+    resources,
+    // pnpm client URL --grade: the audience check needs a resource besides the graded one, served by no process.
+    unservedResources: [new URL('/other/mcp', urls.resource).href],
+    gradingTokens: true,
+  });
   try {
     await stack.ready;
   } catch (error) {
@@ -94,6 +114,8 @@ async function serve(argv: string[]): Promise<number> {
         ? `  consent               a sign-in and consent page for every authorization (demo account demo-user / demo-password)\n`
         : `  consent               headless: loopback redirect URIs auto-approved, any other refused (--interactive asks you)\n`) +
       `  verdicts              a card per client when it authorizes${report ? `, also written to ${report}` : ''}\n` +
+      `  grading facility      ${gradingTokensUrl(urls.issuer)}: twins of a held token for pnpm client --grade (a named lab deviation)\n` +
+      formatOwnServers(resources, urls.issuer) +
       (values.lenient ? `  LENIENT               the AS accepts requests without resource; watch the MCP server refuse those tokens\n` : '') +
       `Press Ctrl-C to stop.\n\n`,
   );

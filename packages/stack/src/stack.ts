@@ -14,7 +14,7 @@
  * for a taken port) is `serveApp` in @mcp-auth-demo/common, not here: every server's `serve.ts`
  * uses it, and a server must not depend on the orchestrator that starts it.
  */
-import { ENV } from '@mcp-auth-demo/common';
+import { ENV, formatResourceList } from '@mcp-auth-demo/common';
 import { EXIT_PORT_IN_USE, EXIT_WITH_PARENT_ENV } from '@mcp-auth-demo/server-process';
 import { parseEventLine, type Party, type TraceEvent } from '@mcp-auth-demo/trace';
 import { execa, type ResultPromise } from 'execa';
@@ -112,6 +112,13 @@ export interface StackOptions {
    * default run's audience contrast presents such a token to the MCP server (client contrasts.ts).
    */
   unservedResources?: string[];
+  /**
+   * Someone's own MCP servers (`--resource URL`, repeatable): the authorization server issues
+   * tokens for them too; no process of the stack serves them (resource-uri.ts checks each).
+   */
+  resources?: string[];
+  /** The AS serves the grading facility of `pnpm client --grade` (a named deviation; `pnpm serve`). */
+  gradingTokens?: boolean;
 }
 
 /** A further MCP server of the stack. */
@@ -132,7 +139,7 @@ export function startStack(urls: StackUrls, onEvent: (event: TraceEvent) => void
     server.party === 'authorization-server' ? { ...server, entry: AUTHORIZATION_SERVER_ENTRIES[asKind] } : server,
   );
   const extras = options.extraServers ?? [];
-  const otherResources = [...extras.map((extra) => extra.resource), ...(options.unservedResources ?? [])];
+  const otherResources = [...(options.resources ?? []), ...extras.map((extra) => extra.resource), ...(options.unservedResources ?? [])];
   const children: ResultPromise[] = [];
   const pidOf: Partial<Record<Party, number>> = {};
   let stopping = false;
@@ -163,7 +170,7 @@ export function startStack(urls: StackUrls, onEvent: (event: TraceEvent) => void
           [ENV.issuer]: urls.issuer,
           [ENV.resource]: resource,
           ...(party === 'authorization-server' && otherResources.length > 0 && {
-            [ENV.otherResources]: otherResources.join(' '),
+            [ENV.otherResources]: formatResourceList(otherResources),
             [ENV.tokenLifetimes]: extras.flatMap((extra) => (extra.tokenTtlSeconds ? [`${extra.resource}=${extra.tokenTtlSeconds}`] : [])).join(' '),
           }),
           ...(party === 'resource-server' && extras.some((extra) => extra.resource === resource && extra.tokenTtlSeconds) && { [ENV.clockToleranceSeconds]: '0' }),
@@ -173,6 +180,7 @@ export function startStack(urls: StackUrls, onEvent: (event: TraceEvent) => void
           [EXIT_WITH_PARENT_ENV]: '1',
           ...(options.interactive && { [ENV.interactive]: '1' }),
           ...(options.lenient && { [ENV.lenientAuthorizationServer]: '1' }),
+          ...(party === 'authorization-server' && options.gradingTokens && { [ENV.gradingTokens]: '1' }),
           ...(options.accommodateSdk1StepUp && { [ENV.accommodateSdk1StepUp]: '1' }),
           ...(party === 'resource-server' && options.introspectEveryRequest && { [ENV.introspectEveryRequest]: '1' }),
           ...(party === 'resource-server' && options.introspectionCacheSeconds !== undefined && { [ENV.introspectionCacheSeconds]: String(options.introspectionCacheSeconds) }),

@@ -97,6 +97,9 @@ export const PICTURE_ROLE: Record<TraceKind, PictureRole> = {
   'contrast.attempted': 'note',
   'contrast.refused': 'note',
   'contrast.not_refused': 'note',
+  // pnpm client --grade: a probe is a note over the client (its request is the exchange beside it); the verdict too.
+  'server_check.probed': 'note',
+  'server_check.graded': 'note',
 
   // The error answer is already on the exchange's arrow; without a client trace it is the arrow.
   'request.rejected': 'observation',

@@ -2,7 +2,10 @@
  * The sentence for each event kind, without party label, indentation, colour or citation: shared
  * by the full wire view (trace-printer.ts) and the lesson (trace-lesson.ts).
  */
-import type { Party, TokenClaims, TraceEvent } from './trace.ts';
+import type { Party, TraceEvent } from './trace.ts';
+import { claimsLine, list, splitQuery } from './trace-text.ts';
+
+export { claimsLine, list, pathOf, splitQuery } from './trace-text.ts';
 
 /** The parties as the scenario lines name them. */
 export const PARTY_NAMES: Record<Party, string> = {
@@ -11,28 +14,6 @@ export const PARTY_NAMES: Record<Party, string> = {
   'resource-server': 'the RS',
   'client-host': 'client-host',
 };
-
-/** A request URL as printed: the query, if any, one parameter a line below it. */
-export function splitQuery(url: string): [string, string[]] {
-  const at = url.indexOf('?');
-  if (at < 0) return [url, []];
-  const params = [...new URLSearchParams(url.slice(at + 1))].map(([k, v]) => `  ${k}=${v}`);
-  return [`${url.slice(0, at)}?`, params];
-}
-
-export function claimsLine(claims: TokenClaims): string {
-  const parts: string[] = [];
-  if (claims.sub !== undefined) parts.push(`sub=${claims.sub}`);
-  if (claims.aud !== undefined) parts.push(`aud=${Array.isArray(claims.aud) ? claims.aud.join(',') : claims.aud}`);
-  if (claims.scope !== undefined) parts.push(`scope="${claims.scope}"`);
-  if (claims.client_id !== undefined) parts.push(`client_id=${claims.client_id}`);
-  if (claims.exp !== undefined) parts.push(`exp=${new Date(claims.exp * 1000).toISOString()}`);
-  return parts.length > 0 ? parts.join(' ') : '(not a JWT: opaque to the client)';
-}
-
-export function list(values: readonly string[]): string {
-  return values.length === 0 ? '(none)' : values.join(' ');
-}
 
 /** The text of one event, without party label, indentation or citation. */
 export function describe(event: TraceEvent): string[] {
@@ -258,6 +239,12 @@ export function describe(event: TraceEvent): string[] {
       return [`⛔ refused by ${PARTY_NAMES[event.by]}: ${event.status}${event.error ? ` ${event.error}` : ''}`, `  rule: ${event.rule}`];
     case 'contrast.not_refused':
       return [`✘ NOT refused by ${PARTY_NAMES[event.by]}: ${event.status}, ${event.received}`, `  rule not enforced: ${event.rule}`];
+    case 'server_check.probed':
+      return [`◇ check ${event.check}: ${event.probe}`];
+    case 'server_check.graded': {
+      const mark = { pass: '✔', fail: '✘', warn: '!', 'not-seen': '·' }[event.verdict];
+      return [`${mark} ${event.check}: ${event.verdict}, ${event.evidence}`, ...(event.verdict === 'fail' || event.verdict === 'warn' ? [`  rule: ${event.rule}`] : [])];
+    }
     case 'request.rejected':
       return [`${event.method} ${event.path} → ${event.status} ${event.error}: ${event.error_description}`];
     case 'server.listening':
@@ -275,14 +262,6 @@ export function describe(event: TraceEvent): string[] {
       return [`an access token arrived in the ${event.via === 'query' ? 'query string' : 'request body'}${event.client_id ? ` (client ${event.client_id})` : ''}: refused`];
     default:
       return describeUnknown(event);
-  }
-}
-
-export function pathOf(url: string): string {
-  try {
-    return new URL(url).pathname;
-  } catch {
-    return url;
   }
 }
 

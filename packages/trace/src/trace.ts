@@ -185,12 +185,12 @@ export interface TraceEventMap {
   /** `resource`: the RS's own canonical URI, which `aud` was checked against. */
   'token.accepted': { claims: TokenClaims; resource?: string };
   /** `client_id`, `aud`: the claims as the token states them, unverified, only to say whose token it was and for whom. */
-  'token.rejected': { reason: string; client_id?: string; aud?: string };
+  'token.rejected': { reason: string; client_id?: string; aud?: string; contrast?: string };
   /** `client_id`, `jti`: of the token presented, as it states them. */
   'scope.insufficient': { tool: string; required: string[]; held: string[]; client_id?: string; jti?: string };
   'prm.served': { path: string };
   /** A token sent outside the Authorization header (refused); `client_id` as the token claims it, unverified. */
-  'token.misplaced': { via: 'query' | 'body'; client_id?: string };
+  'token.misplaced': { via: 'query' | 'body'; client_id?: string; contrast?: string };
   'origin.rejected': { origin: string };
   'tool.invoked': { name: string; sub: string };
   /** Which protocol revision a request speaks, and what in the request says so. */
@@ -219,6 +219,12 @@ export interface TraceEventMap {
   'contrast.refused': { contrast: ContrastName; by: Party; status: number; error?: string; rule: string };
   /** The server did NOT refuse (the defence is off): what came back instead. The journey fails. */
   'contrast.not_refused': { contrast: ContrastName; by: Party; status: number; received: string; rule: string };
+
+  // --- server grading (pnpm client URL --grade): the client tests the server's defences ------
+  /** A check begins: what its probe sends (`probe`); its requests (http.*) follow. */
+  'server_check.probed': { check: string; probe: string };
+  /** A check's verdict, with the evidence (the answer that decided it) and the rule with its section. */
+  'server_check.graded': { check: string; verdict: 'pass' | 'fail' | 'warn' | 'not-seen'; evidence: string; rule: string };
 
   // --- any server -----------------------------------------------------------------------
   /** An error answer, as `describeRejection` (oauth-error.ts) reads it off the response. */

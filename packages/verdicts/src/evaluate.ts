@@ -12,7 +12,23 @@ export interface GradingContext {
   /** The path-aware PRM path (RFC 9728 §3.1), e.g. `/.well-known/oauth-protected-resource/mcp`. */
   prmPath: string;
   scopesSupported: string[];
+  /**
+   * The other MCP servers the lab's AS issues tokens for (`--resource URL`: someone's own server;
+   * the same list the AS is given, own-servers.ts in the stack). A journey that names one of them
+   * is graded against that server: its `resource`, and not the lab's PRM, challenge or tokens,
+   * which that server serves and checks out of the lab's sight.
+   */
+  ownServers?: readonly string[];
 }
+
+/** The MCP server a client's journey is graded against: the resource it named, when the AS issues for it. */
+export function targetOf(c: ClientRecord, ctx: GradingContext): { resource: string; own: boolean } {
+  const named = c.authorizations[0]?.resource;
+  return named !== undefined && ctx.ownServers?.includes(named) ? { resource: named, own: true } : { resource: ctx.resource, own: false };
+}
+
+/** Why a check of what happens at someone's own MCP server cannot be made by the lab. */
+const atOwnServer = (resource: string, what: string) => `${what} at ${resource}, your own MCP server: the lab does not see it (pnpm client ${resource} --grade tests that server)`;
 
 /** Below this many characters a `state` is too short to be unguessable (128 bits ≈ 22 base64url characters). */
 const SHORT_STATE = 22;
@@ -22,8 +38,16 @@ const words = (scope: string | undefined) => (scope ?? '').split(' ').filter(Boo
 const same = (a: string[], b: string[]) => a.length === b.length && a.every((s) => b.includes(s));
 const authorized = (c: ClientRecord) => c.authorizations.length > 0;
 
+/** Step-up answers a 403 that someone's own MCP server sends: not seen by the lab. */
+function atOwn(c: ClientRecord, ctx: GradingContext): Outcome | undefined {
+  const target = targetOf(c, ctx);
+  return target.own ? ['not-seen', atOwnServer(target.resource, 'its 403 insufficient_scope answers are sent')] : undefined;
+}
+
 const checks: Record<CheckId, (c: ClientRecord, ctx: GradingContext, now: number) => Outcome> = {
   'prm-discovery': (c, ctx) => {
+    const target = targetOf(c, ctx);
+    if (target.own) return ['not-seen', atOwnServer(target.resource, 'its Protected Resource Metadata is served')];
     const path = c.discovery.prmPath;
     if (path === ctx.prmPath) return ['pass', `GET ${path} (before its authorization request)`];
     if (path) return ['warn', `GET ${path}: not this server's path-aware metadata URL ${ctx.prmPath} (RFC 9728 §3.1)`];
@@ -57,15 +81,17 @@ const checks: Record<CheckId, (c: ClientRecord, ctx: GradingContext, now: number
   },
   'resource-on-authorize': (c, ctx) => {
     if (!authorized(c)) return ['not-seen', 'no authorization request yet'];
-    const bad = c.authorizations.find((p) => p.resource !== ctx.resource);
-    if (!bad) return ['pass', `resource=${ctx.resource}`];
-    return ['fail', bad.resource === undefined ? 'no resource parameter on the authorization request' : `resource=${bad.resource}, not ${ctx.resource}`];
+    const { resource } = targetOf(c, ctx);
+    const bad = c.authorizations.find((p) => p.resource !== resource);
+    if (!bad) return ['pass', `resource=${resource}`];
+    return ['fail', bad.resource === undefined ? 'no resource parameter on the authorization request' : `resource=${bad.resource}, not ${resource}`];
   },
   'resource-on-token': (c, ctx) => {
     if (c.tokenRequests.length === 0) return ['not-seen', 'no token request yet'];
-    const bad = c.tokenRequests.find((p) => p.resource !== ctx.resource);
-    if (!bad) return ['pass', `resource=${ctx.resource}`];
-    return ['fail', bad.resource === undefined ? `no resource parameter on the token request (grant_type=${bad.grant_type})` : `resource=${bad.resource}, not ${ctx.resource}`];
+    const { resource } = targetOf(c, ctx);
+    const bad = c.tokenRequests.find((p) => p.resource !== resource);
+    if (!bad) return ['pass', `resource=${resource}`];
+    return ['fail', bad.resource === undefined ? `no resource parameter on the token request (grant_type=${bad.grant_type})` : `resource=${bad.resource}, not ${resource}`];
   },
   'redirect-uri': (c) => {
     const refused = c.rejections.find((r) => r.path.endsWith('/authorize') && /redirect_uri/.test(r.error_description));
@@ -80,6 +106,8 @@ const checks: Record<CheckId, (c: ClientRecord, ctx: GradingContext, now: number
   'scope-from-challenge': (c, ctx) => {
     const first = c.authorizations[0];
     if (!first) return ['not-seen', 'no authorization request yet'];
+    const target = targetOf(c, ctx);
+    if (target.own) return ['not-seen', atOwnServer(target.resource, 'its 401 challenge and its scopes_supported are sent')];
     const asked = words(first.scope);
     const challenge = c.discovery.challengeScope;
     if (challenge !== undefined) {
@@ -91,15 +119,19 @@ const checks: Record<CheckId, (c: ClientRecord, ctx: GradingContext, now: number
     if (asked.length === 0 || same(asked, ctx.scopesSupported)) return ['pass', `scope="${first.scope ?? '(omitted)'}" (no challenge scope seen)`];
     return ['warn', `scope="${first.scope}", neither a challenge's scope nor scopes_supported`];
   },
-  'step-up-union': (c) => stepUpUnion(c),
-  'step-up-no-refresh': (c) => stepUpNoRefresh(c),
-  'step-up-reauthorizes': (c, _ctx, now) => stepUpReauthorizes(c, now),
-  'bearer-header': (c) => {
+  'step-up-union': (c, ctx) => atOwn(c, ctx) ?? stepUpUnion(c),
+  'step-up-no-refresh': (c, ctx) => atOwn(c, ctx) ?? stepUpNoRefresh(c),
+  'step-up-reauthorizes': (c, ctx, now) => atOwn(c, ctx) ?? stepUpReauthorizes(c, now),
+  'bearer-header': (c, ctx) => {
+    const target = targetOf(c, ctx);
+    if (target.own) return ['not-seen', atOwnServer(target.resource, 'its tokens are presented')];
     if (c.bearer.misplaced) return ['fail', `access token sent in the ${c.bearer.misplaced === 'query' ? 'query string (access_token=…)' : 'request body'}`];
     if (c.bearer.accepted > 0) return ['pass', `Authorization: Bearer on ${c.bearer.accepted} request(s)`];
     return ['not-seen', 'no MCP request with its token yet'];
   },
-  'token-audience': (c) => {
+  'token-audience': (c, ctx) => {
+    const target = targetOf(c, ctx);
+    if (target.own) return ['not-seen', atOwnServer(target.resource, 'its tokens are presented')];
     if (c.audience.rejected) return ['fail', `the MCP server refused its token: ${c.audience.rejected}`];
     if (c.audience.accepted > 0) return ['pass', `${c.audience.accepted} token(s) presented, each with aud = this server`];
     return ['not-seen', 'no MCP request with its token yet'];

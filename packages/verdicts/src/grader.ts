@@ -106,6 +106,7 @@ export function createGrader(context: GradingContext, { clock = monotonicMicros 
         return [];
       case 'request.rejected': {
         if (event.party === 'resource-server' && event.status === 401 && event.error === '(no error code)') {
+          if (event.contrast) return []; // a pnpm client --grade probe: no client's discovery
           pending.challengeScope = CHALLENGE_SCOPE.exec(event.www_authenticate ?? '')?.[1];
           lastChallengeAt = event.at;
           return [];
@@ -170,12 +171,15 @@ export function createGrader(context: GradingContext, { clock = monotonicMicros 
         return [];
       }
       case 'token.rejected': {
+        // A declared attack (a contrast, a pnpm client --grade probe): shown, never graded.
+        if (event.contrast) return [];
         const client = event.client_id ? clients.get(event.client_id) : undefined;
         if (!client || !/aud/i.test(event.reason) || client.audience.rejected) return [];
         client.audience.rejected = `${event.reason}: its aud is ${event.aud ?? '(none)'}, not ${context.resource}`;
         return cardMoment(client);
       }
       case 'token.misplaced': {
+        if (event.contrast) return [];
         const client = event.client_id ? clients.get(event.client_id) : undefined;
         if (!client || client.bearer.misplaced) return [];
         client.bearer.misplaced = event.via;

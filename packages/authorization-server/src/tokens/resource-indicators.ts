@@ -10,7 +10,7 @@
  * - RFC 8707 §2 allows several `resource` parameters; this AS issues single-audience tokens, so it
  *   accepts exactly one.
  */
-import { OAuthError } from '@mcp-auth-demo/common';
+import { OAuthError, resourceUriProblem } from '@mcp-auth-demo/common';
 
 /**
  * RFC 3986 §6.2.2-6.2.3 normalisation for comparison only: lower-case scheme and host, default
@@ -38,8 +38,10 @@ export function checkResource(params: URLSearchParams, resources: string[], dang
     throw new OAuthError('invalid_target', 'Only one resource per request: tokens here have a single audience (RFC 8707 §2).');
   }
   const resource = values[0] as string;
-  // RFC 8707 §2: "The value of the resource parameter MUST be an absolute URI" and "MUST NOT include a fragment component".
-  if (!URL.canParse(resource) || resource.includes('#')) {
+  // RFC 8707 §2: "The value of the resource parameter MUST be an absolute URI" and "MUST NOT include a fragment component"
+  // (resource-uri.ts in common: the same rule the configured list and pnpm serve --resource are held to).
+  // The request's value is not echoed: error_description allows no `"` (RFC 6749 §5.2).
+  if (resourceUriProblem(resource)) {
     throw new OAuthError('invalid_target', 'resource must be an absolute URI without a fragment (RFC 8707 §2).');
   }
   const known = resources.find((candidate) => normalized(candidate) === normalized(resource));

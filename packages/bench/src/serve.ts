@@ -10,7 +10,12 @@
  *   hono-rs256-sign  a Hono handler that signs one RS256 JWT per request: the floor of any
  *                    authorization server that issues RS256 tokens.
  *
- *   node --import tsx baseline-server.ts <kind>     prints {"listening": <port>} when ready
+ *   node dist/packages/bench/src/serve.js <kind>    prints {"listening": <port>} when ready
+ *
+ * Run from its bundle (scripts/build.mjs bundles every src/serve.ts), as our servers are in
+ * `pnpm bench`: the same file under tsx answered a quarter to a half fewer requests per second
+ * than bundled (an A/B run of the sdk-no-auth baseline, 5,000 requests each, interleaved), which
+ * flattered every ratio against it.
  */
 import { serve } from '@hono/node-server';
 import { createEmitter, stdoutSink } from '@mcp-auth-demo/trace';
