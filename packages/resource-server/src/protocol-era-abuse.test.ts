@@ -8,13 +8,10 @@
  * was not entitled to.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createTestSetup, mcpRequest } from '../testing/index.ts';
+import { createTestSetup, mcpRequest, META_VERSION, MODERN, modernHeaders, modernRequest } from '../testing/index.ts';
 
-const MODERN = '2026-07-28';
-const META_VERSION = 'io.modelcontextprotocol/protocolVersion';
-const meta = { [META_VERSION]: MODERN, 'io.modelcontextprotocol/clientInfo': { name: 'hostile', version: '0' }, 'io.modelcontextprotocol/clientCapabilities': {} };
-const modern = (method: string, params: Record<string, unknown> = {}, id: unknown = 7) => ({ jsonrpc: '2.0', id, method, params: { ...params, _meta: meta } });
-const headersFor = (method: string, name?: string) => ({ 'mcp-protocol-version': MODERN, 'mcp-method': method, ...(name !== undefined && { 'mcp-name': name }) });
+const modern = (method: string, params: Record<string, unknown> = {}, id: unknown = 7) => modernRequest(method, params, { id });
+const headersFor = modernHeaders;
 const legacyInitialize = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'hostile', version: '0' } } };
 const weather = modern('tools/call', { name: 'get_weather', arguments: { city: 'Oslo' } });
 

@@ -4,33 +4,11 @@
  * 2025-11-25 request by its absence. The authorization checks in front are the same for both.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createTestSetup, mcpRequest, parseChallenge, rpc } from '../testing/index.ts';
+import { createTestSetup, mcpRequest, MODERN, modernHeaders, modernRequest, parseChallenge, rpc } from '../testing/index.ts';
 import { McpServer } from '@modelcontextprotocol/server';
 import { createProtocolEras, withoutSelfCancellations } from './protocol-eras.ts';
 
-const MODERN = '2026-07-28';
-const META_VERSION = 'io.modelcontextprotocol/protocolVersion';
-
-/** A 2026-07-28 request: `_meta` envelope in the body, the same facts mirrored in headers. */
-function modern(method: string, params: Record<string, unknown> = {}, version = MODERN) {
-  return {
-    jsonrpc: '2.0',
-    id: 7,
-    method,
-    params: {
-      ...params,
-      _meta: {
-        [META_VERSION]: version,
-        'io.modelcontextprotocol/clientInfo': { name: 'test', version: '0' },
-        'io.modelcontextprotocol/clientCapabilities': {},
-      },
-    },
-  };
-}
-
-function modernHeaders(method: string, name?: string, version = MODERN): Record<string, string> {
-  return { 'mcp-protocol-version': version, 'mcp-method': method, ...(name !== undefined && { 'mcp-name': name }) };
-}
+const modern = (method: string, params: Record<string, unknown> = {}, version = MODERN) => modernRequest(method, params, { version });
 
 let setup: Awaited<ReturnType<typeof createTestSetup>>;
 let token: string;

@@ -262,3 +262,4 @@ export function parseChallenge(header: string | null): Challenge | undefined {
   return challenges[0];
 }
 export * from './revocation-events.ts';
+export * from './modern-era.ts';
