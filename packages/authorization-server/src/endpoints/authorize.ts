@@ -13,7 +13,7 @@
  * loopback request is auto-approved (headless: a named deviation), or, headless with a redirect
  * URI that is not loopback, the request is refused with `access_denied`. Approved: a code.
  */
-import { CONTRAST_HEADER, isLoopbackHost, OAuthError, toOAuthError, type ErrorRedirect } from '@mcp-auth-demo/common';
+import { declaredContrast, isLoopbackHost, OAuthError, toOAuthError, type ErrorRedirect } from '@mcp-auth-demo/common';
 import { type Emit } from '@mcp-auth-demo/trace';
 import type { Context } from 'hono';
 import type { Client, ResolveClient } from '../clients/resolve-client.ts';
@@ -131,7 +131,7 @@ export function createAuthorizeHandler({ config, resolveClient, codes, interacti
     const named = params.get('client_id');
     if (named) {
       rememberClient(c.req.raw, named);
-      const contrast = c.req.header(CONTRAST_HEADER)?.slice(0, 40);
+      const contrast = declaredContrast(c.req.raw.headers);
       emit('authorization.received', { client_id: named, params: observedParams(params), ...(contrast && { contrast }) });
     }
 
