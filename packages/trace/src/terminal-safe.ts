@@ -18,7 +18,10 @@
  * the bidi marks, embeddings, overrides and isolates (U+061C, U+200E-U+200F, U+202A-U+202E,
  * U+2066-U+2069), and the Unicode line and paragraph separators (U+2028, U+2029).
  */
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const BEYOND_C0 = '\\u007f-\\u009f\\u061c\\u200e\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069';
+const UNSAFE = new RegExp(`[\\u0000-\\u001f${BEYOND_C0}]`, 'g');
+/** In JSON text: JSON.stringify escapes C0 itself, and its own newlines and indentation must stay. */
+const UNSAFE_IN_JSON = new RegExp(`[${BEYOND_C0}]`, 'g');
 
 function visible(char: string): string {
   const code = char.charCodeAt(0);
@@ -36,4 +39,14 @@ export function hasUnsafeCharacters(text: string): boolean {
   const found = UNSAFE.test(text);
   UNSAFE.lastIndex = 0;
   return found;
+}
+
+/**
+ * JSON as text that is safe to `cat` (the `--report` file): JSON.stringify escapes C0 controls
+ * but leaves C1 controls (a CSI in one code point), bidi overrides (Trojan Source) and
+ * U+2028/2029 raw. These can only occur inside strings, where a \u escape means the same value,
+ * so the file parses back to the same data.
+ */
+export function terminalSafeJson(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(UNSAFE_IN_JSON, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
