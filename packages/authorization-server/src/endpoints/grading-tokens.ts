@@ -21,7 +21,7 @@
  * challenge (RFC 6750 §3.1), an unknown case 400 `invalid_request`, no other resource 400
  * `invalid_target` (RFC 8707 §2).
  */
-import { OAuthError } from '@mcp-auth-demo/common';
+import { bearerCredentials, OAuthError } from '@mcp-auth-demo/common';
 import type { Context } from 'hono';
 import { importJWK, jwtVerify, type JWTPayload } from 'jose';
 import { randomUUID } from 'node:crypto';
@@ -47,11 +47,11 @@ function invalidToken(description: string): OAuthError {
 
 /** The caller holds a valid, unrevoked token from this AS (RFC 6750 §2.1: in the Authorization header). */
 async function authenticateHolder(c: Context, config: GradingTokensConfig, revoked: RevokedTokens): Promise<JWTPayload> {
-  const match = /^Bearer +([A-Za-z0-9._~+/-]+=*)$/i.exec(c.req.header('authorization') ?? '');
-  if (!match?.[1]) throw invalidToken('The grading facility gives a twin of a token you hold: send it in Authorization: Bearer.');
+  const token = bearerCredentials(c.req.header('authorization'));
+  if (!token) throw invalidToken('The grading facility gives a twin of a token you hold: send it in Authorization: Bearer.');
   const signingKey = await config.signingKey;
   try {
-    const { payload } = await jwtVerify(match[1], await importJWK(signingKey.publicJwk, signingKey.alg), {
+    const { payload } = await jwtVerify(token, await importJWK(signingKey.publicJwk, signingKey.alg), {
       algorithms: [signingKey.alg],
       typ: 'at+jwt',
       issuer: config.issuer,
