@@ -6,32 +6,15 @@
  */
 import { ENV } from '@mcp-auth-demo/common';
 import { EXIT_WITH_PARENT_ENV } from '@mcp-auth-demo/server-process';
-import { parseEventLine, type TraceEvent } from '@mcp-auth-demo/trace';
+import { type TraceEvent } from '@mcp-auth-demo/trace';
 import { freePorts } from '@mcp-auth-demo/stack';
-import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
-import { runCommand, runScript } from './processes.ts';
-
-/** A running server (wrapped: the execa process is a thenable, and a promise must not adopt it). */
-type Server = { process: ReturnType<typeof runScript> };
+import { runCommand, runScript, stopServer, whenListening, type ServerProcess } from './processes.ts';
 
 /** Starts one server's serve.ts and resolves once it listens; its trace lines go to `events`. */
-function startServer(entry: string, env: Record<string, string>, events: TraceEvent[]): Promise<Server> {
+function startServer(entry: string, env: Record<string, string>, events: TraceEvent[]): Promise<ServerProcess> {
   const child = runScript(entry, [], { env: { ...env, [EXIT_WITH_PARENT_ENV]: '1' }, buffer: false, timeout: 0, stdin: 'pipe' });
-  return new Promise((resolve, reject) => {
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      const event = parseEventLine(line);
-      if (!event) return;
-      events.push(event);
-      if (event.kind === 'server.listening') resolve({ process: child });
-    });
-    void child.then((result) => reject(new Error(`${entry} exited early: ${String(result.stderr)}`)));
-  });
-}
-
-async function stopServer(server: Server): Promise<void> {
-  server.process.kill('SIGTERM');
-  await server.process;
+  return whenListening(child, events, entry);
 }
 
 async function currentKid(issuer: string): Promise<string> {
@@ -55,7 +38,7 @@ describe('an authorization server restart with a new key (issue 8 item 11)', () 
       '--call', 'whoami',
       env[ENV.resource]!,
     ];
-    const servers: Server[] = [];
+    const servers: ServerProcess[] = [];
     try {
       servers.push(await startServer('packages/resource-server/src/serve.ts', env, rsEvents));
       servers.push(await startServer('packages/client/src/serve.ts', env, []));

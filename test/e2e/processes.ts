@@ -4,7 +4,8 @@
  * checks come from @mcp-auth-demo/stack and its testing entry point.
  */
 import { parseEventLine, type TraceEvent } from '@mcp-auth-demo/trace';
-import { execa, type Options } from 'execa';
+import { execa, type Options, type ResultPromise } from 'execa';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 export const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -41,4 +42,27 @@ export function runScript(script: string, args: string[], options: Options = {})
 
 export function parseTrace(stdout: string): TraceEvent[] {
   return stdout.split('\n').map(parseEventLine).filter((e): e is TraceEvent => e !== undefined);
+}
+
+/** A running server (wrapped: the execa process is a thenable, and a promise must not adopt it). */
+export type ServerProcess = { process: ResultPromise };
+
+/** Resolves once a started server process says it listens; its trace lines go to `events`. */
+export function whenListening(child: ResultPromise, events: TraceEvent[], name: string): Promise<ServerProcess> {
+  return new Promise((resolve, reject) => {
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const event = parseEventLine(line);
+      if (!event) return;
+      events.push(event);
+      if (event.kind === 'server.listening') resolve({ process: child });
+    });
+    void child.then((result) => reject(new Error(`${name} exited early (${result.exitCode ?? result.signal})`)));
+  });
+}
+
+/** Stops a server process and waits for it, even one stopped by SIGSTOP (which cannot act on SIGTERM). */
+export async function stopServer(server: ServerProcess): Promise<void> {
+  server.process.kill('SIGCONT');
+  server.process.kill('SIGTERM');
+  await server.process;
 }

@@ -16,38 +16,21 @@ import { ENV } from '@mcp-auth-demo/common';
 import { EXIT_WITH_PARENT_ENV } from '@mcp-auth-demo/server-process';
 import { freePorts, urlsForPorts } from '@mcp-auth-demo/stack';
 import { isListening, processesWithEnv } from '@mcp-auth-demo/stack/testing';
-import { parseEventLine, type TraceEvent } from '@mcp-auth-demo/trace';
-import { execa, type ResultPromise } from 'execa';
+import { type TraceEvent } from '@mcp-auth-demo/trace';
+import { execa } from 'execa';
 import { randomBytes } from 'node:crypto';
-import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
-import { root } from './processes.ts';
+import { root, stopServer, whenListening, type ServerProcess } from './processes.ts';
 import { issueToken, mcpCall, revokedByReplay } from './revocation-flows.ts';
 
-/** A running server (wrapped: the execa process is a thenable, and a promise must not adopt it). */
-type Server = { process: ResultPromise };
-
 /** Starts one server from its bundle; resolves once it listens; its trace goes to `events`. */
-function startServer(pkg: string, env: Record<string, string>, events: TraceEvent[]): Promise<Server> {
+function startServer(pkg: string, env: Record<string, string>, events: TraceEvent[]): Promise<ServerProcess> {
   const child = execa(process.execPath, [`dist/packages/${pkg}/src/serve.js`], {
     cwd: root, env: { ...env, [EXIT_WITH_PARENT_ENV]: '1' }, reject: false, buffer: false, stdin: 'pipe', cleanup: true,
   });
-  return new Promise((resolve, reject) => {
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      const event = parseEventLine(line);
-      if (!event) return;
-      events.push(event);
-      if (event.kind === 'server.listening') resolve({ process: child });
-    });
-    void child.then((result) => reject(new Error(`${pkg} exited early (${result.exitCode ?? result.signal})`)));
-  });
+  return whenListening(child, events, pkg);
 }
 
-async function stopServer(server: Server): Promise<void> {
-  server.process.kill('SIGCONT'); // a stopped process cannot act on SIGTERM
-  server.process.kill('SIGTERM');
-  await server.process;
-}
 
 /** Waits for a condition the servers bring about (a trace event, an answer): no fixed sleep. */
 async function until<T>(probe: () => Promise<T | undefined> | T | undefined): Promise<T> {
@@ -73,7 +56,7 @@ describe('revocation by push across AS restarts (RFC 8935 push, RFC 7662 fallbac
     const rsEvents: TraceEvent[] = [];
     const asEvents: TraceEvent[] = [];
     const count = (kind: TraceEvent['kind']) => rsEvents.filter((e) => e.kind === kind).length;
-    const servers: Server[] = [];
+    const servers: ServerProcess[] = [];
     const startAs = async () => {
       const as = await startServer('authorization-server', env, asEvents);
       servers.push(as);

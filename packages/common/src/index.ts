@@ -18,3 +18,4 @@ export { s256CodeChallenge } from './pkce-s256.ts';
 export * from './resource-uri.ts';
 export * from './security-event.ts';
 export * from './expiring-id-set.ts';
+export { bearerCredentials } from './bearer-credentials.ts';

@@ -19,12 +19,10 @@
  * - A token in the query string or in a form-encoded body: 400 `invalid_request`, even alongside
  *   a valid header, because a token that went into a URL has already leaked into logs.
  */
-import { mediaType, OAuthError, type BearerChallenge } from '@mcp-auth-demo/common';
+import { bearerCredentials, mediaType, OAuthError, type BearerChallenge } from '@mcp-auth-demo/common';
 import { type Emit } from '@mcp-auth-demo/trace';
 import { decodeJwt } from 'jose';
 
-/** RFC 6750 §2.1: `credentials = "Bearer" 1*SP b64token`, the scheme case-insensitive. */
-const BEARER_CREDENTIALS = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
 /** Any value whose scheme is Bearer, well-formed or not. */
 const BEARER_SCHEME = /^Bearer(?: |$)/i;
 
@@ -58,13 +56,14 @@ export function extractBearerToken(request: Request): string | undefined {
     return undefined;
   }
 
-  const match = BEARER_CREDENTIALS.exec(header);
+  // RFC 6750 §2.1 syntax (common's bearerCredentials).
+  const token = bearerCredentials(header);
   // RFC 6750 §3.1 invalid_request: "... repeats the same parameter, uses more than one method
   // for including an access token, or is otherwise malformed".
-  if (!match?.[1]) {
+  if (!token) {
     throw invalidRequest('The Authorization header must be exactly "Bearer <token>": one token, in b64token syntax.');
   }
-  return match[1];
+  return token;
 }
 
 /**

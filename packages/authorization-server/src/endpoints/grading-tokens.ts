@@ -21,14 +21,16 @@
  * challenge (RFC 6750 §3.1), an unknown case 400 `invalid_request`, no other resource 400
  * `invalid_target` (RFC 8707 §2).
  */
-import { OAuthError } from '@mcp-auth-demo/common';
+import { bearerCredentials, OAuthError } from '@mcp-auth-demo/common';
 import type { Context } from 'hono';
-import { importJWK, jwtVerify, type JWTPayload } from 'jose';
+import type { JWTPayload } from 'jose';
 import { randomUUID } from 'node:crypto';
 import type { ResolvedConfig } from '../config.ts';
 import { readFormBody, requiredParameter } from '../request-rules.ts';
 import type { RevokedTokens } from '../state/revoked-tokens.ts';
-import { signAccessToken, type AccessTokenClaims } from '../tokens/access-token.ts';
+import { createOwnTokenVerifier, signAccessToken, type AccessTokenClaims } from '../tokens/access-token.ts';
+
+type VerifyOwnToken = ReturnType<typeof createOwnTokenVerifier>;
 
 /** The slice of the configuration this module reads. */
 export type GradingTokensConfig = Pick<ResolvedConfig, 'issuer' | 'now' | 'signingKey' | 'resources'>;
@@ -46,24 +48,17 @@ function invalidToken(description: string): OAuthError {
 }
 
 /** The caller holds a valid, unrevoked token from this AS (RFC 6750 §2.1: in the Authorization header). */
-async function authenticateHolder(c: Context, config: GradingTokensConfig, revoked: RevokedTokens): Promise<JWTPayload> {
-  const match = /^Bearer +([A-Za-z0-9._~+/-]+=*)$/i.exec(c.req.header('authorization') ?? '');
-  if (!match?.[1]) throw invalidToken('The grading facility gives a twin of a token you hold: send it in Authorization: Bearer.');
-  const signingKey = await config.signingKey;
+async function authenticateHolder(c: Context, verifyOwnToken: VerifyOwnToken, revoked: RevokedTokens): Promise<JWTPayload> {
+  const token = bearerCredentials(c.req.header('authorization'));
+  if (!token) throw invalidToken('The grading facility gives a twin of a token you hold: send it in Authorization: Bearer.');
+  let payload: JWTPayload;
   try {
-    const { payload } = await jwtVerify(match[1], await importJWK(signingKey.publicJwk, signingKey.alg), {
-      algorithms: [signingKey.alg],
-      typ: 'at+jwt',
-      issuer: config.issuer,
-      currentDate: new Date(config.now()),
-      requiredClaims: ['exp', 'jti', 'aud', 'sub', 'client_id'],
-    });
-    if (revoked.isRevoked(String(payload.jti))) throw invalidToken('The token was revoked.');
-    return payload;
-  } catch (error) {
-    if (error instanceof OAuthError) throw error;
+    payload = await verifyOwnToken(token, ['jti', 'aud', 'sub', 'client_id']);
+  } catch {
     throw invalidToken('The token is not a valid access token of this authorization server.');
   }
+  if (revoked.isRevoked(String(payload.jti))) throw invalidToken('The token was revoked.');
+  return payload;
 }
 
 function checkCase(params: URLSearchParams): GradingCase {
@@ -75,9 +70,10 @@ function checkCase(params: URLSearchParams): GradingCase {
 }
 
 export function createGradingTokensHandler({ config, revoked }: { config: GradingTokensConfig; revoked: RevokedTokens }) {
+  const verifyOwnToken = createOwnTokenVerifier(config);
   return async function gradingTokens(c: Context): Promise<Response> {
     const params = await readFormBody(c, 'The grading request must be application/x-www-form-urlencoded.');
-    const held = await authenticateHolder(c, config, revoked);
+    const held = await authenticateHolder(c, verifyOwnToken, revoked);
     const gradingCase = checkCase(params);
     const aud = String(held.aud);
     const now = Math.floor(config.now() / 1000);

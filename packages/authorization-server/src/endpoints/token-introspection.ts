@@ -23,11 +23,12 @@
 import { OAuthError } from '@mcp-auth-demo/common';
 import { type Emit } from '@mcp-auth-demo/trace';
 import type { Context } from 'hono';
-import { importJWK, jwtVerify, errors, type JWTPayload } from 'jose';
+import { errors, type JWTPayload } from 'jose';
 import { createHash } from 'node:crypto';
 import type { IntrospectionClient, ResolvedConfig } from '../config.ts';
 import { constantTimeEqual, readFormBody, requiredParameter } from '../request-rules.ts';
 import type { RevokedTokens } from '../state/revoked-tokens.ts';
+import { createOwnTokenVerifier } from '../tokens/access-token.ts';
 
 /** The slice of the configuration this module reads. */
 export type IntrospectionConfig = Pick<ResolvedConfig, 'introspectionClients' | 'issuer' | 'now' | 'signingKey'>;
@@ -92,23 +93,14 @@ export const INTROSPECTION_VERIFIED_MAX_ENTRIES = 1_000;
  * Entries are keyed by the token's SHA-256, never by the token, and leave when the token expires.
  */
 export function createIntrospector({ config, revoked }: Omit<IntrospectionDependencies, 'emit'>) {
-  let publicKey: ReturnType<typeof importJWK> | undefined;
+  const verifyOwnToken = createOwnTokenVerifier(config);
   const verified = new Map<string, JWTPayload & { exp: number }>();
   return async function introspect(token: string, caller: IntrospectionClient): Promise<Introspection> {
     const key = createHash('sha256').update(token).digest('base64url');
     let payload = verified.get(key);
     if (payload === undefined) {
-      // The key may still be being generated (it is off the start-up path, config.ts): wait for it.
-      const signingKey = await config.signingKey;
-      publicKey ??= importJWK(signingKey.publicJwk, signingKey.alg);
       try {
-        ({ payload } = (await jwtVerify(token, await publicKey, {
-          algorithms: [signingKey.alg],
-          typ: 'at+jwt',
-          issuer: config.issuer,
-          currentDate: new Date(config.now()),
-          requiredClaims: ['exp', 'jti', 'aud'],
-        })) as { payload: JWTPayload & { exp: number } });
+        payload = await verifyOwnToken(token, ['jti', 'aud']);
       } catch (error) {
         return { active: false, reason: error instanceof errors.JWTExpired ? 'expired' : 'not_issued_here' };
       }

@@ -6,11 +6,16 @@
  * - §2.2: claims `iss`, `exp`, `aud`, `sub`, `client_id`, `iat`, `jti` are REQUIRED; `scope`
  *   (§2.2.3) carries the granted scopes.
  * - RFC 8707 §2: `aud` is the resource the client asked for, so the token is good there only.
+ *
+ * createOwnTokenVerifier is the other direction, for the AS's own endpoints that are handed one
+ * of its tokens (introspection, the grading facility): signed by this AS's key, `typ` at+jwt,
+ * `iss` this issuer, not expired, the claims the caller relies on present.
  */
 import { randomUUID } from 'node:crypto';
-import { SignJWT } from 'jose';
+import { importJWK, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import type { TokenClaims } from '@mcp-auth-demo/trace';
 import type { AuthorizationGrant } from '../state/codes.ts';
+import type { ResolvedConfig } from '../config.ts';
 import type { SigningKey } from './keys.ts';
 
 /** The claims of an issued token, all present. */
@@ -56,4 +61,25 @@ export async function signAccessToken(claims: AccessTokenClaims, signingKey: Sig
     .setProtectedHeader({ alg: signingKey.alg, typ: 'at+jwt', kid: signingKey.kid })
     .sign(signingKey.privateKey);
   return { access_token, claims, expires_in: claims.exp - claims.iat };
+}
+
+/**
+ * Verifies tokens this AS signed; throws jose's error when one is not (each caller says what
+ * that means: inactive at introspection, 401 at the grading facility). The public key is
+ * imported once, at first need (the signing key may still be being generated, config.ts).
+ */
+export function createOwnTokenVerifier(config: Pick<ResolvedConfig, 'issuer' | 'now' | 'signingKey'>) {
+  let publicKey: ReturnType<typeof importJWK> | undefined;
+  return async function verifyOwnToken(token: string, requiredClaims: string[]): Promise<JWTPayload & { exp: number }> {
+    const signingKey = await config.signingKey;
+    publicKey ??= importJWK(signingKey.publicJwk, signingKey.alg);
+    const { payload } = await jwtVerify(token, await publicKey, {
+      algorithms: [signingKey.alg],
+      typ: 'at+jwt',
+      issuer: config.issuer,
+      currentDate: new Date(config.now()),
+      requiredClaims: ['exp', ...requiredClaims],
+    });
+    return payload as JWTPayload & { exp: number };
+  };
 }

@@ -17,6 +17,7 @@
  * receive 401); `error="invalid_token"` is the code RFC 6750 §3.1 gives them (SHOULD).
  */
 import { gradingTokensUrl, isJsonObject, isLoopbackHost } from '@mcp-auth-demo/common';
+import { decodeJwt, type JWTPayload } from 'jose';
 import type { Verdict } from '../checks.ts';
 import { answerLine, graded, probeMcp, probing, unreachable, type Answer, type ProbeContext } from './probe.ts';
 import type { ServerCheckId, ServerCheckResult } from './server-checks.ts';
@@ -28,13 +29,10 @@ export interface TokenCheckInput {
   issuer?: string;
 }
 
-/** The payload of a JWT, or undefined for an opaque token. */
-function jwtPayload(token: string): Record<string, unknown> | undefined {
-  const parts = token.split('.');
-  if (parts.length !== 3) return undefined;
+/** The payload of a JWT, or undefined for an opaque token (read, not verified: the server verifies). */
+function jwtPayload(token: string): JWTPayload | undefined {
   try {
-    const payload: unknown = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8'));
-    return isJsonObject(payload) ? payload : undefined;
+    return decodeJwt(token);
   } catch {
     return undefined;
   }
@@ -43,10 +41,7 @@ function jwtPayload(token: string): Record<string, unknown> | undefined {
 /** A token the server must refuse: 401 passes (warn without invalid_token), anything else fails. */
 function refusal(ctx: ProbeContext, id: ServerCheckId, what: string, answer: Answer): ServerCheckResult {
   const evidence = `${what} → ${answerLine(answer)}`;
-  let verdict: Verdict = 'pass';
-  if (answer.status >= 200 && answer.status < 300) verdict = 'fail';
-  else if (answer.status !== 401) verdict = 'fail';
-  else if (answer.bearer?.error !== 'invalid_token') verdict = 'warn';
+  const verdict: Verdict = answer.status !== 401 ? 'fail' : answer.bearer?.error !== 'invalid_token' ? 'warn' : 'pass';
   const note = verdict === 'fail' ? (answer.status < 300 ? ' (accepted)' : ' (not 401)') : verdict === 'warn' ? ' (no error="invalid_token")' : '';
   return graded(ctx, id, verdict, `${evidence}${note}`);
 }
