@@ -10,9 +10,6 @@ import type { SigningKey } from './tokens/keys.ts';
 import type { CimdLimits } from './clients/cimd-limits.ts';
 import type { IntrospectionClient } from './clients/introspection-clients.ts';
 
-/** Validation and defaults live beside this file, in config-resolve.ts. */
-export { resolveConfig } from './config-resolve.ts';
-
 export type { CimdLimits } from './clients/cimd-limits.ts';
 export type { IntrospectionClient } from './clients/introspection-clients.ts';
 

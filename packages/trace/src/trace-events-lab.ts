@@ -3,7 +3,7 @@
  * contrasts (each defence shown holding), and the grading of someone else's server. One part of
  * the event map (`TraceEventMap`, trace.ts).
  */
-import type { Party } from './trace.ts';
+import type { Party } from './party.ts';
 
 /**
  * The contrasts of the default run (contrast.* events), each a defence shown holding:

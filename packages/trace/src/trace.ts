@@ -12,15 +12,15 @@
  * server decision between the client request that caused it and the response that followed.
  */
 
+import type { Party } from './party.ts';
 import type { ClientEvents } from './trace-events-client.ts';
 import type { LabEvents } from './trace-events-lab.ts';
 import type { AnyServerEvents, AuthorizationServerEvents, ResourceServerEvents } from './trace-events-servers.ts';
 
 export { CONTRAST_NAMES, type ContrastName } from './trace-events-lab.ts';
 export type { TokenClaims } from './trace-events-servers.ts';
-export type { AnyServerEvents, AuthorizationServerEvents, ClientEvents, LabEvents, ResourceServerEvents };
+export type { AnyServerEvents, AuthorizationServerEvents, ClientEvents, LabEvents, Party, ResourceServerEvents };
 
-export type Party = 'client' | 'authorization-server' | 'resource-server' | 'client-host';
 
 /**
  * Every event kind and its payload, by who emits it. Kinds are named `thing.outcome`.
