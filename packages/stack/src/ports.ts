@@ -3,6 +3,7 @@
  * and free ephemeral loopback ports for tests and the benchmark.
  */
 import { DEFAULT_PORTS } from '@mcp-auth-demo/common';
+import { readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 
 export interface StackUrls {
@@ -34,8 +35,33 @@ export function urlsFromPortFlags(values: { 'as-port'?: string; 'rs-port'?: stri
   });
 }
 
-/** A loopback port that was free a moment ago (the OS picks it): for tests and the benchmark. */
-export function freePort(): Promise<number> {
+/**
+ * The ports the OS hands out on its own: to `listen(0)` and as the local end of every outgoing
+ * connection. A port picked there and released can be taken by any outgoing connection (a test
+ * next door fetching a page) before our child process binds it, so we pick below that range.
+ */
+function osEphemeralRange(): { low: number; high: number } | undefined {
+  try {
+    const [low, high] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    return low && high ? { low, high } : undefined;
+  } catch {
+    return undefined; // not Linux: fall back to the OS's pick
+  }
+}
+
+const handedOut = new Set<number>();
+const LOWEST_PICK = 10_000;
+
+function canBind(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+function osPick(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();
@@ -45,6 +71,23 @@ export function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * A loopback port that was free a moment ago, for tests and the benchmark: a random one below
+ * the OS's ephemeral range (so no outgoing connection takes it before it is bound), never one
+ * this process handed out already.
+ */
+export async function freePort(): Promise<number> {
+  const range = osEphemeralRange();
+  if (!range || range.low - LOWEST_PICK < 1000) return osPick();
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = LOWEST_PICK + Math.floor(Math.random() * (range.low - LOWEST_PICK));
+    if (handedOut.has(port) || !(await canBind(port))) continue;
+    handedOut.add(port);
+    return port;
+  }
+  return osPick();
 }
 
 /** One free port for each server of the stack. */
