@@ -63,6 +63,15 @@ export const ENV = {
   tokenLifetimes: 'MCP_DEMO_TOKEN_LIFETIMES',
   /** Seconds of clock skew the MCP server allows on `exp`/`iat`/`nbf` (default 30; 0 when all share one clock). */
   clockToleranceSeconds: 'MCP_DEMO_CLOCK_TOLERANCE_SECONDS',
+  /**
+   * `--https`: the directory of the lab's local certificate authority (default
+   * `$XDG_CACHE_HOME/mcp-auth-demo/local-ca`, else `~/.cache/mcp-auth-demo/local-ca`); tests point it at a temporary one.
+   */
+  caDir: 'MCP_DEMO_CA_DIR',
+  /** `--https`: the files a server listens with (its certificate and private key) and the CA it trusts, set by the orchestrator. */
+  tlsCertFile: 'MCP_DEMO_TLS_CERT_FILE',
+  tlsKeyFile: 'MCP_DEMO_TLS_KEY_FILE',
+  tlsCaFile: 'MCP_DEMO_TLS_CA_FILE',
 } as const;
 
 /** The resource server's client identifier at the authorization server, for RFC 7662 introspection. */
