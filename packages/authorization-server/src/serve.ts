@@ -20,14 +20,19 @@
  *                      accommodation for typescript-sdk #2255 (config.ts accommodateSdk1StepUp)
  *   MCP_DEMO_INTERACTIVE=1  show the sign-in and consent page for every request (else headless:
  *                      loopback redirect URIs auto-approved, any other refused)
+ *   MCP_DEMO_TLS_CERT_FILE, MCP_DEMO_TLS_KEY_FILE, MCP_DEMO_TLS_CA_FILE  `--https`: listen with this
+ *                      certificate and key (an https issuer), and trust this CA, explicitly and for
+ *                      loopback hosts only, when fetching a CIMD document or pushing revocations
  *
  * The key is generated (or loaded) while the server starts listening, not before: only /jwks and
  * /token wait for it.
  */
 import { DEFAULT_ISSUER, DEFAULT_RESOURCE, ENV, isLoopbackHost, parseResourceList, RESOURCE_SERVER_CLIENT_ID } from '@mcp-auth-demo/common';
+import { createLabTrustingFetch, labTlsFromEnvironment } from '@mcp-auth-demo/local-ca';
 import { buildAppOrExit, serveApp } from '@mcp-auth-demo/server-process';
 import { stdoutSink } from '@mcp-auth-demo/trace';
 import { createAuthorizationServer } from './app.ts';
+import { fetchPinned } from './clients/pinned-fetch.ts';
 import { loadOrCreateSigningKey } from './tokens/key-file.ts';
 import { generateSigningKey } from './tokens/keys.ts';
 
@@ -55,6 +60,8 @@ signingKey.catch((error: unknown) => {
 });
 const introspectionSecret = process.env[ENV.introspectionSecret];
 const interactive = process.env[ENV.interactive] === '1';
+// `--https`: the lab's leaf to listen with, and its CA to trust for loopback hosts (local-ca).
+const tls = labTlsFromEnvironment(process.env);
 
 const app = buildAppOrExit('authorization-server', () =>
   createAuthorizationServer({
@@ -63,8 +70,13 @@ const app = buildAppOrExit('authorization-server', () =>
     accessTokenTtlSecondsByResource: tokenLifetimes,
     allowedOrigins,
     signingKey,
-    // The named local-demo deviation (http CIMD URLs on loopback), only for a loopback issuer.
-    dangerouslyAllowLoopbackHttp: URL.canParse(issuer) && isLoopbackHost(new URL(issuer).hostname),
+    // The named local-demo deviation (http CIMD URLs on loopback), only for an http loopback issuer:
+    // with --https there is no deviation left, and an http client_id is refused as anywhere else.
+    dangerouslyAllowLoopbackHttp: !tls && URL.canParse(issuer) && isLoopbackHost(new URL(issuer).hostname),
+    ...(tls && {
+      fetch: (url: string, init: RequestInit, vetted: Parameters<typeof fetchPinned>[2]) => fetchPinned(url, init, vetted, { loopbackCa: tls.ca }),
+      securityEventFetch: createLabTrustingFetch(tls.ca),
+    }),
     // `pnpm serve --lenient`: what a client that omits `resource` gets (see config.ts).
     ...(process.env[ENV.lenientAuthorizationServer] === '1' ? { dangerouslyDefaultAudience: LENIENT_DEFAULT_AUDIENCE } : {}),
     // RFC 7662: the MCP server may ask whether a token is still active (how revocation reaches it).
@@ -83,4 +95,5 @@ serveApp({
   url: issuer,
   fetch: app.fetch,
   portHint: 'Set MCP_DEMO_ISSUER=http://localhost:<port> (or pnpm demo --as-port <port>).',
+  ...(tls && { tls }),
 });

@@ -50,12 +50,14 @@ export function clientUrls(baseUrl: string): ClientUrls {
  * The redirect URIs the document lists: the client host's callback and, when that is on
  * `localhost`, the same callback on the loopback IP literals. `pnpm client --browser` listens on
  * `http://127.0.0.1:<any port>/callback` (RFC 8252 §7.3 and §8.3: IP literals, not "localhost");
- * the AS matches it to one of these by the port-only exception of RFC 8252 §7.3.
+ * the AS matches it to one of these by the port-only exception of RFC 8252 §7.3. Those two stay
+ * http when the host itself is https (`--https`): "Loopback redirect URIs use the "http" scheme"
+ * (RFC 8252 §7.3), and the port exception applies to them only.
  */
 export function documentRedirectUris(redirectUri: string): string[] {
   const url = new URL(redirectUri);
   if (url.hostname !== 'localhost') return [redirectUri];
-  const on = (host: string) => Object.assign(new URL(redirectUri), { hostname: host }).href;
+  const on = (host: string) => Object.assign(new URL(redirectUri), { protocol: 'http:', hostname: host }).href;
   return [redirectUri, on('127.0.0.1'), on('[::1]')];
 }
 

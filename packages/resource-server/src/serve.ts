@@ -13,8 +13,12 @@
  *   MCP_DEMO_INTROSPECT_EVERY_REQUEST=1  introspect every token (the contrast); default: subscribe
  *                             to the AS's revocation SETs and introspect only while that channel is down
  *   MCP_DEMO_CLOCK_TOLERANCE_SECONDS  clock skew allowed on exp/iat/nbf (default 30)
+ *   MCP_DEMO_TLS_CERT_FILE, MCP_DEMO_TLS_KEY_FILE, MCP_DEMO_TLS_CA_FILE  `--https`: listen with this
+ *                             certificate and key (an https resource), and trust this CA, explicitly
+ *                             and for loopback hosts only, in every request to the AS
  */
 import { DEFAULT_ISSUER, DEFAULT_RESOURCE, ENV, RESOURCE_SERVER_CLIENT_ID } from '@mcp-auth-demo/common';
+import { createLabTrustingFetch, labTlsFromEnvironment } from '@mcp-auth-demo/local-ca';
 import { buildAppOrExit, serveApp } from '@mcp-auth-demo/server-process';
 import { stdoutSink } from '@mcp-auth-demo/trace';
 import { createResourceServer } from './app.ts';
@@ -25,6 +29,8 @@ const allowedOrigins = (process.env[ENV.allowedOrigins] ?? '').split(',').map((o
 const introspectionSecret = process.env[ENV.introspectionSecret];
 const introspectionCache = process.env[ENV.introspectionCacheSeconds];
 const clockTolerance = process.env[ENV.clockToleranceSeconds];
+// `--https`: the lab's leaf to listen with, and its CA to trust for loopback hosts (local-ca).
+const tls = labTlsFromEnvironment(process.env);
 
 const app = buildAppOrExit('resource-server', () =>
   createResourceServer({
@@ -32,6 +38,8 @@ const app = buildAppOrExit('resource-server', () =>
     authorizationServer,
     allowedOrigins,
     onEvent: stdoutSink,
+    // AS metadata, JWKS, introspection and the revocation channel, all to the AS.
+    ...(tls && { fetch: createLabTrustingFetch(tls.ca) }),
     ...(clockTolerance ? { clockToleranceSeconds: Number(clockTolerance) } : {}),
     // RFC 7662: revocation reaches this server through introspection at the AS.
     ...(introspectionSecret
@@ -44,8 +52,8 @@ const app = buildAppOrExit('resource-server', () =>
           },
         }
       : {}),
-    // DEMO DEVIATION: plain http, for loopback hosts only (config.ts enforces the "only").
-    dangerouslyAllowLoopbackHttp: true,
+    // DEMO DEVIATION: plain http, for loopback hosts only (config.ts enforces the "only"); none with --https.
+    dangerouslyAllowLoopbackHttp: !tls,
   }),
 );
 
@@ -54,6 +62,7 @@ serveApp({
   url: resource,
   fetch: app.fetch,
   portHint: 'Set MCP_DEMO_RESOURCE=http://localhost:<port>/mcp (or pnpm demo --rs-port <port>).',
+  ...(tls && { tls }),
 });
 // Subscribe to the AS's revocation SETs (configured-revocation.ts); the timer never holds the process.
 app.revocationChannel?.start();

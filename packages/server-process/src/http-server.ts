@@ -21,9 +21,12 @@
  *    `HEADERS_TIMEOUT_MS` for the headers and `REQUEST_TIMEOUT_MS` for the whole request
  *    (Node answers 408 and closes), checked every second. A response that streams (an MCP
  *    SSE stream) is not cut: the bound is on receiving the request, not on answering it.
+ * 4. TLS (`--https`): with `tls`, the same server speaks HTTPS (node:https), with the lab's leaf
+ *    certificate and key (@mcp-auth-demo/local-ca); everything above holds unchanged.
  */
 import { createAdaptorServer, type HttpBindings } from '@hono/node-server';
 import type { IncomingMessage, Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { describeRejection, OAuthError, oauthErrorResponse } from '@mcp-auth-demo/common';
 import type { Emit } from '@mcp-auth-demo/trace';
@@ -46,6 +49,8 @@ export interface HttpServerOptions {
   emit: Emit;
   /** Tests only: shorter bounds on slow clients (defaults HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS, 1 s checks). */
   slowClientBounds?: { headersMs: number; requestMs: number; checkEveryMs: number };
+  /** Listen with TLS: this certificate chain and private key, PEM (default: plain HTTP). */
+  tls?: { cert: string; key: string };
 }
 
 /** Reads and discards what is left of a request body, within the bounds; true when all of it arrived. */
@@ -108,10 +113,13 @@ function refuseConnect(request: IncomingMessage, socket: Duplex, emit: Emit): vo
 /** A Node HTTP server for the app: early answers drained and closed, CONNECT answered. Not listening yet. */
 export function createHttpServer(options: HttpServerOptions): Server {
   const bounds = options.slowClientBounds ?? { headersMs: HEADERS_TIMEOUT_MS, requestMs: REQUEST_TIMEOUT_MS, checkEveryMs: 1_000 };
-  const server = createAdaptorServer({
-    fetch: (request, env) => answer(options, request, (env as HttpBindings).incoming),
-    serverOptions: { headersTimeout: bounds.headersMs, requestTimeout: bounds.requestMs, connectionsCheckingInterval: bounds.checkEveryMs },
-  }) as Server;
+  const serverOptions = { headersTimeout: bounds.headersMs, requestTimeout: bounds.requestMs, connectionsCheckingInterval: bounds.checkEveryMs };
+  const fetch = (request: Request, env: unknown) => answer(options, request, (env as HttpBindings).incoming);
+  const server = (
+    options.tls
+      ? createAdaptorServer({ fetch, createServer: createHttpsServer, serverOptions: { ...serverOptions, cert: options.tls.cert, key: options.tls.key } })
+      : createAdaptorServer({ fetch, serverOptions })
+  ) as Server;
   server.on('connect', (request: IncomingMessage, socket: Duplex) => refuseConnect(request, socket, options.emit));
   return server;
 }

@@ -1,9 +1,11 @@
 /**
  * What every `serve.ts` shares: listen on the host and port of the app's own URL, write trace
  * events to stdout as JSON lines, say clearly when the port is taken, and shut down cleanly on
- * Ctrl-C, SIGTERM, or (when started by the orchestrator) when the parent goes away.
+ * Ctrl-C, SIGTERM, or (when started by the orchestrator) when the parent goes away. An https URL
+ * is served with TLS (`tls`: the lab's leaf, `--https`), an http one without.
  */
 import { createServer, type RequestListener } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { ConfigError, EXIT_INVALID_CONFIG } from '@mcp-auth-demo/common';
 import { createEmitter, stdoutSink, traceOutputWritten, type Party } from '@mcp-auth-demo/trace';
@@ -40,11 +42,18 @@ export interface ServeOptions {
   listener?: RequestListener;
   /** How a user picks another port, for the "port in use" message. */
   portHint: string;
+  /** The certificate and key to listen with; required for an https `url`, refused for an http one. */
+  tls?: { cert: string; key: string };
 }
 
-export function serveApp({ party, url, fetch, listener, portHint }: ServeOptions): void {
-  const { hostname, port } = new URL(url);
+export function serveApp({ party, url, fetch, listener, portHint, tls }: ServeOptions): void {
+  const { hostname, port, protocol } = new URL(url);
   if (!fetch === !listener) throw new Error('serveApp needs exactly one of fetch and listener');
+  // The URL says what is spoken: an https URL served as plain http would fail every client.
+  if ((protocol === 'https:') !== Boolean(tls)) {
+    process.stderr.write(`${party}: ${url} ${tls ? 'is http, but TLS files were given' : 'is https, but no TLS certificate was given (pnpm demo|serve --https makes one)'}\n`);
+    process.exit(EXIT_INVALID_CONFIG);
+  }
   const emit = createEmitter(party, stdoutSink);
   // Our apps get the project's HTTP layer; a third-party server (oidc-provider) brings its own.
   // Every event a request caused leaves before its answer, in the turn's one write (trace-output.ts).
@@ -58,8 +67,11 @@ export function serveApp({ party, url, fetch, listener, portHint }: ServeOptions
           }
         },
         emit,
+        ...(tls && { tls }),
       })
-    : createServer(listener);
+    : tls
+      ? createHttpsServer(tls, listener)
+      : createServer(listener);
 
   server.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EADDRINUSE') {

@@ -26,13 +26,13 @@ function port(value: string | undefined, fallback: number, flag: string): number
   return n;
 }
 
-/** The servers' URLs from the port flags, defaulting to the well-known demo ports. */
-export function urlsFromPortFlags(values: { 'as-port'?: string; 'rs-port'?: string; 'client-port'?: string }): StackUrls {
+/** The servers' URLs from the port flags, defaulting to the well-known demo ports; https with `--https`. */
+export function urlsFromPortFlags(values: { 'as-port'?: string; 'rs-port'?: string; 'client-port'?: string; https?: boolean }): StackUrls {
   return urlsForPorts({
     as: port(values['as-port'], DEFAULT_PORTS.authorizationServer, 'as-port'),
     rs: port(values['rs-port'], DEFAULT_PORTS.resourceServer, 'rs-port'),
     client: port(values['client-port'], DEFAULT_PORTS.clientHost, 'client-port'),
-  });
+  }, values.https ? 'https' : 'http');
 }
 
 /**
@@ -95,11 +95,10 @@ export async function freePorts(): Promise<{ as: number; rs: number; client: num
   return { as: await freePort(), rs: await freePort(), client: await freePort() };
 }
 
-export function urlsForPorts(ports: { as: number; rs: number; client: number }): StackUrls {
+export function urlsForPorts(ports: { as: number; rs: number; client: number }, scheme: 'http' | 'https' = 'http'): StackUrls {
   return {
-    issuer: `http://localhost:${ports.as}`,
-    resource: `http://localhost:${ports.rs}/mcp`,
-    clientBase: `http://localhost:${ports.client}`,
+    issuer: `${scheme}://localhost:${ports.as}`,
+    resource: `${scheme}://localhost:${ports.rs}/mcp`,
+    clientBase: `${scheme}://localhost:${ports.client}`,
   };
 }
-

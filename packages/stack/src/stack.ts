@@ -119,6 +119,11 @@ export interface StackOptions {
   resources?: string[];
   /** The AS serves the grading facility of `pnpm client --grade` (a named deviation; `pnpm serve`). */
   gradingTokens?: boolean;
+  /**
+   * `--https`: what every server's environment gains, the paths of the lab's TLS files
+   * (https-mode.ts, local-ca `labTlsEnvironment`). The URLs must then be https.
+   */
+  tlsEnvironment?: Record<string, string>;
 }
 
 /** A further MCP server of the stack. */
@@ -178,6 +183,7 @@ export function startStack(urls: StackUrls, onEvent: (event: TraceEvent) => void
           // An extra MCP server checks tokens locally: the AS's introspection client is the main one.
           ...(party === 'client-host' || !introspectionSecret || resource !== urls.resource ? {} : { [ENV.introspectionSecret]: introspectionSecret }),
           [EXIT_WITH_PARENT_ENV]: '1',
+          ...options.tlsEnvironment,
           ...(options.interactive && { [ENV.interactive]: '1' }),
           ...(options.lenient && { [ENV.lenientAuthorizationServer]: '1' }),
           ...(party === 'authorization-server' && options.gradingTokens && { [ENV.gradingTokens]: '1' }),

@@ -9,10 +9,15 @@
  *
  * It implements only what a metadata document fetch needs: GET, no redirects followed (CIMD §4:
  * a 3xx is returned as it is), the caller's AbortSignal, the body as a web stream.
+ *
+ * `--https`: the client host's document is served with the lab CA's certificate. `loopbackCa`
+ * trusts that CA explicitly, for a connection to a loopback address only; any other address is
+ * checked against Node's default trust store alone, as without it.
  */
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
+import { isLoopbackAddress } from '@mcp-auth-demo/common';
 import { Readable } from 'node:stream';
 import type { VettedAddress } from './fetch-guard.ts';
 
@@ -33,7 +38,12 @@ function toHeaders(message: IncomingMessage): Headers {
   return headers;
 }
 
-export function fetchPinned(url: string, init: RequestInit, vetted: VettedAddress): Promise<Response> {
+export interface PinnedFetchOptions {
+  /** A CA certificate (PEM) trusted for connections to a loopback address (the lab CA of `--https`). */
+  loopbackCa?: string;
+}
+
+export function fetchPinned(url: string, init: RequestInit, vetted: VettedAddress, options: PinnedFetchOptions = {}): Promise<Response> {
   const target = new URL(url);
   const request = target.protocol === 'https:' ? httpsRequest : httpRequest;
   const headers = Object.fromEntries(new Headers(init.headers).entries());
@@ -47,6 +57,7 @@ export function fetchPinned(url: string, init: RequestInit, vetted: VettedAddres
         // An IP-literal host needs no lookup; a name keeps its SNI and certificate check.
         ...(isIP(target.hostname.replace(/^\[|\]$/g, '')) ? {} : { servername: target.hostname }),
         signal: init.signal ?? undefined,
+        ...(options.loopbackCa && isLoopbackAddress(vetted.address) && { ca: options.loopbackCa }),
       },
       (res) => {
         const body = res.statusCode === 204 || res.statusCode === 304 ? null : (Readable.toWeb(res) as ReadableStream<Uint8Array>);
