@@ -16,7 +16,7 @@ const bounded = (value: string, max: number) => Math.max(1, Math.min(max, Math.f
 (ensureBuilt as () => Promise<void>)().then(() => runSoak({ journeys: bounded(values.journeys, 10_000), concurrency: bounded(values.concurrency, 500), rounds: bounded(values.rounds, 20) })).then(
   (report) => {
     process.stdout.write(formatSoak(report));
-    process.exit(report.failures.length === 0 && report.serverErrors === 0 ? 0 : 1);
+    process.exit(report.failures.length === 0 && report.serverErrors.length === 0 ? 0 : 1);
   },
   (error: unknown) => {
     process.stderr.write(`soak: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -22,6 +22,9 @@ const SETTLE_MS = 10_000;
 
 /** One batch of journeys and what each server's memory did after it. */
 export interface SoakRound {
+  /** Journeys that failed, and 5xx answers, in this round. */
+  failures: number;
+  serverErrors: number;
   seconds: number;
   p50: number;
   p95: number;
@@ -34,8 +37,8 @@ export interface SoakReport {
   journeys: number;
   concurrency: number;
   failures: string[];
-  /** Answers with a 5xx status, by any server, as their trace recorded them. */
-  serverErrors: number;
+  /** Answers with a 5xx status, by any server, as their trace recorded them ("party status error path"). */
+  serverErrors: string[];
   /** RSS idle before the first round. */
   before: Partial<Record<Party, number>>;
   /**
@@ -49,11 +52,11 @@ const percentile = (sorted: number[], q: number) => sorted[Math.min(sorted.lengt
 
 export async function runSoak(options: { journeys: number; concurrency: number; rounds?: number }): Promise<SoakReport> {
   const urls = urlsForPorts(await freePorts());
-  let serverErrors = 0;
+  const serverErrors: string[] = [];
   const stack = startStack(
     urls,
     (event) => {
-      if (event.kind === 'request.rejected' && event.status >= 500) serverErrors += 1;
+      if (event.kind === 'request.rejected' && event.status >= 500) serverErrors.push(`${event.party} ${event.status} ${event.error} ${event.method} ${event.path}`);
     },
     { bundles: true },
   );
@@ -79,6 +82,7 @@ export async function runSoak(options: { journeys: number; concurrency: number; 
     const rounds: SoakRound[] = [];
     for (let round = 0; round < (options.rounds ?? 1); round++) {
       const durations: number[] = [];
+      const [failedBefore, errorsBefore] = [failures.length, serverErrors.length];
       let next = 0;
       const started = performance.now();
       const worker = async () => {
@@ -94,7 +98,7 @@ export async function runSoak(options: { journeys: number; concurrency: number; 
       const sorted = durations.sort((a, b) => a - b);
       const after = rss();
       await sleep(SETTLE_MS);
-      rounds.push({ seconds, p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95), after, settled: rss() });
+      rounds.push({ failures: failures.length - failedBefore, serverErrors: serverErrors.length - errorsBefore, seconds, p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95), after, settled: rss() });
     }
     return { journeys: options.journeys, concurrency: options.concurrency, failures, serverErrors, before, rounds };
   } finally {
@@ -112,8 +116,8 @@ export function formatSoak(r: SoakReport): string {
     `mcp-auth-demo soak · Node ${process.version} · ${r.rounds.length} × ${r.journeys} whole journeys, ${r.concurrency} at a time, same servers · loopback only`,
     '',
     `failures      ${r.failures.length}${r.failures.length ? `  (first: ${r.failures.slice(0, 3).join(' | ')})` : ''}`,
-    `5xx answers   ${r.serverErrors}`,
-    ...r.rounds.map((round, i) => `journey       round ${i + 1}: p50 ${round.p50.toFixed(0)} ms   p95 ${round.p95.toFixed(0)} ms   ${(r.journeys / round.seconds).toFixed(1)} journeys/s`),
+    `5xx answers   ${r.serverErrors.length}${r.serverErrors.length ? `  (first: ${r.serverErrors.slice(0, 3).join(' | ')})` : ''}`,
+    ...r.rounds.map((round, i) => `round ${i + 1}       ${round.failures} failed, ${round.serverErrors} × 5xx; p50 ${round.p50.toFixed(0)} ms   p95 ${round.p95.toFixed(0)} ms   ${(r.journeys / round.seconds).toFixed(1)} journeys/s`),
     `throughput    ${(total / seconds).toFixed(1)} journeys/s (${seconds.toFixed(1)} s in all)`,
     `RSS           idle before → after each round, ${SETTLE_MS / 1000} s idle (a plateau stops growing; a leak grows every round)`,
     ...parties.map((p) => `  ${p.padEnd(22)} ${mb(r.before[p]).padStart(7)} → ${r.rounds.map((round) => mb(round.settled[p]).padStart(7)).join(' → ')}${lastRound ? `   (right after the last: ${mb(lastRound.after[p])})` : ''}`),
