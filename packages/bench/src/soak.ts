@@ -9,7 +9,7 @@
  * step-up, the retry. It prints the failures (there must be none; the first few are shown),
  * the 5xx answers any server gave (from the servers' own trace: there must be none), journey
  * latency p50/p95, the rate, and each server's RSS idle before, right after, and after
- * `SETTLE_MS` of idleness (what "back to idle" is measured against).
+ * `--settle` seconds of idleness (default 10; what "back to idle" is measured against).
  */
 import { clientUrls, runJourney } from '@mcp-auth-demo/client';
 import type { Party } from '@mcp-auth-demo/trace';
@@ -18,14 +18,17 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { rssMegabytes } from './process-stats.ts';
 
 /** How long the servers sit idle after the run before their RSS is read again. */
-const SETTLE_MS = 10_000;
+const SETTLE_SECONDS = 10;
 
 /** One batch of journeys and what each server's memory did after it. */
 export interface SoakRound {
+  /** Journeys that failed, and 5xx answers, in this round. */
+  failures: number;
+  serverErrors: number;
   seconds: number;
   p50: number;
   p95: number;
-  /** RSS right after the batch, and after `SETTLE_MS` of idleness. */
+  /** RSS right after the batch, and after `settleSeconds` of idleness. */
   after: Partial<Record<Party, number>>;
   settled: Partial<Record<Party, number>>;
 }
@@ -33,9 +36,11 @@ export interface SoakRound {
 export interface SoakReport {
   journeys: number;
   concurrency: number;
+  /** How long the servers sat idle after each round before their RSS was read. */
+  settleSeconds: number;
   failures: string[];
-  /** Answers with a 5xx status, by any server, as their trace recorded them. */
-  serverErrors: number;
+  /** Answers with a 5xx status, by any server, as their trace recorded them ("party status error path"). */
+  serverErrors: string[];
   /** RSS idle before the first round. */
   before: Partial<Record<Party, number>>;
   /**
@@ -47,13 +52,14 @@ export interface SoakReport {
 
 const percentile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
 
-export async function runSoak(options: { journeys: number; concurrency: number; rounds?: number }): Promise<SoakReport> {
+export async function runSoak(options: { journeys: number; concurrency: number; rounds?: number; settleSeconds?: number }): Promise<SoakReport> {
+  const settleSeconds = options.settleSeconds ?? SETTLE_SECONDS;
   const urls = urlsForPorts(await freePorts());
-  let serverErrors = 0;
+  const serverErrors: string[] = [];
   const stack = startStack(
     urls,
     (event) => {
-      if (event.kind === 'request.rejected' && event.status >= 500) serverErrors += 1;
+      if (event.kind === 'request.rejected' && event.status >= 500) serverErrors.push(`${event.party} ${event.status} ${event.error} ${event.method} ${event.path}`);
     },
     { bundles: true },
   );
@@ -79,6 +85,7 @@ export async function runSoak(options: { journeys: number; concurrency: number; 
     const rounds: SoakRound[] = [];
     for (let round = 0; round < (options.rounds ?? 1); round++) {
       const durations: number[] = [];
+      const [failedBefore, errorsBefore] = [failures.length, serverErrors.length];
       let next = 0;
       const started = performance.now();
       const worker = async () => {
@@ -93,10 +100,10 @@ export async function runSoak(options: { journeys: number; concurrency: number; 
       const seconds = (performance.now() - started) / 1000;
       const sorted = durations.sort((a, b) => a - b);
       const after = rss();
-      await sleep(SETTLE_MS);
-      rounds.push({ seconds, p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95), after, settled: rss() });
+      await sleep(settleSeconds * 1000);
+      rounds.push({ failures: failures.length - failedBefore, serverErrors: serverErrors.length - errorsBefore, seconds, p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95), after, settled: rss() });
     }
-    return { journeys: options.journeys, concurrency: options.concurrency, failures, serverErrors, before, rounds };
+    return { journeys: options.journeys, concurrency: options.concurrency, settleSeconds, failures, serverErrors, before, rounds };
   } finally {
     await stack.stop();
   }
@@ -112,10 +119,10 @@ export function formatSoak(r: SoakReport): string {
     `mcp-auth-demo soak · Node ${process.version} · ${r.rounds.length} × ${r.journeys} whole journeys, ${r.concurrency} at a time, same servers · loopback only`,
     '',
     `failures      ${r.failures.length}${r.failures.length ? `  (first: ${r.failures.slice(0, 3).join(' | ')})` : ''}`,
-    `5xx answers   ${r.serverErrors}`,
-    ...r.rounds.map((round, i) => `journey       round ${i + 1}: p50 ${round.p50.toFixed(0)} ms   p95 ${round.p95.toFixed(0)} ms   ${(r.journeys / round.seconds).toFixed(1)} journeys/s`),
+    `5xx answers   ${r.serverErrors.length}${r.serverErrors.length ? `  (first: ${r.serverErrors.slice(0, 3).join(' | ')})` : ''}`,
+    ...r.rounds.map((round, i) => `round ${i + 1}       ${round.failures} failed, ${round.serverErrors} × 5xx; p50 ${round.p50.toFixed(0)} ms   p95 ${round.p95.toFixed(0)} ms   ${(r.journeys / round.seconds).toFixed(1)} journeys/s`),
     `throughput    ${(total / seconds).toFixed(1)} journeys/s (${seconds.toFixed(1)} s in all)`,
-    `RSS           idle before → after each round, ${SETTLE_MS / 1000} s idle (a plateau stops growing; a leak grows every round)`,
+    `RSS           idle before → after each round, ${r.settleSeconds} s idle (a plateau stops growing; a leak grows every round)`,
     ...parties.map((p) => `  ${p.padEnd(22)} ${mb(r.before[p]).padStart(7)} → ${r.rounds.map((round) => mb(round.settled[p]).padStart(7)).join(' → ')}${lastRound ? `   (right after the last: ${mb(lastRound.after[p])})` : ''}`),
     '',
   ].join('\n');
