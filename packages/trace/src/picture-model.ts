@@ -239,8 +239,10 @@ export function buildPicture(events: readonly TraceEvent[]): PictureModel {
         const same = e.party === 'authorization-server' ? last?.to === 'AS' && last.exchange.url === e.path : last?.to === 'RS';
         if (last && same && last.exchange.status === undefined) {
           last.exchange.status = e.status;
-          last.label += ` → ${e.status}`;
-          last.refused = true;
+          // A token accepted, then the request refused (a 403 for scope, a 405): the answer is the refusal.
+          last.label = `${last.label.replace(/ → accepted$/, '')} → ${e.status}`;
+          // As for the client's own trace: a 405 is the MCP server offering no SSE stream on GET, not a refusal.
+          last.refused = e.status !== 405;
           last.decisions.push(decisionOf(e));
           return;
         }
