@@ -20,6 +20,10 @@ export interface HeadlessSdkProviderOptions {
   userAgentFetch?: typeof fetch;
   /** Implement the optional `invalidateCredentials` (default true): the SDK's fallbacks differ without it. */
   invalidateCredentials?: boolean;
+  /** The SDK's own CIMD path: this URL is its client_id where the AS supports CIMD (sdk2-cimd-client.ts). */
+  clientMetadataUrl?: string;
+  /** The redirect URI (default REDIRECT_URI); with a `clientMetadataUrl`, one its document lists. */
+  redirectUri?: string;
 }
 
 export class HeadlessSdkProvider implements OAuthClientProvider {
@@ -36,8 +40,11 @@ export class HeadlessSdkProvider implements OAuthClientProvider {
 
   /** Optional in the SDK's interface: present unless the options say `invalidateCredentials: false`. */
   invalidateCredentials?: (scope: 'all' | 'client' | 'tokens' | 'verifier' | 'discovery') => void;
+  /** Optional in the SDK's interface: present when the options give one. */
+  clientMetadataUrl?: string;
 
   constructor(private readonly options: HeadlessSdkProviderOptions) {
+    if (options.clientMetadataUrl) this.clientMetadataUrl = options.clientMetadataUrl;
     if (options.invalidateCredentials !== false) {
       this.invalidateCredentials = (scope) => {
         if (scope === 'all' || scope === 'tokens') this.saved = undefined;
@@ -47,12 +54,12 @@ export class HeadlessSdkProvider implements OAuthClientProvider {
   }
 
   get redirectUrl() {
-    return REDIRECT_URI;
+    return this.options.redirectUri ?? REDIRECT_URI;
   }
   get clientMetadata(): OAuthClientMetadata {
     return {
       client_name: this.options.clientName,
-      redirect_uris: [REDIRECT_URI],
+      redirect_uris: [this.redirectUrl],
       grant_types: this.options.refreshTokens ? ['authorization_code', 'refresh_token'] : ['authorization_code'],
       response_types: ['code'],
       token_endpoint_auth_method: 'none',

@@ -12,11 +12,11 @@ import { portFlags, runCommand } from './processes.ts';
 
 type Serve = ReturnType<typeof runCommand>;
 
-/** Starts `pnpm serve` with these flags and waits until it says it is ready. */
-export async function startServe(extra: string[]) {
+/** Starts `pnpm serve` with these flags (and environment) and waits until it says it is ready. */
+export async function startServe(extra: string[], env: Record<string, string> = {}) {
   const ports = await freePorts();
   const report = join(mkdtempSync(join(tmpdir(), 'verdicts-')), 'report.json');
-  const serve = runCommand('serve', [...portFlags(ports), '--report', report, ...extra], { buffer: false, timeout: 0 });
+  const serve = runCommand('serve', [...portFlags(ports), '--report', report, ...extra], { buffer: false, timeout: 0, env: { NO_COLOR: '1', ...env } });
   let output = '';
   await new Promise<void>((resolve) => {
     serve.stdout!.on('data', (chunk: Buffer) => {
@@ -24,7 +24,8 @@ export async function startServe(extra: string[]) {
       if (output.includes('Press Ctrl-C to stop.')) resolve();
     });
   });
-  const urls = { issuer: `http://localhost:${ports.as}`, resource: `http://localhost:${ports.rs}/mcp`, clientBase: `http://localhost:${ports.client}` };
+  const scheme = extra.includes('--https') ? 'https' : 'http';
+  const urls = { issuer: `${scheme}://localhost:${ports.as}`, resource: `${scheme}://localhost:${ports.rs}/mcp`, clientBase: `${scheme}://localhost:${ports.client}` };
   const read = (clientId: string) => (JSON.parse(readFileSync(report, 'utf8')) as Card[]).find((c) => c.client_id === clientId);
   /**
    * The card once the report says `until` of it: the servers' events reach `pnpm serve` through

@@ -6,7 +6,13 @@
  * step-up) and prints the same numbered trace. Without `--call` it lists the tools and calls
  * each one that is safe to call blind (tool-selection.ts). Beside step [2] it makes the attacks a
  * client can make against any server and shows them refused (contrasts.ts).
+ *
+ * `--https`: for the lab started with `pnpm serve --https`. The default client metadata URL and
+ * redirect URI become the client host's https ones, and the client trusts the lab's local CA
+ * explicitly, for loopback hosts only (local-ca `createLabTrustingFetch`); any other server is
+ * checked against Node's default trust store alone, with or without the flag.
  */
+import { createLabTrustingFetch, readLocalCaCertificate } from '@mcp-auth-demo/local-ca';
 import { DEFAULT_CLIENT_BASE, JsonObjectError, parseJsonObject, type JsonObject } from '@mcp-auth-demo/common';
 import { createTraceWriter, shouldUseColor, terminalSafe, type TraceEvent } from '@mcp-auth-demo/trace';
 import { gradeAfterJourney, presentServerCard } from './grade.ts';
@@ -41,6 +47,8 @@ export const CLIENT_USAGE = `usage: pnpm client <mcp-url> [options]
   --grade                     after the journey, test the server's defences (PRM, 401 challenge, signature,
                               audience, expiry, query token, Origin, ...) and print a server card
   --report FILE               with --grade: also write the card to FILE as JSON
+  --https                     the lab over https (pnpm serve --https): its https client metadata URL, and
+                              its local CA trusted for loopback hosts (never for any other host)
 
 Beside step [2] the client attacks in its own name, for real, and shows the AS refusing: an
 unregistered redirect_uri, and (without --browser) a code redeemed with the wrong verifier.`;
@@ -67,6 +75,7 @@ export function parseClientArgs(argv: string[]) {
       grade: { type: 'boolean', default: false },
       report: { type: 'string' },
       'no-contrasts': { type: 'boolean', default: false },
+      https: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -98,7 +107,7 @@ export function parseClientArgs(argv: string[]) {
     throw new UsageError('--args needs --call');
   }
 
-  const demo = clientUrls(DEFAULT_CLIENT_BASE);
+  const demo = clientUrls(values.https ? DEFAULT_CLIENT_BASE.replace(/^http:/, 'https:') : DEFAULT_CLIENT_BASE);
   return {
     help: false as const,
     serverUrl,
@@ -110,6 +119,7 @@ export function parseClientArgs(argv: string[]) {
     grade: values.grade,
     ...(values.report && { report: values.report }),
     contrasts: !values['no-contrasts'],
+    ...(values.https && { https: true as const }),
     registration: {
       ...(values['client-id'] && { clientId: values['client-id'] }),
       ...(values['client-secret'] && { clientSecret: values['client-secret'] }),
@@ -158,6 +168,13 @@ export async function runClientCli(argv: string[]): Promise<number> {
     detail: options.verbose ? 'verbose' : 'lesson',
   });
   const { serverUrl, calls, registration, spec } = options;
+  let fetch: typeof globalThis.fetch | undefined;
+  try {
+    fetch = options.https ? createLabTrustingFetch(readLocalCaCertificate()) : undefined;
+  } catch (error) {
+    process.stderr.write(`client: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 2;
+  }
   const browser = options.browser ? await startBrowserCallback() : undefined;
   let issuer: string | undefined;
   let registered: string | undefined;
@@ -167,6 +184,7 @@ export async function runClientCli(argv: string[]): Promise<number> {
       serverUrl,
       calls,
       spec,
+      ...(fetch && { fetch }),
       registration: browser ? { ...registration, redirectUri: browser.redirectUri } : registration,
       ...(browser && { userAgent: browser.userAgent }),
       // The contrasts this client can make against any server (contrasts.ts): the redirect_uri
@@ -182,7 +200,7 @@ export async function runClientCli(argv: string[]): Promise<number> {
     if (options.grade) {
       const token = result.tokens.at(-1)?.access_token;
       const step = Math.max(0, ...result.steps.map((s) => s.step)) + 1;
-      const card = await gradeAfterJourney({ serverUrl, journey: journeyEvents, step, onEvent: (event) => trace.push(event), ...(token && { token }) });
+      const card = await gradeAfterJourney({ serverUrl, journey: journeyEvents, step, onEvent: (event) => trace.push(event), ...(token && { token }), ...(fetch && { fetch }) });
       await trace.flush();
       if (!options.json) presentServerCard(card, { color, write: (text) => process.stdout.write(text), ...(options.report && { report: options.report }) });
       else if (options.report) presentServerCard(card, { color, write: () => {}, report: options.report });

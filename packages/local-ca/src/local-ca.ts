@@ -182,6 +182,14 @@ function result(files: LocalCaFiles, found: Required<Found>, made: LocalCa['made
   };
 }
 
+/** The CA certificate alone, for a client of the lab (`pnpm client --https`); it never makes one. */
+export function readLocalCaCertificate(dir = localCaDirectory()): string {
+  const { caCert } = localCaFiles(dir);
+  const pem = read(caCert);
+  if (!pem || !parse(pem)?.ca) throw new Error(`no lab CA at ${caCert}: pnpm serve --https (or pnpm demo --https) makes it`);
+  return pem;
+}
+
 /** The lab CA and its leaf: reused when they pass every check of the header, else made (and kept). */
 export async function loadOrCreateLocalCa(options: LocalCaOptions = {}): Promise<LocalCa> {
   const files = localCaFiles(options.dir ?? localCaDirectory());

@@ -20,6 +20,8 @@
  * beside it, served by this process on 127.0.0.1 (`--page-port N`, else a port the OS picks).
  * `--lenient` lets the authorization server accept a request without `resource` (where the
  * spec lets an AS choose), so the MCP server shows the consequence: a token it refuses.
+ * `--https` (https-mode.ts): every server over TLS with the lab CA's certificate; the banner says
+ * how to trust that CA (NODE_EXTRA_CA_CERTS, a browser for one session).
  */
 import { gradingTokensUrl, protectedResourceMetadataUrl, SCOPES } from '@mcp-auth-demo/common';
 import { createTraceWriter, shouldUseColor } from '@mcp-auth-demo/trace';
@@ -28,6 +30,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { PORT_FLAGS, urlsFromPortFlags } from './ports.ts';
 import { startStack } from './stack.ts';
 import { formatOwnServers, RESOURCE_FLAG, resourcesFromFlag } from './own-servers.ts';
+import { formatHttpsLines, HTTPS_FLAG, httpsMode } from './https-mode.ts';
 import { startLivePage } from './live-page/serve-live-page.ts';
 
 export const SERVE_USAGE =
@@ -40,6 +43,7 @@ export const SERVE_USAGE =
   '                  metadata must say; grade it with pnpm client URL --grade (docs/your-own-server.md)\n' +
   '  --accommodate-sdk1-step-up  the AS refuses a refresh until the token\'s last 60 s (SDK 1.x step-up, typescript-sdk #2255)\n' +
   '  --introspect-every-request  the MCP server asks the AS about every token (RFC 7662) instead of receiving pushed revocations (RFC 8935)\n' +
+  '  --https         every server over TLS, with a certificate of a local CA made on first use; prints how to trust it\n' +
   '  --page-port N   the live page (each client\'s journey as a picture, with its card) on this port of 127.0.0.1\n' +
   '                  (default: one the OS picks; the URL is printed at start)\n' +
   '  --help          this text';
@@ -53,6 +57,7 @@ export const SERVE_OPTIONS = {
   'accommodate-sdk1-step-up': { type: 'boolean', default: false },
   ...RESOURCE_FLAG,
   'introspect-every-request': { type: 'boolean', default: false },
+  ...HTTPS_FLAG,
   'page-port': { type: 'string', default: '0' },
   help: { type: 'boolean', default: false },
 } as const satisfies ParseArgsConfig['options'];
@@ -65,6 +70,7 @@ async function serve(argv: string[]): Promise<number> {
   }
   const urls = urlsFromPortFlags(values);
   const resources = resourcesFromFlag(values.resource, urls.resource);
+  const https = await httpsMode(values.https);
   const color = shouldUseColor(process.stdout);
   const trace = createTraceWriter({ write: (t) => process.stdout.write(t), color, live: true });
   const grader = createGrader({
@@ -108,6 +114,7 @@ async function serve(argv: string[]): Promise<number> {
     // pnpm client URL --grade: the audience check needs a resource besides the graded one, served by no process.
     unservedResources: [new URL('/other/mcp', urls.resource).href],
     gradingTokens: true,
+    tlsEnvironment: https.serverEnvironment,
   });
   try {
     await stack.ready;
@@ -128,6 +135,7 @@ async function serve(argv: string[]): Promise<number> {
       `  live page             ${live.url} (each client's journey as a picture, its card beside it)\n` +
       `  grading facility      ${gradingTokensUrl(urls.issuer)}: twins of a held token for pnpm client --grade (a named lab deviation)\n` +
       formatOwnServers(resources, urls.issuer) +
+      (https.ca ? formatHttpsLines(https.ca) : '') +
       (values.lenient ? `  LENIENT               the AS accepts requests without resource; watch the MCP server refuse those tokens\n` : '') +
       `Press Ctrl-C to stop.\n\n`,
   );
