@@ -258,6 +258,7 @@ export class ConsentInteraction {
       redirectUri: pending.redirect_uri,
       demoUsername: this.#options.config.subject,
       demoPassword: DEMO_PASSWORD,
+      plainHttp: !this.#secure,
       headers,
       ...(problem && { problem }),
     });
@@ -277,6 +278,7 @@ export class ConsentInteraction {
         resource: pending.resource,
         scopes: pending.scope.split(' ').map((scope) => ({ scope, isNew: !granted.has(scope) })),
         sub,
+        plainHttp: !this.#secure,
       },
       headers,
     );
