@@ -16,6 +16,8 @@
  * Every client that authorizes gets a verdict card (packages/verdicts): which rules it followed
  * or broke, with the evidence, printed when its authorization completes or fails and again,
  * with what changed, after each later one. `--report FILE` keeps every card as JSON.
+ * The live page (live-page/): the picture of each client's journey as it happens, with its card
+ * beside it, served by this process on 127.0.0.1 (`--page-port N`, else a port the OS picks).
  * `--lenient` lets the authorization server accept a request without `resource` (where the
  * spec lets an AS choose), so the MCP server shows the consequence: a token it refuses.
  * `--https` (https-mode.ts): every server over TLS with the lab CA's certificate; the banner says
@@ -29,6 +31,7 @@ import { PORT_FLAGS, urlsFromPortFlags } from './ports.ts';
 import { startStack } from './stack.ts';
 import { formatOwnServers, RESOURCE_FLAG, resourcesFromFlag } from './own-servers.ts';
 import { formatHttpsLines, HTTPS_FLAG, httpsMode } from './https-mode.ts';
+import { startLivePage } from './live-page/serve-live-page.ts';
 
 export const SERVE_USAGE =
   'usage: pnpm serve [--as-port N] [--rs-port N] [--client-port N] [--interactive] [--report FILE] [--lenient] [--resource URL]...\n' +
@@ -41,6 +44,8 @@ export const SERVE_USAGE =
   '  --accommodate-sdk1-step-up  the AS refuses a refresh until the token\'s last 60 s (SDK 1.x step-up, typescript-sdk #2255)\n' +
   '  --introspect-every-request  the MCP server asks the AS about every token (RFC 7662) instead of receiving pushed revocations (RFC 8935)\n' +
   '  --https         every server over TLS, with a certificate of a local CA made on first use; prints how to trust it\n' +
+  '  --page-port N   the live page (each client\'s journey as a picture, with its card) on this port of 127.0.0.1\n' +
+  '                  (default: one the OS picks; the URL is printed at start)\n' +
   '  --help          this text';
 
 /** The flags `pnpm serve` accepts, for parseArgs (the docs' commands are checked against them). */
@@ -53,6 +58,7 @@ export const SERVE_OPTIONS = {
   ...RESOURCE_FLAG,
   'introspect-every-request': { type: 'boolean', default: false },
   ...HTTPS_FLAG,
+  'page-port': { type: 'string', default: '0' },
   help: { type: 'boolean', default: false },
 } as const satisfies ParseArgsConfig['options'];
 
@@ -80,13 +86,18 @@ async function serve(argv: string[]): Promise<number> {
   const reportWriter = report ? createReportWriter(report, () => grader.cards()) : undefined;
   // The grader reads the servers' events in the order they happened (causal-order.ts); a card
   // is printed once the events that decided it have been printed.
+  const live = await startLivePage(pagePort(values['page-port']), { mcpUrl: urls.resource, cards: () => grader.cards() });
   const grading = inCausalOrder((event) => {
     for (const update of grader.observe(event)) process.stdout.write(formatCard(update, { color }));
+    live.push(event);
     if (reportWriter && grader.takeChanged()) reportWriter.changed();
   });
   // A 403 left unanswered changes a card with time alone (step-up-reauthorizes, 30 s): look every second.
   const ticking = setInterval(() => {
-    for (const update of grader.tick()) process.stdout.write(formatCard(update, { color }));
+    for (const update of grader.tick()) {
+      process.stdout.write(formatCard(update, { color }));
+      live.changed();
+    }
     if (reportWriter && grader.takeChanged()) reportWriter.changed();
   }, 1000);
   ticking.unref();
@@ -109,7 +120,7 @@ async function serve(argv: string[]): Promise<number> {
     await stack.ready;
   } catch (error) {
     clearInterval(ticking);
-    await stack.stop();
+    await Promise.all([stack.stop(), live.stop()]);
     throw error;
   }
 
@@ -121,6 +132,7 @@ async function serve(argv: string[]): Promise<number> {
         ? `  consent               a sign-in and consent page for every authorization (demo account demo-user / demo-password)\n`
         : `  consent               headless: loopback redirect URIs auto-approved, any other refused (--interactive asks you)\n`) +
       `  verdicts              a card per client when it authorizes${report ? `, also written to ${report}` : ''}\n` +
+      `  live page             ${live.url} (each client's journey as a picture, its card beside it)\n` +
       `  grading facility      ${gradingTokensUrl(urls.issuer)}: twins of a held token for pnpm client --grade (a named lab deviation)\n` +
       formatOwnServers(resources, urls.issuer) +
       (https.ca ? formatHttpsLines(https.ca) : '') +
@@ -137,11 +149,17 @@ async function serve(argv: string[]): Promise<number> {
       return 1;
     }),
   ]);
-  await stack.stop();
+  await Promise.all([stack.stop(), live.stop()]);
   clearInterval(ticking);
   grading.drain();
   reportWriter?.flush();
   return code;
+}
+
+function pagePort(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`--page-port must be a port number (0-65535), got "${value}"`);
+  return n;
 }
 
 /** A flag parseArgs does not know, or a missing value: say the usage. */

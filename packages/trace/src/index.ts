@@ -13,4 +13,9 @@ export * from './trace-teaching.ts';
 export * from './eras-lesson.ts';
 export { buildPicture } from './picture-model.ts';
 export { formatHtmlPage, renderPicturePage } from './picture-page.ts';
+// The pieces the live page of `pnpm serve` (packages/stack live-page/) composes per client.
+export { escapeHtml } from './picture-escape.ts';
+export { arrowDetails } from './picture-details.ts';
+export { laneHeaderSvg, sectionSvg } from './picture-svg.ts';
+export { PICTURE_CSS } from './picture-style.ts';
 export { BASE_LANES, LANE_NAMES, type Arrow, type Decision, type Exchange, type Lane, type Note, type PictureModel, type Section } from './picture-types.ts';

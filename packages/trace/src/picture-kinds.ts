@@ -107,11 +107,12 @@ export const PICTURE_ROLE: Record<TraceKind, PictureRole> = {
   'server.listening': 'skip',
   'cimd.served': 'observation',
 
-  // The revocation channel (RFC 8935 push, opt-in in the demo: --push-revocations) runs in the
-  // background, outside the journey's causal order (trace.ts), so it is not drawn on any exchange yet.
-  'revocation.subscribed': 'skip',
-  'security_event.pushed': 'skip',
-  'security_event.received': 'skip',
-  'revocation_channel.live': 'skip',
-  'revocation_channel.lost': 'skip',
+  // The revocation channel (RFC 8935 push): the subscription an arrow RS → AS, each pushed SET an
+  // arrow AS → RS, drawn where they happened (a push is caused by the request that revoked:
+  // a replayed code); what the RS made of them, a decision (a note over the RS outside any exchange).
+  'revocation.subscribed': 'exchange',
+  'security_event.pushed': 'exchange',
+  'security_event.received': 'decision',
+  'revocation_channel.live': 'decision',
+  'revocation_channel.lost': 'decision',
 };

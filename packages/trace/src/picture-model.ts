@@ -64,7 +64,8 @@ export function buildPicture(events: readonly TraceEvent[]): PictureModel {
     used.add(from).add(to);
     const a: Arrow = {
       type: 'arrow', id: `a${++arrows}`, from, to, channel: options.front ? 'front' : 'back', label,
-      refused: options.refused ?? false, attack: attacking || contrast,
+      // What a server sends meanwhile (its metadata fetch, a pushed revocation) is no part of the attack.
+      refused: options.refused ?? false, attack: (attacking || contrast) && (from === 'X' || from === 'C' || from === 'U'),
       exchange: { requestHeaders: {}, responseHeaders: {}, ...exchange }, decisions: [],
     };
     current().items.push(a);
@@ -192,6 +193,15 @@ export function buildPicture(events: readonly TraceEvent[]): PictureModel {
       case 'jwks.fetched':
         arrow(mcp, 'AS', `GET ${pathOf(e.url)} → ${e.keys} key(s)`, { method: 'GET', url: e.url }).decisions.push(decisionOf(e));
         continue;
+      // RFC 8935 push: the RS subscribes at the AS, the AS pushes each revocation (an RFC 8417 SET).
+      case 'revocation.subscribed':
+        arrow(mcp, 'AS', 'subscribe to revocation events', { method: 'POST', ...(e.delivery_url && { url: e.delivery_url }) }).decisions.push(decisionOf(e));
+        continue;
+      case 'security_event.pushed':
+        arrow('AS', mcp, `push revocation SET #${e.seq} → ${e.delivered ? '202' : String(e.status)}`, {
+          method: 'POST', url: e.to, ...(typeof e.status === 'number' && { status: e.status }),
+        }, { refused: !e.delivered }).decisions.push(decisionOf(e));
+        continue;
       case 'token.introspected':
         if (e.party === 'authorization-server') {
           arrow(mcp, 'AS', `introspect the token → ${e.active ? 'active' : 'inactive'}`, { method: 'POST' }, { refused: !e.active }).decisions.push(decisionOf(e));
@@ -239,8 +249,10 @@ export function buildPicture(events: readonly TraceEvent[]): PictureModel {
         const same = e.party === 'authorization-server' ? last?.to === 'AS' && last.exchange.url === e.path : last?.to === 'RS';
         if (last && same && last.exchange.status === undefined) {
           last.exchange.status = e.status;
-          last.label += ` → ${e.status}`;
-          last.refused = true;
+          // A token accepted, then the request refused (a 403 for scope, a 405): the answer is the refusal.
+          last.label = `${last.label.replace(/ → accepted$/, '')} → ${e.status}`;
+          // As for the client's own trace: a 405 is the MCP server offering no SSE stream on GET, not a refusal.
+          last.refused = e.status !== 405;
           last.decisions.push(decisionOf(e));
           return;
         }

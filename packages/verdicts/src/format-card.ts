@@ -17,7 +17,8 @@ function paint(verdict: Verdict, text: string, color: boolean): string {
   return verdict === 'pass' ? k.green(text) : verdict === 'fail' ? k.red(text) : verdict === 'warn' ? k.yellow(text) : k.gray(text);
 }
 
-function tally(card: { checks: readonly { verdict: Verdict }[] }): string {
+/** `3 pass, 1 fail, 0 warn, 10 not seen`. */
+export function tally(card: { checks: readonly { verdict: Verdict }[] }): string {
   const count = (v: Verdict) => card.checks.filter((c) => c.verdict === v).length;
   return `${count('pass')} pass, ${count('fail')} fail, ${count('warn')} warn, ${count('not-seen')} not seen`;
 }

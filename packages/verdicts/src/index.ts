@@ -3,6 +3,7 @@ export { createGrader, type CardUpdate, type Grader, type GraderOptions } from '
 export { REAUTHORIZE_WITHIN_MS } from './step-up-checks.ts';
 export type { GradingContext } from './evaluate.ts';
 export { formatCard, formatServerCard } from './format-card.ts';
+export { formatCardHtml } from './format-card-html.ts';
 export { SERVER_CHECKS, SERVER_CHECK_IDS, type ServerCard, type ServerCheckId, type ServerCheckResult } from './server/server-checks.ts';
 export { gradeServer, type GradeServerInput } from './server/grade-server.ts';
 export { createReportWriter, writeReport, type ReportWriter } from './report-file.ts';

@@ -173,7 +173,7 @@ describe('sign-in and consent pages: what a person is shown', () => {
     expect(h.events.filter((e) => e.kind === 'consent.approved').at(-1)).toMatchObject({ new_scopes: ['weather:read'] });
   });
 
-  it('a wrong password shows the sign-in page again; the fifth failure ends the request with access_denied', async () => {
+  it('a wrong password shows the sign-in page again; the fifth failure ends the request with access_denied, shown, never redirected (RFC 9700 §4.11.2)', async () => {
     const h = await interactive();
     const browser = new Browser(h);
     let form = await formOf(await browser.open());
@@ -183,7 +183,13 @@ describe('sign-in and consent pages: what a person is shown', () => {
       expect(form.html).toContain('Wrong username or password.');
     }
     const last = await browser.post({ ...form, action: 'sign-in', username: 'demo-user', password: 'guess' });
-    expect(new URL(last.headers.get('location') ?? '').searchParams.get('error')).toBe('access_denied');
+    expect(last.status).toBe(403);
+    expect(last.headers.get('location')).toBeNull();
+    expect(await last.text()).toContain('access_denied');
+    // The request is gone: the right password now finds nothing to sign in to.
+    const again = await browser.post({ ...form, action: 'sign-in', username: 'demo-user', password: DEMO_PASSWORD });
+    expect(again.status).toBe(400);
+    expect(h.events.some((e) => e.kind === 'code.issued')).toBe(false);
   });
 });
 
