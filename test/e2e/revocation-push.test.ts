@@ -42,7 +42,11 @@ describe('revocation pushed to the RS (RFC 8935), real processes', () => {
     // RFC 6750 §3.1: invalid_token, with the challenge naming the resource metadata.
     expect(refused.headers.get('www-authenticate')).toMatch(/^Bearer error="invalid_token".*resource_metadata="/);
     const received = events.find((e): e is Extract<TraceEvent, { kind: 'security_event.received' }> => e.kind === 'security_event.received');
-    expect(received).toMatchObject({ via: 'push', seq: 1 });
+    // Pushed; on a busy machine the RS's periodic renewal (a catch-up from its cursor) can carry
+    // the same SET a moment before the push lands: either way it came from the channel, and the
+    // push itself is asserted delivered below.
+    expect(received).toMatchObject({ seq: 1 });
+    expect(['push', 'catch-up']).toContain(received!.via);
     // The AS answered the replay only after the RS had the revocation (app.ts waits for the push).
     expect(received!.at).toBeLessThan(replayAnsweredAt);
     expect(events.find((e) => e.kind === 'security_event.pushed')).toMatchObject({ delivered: true, to: urls.resource });

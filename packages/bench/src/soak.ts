@@ -3,13 +3,13 @@
  * under load without failing, slowing down without bound, or growing without bound. Not part
  * of `pnpm test` (it is a measurement, and takes a while); loopback only, bounded in count.
  *
- *   pnpm soak [--journeys N] [--concurrency N]     defaults: 1,000 journeys, 100 at a time
+ *   pnpm soak [--journeys N] [--concurrency N] [--rounds N]   defaults: 1,000 journeys, 100 at a time, 1 round
  *
  * Each journey is the full one: discovery, authorization (CIMD, PKCE), whoami, the 403,
  * step-up, the retry. It prints the failures (there must be none; the first few are shown),
  * the 5xx answers any server gave (from the servers' own trace: there must be none), journey
  * latency p50/p95, the rate, and each server's RSS idle before, right after, and after
- * `SETTLE_MS` of idleness (what "back to idle" is measured against).
+ * `--settle` seconds of idleness (default 10; what "back to idle" is measured against).
  */
 import { clientUrls, runJourney } from '@mcp-auth-demo/client';
 import type { Party } from '@mcp-auth-demo/trace';
@@ -18,29 +18,48 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { rssMegabytes } from './process-stats.ts';
 
 /** How long the servers sit idle after the run before their RSS is read again. */
-const SETTLE_MS = 10_000;
+const SETTLE_SECONDS = 10;
 
-export interface SoakReport {
-  journeys: number;
-  concurrency: number;
-  failures: string[];
-  /** Answers with a 5xx status, by any server, as their trace recorded them. */
+/** One batch of journeys and what each server's memory did after it. */
+export interface SoakRound {
+  /** Journeys that failed, and 5xx answers, in this round. */
+  failures: number;
   serverErrors: number;
   seconds: number;
   p50: number;
   p95: number;
-  rss: { before: Partial<Record<Party, number>>; after: Partial<Record<Party, number>>; settled: Partial<Record<Party, number>> };
+  /** RSS right after the batch, and after `settleSeconds` of idleness. */
+  after: Partial<Record<Party, number>>;
+  settled: Partial<Record<Party, number>>;
+}
+
+export interface SoakReport {
+  journeys: number;
+  concurrency: number;
+  /** How long the servers sat idle after each round before their RSS was read. */
+  settleSeconds: number;
+  failures: string[];
+  /** Answers with a 5xx status, by any server, as their trace recorded them ("party status error path"). */
+  serverErrors: string[];
+  /** RSS idle before the first round. */
+  before: Partial<Record<Party, number>>;
+  /**
+   * The same batch run again and again on the same servers: memory that is a plateau (caches,
+   * bounded stores, the JIT) stops growing after the first round; a leak grows every round.
+   */
+  rounds: SoakRound[];
 }
 
 const percentile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
 
-export async function runSoak(options: { journeys: number; concurrency: number }): Promise<SoakReport> {
+export async function runSoak(options: { journeys: number; concurrency: number; rounds?: number; settleSeconds?: number }): Promise<SoakReport> {
+  const settleSeconds = options.settleSeconds ?? SETTLE_SECONDS;
   const urls = urlsForPorts(await freePorts());
-  let serverErrors = 0;
+  const serverErrors: string[] = [];
   const stack = startStack(
     urls,
     (event) => {
-      if (event.kind === 'request.rejected' && event.status >= 500) serverErrors += 1;
+      if (event.kind === 'request.rejected' && event.status >= 500) serverErrors.push(`${event.party} ${event.status} ${event.error} ${event.method} ${event.path}`);
     },
     { bundles: true },
   );
@@ -50,33 +69,41 @@ export async function runSoak(options: { journeys: number; concurrency: number }
     await sleep(1000);
     const before = rss();
     const client = clientUrls(urls.clientBase);
-    const durations: number[] = [];
     const failures: string[] = [];
-    let next = 0;
-    const started = performance.now();
-    const worker = async () => {
-      while (next < options.journeys) {
-        next += 1;
-        const t0 = performance.now();
-        try {
-          const result = await runJourney({
-            serverUrl: urls.resource,
-            registration: { clientMetadataUrl: client.clientId, redirectUri: client.redirectUri, clientName: 'soak' },
-            calls: [{ name: 'whoami', arguments: {} }, { name: 'get_weather', arguments: { city: 'Oslo' } }],
-          });
-          if (!result.ok) failures.push(JSON.stringify(result.failure).slice(0, 300));
-        } catch (error) {
-          failures.push(error instanceof Error ? error.message : String(error));
-        }
-        durations.push(performance.now() - t0);
+    const journey = async () => {
+      try {
+        const result = await runJourney({
+          serverUrl: urls.resource,
+          registration: { clientMetadataUrl: client.clientId, redirectUri: client.redirectUri, clientName: 'soak' },
+          calls: [{ name: 'whoami', arguments: {} }, { name: 'get_weather', arguments: { city: 'Oslo' } }],
+        });
+        if (!result.ok) failures.push(JSON.stringify(result.failure).slice(0, 300));
+      } catch (error) {
+        failures.push(error instanceof Error ? error.message : String(error));
       }
     };
-    await Promise.all(Array.from({ length: options.concurrency }, worker));
-    const seconds = (performance.now() - started) / 1000;
-    const sorted = durations.sort((a, b) => a - b);
-    const after = rss();
-    await sleep(SETTLE_MS);
-    return { journeys: durations.length, concurrency: options.concurrency, failures, serverErrors, seconds, p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95), rss: { before, after, settled: rss() } };
+    const rounds: SoakRound[] = [];
+    for (let round = 0; round < (options.rounds ?? 1); round++) {
+      const durations: number[] = [];
+      const [failedBefore, errorsBefore] = [failures.length, serverErrors.length];
+      let next = 0;
+      const started = performance.now();
+      const worker = async () => {
+        while (next < options.journeys) {
+          next += 1;
+          const t0 = performance.now();
+          await journey();
+          durations.push(performance.now() - t0);
+        }
+      };
+      await Promise.all(Array.from({ length: options.concurrency }, worker));
+      const seconds = (performance.now() - started) / 1000;
+      const sorted = durations.sort((a, b) => a - b);
+      const after = rss();
+      await sleep(settleSeconds * 1000);
+      rounds.push({ failures: failures.length - failedBefore, serverErrors: serverErrors.length - errorsBefore, seconds, p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95), after, settled: rss() });
+    }
+    return { journeys: options.journeys, concurrency: options.concurrency, settleSeconds, failures, serverErrors, before, rounds };
   } finally {
     await stack.stop();
   }
@@ -85,15 +112,18 @@ export async function runSoak(options: { journeys: number; concurrency: number }
 export function formatSoak(r: SoakReport): string {
   const mb = (v: number | undefined) => (v === undefined ? 'n/a' : `${v.toFixed(0)} MB`);
   const parties: Party[] = ['authorization-server', 'resource-server', 'client-host'];
+  const total = r.journeys * r.rounds.length;
+  const seconds = r.rounds.reduce((sum, round) => sum + round.seconds, 0);
+  const lastRound = r.rounds.at(-1);
   return [
-    `mcp-auth-demo soak · Node ${process.version} · ${r.journeys} whole journeys, ${r.concurrency} at a time · loopback only`,
+    `mcp-auth-demo soak · Node ${process.version} · ${r.rounds.length} × ${r.journeys} whole journeys, ${r.concurrency} at a time, same servers · loopback only`,
     '',
     `failures      ${r.failures.length}${r.failures.length ? `  (first: ${r.failures.slice(0, 3).join(' | ')})` : ''}`,
-    `5xx answers   ${r.serverErrors}`,
-    `journey       p50 ${r.p50.toFixed(0)} ms   p95 ${r.p95.toFixed(0)} ms`,
-    `throughput    ${(r.journeys / r.seconds).toFixed(1)} journeys/s (${r.seconds.toFixed(1)} s in all)`,
-    `RSS           idle before → right after → after ${SETTLE_MS / 1000} s idle`,
-    ...parties.map((p) => `  ${p.padEnd(22)} ${mb(r.rss.before[p]).padStart(7)} → ${mb(r.rss.after[p]).padStart(7)} → ${mb(r.rss.settled[p])}`),
+    `5xx answers   ${r.serverErrors.length}${r.serverErrors.length ? `  (first: ${r.serverErrors.slice(0, 3).join(' | ')})` : ''}`,
+    ...r.rounds.map((round, i) => `round ${i + 1}       ${round.failures} failed, ${round.serverErrors} × 5xx; p50 ${round.p50.toFixed(0)} ms   p95 ${round.p95.toFixed(0)} ms   ${(r.journeys / round.seconds).toFixed(1)} journeys/s`),
+    `throughput    ${(total / seconds).toFixed(1)} journeys/s (${seconds.toFixed(1)} s in all)`,
+    `RSS           idle before → after each round, ${r.settleSeconds} s idle (a plateau stops growing; a leak grows every round)`,
+    ...parties.map((p) => `  ${p.padEnd(22)} ${mb(r.before[p]).padStart(7)} → ${r.rounds.map((round) => mb(round.settled[p]).padStart(7)).join(' → ')}${lastRound ? `   (right after the last: ${mb(lastRound.after[p])})` : ''}`),
     '',
   ].join('\n');
 }

@@ -19,7 +19,7 @@
  * the SDK throws; this wrapper turns that into an `AuthorizationChallenge` the journey acts on.
  */
 import { Client, StreamableHTTPClientTransport, type VersionNegotiationMode } from '@modelcontextprotocol/client';
-import { bearerChallenge, type ProtocolRevision } from '@mcp-auth-demo/common';
+import { bearerChallenge, type ProtocolRevision, type SpecChoice } from '@mcp-auth-demo/common';
 import { type Emit } from '@mcp-auth-demo/trace';
 import type { Fetch } from './traced-fetch.ts';
 
@@ -41,14 +41,8 @@ export interface ToolOutcome {
   structuredContent?: Record<string, unknown>;
 }
 
-/** Which protocol revision to speak: one of them, or `auto` (probe, then fall back). */
-export type SpecChoice = ProtocolRevision | 'auto';
-
-export const SPEC_CHOICES: readonly SpecChoice[] = ['2025-11-25', '2026-07-28', 'auto'];
-
-export function isSpecChoice(value: unknown): value is SpecChoice {
-  return SPEC_CHOICES.includes(value as SpecChoice);
-}
+/** Which protocol revision to speak (common's protocol-revision.ts, where the CLIs check the flag). */
+export { isSpecChoice, SPEC_CHOICES, type SpecChoice } from '@mcp-auth-demo/common';
 
 /** How the SDK is asked to negotiate for each choice. */
 function negotiation(spec: SpecChoice): VersionNegotiationMode {

@@ -13,7 +13,7 @@ export * from './json-object.ts';
 export * from './media-type.ts';
 export { findAuthorizationServerMetadata, type AuthorizationServerMetadata, type MetadataSearch } from './authorization-server-metadata.ts';
 export * from './config-error.ts';
-export type { ProtocolRevision } from './protocol-revision.ts';
+export { isSpecChoice, SPEC_CHOICES, type ProtocolRevision, type SpecChoice } from './protocol-revision.ts';
 export { s256CodeChallenge } from './pkce-s256.ts';
 export * from './resource-uri.ts';
 export * from './security-event.ts';

@@ -24,18 +24,21 @@
  * `--https` (https-mode.ts): every server listens with TLS, with a certificate of the lab's local
  * CA (made on first use, reused), every URL is https, and the client trusts that CA explicitly.
  */
+import { isSpecChoice, SPEC_CHOICES } from '@mcp-auth-demo/common';
 import { createTraceWriter, formatMermaid, shouldUseColor, type TraceEvent } from '@mcp-auth-demo/trace';
+import type { BrowserCallback } from '@mcp-auth-demo/client';
 import { writeFileSync } from 'node:fs';
-import { clientUrls, isSpecChoice, runJourney, SPEC_CHOICES, startBrowserCallback, type BrowserCallback } from '@mcp-auth-demo/client';
-// The entry point loads no oidc-provider code: the provider runs in its own process.
-import { redirectFollowingUserAgent } from '@mcp-auth-demo/oidc-provider-as';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { PORT_FLAGS, urlsFromPortFlags } from './ports.ts';
 import { startStack, type Stack } from './stack.ts';
 import { formatOwnServers, RESOURCE_FLAG, resourcesFromFlag } from './own-servers.ts';
-import { writeDemoPage } from './demo-page.ts';
 import { formatHttpsLines, HTTPS_FLAG, httpsMode } from './https-mode.ts';
-import { extraServersFor, formatScenarioList, formatScenarioTable, notHeldMessage, runScenarios, selectScenarios } from './scenarios/command.ts';
+
+// Spawn first, load the rest meanwhile: the client (with the MCP SDK), the scenarios, the page
+// and the oidc-provider user agent are imported only once the servers are starting, so their
+// loading overlaps the servers' own start-up instead of delaying it (docs/speed.md).
+const loadClient = () => import('@mcp-auth-demo/client');
+const loadScenarios = () => import('./scenarios/command.ts');
 
 export const DEMO_USAGE =
   'usage: pnpm demo [--as-port N] [--rs-port N] [--client-port N] [--registration cimd|dcr] [--interactive]\n' +
@@ -95,11 +98,12 @@ async function demo(argv: string[]): Promise<number> {
   const urls = urlsFromPortFlags(values);
   const resources = resourcesFromFlag(values.resource, urls.resource);
   if (resources.length > 0 && authorizationServer === 'oidc-provider') throw new Error('--resource works with our authorization server only, not with --as oidc-provider');
-  if (values.scenario === 'list') {
-    process.stdout.write(formatScenarioList());
+  const scenarioCommand = values.scenario === undefined ? undefined : await loadScenarios();
+  if (scenarioCommand && values.scenario === 'list') {
+    process.stdout.write(scenarioCommand.formatScenarioList());
     return 0;
   }
-  const scenarios = values.scenario === undefined ? undefined : selectScenarios(values.scenario);
+  const scenarios = scenarioCommand?.selectScenarios(values.scenario!);
   if (scenarios && values.interactive) throw new Error('--scenario runs headless: drop --interactive');
   // The scenarios misbehave against our own servers, whose refusals they assert.
   if (scenarios && authorizationServer === 'oidc-provider') throw new Error('--scenario runs against our authorization server: drop --as oidc-provider');
@@ -126,8 +130,9 @@ async function demo(argv: string[]): Promise<number> {
     flush: async () => {
       await writer.flush();
       if (values.diagram) writeFileSync(values.diagram, formatMermaid(recorded));
-      if (!pageWritten) {
+      if (!pageWritten && (values.html || values.open)) {
         pageWritten = true;
+        const { writeDemoPage } = await import('./demo-page.ts');
         await writeDemoPage(recorded, { ...(values.html && { html: values.html }), open: values.open });
       }
     },
@@ -143,7 +148,7 @@ async function demo(argv: string[]): Promise<number> {
   });
 
   // The extra MCP servers the chosen scenarios run against, each on its own port.
-  const extra = scenarios ? await extraServersFor(scenarios) : { urls: {}, servers: [] };
+  const extra = scenarios ? await scenarioCommand!.extraServersFor(scenarios) : { urls: {}, servers: [] };
   const run = async (): Promise<number> => {
     // The audience contrast's "other MCP server": a resource our AS issues for, served by no process.
     const otherResource = authorizationServer === 'ours' && !scenarios ? new URL('/other/mcp', urls.resource).href : undefined;
@@ -157,10 +162,13 @@ async function demo(argv: string[]): Promise<number> {
       ...(otherResource && { unservedResources: [otherResource] }),
       tlsEnvironment: https.serverEnvironment,
     });
+    const client = loadClient();
+    client.catch(() => {}); // awaited below, after the servers are ready
     await stack.ready;
     // What the own servers' metadata must say; on stderr, so the trace (and --json) stays the run's.
     if (resources.length > 0) process.stderr.write(`\n${formatOwnServers(resources, urls.issuer)}\n`);
     if (scenarios) {
+      const { formatScenarioTable, notHeldMessage, runScenarios } = scenarioCommand!;
       const results = await Promise.race([
         runScenarios(scenarios, { ...urls, ...extra.urls }, globalThis.fetch, (event) => trace.push(event)),
         stack.died.then((why) => { throw new Error(`a server stopped during the scenarios: ${why}`); }),
@@ -171,7 +179,8 @@ async function demo(argv: string[]): Promise<number> {
       if (broken) process.stderr.write(`demo: ${broken}\n`);
       return broken ? 1 : 0;
     }
-    const client = clientUrls(urls.clientBase);
+    const { clientUrls, runJourney, startBrowserCallback } = await client;
+    const clientHost = clientUrls(urls.clientBase);
     if (values.interactive) {
       // A loopback listener on a port the OS picks: the registered loopback redirect URI may
       // differ in its port only (RFC 8252 §7.3), so the CIMD document needs no change.
@@ -188,8 +197,8 @@ async function demo(argv: string[]): Promise<number> {
       fetch: https.fetch,
       ...(browser && { userAgent: browser.userAgent }),
       registration: {
-        clientMetadataUrl: client.clientId,
-        redirectUri: browser?.redirectUri ?? client.redirectUri,
+        clientMetadataUrl: clientHost.clientId,
+        redirectUri: browser?.redirectUri ?? clientHost.redirectUri,
         clientName: 'MCP Auth Demo Client',
         preferDynamicRegistration: values.registration === 'dcr',
       },
@@ -198,7 +207,7 @@ async function demo(argv: string[]): Promise<number> {
         { name: 'get_weather', arguments: { city: 'Paris' } },
       ],
       // oidc-provider sends the browser through its interaction pages before redirecting back.
-      ...(authorizationServer === 'oidc-provider' && { userAgent: redirectFollowingUserAgent() }),
+      ...(authorizationServer === 'oidc-provider' && { userAgent: (await import('@mcp-auth-demo/oidc-provider-as')).redirectFollowingUserAgent() }),
       // Beside their steps, the defences shown holding; a decoy authorization needs no person to approve it.
       contrasts: { decoys: !values.interactive, ...(otherResource && { otherResource }) },
       onEvent: (event) => trace.push(event),

@@ -173,7 +173,7 @@ describe('sign-in and consent pages: what a person is shown', () => {
     expect(h.events.filter((e) => e.kind === 'consent.approved').at(-1)).toMatchObject({ new_scopes: ['weather:read'] });
   });
 
-  it('a wrong password shows the sign-in page again; the fifth failure ends the request with access_denied', async () => {
+  it('a wrong password shows the sign-in page again; the fifth failure ends the request with access_denied, shown, never redirected (RFC 9700 §4.11.2)', async () => {
     const h = await interactive();
     const browser = new Browser(h);
     let form = await formOf(await browser.open());
@@ -183,7 +183,13 @@ describe('sign-in and consent pages: what a person is shown', () => {
       expect(form.html).toContain('Wrong username or password.');
     }
     const last = await browser.post({ ...form, action: 'sign-in', username: 'demo-user', password: 'guess' });
-    expect(new URL(last.headers.get('location') ?? '').searchParams.get('error')).toBe('access_denied');
+    expect(last.status).toBe(403);
+    expect(last.headers.get('location')).toBeNull();
+    expect(await last.text()).toContain('access_denied');
+    // The request is gone: the right password now finds nothing to sign in to.
+    const again = await browser.post({ ...form, action: 'sign-in', username: 'demo-user', password: DEMO_PASSWORD });
+    expect(again.status).toBe(400);
+    expect(h.events.some((e) => e.kind === 'code.issued')).toBe(false);
   });
 });
 
@@ -234,7 +240,8 @@ function cookieParts(header: string): { name: string; value: string; attributes:
 describe('the cookies that bind a pending request and a sign-in', () => {
   it('are HttpOnly and SameSite=Strict on the demo http issuer (no Secure possible)', async () => {
     const page = await new Browser(await interactive()).open();
-    expect(page.headers.getSetCookie().map(cookieParts)).toEqual([{ name: 'mcp_demo_as_browser', value: expect.stringMatching(/^[\w-]{43}$/), attributes: ['HttpOnly', 'Max-Age=600', 'Path=/', 'SameSite=Strict'] }]);
+    expect(page.headers.getSetCookie().map(cookieParts)).toEqual([{ name: 'mcp_demo_as_browser', value: expect.stringMatching(/^[\w-]{43}$/), attributes: ['HttpOnly', 'Max-Age=600', 'Path=/', 'SameSite=Strict'] }]);    // The page names the deviation it came with (MCP "Communication Security").
+    expect(await page.text()).toContain('id="plain-http"');
   });
 
   it('are Secure with the __Host- prefix on an https issuer (RFC 6265bis §4.1.3.2)', async () => {
@@ -244,7 +251,7 @@ describe('the cookies that bind a pending request and a sign-in', () => {
     const params = authorizationParams({ client_id: clientId, redirect_uri: 'https://app.example/cb' });
     const page = await h.app.request(`${issuer}/authorize?${params}`, { headers: { Accept: 'text/html' } });
     expect(page.status).toBe(200);
-    expect(page.headers.getSetCookie().map(cookieParts)).toEqual([{ name: '__Host-mcp_demo_as_browser', value: expect.stringMatching(/^[\w-]{43}$/), attributes: ['HttpOnly', 'Max-Age=600', 'Path=/', 'SameSite=Strict', 'Secure'] }]);
+    expect(page.headers.getSetCookie().map(cookieParts)).toEqual([{ name: '__Host-mcp_demo_as_browser', value: expect.stringMatching(/^[\w-]{43}$/), attributes: ['HttpOnly', 'Max-Age=600', 'Path=/', 'SameSite=Strict', 'Secure'] }]);    expect(await page.text()).not.toContain('plain-http');
   });
 });
 

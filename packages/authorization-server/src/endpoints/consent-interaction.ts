@@ -203,7 +203,8 @@ export class ConsentInteraction {
       this.#emit('signin.failed', { attempt: pending.failures, max: MAX_SIGN_IN_FAILURES });
       if (pending.failures >= MAX_SIGN_IN_FAILURES) {
         this.#pending.delete(id);
-        throw this.#redirect(pending, new OAuthError('access_denied', `Sign-in failed ${MAX_SIGN_IN_FAILURES} times; the request was abandoned.`));
+        // Shown, not redirected: nobody is authenticated (RFC 9700 §4.11.2, as in authorize.ts).
+        throw new OAuthError('access_denied', `Sign-in failed ${MAX_SIGN_IN_FAILURES} times; the request was abandoned. Nobody signed in, so this server does not send the browser on to the application's redirect URI.`, { status: 403 });
       }
       return this.#signInPage(id, pending, [], 'Wrong username or password.');
     }
@@ -258,6 +259,7 @@ export class ConsentInteraction {
       redirectUri: pending.redirect_uri,
       demoUsername: this.#options.config.subject,
       demoPassword: DEMO_PASSWORD,
+      plainHttp: !this.#secure,
       headers,
       ...(problem && { problem }),
     });
@@ -277,6 +279,7 @@ export class ConsentInteraction {
         resource: pending.resource,
         scopes: pending.scope.split(' ').map((scope) => ({ scope, isNew: !granted.has(scope) })),
         sub,
+        plainHttp: !this.#secure,
       },
       headers,
     );

@@ -71,6 +71,15 @@ describe('the revocation events endpoint (subscription and catch-up)', () => {
     expect(h.events.find((e) => e.kind === 'revocation.subscribed')).toMatchObject({ caller: 'weather-rs', resource: RESOURCE, delivery_url: DELIVERY_URL });
   });
 
+  it('a first subscription is answered while the signing key is still being made (it has nothing to sign)', async () => {
+    let keyReady!: (key: Awaited<ReturnType<typeof testSigningKey>>) => void;
+    const pending = await createHarness({ config: { introspectionClients: [RS], signingKey: new Promise((resolve) => (keyReady = resolve)) } });
+    const response = await subscribe(pending, { delivery_url: DELIVERY_URL });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ cursor: 0, sets: [] });
+    keyReady(await testSigningKey());
+  });
+
   it('traces a subscription when it begins, not its renewals, even one that catches up', async () => {
     const first = (await (await subscribe(h, { delivery_url: DELIVERY_URL })).json()) as { epoch: string };
     await revokeOneToken(h);

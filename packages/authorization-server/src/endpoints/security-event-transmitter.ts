@@ -61,6 +61,9 @@ export class SecurityEventTransmitter {
 
   /** The SETs of `entries`, for one subscriber (the catch-up answer). */
   async sign(subscription: Subscription, entries: RevocationEntry[]): Promise<string[]> {
+    // Nothing to catch up on (every first subscription): answer without waiting for the key,
+    // which may still be being generated (serve.ts), so a resource server is live at once.
+    if (entries.length === 0) return [];
     const key = await this.#options.signingKey;
     return Promise.all(entries.map((entry) => this.#signFor(key, subscription, entry)));
   }
