@@ -9,7 +9,7 @@ import type { Fetch } from '@mcp-auth-demo/client';
 import { formatHtmlPage, type TraceEvent } from '@mcp-auth-demo/trace';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createInProcessLab, LAB } from './support/in-process-lab.ts';
-import { arrowsOf, panelOf, stepTitlesOf } from './support/picture-page.ts';
+import { arrowsOf, arrowsOfBoth, panelOf, stepTitlesOf } from './support/picture-page.ts';
 
 const OTHER = 'http://localhost:8001/other/mcp';
 
@@ -38,6 +38,12 @@ beforeAll(async () => {
 });
 
 describe('the page of a run', () => {
+  it('draws the same arrows as --diagram: from and to the same lanes, in the same order, saying the same', () => {
+    const { picture, diagram } = arrowsOfBoth(events);
+    expect(picture.length).toBeGreaterThan(20);
+    expect(picture).toEqual(diagram);
+  });
+
   it('names the cast: a lane each for the user and browser, the client, its host, the AS and the MCP server', () => {
     const lanes = /<svg class="lanes"[^>]*aria-label="the lanes: ([^"]*)"/.exec(page)?.[1];
     expect(lanes).toBe('user + browser, client, client-host, authorization server, MCP server');

@@ -7,6 +7,7 @@ import { createAuthorizationServer, generateSigningKey } from '@mcp-auth-demo/au
 import { createClientHost } from '@mcp-auth-demo/client';
 import { RESOURCE_SERVER_CLIENT_ID } from '@mcp-auth-demo/common';
 import { formatMermaid, type TraceEvent } from '@mcp-auth-demo/trace';
+import { arrowsOfBoth } from './support/picture-page.ts';
 import { inProcessFetch, type RequestHandler } from '@mcp-auth-demo/common/testing';
 import { createResourceServer } from '@mcp-auth-demo/resource-server';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -111,6 +112,14 @@ describe('the harness can fail: a defence switched off is reported "not held"', 
 });
 
 describe('--diagram of a scenario', () => {
+  it.each(SCENARIOS.map((s) => s.name))('%s: the page draws the same arrows as --diagram, the attacker\'s from its own lane', async (name) => {
+    const { ctx, events } = lab();
+    await runScenario(byName(name), ctx);
+    const { picture, diagram } = arrowsOfBoth(events);
+    expect(picture.length).toBeGreaterThan(0);
+    expect(picture).toEqual(diagram);
+  });
+
   it('the other MCP server gets its own participant; the replay is drawn from the misbehaving party, the refusal over the RS', async () => {
     const { ctx, events } = lab();
     await runScenario(byName('token-for-another-server'), ctx);

@@ -66,6 +66,9 @@ describe('pnpm demo --https', () => {
     const result = await runCommand('demo', [...portFlags(await freePorts()), '--https'], { env });
     expect(result.exitCode).toBe(0);
     expect(String(result.stdout)).toMatch(/MCP server: https:\/\/localhost:\d+\/mcp/);
+    // The cast names no transport deviation: there is none left (over http it names plain http on loopback).
+    expect(String(result.stdout)).toContain('Who takes part');
+    expect(String(result.stdout)).not.toContain('transport deviation');
     expect(readFileSync(caFile, 'utf8')).toBe(before);
     expect(readFileSync(join(caDir, 'localhost.pem'), 'utf8')).toBe(leafBefore);
   });

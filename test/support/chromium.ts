@@ -78,7 +78,7 @@ export interface BrowserSession {
   close(): Promise<void>;
 }
 
-export async function launchChromium(options: { viewport?: { width: number; height: number } } = {}): Promise<BrowserSession> {
+export async function launchChromium(options: { viewport?: { width: number; height: number }; args?: string[] } = {}): Promise<BrowserSession> {
   const profile = mkdtempSync(join(tmpdir(), 'mcp-auth-demo-chromium-'));
   let context: BrowserContext;
   try {
@@ -86,7 +86,8 @@ export async function launchChromium(options: { viewport?: { width: number; heig
     context = await chromium.launchPersistentContext(profile, {
       executablePath: chromiumPath,
       headless: true,
-      args: chromiumArgs,
+      // Extra flags apply to this session's throwaway profile only (e.g. the lab leaf's SPKI for --https).
+      args: [...chromiumArgs, ...(options.args ?? [])],
       viewport: options.viewport ?? { width: 900, height: 700 },
       timeout: 30_000,
     });

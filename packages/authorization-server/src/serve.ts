@@ -75,7 +75,8 @@ const app = buildAppOrExit('authorization-server', () =>
     dangerouslyAllowLoopbackHttp: !tls && URL.canParse(issuer) && isLoopbackHost(new URL(issuer).hostname),
     ...(tls && {
       fetch: (url: string, init: RequestInit, vetted: Parameters<typeof fetchPinned>[2]) => fetchPinned(url, init, vetted, { loopbackCa: tls.ca }),
-      securityEventFetch: createLabTrustingFetch(tls.ca),
+      // Loaded on first use: this server pushes only when it revokes.
+      securityEventFetch: createLabTrustingFetch(tls.ca, { load: 'first-use' }),
     }),
     // `pnpm serve --lenient`: what a client that omits `resource` gets (see config.ts).
     ...(process.env[ENV.lenientAuthorizationServer] === '1' ? { dangerouslyDefaultAudience: LENIENT_DEFAULT_AUDIENCE } : {}),

@@ -10,7 +10,8 @@
  * without auth and bare Hono; RSS after that load; revocation latency at the RS over 100 code
  * replays (revocation-latency.ts); AS
  * authorization flows in batches (flatness) against a bare RS256 signer; the whole journey;
- * `pnpm demo` end to end, cold, median of 5; the page of `--html` (page-cost.ts): its size, and the
+ * `pnpm demo` end to end, cold, median of 5; what `--https` adds to it once the CA exists
+ * (demo-runs.ts measureHttpsCost); the page of `--html` (page-cost.ts): its size, and the
  * time drawing and writing it adds.
  */
 import { clientUrls, runJourney } from '@mcp-auth-demo/client';
@@ -20,7 +21,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { measureAsFlows } from './as-flows.ts';
 import { startBaseline, type Baseline } from './baselines.ts';
-import { runDemoCold } from './demo-runs.ts';
+import { measureHttpsCost, runDemoCold } from './demo-runs.ts';
 import { measurePage } from './page-cost.ts';
 import { rssMegabytes } from './process-stats.ts';
 import { printReport, type BenchReport } from './report.ts';
@@ -109,6 +110,7 @@ export async function runBench(options: { quick: boolean }): Promise<BenchReport
 
     const demo = [];
     for (let i = 0; i < 5; i += 1) demo.push(await runDemoCold(root));
+    const https = await measureHttpsCost(root, options.quick ? 3 : 5);
     const page = await measurePage(root);
 
     return {
@@ -120,6 +122,7 @@ export async function runBench(options: { quick: boolean }): Promise<BenchReport
       as,
       journey: { n: journeys.length, p50: percentile(journeys, 0.5), p95: percentile(journeys, 0.95) },
       demo: { wallMs: percentile(demo.map((d) => d.wallMs), 0.5), journeyMs: percentile(demo.map((d) => d.journeyMs), 0.5), runs: demo },
+      https,
       page,
     };
   } finally {

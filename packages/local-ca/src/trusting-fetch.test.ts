@@ -53,10 +53,10 @@ describe('the lab-trusting fetch', () => {
 
   it('sends a request to any other host to the fetch it was given (the default trust store)', async () => {
     const seen: string[] = [];
-    const fetch = createLabTrustingFetch('unused', async (input) => {
+    const fetch = createLabTrustingFetch('unused', { load: 'first-use', otherwise: async (input) => {
       seen.push(String(input));
       return new Response('from elsewhere');
-    });
+    } });
     expect(await (await fetch('https://example.com/mcp')).text()).toBe('from elsewhere');
     expect(seen).toEqual(['https://example.com/mcp']);
   });

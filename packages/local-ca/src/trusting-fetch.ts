@@ -14,19 +14,40 @@
  * since undici's fetch knows only its own Request class.
  */
 import { isLoopbackHost } from '@mcp-auth-demo/common';
-import { Agent, fetch as undiciFetch } from 'undici';
+import type * as Undici from 'undici';
 
-export function createLabTrustingFetch(caPem: string, otherwise: typeof fetch = globalThis.fetch): typeof fetch {
-  const agent = new Agent({ connect: { ca: caPem } });
+export interface LabTrustingFetchOptions {
+  /** Where a request to any other host goes (default: Node's global fetch). */
+  otherwise?: typeof fetch;
+  /**
+   * When undici is loaded: `now` (default), started at once without waiting, so it loads while the
+   * caller does something else (the orchestrator starts its servers); `first-use`, for a process
+   * that may never need it (the AS pushes revocations only when it revokes). Loading it takes
+   * some 100-200 ms of one core; a run that never sends such a request never pays it.
+   */
+  load?: 'now' | 'first-use';
+}
+
+export function createLabTrustingFetch(caPem: string, options: LabTrustingFetchOptions = {}): typeof fetch {
+  const otherwise = options.otherwise ?? globalThis.fetch;
+  let loaded: Promise<{ agent: Undici.Agent; fetch: typeof Undici.fetch }> | undefined;
+  const load = () =>
+    (loaded ??= import('undici').then((module) => {
+      // undici is CommonJS: bundled (dist/), its exports arrive as the default export only.
+      const { Agent, fetch } = module.Agent ? module : module.default;
+      return { agent: new Agent({ connect: { ca: caPem } }), fetch };
+    }));
+  if (options.load !== 'first-use') void load().catch(() => {});
   const trusting = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const url = new URL(input instanceof Request ? input.url : String(input));
     if (!isLoopbackHost(url.hostname)) return otherwise(input, init);
+    const undici = await load();
     const fromRequest: RequestInit & { duplex?: 'half' } =
       input instanceof Request
         ? { method: input.method, headers: input.headers, redirect: input.redirect, signal: input.signal, ...(input.body && { body: input.body, duplex: 'half' }) }
         : {};
-    const options = { ...fromRequest, ...init, dispatcher: agent } as Parameters<typeof undiciFetch>[1];
-    return (await undiciFetch(url, options)) as unknown as Response;
+    const requestInit = { ...fromRequest, ...init, dispatcher: undici.agent } as Parameters<typeof Undici.fetch>[1];
+    return (await undici.fetch(url, requestInit)) as unknown as Response;
   };
   return trusting as typeof fetch;
 }

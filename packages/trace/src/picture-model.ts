@@ -184,7 +184,7 @@ export function buildPicture(events: readonly TraceEvent[]): PictureModel {
         continue;
       }
       case 'authorization.callback':
-        arrow('U', 'C', `redirect to the callback (code, state, iss)${e.user_agent === 'headless' ? ', headless' : ''}`, {}, { front: true })
+        arrow('U', 'C', `redirect to the callback with code, state, iss${e.user_agent === 'headless' ? ' (headless)' : ''}`, {}, { front: true })
           .decisions.push(decisionOf(e));
         continue;
       case 'cimd.fetched':
@@ -204,7 +204,7 @@ export function buildPicture(events: readonly TraceEvent[]): PictureModel {
         continue;
       case 'token.introspected':
         if (e.party === 'authorization-server') {
-          arrow(mcp, 'AS', `introspect the token → ${e.active ? 'active' : 'inactive'}`, { method: 'POST' }, { refused: !e.active }).decisions.push(decisionOf(e));
+          arrow(mcp, 'AS', `introspect token → ${e.active ? 'active' : 'inactive'}`, { method: 'POST' }, { refused: !e.active }).decisions.push(decisionOf(e));
           continue;
         }
         break;

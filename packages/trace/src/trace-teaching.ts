@@ -36,7 +36,18 @@ export function cast(urls: CastUrls): string[] {
     ...(urls.revocationPush
       ? ['          subscribed to the AS\'s revocations (pushed to it, RFC 8935), it checks tokens without asking the AS']
       : []),
+    // MCP "Communication Security" asks for https; the lab's loopback http is a named deviation, gone with --https.
+    ...(isLabHttp(urls)
+      ? ['  (all over plain http on loopback, the lab\'s one transport deviation: --https serves them over TLS)']
+      : []),
   ];
+}
+
+/** Every party the cast names is on loopback and at least one speaks plain http. */
+function isLabHttp(urls: CastUrls): boolean {
+  const named = [urls.server, urls.authorizationServer, urls.clientHost].filter((url): url is string => url !== undefined && URL.canParse(url));
+  const loopback = (url: URL) => ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  return named.every((url) => loopback(new URL(url))) && named.some((url) => new URL(url).protocol === 'http:');
 }
 
 /** What a step is about, read from the title the client gave it (journey.ts). */

@@ -193,7 +193,8 @@ function cookieParts(header: string): { name: string; value: string; attributes:
 describe('the cookies that bind a pending request and a sign-in', () => {
   it('are HttpOnly and SameSite=Strict on the demo http issuer (no Secure possible)', async () => {
     const page = await new Browser(await interactive()).open();
-    expect(page.headers.getSetCookie().map(cookieParts)).toEqual([{ name: 'mcp_demo_as_browser', value: expect.stringMatching(/^[\w-]{43}$/), attributes: ['HttpOnly', 'Max-Age=600', 'Path=/', 'SameSite=Strict'] }]);
+    expect(page.headers.getSetCookie().map(cookieParts)).toEqual([{ name: 'mcp_demo_as_browser', value: expect.stringMatching(/^[\w-]{43}$/), attributes: ['HttpOnly', 'Max-Age=600', 'Path=/', 'SameSite=Strict'] }]);    // The page names the deviation it came with (MCP "Communication Security").
+    expect(await page.text()).toContain('id="plain-http"');
   });
 
   it('are Secure with the __Host- prefix on an https issuer (RFC 6265bis §4.1.3.2)', async () => {
@@ -203,7 +204,7 @@ describe('the cookies that bind a pending request and a sign-in', () => {
     const params = authorizationParams({ client_id: clientId, redirect_uri: 'https://app.example/cb' });
     const page = await h.app.request(`${issuer}/authorize?${params}`, { headers: { Accept: 'text/html' } });
     expect(page.status).toBe(200);
-    expect(page.headers.getSetCookie().map(cookieParts)).toEqual([{ name: '__Host-mcp_demo_as_browser', value: expect.stringMatching(/^[\w-]{43}$/), attributes: ['HttpOnly', 'Max-Age=600', 'Path=/', 'SameSite=Strict', 'Secure'] }]);
+    expect(page.headers.getSetCookie().map(cookieParts)).toEqual([{ name: '__Host-mcp_demo_as_browser', value: expect.stringMatching(/^[\w-]{43}$/), attributes: ['HttpOnly', 'Max-Age=600', 'Path=/', 'SameSite=Strict', 'Secure'] }]);    expect(await page.text()).not.toContain('plain-http');
   });
 });
 

@@ -259,6 +259,7 @@ export class ConsentInteraction {
       redirectUri: pending.redirect_uri,
       demoUsername: this.#options.config.subject,
       demoPassword: DEMO_PASSWORD,
+      plainHttp: !this.#secure,
       headers,
       ...(problem && { problem }),
     });
@@ -278,6 +279,7 @@ export class ConsentInteraction {
         resource: pending.resource,
         scopes: pending.scope.split(' ').map((scope) => ({ scope, isNew: !granted.has(scope) })),
         sub,
+        plainHttp: !this.#secure,
       },
       headers,
     );

@@ -25,6 +25,8 @@ export interface FormFields {
   action: string;
   interaction: string;
   csrf: string;
+  /** The page came over plain http (the lab's loopback deviation): it says so, and that --https removes it. */
+  plainHttp?: boolean;
 }
 
 export interface ConsentView extends FormFields {
@@ -53,6 +55,13 @@ function hiddenFields({ interaction, csrf }: FormFields): Html {
 <input type="hidden" name="csrf" value="${csrf}">`;
 }
 
+/** MCP "Communication Security" asks for https: a page that came without it names the deviation. */
+function transportNote(view: FormFields): Html | '' {
+  return view.plainHttp
+    ? h`<p class="deviation" id="plain-http">This page came over plain http on this computer (a local-demo deviation; <code>--https</code> serves it over TLS).</p>`
+    : '';
+}
+
 function clientName(client: Client): Html {
   return client.client_name ? untrusted(client.client_name) : h`An unnamed application`;
 }
@@ -73,7 +82,8 @@ ${hiddenFields(view)}
 </div>
 </form>
 <p class="deviation">Demo account (a local-demo deviation, never do this for real): username <code>${view.demoUsername}</code>,
-password <code>${view.demoPassword}</code>.</p>`;
+password <code>${view.demoPassword}</code>.</p>
+${transportNote(view)}`;
   return htmlPage({
     title: 'Sign in',
     body,
@@ -135,6 +145,7 @@ ${hiddenFields(view)}
 <button type="submit" name="action" value="approve" class="primary">Approve</button>
 <button type="submit" name="action" value="deny">Deny</button>
 </div>
-</form>`;
+</form>
+${transportNote(view)}`;
   return htmlPage({ title: 'Allow access?', body, formTargets: [new URL(view.redirectUri).origin], headers });
 }
