@@ -6,44 +6,16 @@
  * that flag refuses the page. The consent cookies are `__Host-` and `Secure` (RFC 6265bis
  * §4.1.3.2), which plain http could not have.
  */
-import type { TraceEvent } from '@mcp-auth-demo/trace';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
-import { freePorts } from '@mcp-auth-demo/stack';
 import { describeWithChromium, launchChromium } from '../support/chromium.ts';
-import { parseTrace, portFlags, runCommand } from './processes.ts';
+import { startInteractiveDemo } from './interactive-demo.ts';
+import { only, parseTrace } from './processes.ts';
 
-type Of<K extends TraceEvent['kind']> = Extract<TraceEvent, { kind: K }>;
-const only = <K extends TraceEvent['kind']>(events: TraceEvent[], kind: K) => events.filter((e): e is Of<K> => e.kind === kind);
 const caDir = join(mkdtempSync(join(tmpdir(), 'consent-https-')), 'local-ca');
-
-/** Starts `pnpm demo --interactive --https`; `printed(pattern)` waits for its stderr to say it. */
-async function startDemo() {
-  const ports = await freePorts();
-  const demo = runCommand('demo', ['--interactive', '--https', '--json', ...portFlags(ports)], {
-    env: { NO_COLOR: '1', BROWSER: 'true', MCP_DEMO_CA_DIR: caDir },
-    timeout: 120_000,
-  });
-  let stderr = '';
-  const waiting: (() => void)[] = [];
-  demo.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-    waiting.splice(0).forEach((wake) => wake());
-  });
-  async function printed(pattern: RegExp, n = 1): Promise<string> {
-    for (;;) {
-      const found = [...stderr.matchAll(new RegExp(pattern, 'g'))];
-      if (found.length >= n) return found[n - 1]![1] ?? found[n - 1]![0];
-      if (demo.exitCode !== null) throw new Error(`the demo ended first:\n${stderr}`);
-      await Promise.race([new Promise<void>((wake) => waiting.push(wake)), demo.catch(() => {})]);
-    }
-  }
-  const authorizationUrl = (n: number) => printed(new RegExp(`https://localhost:${ports.as}/authorize\\?\\S+`), n);
-  return { ports, demo, printed, authorizationUrl, stderr: () => stderr };
-}
 
 async function approve(page: Page) {
   await Promise.all([page.waitForURL(/^http:\/\/127\.0\.0\.1:\d+\/callback\?/), page.getByRole('button', { name: 'Approve' }).click()]);
@@ -51,7 +23,7 @@ async function approve(page: Page) {
 
 describeWithChromium('pnpm demo --interactive --https in Chromium', () => {
   it('a Chromium trusting the lab leaf for its profile only: sign in, approve, step-up, approve; __Host- Secure cookies', { timeout: 120_000 }, async () => {
-    const run = await startDemo();
+    const run = await startInteractiveDemo({ https: true, env: { MCP_DEMO_CA_DIR: caDir } });
     const spki = await run.printed(/--ignore-certificate-errors-spki-list=(\S+)/);
     const first = await run.authorizationUrl(1);
 

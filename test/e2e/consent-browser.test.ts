@@ -9,40 +9,12 @@
  * Screenshots of the consent pages go to test-results/screenshots/; those in docs/consent.md come from
  * `SCREENSHOT_DIR=docs/screenshots pnpm vitest run test/e2e/consent-browser.test.ts`.
  */
-import type { TraceEvent } from '@mcp-auth-demo/trace';
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { describeWithChromium, launchChromium, type BrowserSession } from '../support/chromium.ts';
-import { freePorts } from '@mcp-auth-demo/stack';
-import { parseTrace, portFlags, runCommand } from './processes.ts';
+import { startInteractiveDemo } from './interactive-demo.ts';
+import { only, parseTrace } from './processes.ts';
 
-type Of<K extends TraceEvent['kind']> = Extract<TraceEvent, { kind: K }>;
-const only = <K extends TraceEvent['kind']>(events: TraceEvent[], kind: K) => events.filter((e): e is Of<K> => e.kind === kind);
-
-/** Starts `pnpm demo --interactive`; `authorizationUrl(n)` resolves to the n-th URL it asks the person to open. */
-async function startInteractiveDemo() {
-  const ports = await freePorts();
-  const demo = runCommand('demo', ['--interactive', '--json', ...portFlags(ports)], {
-    env: { NO_COLOR: '1', BROWSER: 'true' },
-    timeout: 120_000,
-  });
-  let stderr = '';
-  const waiting: (() => void)[] = [];
-  demo.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-    waiting.splice(0).forEach((wake) => wake());
-  });
-  const pattern = new RegExp(`http://localhost:${ports.as}/authorize\\?\\S+`, 'g');
-  async function authorizationUrl(n: number): Promise<string> {
-    for (;;) {
-      const found = stderr.match(pattern) ?? [];
-      if (found.length >= n) return found[n - 1]!;
-      if (demo.exitCode !== null) throw new Error(`the demo ended before asking for authorization ${n}:\n${stderr}`);
-      await Promise.race([new Promise<void>((wake) => waiting.push(wake)), demo.catch(() => {})]);
-    }
-  }
-  return { ports, demo, authorizationUrl, stderr: () => stderr };
-}
 
 async function signIn(page: Page) {
   await expect(page.getByRole('heading', { name: 'Sign in' }).isVisible()).resolves.toBe(true);

@@ -4,7 +4,6 @@
  * (MCP_DEMO_CA_DIR; never the user's cache), every URL is https, the journey completes with
  * step-up, and the CA is reused by the next run.
  */
-import type { TraceEvent } from '@mcp-auth-demo/trace';
 import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,10 +11,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { freePorts } from '@mcp-auth-demo/stack';
 import { isListening, processesWithEnv } from '@mcp-auth-demo/stack/testing';
-import { parseTrace, portFlags, runCommand } from './processes.ts';
+import { only, parseTrace, portFlags, runCommand } from './processes.ts';
 
-type Of<K extends TraceEvent['kind']> = Extract<TraceEvent, { kind: K }>;
-const only = <K extends TraceEvent['kind']>(events: TraceEvent[], kind: K) => events.filter((e): e is Of<K> => e.kind === kind);
 const caDir = join(mkdtempSync(join(tmpdir(), 'demo-https-')), 'local-ca');
 const env = { NO_COLOR: '1', MCP_DEMO_CA_DIR: caDir };
 

@@ -3,13 +3,10 @@
  * authorization server, all real processes on ephemeral loopback ports. Nothing is mocked; what
  * this test asserts is what the client and the RS saw of the other AS.
  */
-import type { TraceEvent } from '@mcp-auth-demo/trace';
 import { describe, expect, it } from 'vitest';
 import { freePorts } from '@mcp-auth-demo/stack';
-import { parseTrace, portFlags, runCommand } from './processes.ts';
+import { only, parseTrace, portFlags, runCommand } from './processes.ts';
 
-type Of<K extends TraceEvent['kind']> = Extract<TraceEvent, { kind: K }>;
-const only = <K extends TraceEvent['kind']>(events: TraceEvent[], kind: K) => events.filter((e): e is Of<K> => e.kind === kind);
 
 describe('pnpm demo --as oidc-provider', () => {
   it('discovers, registers dynamically (no https CIMD on loopback), authorizes, steps up and succeeds', async () => {

@@ -9,10 +9,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { freePorts } from '@mcp-auth-demo/stack';
 import { isListening, processesWithEnv } from '@mcp-auth-demo/stack/testing';
-import { parseTrace, portFlags, runCommand, runScript } from './processes.ts';
+import { only, parseTrace, portFlags, runCommand, runScript } from './processes.ts';
 
-type Of<K extends TraceEvent['kind']> = Extract<TraceEvent, { kind: K }>;
-const only = <K extends TraceEvent['kind']>(events: TraceEvent[], kind: K) => events.filter((e): e is Of<K> => e.kind === kind);
 
 describe('pnpm demo', () => {
   it('walks discovery, authorization, whoami, insufficient_scope, step-up and retry', async () => {

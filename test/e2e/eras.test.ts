@@ -11,10 +11,8 @@ import type { TraceEvent } from '@mcp-auth-demo/trace';
 import { clientUrls, runJourney } from '@mcp-auth-demo/client';
 import { freePorts, startStack, urlsForPorts } from '@mcp-auth-demo/stack';
 import { describe, expect, it } from 'vitest';
-import { parseTrace, portFlags, runCommand } from './processes.ts';
+import { only, parseTrace, portFlags, runCommand } from './processes.ts';
 
-type Of<K extends TraceEvent['kind']> = Extract<TraceEvent, { kind: K }>;
-const only = <K extends TraceEvent['kind']>(events: TraceEvent[], kind: K) => events.filter((e): e is Of<K> => e.kind === kind);
 
 describe('pnpm demo --spec 2026-07-28', () => {
   it.each([['cimd'], ['dcr']])('--registration %s: exits 0, no initialize, every MCP request self-describing, the lesson at the end', async (registration) => {

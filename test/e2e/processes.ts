@@ -44,6 +44,10 @@ export function parseTrace(stdout: string): TraceEvent[] {
   return stdout.split('\n').map(parseEventLine).filter((e): e is TraceEvent => e !== undefined);
 }
 
+/** The events of one kind, typed as that kind. */
+export const only = <K extends TraceEvent['kind']>(events: TraceEvent[], kind: K) =>
+  events.filter((e): e is Extract<TraceEvent, { kind: K }> => e.kind === kind);
+
 /** A running server (wrapped: the execa process is a thenable, and a promise must not adopt it). */
 export type ServerProcess = { process: ResultPromise };
 
