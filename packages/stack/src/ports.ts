@@ -19,11 +19,15 @@ export const PORT_FLAGS = {
   'client-port': { type: 'string' },
 } as const;
 
-function port(value: string | undefined, fallback: number, flag: string): number {
-  if (value === undefined) return fallback;
+/** A port flag's value as a number; `lowest` 0 where "0: one the OS picks" is allowed. */
+export function portFlag(value: string, flag: string, lowest: 0 | 1 = 1): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new Error(`--${flag} must be a port number (1-65535), got "${value}"`);
+  if (!Number.isInteger(n) || n < lowest || n > 65535) throw new Error(`--${flag} must be a port number (${lowest}-65535), got "${value}"`);
   return n;
+}
+
+function port(value: string | undefined, fallback: number, flag: string): number {
+  return value === undefined ? fallback : portFlag(value, flag);
 }
 
 /** The servers' URLs from the port flags, defaulting to the well-known demo ports; https with `--https`. */

@@ -27,7 +27,7 @@ import { gradingTokensUrl, protectedResourceMetadataUrl, SCOPES } from '@mcp-aut
 import { createTraceWriter, shouldUseColor } from '@mcp-auth-demo/trace';
 import { createGrader, createReportWriter, formatCard, inCausalOrder, writeReport } from '@mcp-auth-demo/verdicts';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { PORT_FLAGS, urlsFromPortFlags } from './ports.ts';
+import { PORT_FLAGS, portFlag, urlsFromPortFlags } from './ports.ts';
 import { startStack } from './stack.ts';
 import { formatOwnServers, RESOURCE_FLAG, resourcesFromFlag } from './own-servers.ts';
 import { formatHttpsLines, HTTPS_FLAG, httpsMode } from './https-mode.ts';
@@ -86,7 +86,7 @@ async function serve(argv: string[]): Promise<number> {
   const reportWriter = report ? createReportWriter(report, () => grader.cards()) : undefined;
   // The grader reads the servers' events in the order they happened (causal-order.ts); a card
   // is printed once the events that decided it have been printed.
-  const live = await startLivePage(pagePort(values['page-port']), { mcpUrl: urls.resource, cards: () => grader.cards() });
+  const live = await startLivePage(portFlag(values['page-port'], 'page-port', 0), { mcpUrl: urls.resource, cards: () => grader.cards() });
   const grading = inCausalOrder((event) => {
     for (const update of grader.observe(event)) process.stdout.write(formatCard(update, { color }));
     live.push(event);
@@ -154,12 +154,6 @@ async function serve(argv: string[]): Promise<number> {
   grading.drain();
   reportWriter?.flush();
   return code;
-}
-
-function pagePort(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`--page-port must be a port number (0-65535), got "${value}"`);
-  return n;
 }
 
 /** A flag parseArgs does not know, or a missing value: say the usage. */
