@@ -3,25 +3,18 @@
  * party (a CIMD document's client_name, an error_description, a URL), so each one goes through
  * `escapeHtml` before it meets markup, and tokens are shortened before they are shown.
  */
+import { pageSafe } from './terminal-safe.ts';
 import { shorten } from './trace.ts';
 
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 /**
- * Controls and bidi marks (terminal-safe.ts has the why: a U+202E override makes `gpj.exe` read
- * as `exe.jpg`, Trojan Source): on a page they reorder or hide what it says. Shown as visible
- * escapes, as on the terminal; TAB and LF stay, for the bodies shown as they came.
+ * Text safe in an HTML or SVG text node and in a quoted attribute value, its controls and bidi
+ * marks made visible (terminal-safe.ts `pageSafe`: a U+202E override reorders a page as it does
+ * a terminal).
  */
-const INVISIBLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-
-function visible(char: string): string {
-  const code = char.charCodeAt(0);
-  return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
-}
-
-/** Text safe in an HTML or SVG text node and in a quoted attribute value, its controls made visible. */
 export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => ENTITIES[c]!).replace(INVISIBLE, visible);
+  return pageSafe(value.replace(/[&<>"']/g, (c) => ENTITIES[c]!));
 }
 
 /** A JWT (three base64url parts, the first starting `eyJ`): shown by its first characters only. */

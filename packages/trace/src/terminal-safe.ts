@@ -22,6 +22,8 @@ const BEYOND_C0 = '\\u007f-\\u009f\\u061c\\u200e\\u200f\\u2028\\u2029\\u202a-\\u
 const UNSAFE = new RegExp(`[\\u0000-\\u001f${BEYOND_C0}]`, 'g');
 /** In JSON text: JSON.stringify escapes C0 itself, and its own newlines and indentation must stay. */
 const UNSAFE_IN_JSON = new RegExp(`[${BEYOND_C0}]`, 'g');
+/** On a page (picture-escape.ts): TAB and LF stay, for the bodies shown as they came. */
+const UNSAFE_ON_PAGE = new RegExp(`[\\u0000-\\u0008\\u000b-\\u001f${BEYOND_C0}]`, 'g');
 
 function visible(char: string): string {
   const code = char.charCodeAt(0);
@@ -31,6 +33,11 @@ function visible(char: string): string {
 /** `text` with every control character and bidi control replaced by a visible escape. */
 export function terminalSafe(text: string): string {
   return text.replace(UNSAFE, visible);
+}
+
+/** The same, keeping TAB and LF: text for an HTML page, where they reorder or hide nothing. */
+export function pageSafe(text: string): string {
+  return text.replace(UNSAFE_ON_PAGE, visible);
 }
 
 /** True when `text` holds a character that `terminalSafe` would neutralise. */
