@@ -27,15 +27,11 @@ import { rssMegabytes } from './process-stats.ts';
 import { printReport, type BenchReport } from './report.ts';
 import { measureRevocationLatency } from './revocation-latency.ts';
 import { measureRsThroughput } from './rs-throughput.ts';
+import { percentile } from './percentile.ts';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 /** Revocations timed, with --quick too: p99 over fewer than 100 would be the maximum. */
 const REVOCATIONS = 100;
-
-function percentile(samples: number[], q: number): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
-}
 
 async function journey(urls: StackUrls, calls: { name: string; arguments: Record<string, unknown> }[]) {
   const client = clientUrls(urls.clientBase);

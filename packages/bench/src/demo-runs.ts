@@ -14,6 +14,7 @@ import { execa } from 'execa';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { percentile } from './percentile.ts';
 
 export interface DemoRun {
   wallMs: number;
@@ -47,8 +48,6 @@ export interface HttpsCost {
   journeyAddsMs: number;
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
-
 export async function measureHttpsCost(cwd: string, pairs: number): Promise<HttpsCost> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-local-ca-'));
   const env = { MCP_DEMO_CA_DIR: join(dir, 'local-ca') };
@@ -58,8 +57,8 @@ export async function measureHttpsCost(cwd: string, pairs: number): Promise<Http
     for (let i = 0; i < pairs; i += 1) runs.push({ http: await runDemoCold(cwd), https: await runDemoCold(cwd, ['--https'], env) });
     return {
       pairs: runs,
-      addsMs: median(runs.map((p) => p.https.wallMs - p.http.wallMs)),
-      journeyAddsMs: median(runs.map((p) => p.https.journeyMs - p.http.journeyMs)),
+      addsMs: percentile(runs.map((p) => p.https.wallMs - p.http.wallMs), 0.5),
+      journeyAddsMs: percentile(runs.map((p) => p.https.journeyMs - p.http.journeyMs), 0.5),
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

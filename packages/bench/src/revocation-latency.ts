@@ -12,6 +12,7 @@
  */
 import { s256CodeChallenge } from '@mcp-auth-demo/common';
 import { randomBytes } from 'node:crypto';
+import { percentile } from './percentile.ts';
 
 export interface RevocationLatencyFigures {
   n: number;
@@ -69,10 +70,6 @@ async function issueRevocableToken(target: RevocationTarget): Promise<{ token: s
   if (first.status !== 200) throw new Error(`bench: /token answered ${first.status}`);
   const { access_token: token } = (await first.json()) as { access_token: string };
   return { token, replay: redeem };
-}
-
-function percentile(sorted: number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
 }
 
 export async function measureRevocationLatency(target: RevocationTarget, n: number): Promise<RevocationLatencyFigures> {

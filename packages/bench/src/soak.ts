@@ -16,6 +16,7 @@ import type { Party } from '@mcp-auth-demo/trace';
 import { freePorts, startStack, urlsForPorts } from '@mcp-auth-demo/stack';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { rssMegabytes } from './process-stats.ts';
+import { percentile } from './percentile.ts';
 
 /** How long the servers sit idle after the run before their RSS is read again. */
 const SETTLE_SECONDS = 10;
@@ -49,8 +50,6 @@ export interface SoakReport {
    */
   rounds: SoakRound[];
 }
-
-const percentile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
 
 export async function runSoak(options: { journeys: number; concurrency: number; rounds?: number; settleSeconds?: number }): Promise<SoakReport> {
   const settleSeconds = options.settleSeconds ?? SETTLE_SECONDS;
@@ -98,10 +97,9 @@ export async function runSoak(options: { journeys: number; concurrency: number; 
       };
       await Promise.all(Array.from({ length: options.concurrency }, worker));
       const seconds = (performance.now() - started) / 1000;
-      const sorted = durations.sort((a, b) => a - b);
       const after = rss();
       await sleep(settleSeconds * 1000);
-      rounds.push({ failures: failures.length - failedBefore, serverErrors: serverErrors.length - errorsBefore, seconds, p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95), after, settled: rss() });
+      rounds.push({ failures: failures.length - failedBefore, serverErrors: serverErrors.length - errorsBefore, seconds, p50: percentile(durations, 0.5), p95: percentile(durations, 0.95), after, settled: rss() });
     }
     return { journeys: options.journeys, concurrency: options.concurrency, settleSeconds, failures, serverErrors, before, rounds };
   } finally {
