@@ -13,7 +13,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { freePorts } from '@mcp-auth-demo/stack';
 import { isListening } from '@mcp-auth-demo/stack/testing';
-import { describeWithChromium, launchChromium, type BrowserSession } from '../support/chromium.ts';
+import { blockAllBut, type BrowserSession, describeWithChromium, launchChromium } from '../support/chromium.ts';
 import { portFlags, runCommand } from './processes.ts';
 
 describeWithChromium('the page of pnpm demo --html in a real Chromium, offline', () => {
@@ -30,15 +30,8 @@ describeWithChromium('the page of pnpm demo --html in a real Chromium, offline',
   async function open(path: string): Promise<Page> {
     const url = pathToFileURL(path).href;
     const page = await browser.newPage();
-    // Every request but the page's own file is aborted (and recorded below); the route sees file: URLs too.
-    await page.route('**/*', (route) => (route.request().url() === url ? route.continue() : route.abort()));
-    page.on('request', (request) => {
-      if (request.url() !== url) attempted.push(request.url());
-    });
-    page.on('console', (message) => {
-      if (message.type() === 'error') errors.push(message.text());
-    });
-    page.on('pageerror', (error) => errors.push(String(error)));
+    // Every request but the page's own file is aborted and recorded; the route sees file: URLs too.
+    await blockAllBut(page, (requested) => requested === url, { attempted, errors });
     page.on('dialog', (dialog) => {
       dialogs.push(dialog.message());
       void dialog.dismiss();

@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { freePorts } from '@mcp-auth-demo/stack';
 import { isListening } from '@mcp-auth-demo/stack/testing';
-import { describeWithChromium, launchChromium, type BrowserSession } from '../support/chromium.ts';
+import { blockAllBut, type BrowserSession, describeWithChromium, launchChromium } from '../support/chromium.ts';
 import { portFlags, runCommand } from './processes.ts';
 
 /** The status of a GET to the page with this Host header (a browser could not be made to send it). */
@@ -48,14 +48,7 @@ describeWithChromium('the live page of pnpm serve in a real Chromium', () => {
     browser = await launchChromium({ viewport: { width: 1280, height: 900 } });
     page = await browser.newPage();
     // Only the page's own origin (the page and its event stream); anything else is aborted and recorded.
-    await page.route('**/*', (route) => (new URL(route.request().url()).origin === pageUrl.origin ? route.continue() : route.abort()));
-    page.on('request', (r) => {
-      if (new URL(r.url()).origin !== pageUrl.origin) attempted.push(r.url());
-    });
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
-    page.on('pageerror', (e) => errors.push(String(e)));
+    await blockAllBut(page, (requested) => new URL(requested).origin === pageUrl.origin, { attempted, errors });
   }, 60_000);
 
   afterAll(async () => {

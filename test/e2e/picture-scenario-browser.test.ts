@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { freePorts, SCENARIOS } from '@mcp-auth-demo/stack';
-import { describeWithChromium, launchChromium, type BrowserSession } from '../support/chromium.ts';
+import { blockAllBut, type BrowserSession, describeWithChromium, launchChromium } from '../support/chromium.ts';
 import { portFlags, runCommand } from './processes.ts';
 
 describeWithChromium('the page of pnpm demo --scenario all --html in a real Chromium, offline', () => {
@@ -30,14 +30,7 @@ describeWithChromium('the page of pnpm demo --scenario all --html in a real Chro
     browser = await launchChromium({ viewport: { width: 1280, height: 900 } });
     page = await browser.newPage();
     const url = pathToFileURL(file).href;
-    await page.route('**/*', (route) => (route.request().url() === url ? route.continue() : route.abort()));
-    page.on('request', (r) => {
-      if (r.url() !== url) attempted.push(r.url());
-    });
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
-    page.on('pageerror', (e) => errors.push(String(e)));
+    await blockAllBut(page, (requested) => requested === url, { attempted, errors });
     await page.goto(url);
   }, 120_000);
 

@@ -128,3 +128,19 @@ export async function withChromium<T>(fn: (session: BrowserSession) => Promise<T
     await session.close();
   }
 }
+
+/**
+ * A page cut off from everything but what `allowed` admits: every other request is aborted and
+ * its URL recorded in `attempted`; console errors and uncaught page errors go to `errors`.
+ * What the offline-page tests assert on: nothing attempted, nothing in error.
+ */
+export async function blockAllBut(page: Page, allowed: (url: string) => boolean, seen: { attempted: string[]; errors: string[] }): Promise<void> {
+  await page.route('**/*', (route) => (allowed(route.request().url()) ? route.continue() : route.abort()));
+  page.on('request', (request) => {
+    if (!allowed(request.url())) seen.attempted.push(request.url());
+  });
+  page.on('console', (message) => {
+    if (message.type() === 'error') seen.errors.push(message.text());
+  });
+  page.on('pageerror', (error) => seen.errors.push(String(error)));
+}
