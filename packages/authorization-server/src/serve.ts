@@ -28,7 +28,7 @@
  * /token wait for it.
  */
 import { DEFAULT_ISSUER, DEFAULT_RESOURCE, ENV, isLoopbackHost, parseResourceList, RESOURCE_SERVER_CLIENT_ID } from '@mcp-auth-demo/common';
-import { createLabTrustingFetch, labTlsFromEnvironment } from '@mcp-auth-demo/local-ca';
+import { labTlsFromEnvironment } from '@mcp-auth-demo/local-ca';
 import { buildAppOrExit, serveApp } from '@mcp-auth-demo/server-process';
 import { stdoutSink } from '@mcp-auth-demo/trace';
 import { createAuthorizationServer } from './app.ts';
@@ -60,7 +60,9 @@ signingKey.catch((error: unknown) => {
 });
 const introspectionSecret = process.env[ENV.introspectionSecret];
 const interactive = process.env[ENV.interactive] === '1';
-// `--https`: the lab's leaf to listen with, and its CA to trust for loopback hosts (local-ca).
+// `--https`: the lab's leaf to listen with, and its CA to trust for loopback hosts. The CIMD fetch
+// pins the vetted address and names the CA itself; the revocation pushes go through Node's own
+// fetch, which trusts the CA through NODE_EXTRA_CA_CERTS (local-ca lab-tls.ts).
 const tls = labTlsFromEnvironment(process.env);
 
 const app = buildAppOrExit('authorization-server', () =>
@@ -75,8 +77,6 @@ const app = buildAppOrExit('authorization-server', () =>
     dangerouslyAllowLoopbackHttp: !tls && URL.canParse(issuer) && isLoopbackHost(new URL(issuer).hostname),
     ...(tls && {
       fetch: (url: string, init: RequestInit, vetted: Parameters<typeof fetchPinned>[2]) => fetchPinned(url, init, vetted, { loopbackCa: tls.ca }),
-      // Loaded on first use: this server pushes only when it revokes.
-      securityEventFetch: createLabTrustingFetch(tls.ca, { load: 'first-use' }),
     }),
     // `pnpm serve --lenient`: what a client that omits `resource` gets (see config.ts).
     ...(process.env[ENV.lenientAuthorizationServer] === '1' ? { dangerouslyDefaultAudience: LENIENT_DEFAULT_AUDIENCE } : {}),

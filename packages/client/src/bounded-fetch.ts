@@ -37,6 +37,9 @@ const NETWORK_ERRORS: Record<string, string> = {
   DEPTH_ZERO_SELF_SIGNED_CERT: 'TLS certificate is self-signed',
   ERR_TLS_CERT_ALTNAME_INVALID: 'TLS certificate is for another host',
   UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'TLS certificate chain could not be verified',
+  // A server that sends its CA along (as a server whose own trust store holds that CA does).
+  SELF_SIGNED_CERT_IN_CHAIN: 'TLS certificate chain ends at a CA this client does not trust',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'TLS certificate is signed by a CA this client does not trust',
 };
 
 /** One line for a failed fetch: the code and its meaning, from the error or its causes. */

@@ -38,7 +38,6 @@ import type { AuthorizationServerKeys } from './authorization-server-keys.ts';
 import { extractBearerToken, missingTokenError, rejectTokenInBody, reportMisplacedToken, withBearerChallenge } from './bearer.ts';
 import type { ResolvedConfig } from './config.ts';
 import { checkOrigin } from './origin.ts';
-import { protectedResourceMetadataUrl } from './protected-resource-metadata.ts';
 import { checkDeclaredBodySize, readBodyText } from './request-body.ts';
 import { BASE_SCOPE, checkScopes, requiredScopes } from './scopes.ts';
 import type { RevocationCheck } from './revocation-check.ts';
@@ -70,7 +69,7 @@ function declaring(request: Request, emit: Emit): Emit {
 
 /** The Hono handler of the MCP endpoint, for every method; `baseEmit` is the app's one emitter. */
 export function createMcpEndpoint(config: ResolvedConfig, keys: AuthorizationServerKeys, baseEmit: Emit, introspection?: TokenIntrospection, revocation?: RevocationCheck) {
-  const resourceMetadata = protectedResourceMetadataUrl(config.resource);
+  const resourceMetadata = config.resourceMetadataUrl;
   // The SDK and the tools are loaded at the first request that gets this far (mcp-layer.ts).
   const serveMcp = mcpLayerOnFirstUse(baseEmit);
   // One cache of verified tokens per app; emptied when the JWK Set is fetched again.
@@ -84,7 +83,6 @@ export function createMcpEndpoint(config: ResolvedConfig, keys: AuthorizationSer
     if (token === undefined) throw missingTokenError();
     return verifyAccessToken(token, {
       issuer: config.authorizationServer,
-      resource: config.resource,
       getKey: keys.getKey,
       clockToleranceSeconds: config.clockToleranceSeconds,
       now: config.now,

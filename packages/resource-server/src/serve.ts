@@ -18,7 +18,7 @@
  *                             and for loopback hosts only, in every request to the AS
  */
 import { DEFAULT_ISSUER, DEFAULT_RESOURCE, ENV, RESOURCE_SERVER_CLIENT_ID } from '@mcp-auth-demo/common';
-import { createLabTrustingFetch, labTlsFromEnvironment } from '@mcp-auth-demo/local-ca';
+import { labTlsFromEnvironment } from '@mcp-auth-demo/local-ca';
 import { buildAppOrExit, serveApp } from '@mcp-auth-demo/server-process';
 import { stdoutSink } from '@mcp-auth-demo/trace';
 import { createResourceServer } from './app.ts';
@@ -29,7 +29,8 @@ const allowedOrigins = (process.env[ENV.allowedOrigins] ?? '').split(',').map((o
 const introspectionSecret = process.env[ENV.introspectionSecret];
 const introspectionCache = process.env[ENV.introspectionCacheSeconds];
 const clockTolerance = process.env[ENV.clockToleranceSeconds];
-// `--https`: the lab's leaf to listen with, and its CA to trust for loopback hosts (local-ca).
+// `--https`: the lab's leaf to listen with. Its calls to the AS trust the lab CA through
+// NODE_EXTRA_CA_CERTS, set by the orchestrator (local-ca lab-tls.ts): Node's own fetch, no undici.
 const tls = labTlsFromEnvironment(process.env);
 
 const app = buildAppOrExit('resource-server', () =>
@@ -38,8 +39,6 @@ const app = buildAppOrExit('resource-server', () =>
     authorizationServer,
     allowedOrigins,
     onEvent: stdoutSink,
-    // AS metadata, JWKS, introspection and the revocation channel, all to the AS.
-    ...(tls && { fetch: createLabTrustingFetch(tls.ca) }),
     ...(clockTolerance ? { clockToleranceSeconds: Number(clockTolerance) } : {}),
     // RFC 7662: revocation reaches this server through introspection at the AS.
     ...(introspectionSecret
