@@ -9,7 +9,8 @@
  * step-up, the retry. It prints the failures (there must be none; the first few are shown),
  * the 5xx answers any server gave (from the servers' own trace: there must be none), journey
  * latency p50/p95, the rate, and each server's RSS idle before, right after, and after
- * `--settle` seconds of idleness (default 10; what "back to idle" is measured against).
+ * `--settle` seconds of idleness (default 20; what "back to idle" is measured against), and
+ * that last figure against idle as a percentage (issue 23: within 10%).
  */
 import { clientUrls, runJourney } from '@mcp-auth-demo/client';
 import type { Party } from '@mcp-auth-demo/trace';
@@ -18,8 +19,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { rssMegabytes } from './process-stats.ts';
 import { percentile } from './percentile.ts';
 
-/** How long the servers sit idle after the run before their RSS is read again. */
-const SETTLE_SECONDS = 10;
+/**
+ * How long the servers sit idle after the run before their RSS is read again: long enough for
+ * both idle-time collections of a server (server-process idle-collection.ts, the second 9-12 s
+ * after the load).
+ */
+const SETTLE_SECONDS = 20;
 
 /** One batch of journeys and what each server's memory did after it. */
 export interface SoakRound {
@@ -107,6 +112,13 @@ export async function runSoak(options: { journeys: number; concurrency: number; 
   }
 }
 
+/** `after` over `idle`, as "+12%" (or "n/a" where /proc could not be read). */
+function percentOver(idle: number | undefined, after: number | undefined): string {
+  if (idle === undefined || after === undefined) return 'n/a';
+  const percent = ((after - idle) / idle) * 100;
+  return `${percent >= 0 ? '+' : ''}${percent.toFixed(0)}%`;
+}
+
 export function formatSoak(r: SoakReport): string {
   const mb = (v: number | undefined) => (v === undefined ? 'n/a' : `${v.toFixed(0)} MB`);
   const parties: Party[] = ['authorization-server', 'resource-server', 'client-host'];
@@ -122,6 +134,8 @@ export function formatSoak(r: SoakReport): string {
     `throughput    ${(total / seconds).toFixed(1)} journeys/s (${seconds.toFixed(1)} s in all)`,
     `RSS           idle before → after each round, ${r.settleSeconds} s idle (a plateau stops growing; a leak grows every round)`,
     ...parties.map((p) => `  ${p.padEnd(22)} ${mb(r.before[p]).padStart(7)} → ${r.rounds.map((round) => mb(round.settled[p]).padStart(7)).join(' → ')}${lastRound ? `   (right after the last: ${mb(lastRound.after[p])})` : ''}`),
+    `RSS after settle vs idle (the last round)`,
+    ...parties.map((p) => `  ${p.padEnd(22)} ${percentOver(r.before[p], lastRound?.settled[p])}`),
     '',
   ].join('\n');
 }

@@ -5,3 +5,4 @@
  */
 export * from './http-server.ts';
 export * from './serve-process.ts';
+export { QUIET_PERIOD_MS } from './idle-collection.ts';

@@ -2,7 +2,8 @@
  * What every `serve.ts` shares: listen on the host and port of the app's own URL, write trace
  * events to stdout as JSON lines, say clearly when the port is taken, and shut down cleanly on
  * Ctrl-C, SIGTERM, or (when started by the orchestrator) when the parent goes away. An https URL
- * is served with TLS (`tls`: the lab's leaf, `--https`), an http one without.
+ * is served with TLS (`tls`: the lab's leaf, `--https`), an http one without. Once a busy
+ * server goes quiet, it collects its garbage (idle-collection.ts).
  */
 import { createServer, type RequestListener } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -10,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { ConfigError, EXIT_INVALID_CONFIG } from '@mcp-auth-demo/common';
 import { createEmitter, stdoutSink, traceOutputWritten, type Party } from '@mcp-auth-demo/trace';
 import { createHttpServer } from './http-server.ts';
+import { createIdleCollection } from './idle-collection.ts';
 
 /** Exit code of a server whose port is already taken (the orchestrator explains it). */
 export const EXIT_PORT_IN_USE = 3;
@@ -73,6 +75,11 @@ export function serveApp({ party, url, fetch, listener, portHint, tls }: ServeOp
       ? createHttpsServer(tls, listener)
       : createServer(listener);
 
+  // Issue 23: once the server goes quiet after a load, a collection gives the memory of the
+  // load back (idle-collection.ts; needs --expose-gc, which the stack passes).
+  const idle = createIdleCollection();
+  server.on('request', idle.requestSeen);
+
   server.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EADDRINUSE') {
       process.stderr.write(`${party}: port ${port} on ${hostname} is already in use. ${portHint}\n`);
@@ -92,6 +99,7 @@ export function serveApp({ party, url, fetch, listener, portHint, tls }: ServeOp
   const shutdown = () => {
     if (closing) return;
     closing = true;
+    idle.stop();
     server.close(() => process.exit(0));
     if ('closeAllConnections' in server) server.closeAllConnections();
   };

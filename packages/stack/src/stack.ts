@@ -41,9 +41,13 @@ function workspaceRoot(dir: string): string {
   }
 }
 
-/** The command line of a server: its bundle (dist/ mirrors the source paths) or its source. */
+/**
+ * The command line of a server: its bundle (dist/ mirrors the source paths) or its source.
+ * `--expose-gc`: a server collects its garbage once it goes quiet after a load (server-process
+ * idle-collection.ts, issue 23).
+ */
 function serverCommand(entry: string, bundles: boolean): string[] {
-  return bundles ? [join('dist', entry.replace(/\.ts$/, '.js'))] : ['--import', 'tsx', entry];
+  return ['--expose-gc', ...(bundles ? [join('dist', entry.replace(/\.ts$/, '.js'))] : ['--import', 'tsx', entry])];
 }
 const SERVERS: { party: Party; entry: string }[] = [
   { party: 'authorization-server', entry: 'packages/authorization-server/src/serve.ts' },
