@@ -8,7 +8,7 @@
  */
 import { shorten, type Emit } from '@mcp-auth-demo/trace';
 import { decodeJwt } from 'jose';
-import type { AuthorizationServerMetadata } from './discovery.ts';
+import type { AuthorizationServerMetadata, ProtectedResourceMetadata } from './discovery.ts';
 import { generatePkce, generateState } from './pkce.ts';
 import type { ClientCredentials } from './registration.ts';
 import { describeResponse, readJsonObject, StepFailure } from './step-failure.ts';
@@ -25,6 +25,18 @@ export interface AuthorizationRequest {
   resource: string;
   /** Space-separated scopes, or undefined to omit the parameter. */
   scope: string | undefined;
+}
+
+/**
+ * A request for the MCP server that discovery found. MCP 2025-11-25, "Resource Parameter
+ * Implementation": the `resource` parameter "MUST be included in both authorization requests and
+ * token requests" and "MUST identify the MCP server that the client intends to use the token
+ * with"; RFC 8707 §2: an absolute URI. Its value is the PRM's `resource` (RFC 9728 §2), which
+ * discovery.ts matched against the server (§3.3). Every request the journey makes (authorization,
+ * refresh, contrasts) is built here, from the PRM handed on whole, so none can name another.
+ */
+export function forResource<T extends object>(prm: ProtectedResourceMetadata, fields: T): T & Pick<AuthorizationRequest, 'resource'> {
+  return { ...fields, resource: prm.resource };
 }
 
 export interface TokenSet {

@@ -12,11 +12,11 @@
  *
  * Each operation gets at most `maxAuthorizations` authorizations, so a server that always
  * refuses cannot loop the client (MCP "Step-Up Authorization Flow"). What the client learns on
- * the way (resource, AS metadata, client_id, the grant) lives in a JourneySession (session.ts);
- * the step-up rule in step-up.ts.
+ * the way (the Protected Resource Metadata, AS metadata, client_id, the grant) lives in a
+ * JourneySession (session.ts); the step-up rule in step-up.ts.
  */
 import { createEmitter, ERA_DIFFERENCES, type TraceSink } from '@mcp-auth-demo/trace';
-import { authorize, type AuthorizationRequest, type TokenSet } from './authorize.ts';
+import { authorize, forResource, type TokenSet } from './authorize.ts';
 import { contrastsOfAuthorization, contrastsOfCall, type ContrastOptions } from './contrasts.ts';
 import { refreshAccessToken } from './refresh.ts';
 import { createBoundedFetch, type FetchBounds } from './bounded-fetch.ts';
@@ -103,9 +103,9 @@ export async function runJourney(config: JourneyConfig): Promise<JourneyResult> 
   }
 
   async function authorizeFor(scope: string | undefined): Promise<void> {
-    const { metadata, client, resource } = session;
-    if (!metadata || !client || !resource) throw new StepFailure('discovery before authorization', 'no metadata');
-    const request: AuthorizationRequest = { metadata, client, resource, scope, redirectUri: config.registration.redirectUri };
+    const { metadata, client, protectedResource } = session;
+    if (!metadata || !client || !protectedResource) throw new StepFailure('discovery before authorization', 'no metadata');
+    const request = forResource(protectedResource, { metadata, client, scope, redirectUri: config.registration.redirectUri });
     const tokens = await authorize(request, ctx);
     result.tokens.push(tokens);
     if (config.contrasts && result.tokens.length === 1) await contrastsOfAuthorization(request, { ...ctx, options: config.contrasts });
@@ -118,8 +118,8 @@ export async function runJourney(config: JourneyConfig): Promise<JourneyResult> 
    * Returns false (and forgets the refresh token) when the AS refuses; the caller then authorizes.
    */
   async function refreshFor(reason: string): Promise<boolean> {
-    const { metadata, client, resource, refreshToken } = session;
-    if (!metadata || !client || !resource || !refreshToken) return false;
+    const { metadata, client, protectedResource, refreshToken } = session;
+    if (!metadata || !client || !protectedResource || !refreshToken) return false;
     // MCP 2026-07-28 (SEP-2352): credentials are bound to their issuer; the resource moved to another AS.
     if (session.refreshIssuer !== metadata.issuer) {
       session.forgetRefreshToken();
@@ -128,7 +128,7 @@ export async function runJourney(config: JourneyConfig): Promise<JourneyResult> 
     steps.start('Refresh the access token');
     emit('refresh.decided', { action: 'refresh', reason, spec: 'RFC 6749 §6, OAuth 2.1 §4.3' });
     try {
-      const tokens = await refreshAccessToken({ metadata, client, resource, scope: session.held.join(' '), refresh_token: refreshToken }, ctx);
+      const tokens = await refreshAccessToken(forResource(protectedResource, { metadata, client, scope: session.held.join(' '), refresh_token: refreshToken }), ctx);
       result.tokens.push(tokens);
       // OAuth 2.1 §4.3.1: the AS rotated the refresh token; the old one must never be sent again.
       session.refreshed(tokens);
@@ -241,9 +241,9 @@ export async function runJourney(config: JourneyConfig): Promise<JourneyResult> 
       try {
         const outcome = await withAuthorization(call.name, () => connection.callTool(call.name, call.arguments));
         result.outcomes.push({ name: call.name, outcome });
-        const { metadata, client, resource, held } = session;
-        if (config.contrasts && result.outcomes.length === 1 && metadata && client && resource) {
-          await contrastsOfCall({ metadata, client, resource, scope: held.join(' '), redirectUri: config.registration.redirectUri }, config.serverUrl, { ...ctx, options: config.contrasts, revision: connection.revision });
+        const { metadata, client, protectedResource, held } = session;
+        if (config.contrasts && result.outcomes.length === 1 && metadata && client && protectedResource) {
+          await contrastsOfCall(forResource(protectedResource, { metadata, client, scope: held.join(' '), redirectUri: config.registration.redirectUri }), config.serverUrl, { ...ctx, options: config.contrasts, revision: connection.revision });
         }
         // isError is the tool's own answer (MCP tools, "Error Handling"): reported either way; it
         // fails the journey only for a tool the user named, whose result was the point of the run.

@@ -1,17 +1,16 @@
 /**
  * What the client knows about one MCP server during a journey (journey.ts), in one place: the
- * resource and the authorization server it learnt by discovery, the client_id it registered,
- * and the grant it holds. The journey decides; the session remembers.
+ * Protected Resource Metadata and the authorization server it learnt by discovery, the client_id
+ * it registered, and the grant it holds. The journey decides; the session remembers. The PRM is
+ * kept whole: its `resource` is read only where a request is built (authorize.ts forResource).
  */
 import type { TokenSet } from './authorize.ts';
 import type { AuthorizationServerMetadata, ProtectedResourceMetadata } from './discovery.ts';
 import type { ClientCredentials } from './registration.ts';
 
 export class JourneySession {
-  /** The canonical resource URI (RFC 9728 `resource`), the value of every `resource` parameter. */
-  resource: string | undefined;
-  /** The PRM's `scopes_supported`, for the scope selection strategy. */
-  scopesSupported: string[] | undefined;
+  /** What the Protected Resource Metadata said (RFC 9728), once discovered and matched (discovery.ts). */
+  protectedResource: ProtectedResourceMetadata | undefined;
   /** The authorization server's metadata (RFC 8414), once discovered. */
   metadata: AuthorizationServerMetadata | undefined;
   /** The client's credentials at that authorization server (issuer-bound-credentials.ts). */
@@ -26,8 +25,12 @@ export class JourneySession {
 
   /** What the Protected Resource Metadata said. */
   discovered(prm: ProtectedResourceMetadata): void {
-    this.resource = prm.resource;
-    this.scopesSupported = prm.scopes_supported;
+    this.protectedResource = prm;
+  }
+
+  /** The PRM's `scopes_supported`, for the scope selection strategy. */
+  get scopesSupported(): string[] | undefined {
+    return this.protectedResource?.scopes_supported;
   }
 
   /** A new grant from an authorization, which asked for `scope`. */

@@ -9,7 +9,7 @@
  *   on plain http, which `dangerouslyAllowLoopbackHttp` permits for loopback hosts only.
  * - RFC 9068 §4: "some small leeway, usually no more than a few minutes, to account for clock skew".
  */
-import { ConfigError, isLoopbackHost } from '@mcp-auth-demo/common';
+import { ConfigError, isLoopbackHost, protectedResourceMetadataUrl } from '@mcp-auth-demo/common';
 import { type TraceSink } from '@mcp-auth-demo/trace';
 import { resolveTokenProfile, type ResolvedTokenProfile, type TokenProfile } from './token-profile.ts';
 
@@ -92,6 +92,8 @@ export interface ResolvedConfig {
   resource: string;
   /** The MCP endpoint's path, the pathname of `resource`. */
   mcpPath: string;
+  /** Where its RFC 9728 metadata is served (§3.1), named in every challenge (§5.1). */
+  resourceMetadataUrl: string;
   authorizationServer: string;
   fetch: typeof fetch;
   onEvent: TraceSink | undefined;
@@ -206,6 +208,7 @@ export function resolveConfig(config: ResourceServerConfig): ResolvedConfig {
   return {
     resource: resource.href,
     mcpPath: resource.pathname,
+    resourceMetadataUrl: protectedResourceMetadataUrl(resource.href),
     authorizationServer: resolveIssuer(config.authorizationServer, allowLoopbackHttp),
     fetch: config.fetch ?? globalThis.fetch,
     onEvent: config.onEvent,

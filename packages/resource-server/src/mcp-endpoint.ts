@@ -12,7 +12,8 @@
  *   7. rejectTokenInBody     a token in a form body too (bearer.ts)               400
  *   8. checkScopes           RFC 6750 §3.1 insufficient_scope                     403
  *   9. POST only             stateless server: no GET stream, no session to DELETE 405
- *  10. the SDK               a fresh McpServer + transport for this request alone
+ *  10. the SDK               a fresh McpServer + transport for this request alone (loaded at
+ *                            the first request that gets here: mcp-layer.ts)
  *
  * Steps 1-4 read headers only: an anonymous or badly authenticated request is answered without
  * its body ever being read (hardening: nobody makes this server parse megabytes for nothing).
@@ -37,12 +38,12 @@ import type { AuthorizationServerKeys } from './authorization-server-keys.ts';
 import { extractBearerToken, missingTokenError, rejectTokenInBody, reportMisplacedToken, withBearerChallenge } from './bearer.ts';
 import type { ResolvedConfig } from './config.ts';
 import { checkOrigin } from './origin.ts';
-import { protectedResourceMetadataUrl } from './protected-resource-metadata.ts';
 import { checkDeclaredBodySize, readBodyText } from './request-body.ts';
 import { BASE_SCOPE, checkScopes, requiredScopes } from './scopes.ts';
 import type { RevocationCheck } from './revocation-check.ts';
 import type { TokenIntrospection } from './introspection-client.ts';
-import { createProtocolEras, type ReadBody } from './protocol-eras.ts';
+import type { ReadBody } from './protocol-eras.ts';
+import { mcpLayerOnFirstUse } from './mcp-layer.ts';
 import { methodNotAllowed } from './transport-errors.ts';
 import { createVerifiedTokenCache } from './verified-token-cache.ts';
 import { verifyAccessToken, type VerifiedAccessToken } from './verify-access-token.ts';
@@ -68,8 +69,9 @@ function declaring(request: Request, emit: Emit): Emit {
 
 /** The Hono handler of the MCP endpoint, for every method; `baseEmit` is the app's one emitter. */
 export function createMcpEndpoint(config: ResolvedConfig, keys: AuthorizationServerKeys, baseEmit: Emit, introspection?: TokenIntrospection, revocation?: RevocationCheck) {
-  const resourceMetadata = protectedResourceMetadataUrl(config.resource);
-  const serveMcp = createProtocolEras(baseEmit);
+  const resourceMetadata = config.resourceMetadataUrl;
+  // The SDK and the tools are loaded at the first request that gets this far (mcp-layer.ts).
+  const serveMcp = mcpLayerOnFirstUse(baseEmit);
   // One cache of verified tokens per app; emptied when the JWK Set is fetched again.
   const verifiedTokens = createVerifiedTokenCache({ now: config.now, keysVersion: () => keys.version });
   // Before the body is read, a challenge can only name what every request needs.
@@ -81,7 +83,6 @@ export function createMcpEndpoint(config: ResolvedConfig, keys: AuthorizationSer
     if (token === undefined) throw missingTokenError();
     return verifyAccessToken(token, {
       issuer: config.authorizationServer,
-      resource: config.resource,
       getKey: keys.getKey,
       clockToleranceSeconds: config.clockToleranceSeconds,
       now: config.now,

@@ -53,7 +53,7 @@ export function buildProtectedResourceMetadata(config: ResolvedConfig): Protecte
  */
 export function protectedResourceMetadataRoutes(config: ResolvedConfig): Hono {
   const metadata = buildProtectedResourceMetadata(config);
-  const path = new URL(protectedResourceMetadataUrl(config.resource)).pathname;
+  const path = new URL(config.resourceMetadataUrl).pathname;
   const routes = new Hono();
   routes.use(path, cors({ origin: '*', allowMethods: ['GET'] }));
   const emit = createEmitter('resource-server', config.onEvent);

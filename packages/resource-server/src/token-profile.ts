@@ -20,6 +20,7 @@
 import { ConfigError } from '@mcp-auth-demo/common';
 import type { TokenClaims } from '@mcp-auth-demo/trace';
 import type { AuthInfo } from '@modelcontextprotocol/server';
+import type { JWTVerifyOptions } from 'jose';
 import { InvalidAccessToken } from './invalid-access-token.ts';
 
 /** How access tokens are shaped and checked; see the table above. */
@@ -66,7 +67,10 @@ export interface ResolvedTokenProfile {
   scopeClaim: 'scope' | 'scp';
   clientIdClaim: 'client_id' | 'azp' | 'cid' | 'appid';
   requiredClaims: string[];
-  audience: string;
+  /** This MCP server's canonical URI (config.ts, RFC 8707 §2): the identifier `aud` must name. */
+  resource: string;
+  /** RELAXATION (`audience` above): the exact `aud` value expected instead of `resource`; absent when strict. */
+  audience: string | undefined;
   allowOtherAudiences: boolean;
   opaqueTokens: 'reject' | 'introspect';
 }
@@ -87,6 +91,7 @@ export function normaliseTyp(typ: unknown): string | null | undefined {
   return lower.startsWith('application/') ? lower.slice('application/'.length) : lower;
 }
 
+/** The profile, checked, carrying this server's `resource` (config.ts) to the audience rule below. */
 export function resolveTokenProfile(profile: TokenProfile | undefined, resource: string, hasIntrospection: boolean): ResolvedTokenProfile {
   const p = profile ?? {};
   const clientIdClaim = p.clientIdClaim ?? 'client_id';
@@ -108,8 +113,7 @@ export function resolveTokenProfile(profile: TokenProfile | undefined, resource:
     if (!required.includes(claim)) fail(`tokenProfile.requiredClaims must include "${claim}": the issuer, audience, expiry, subject and client are never optional`);
   }
 
-  const audience = p.audience ?? resource;
-  if (typeof audience !== 'string' || audience === '') fail('tokenProfile.audience must be a non-empty string');
+  if (p.audience != null && (typeof p.audience !== 'string' || p.audience === '')) fail('tokenProfile.audience must be a non-empty string');
 
   const opaqueTokens = p.opaqueTokens ?? 'reject';
   if (opaqueTokens !== 'reject' && opaqueTokens !== 'introspect') fail(`tokenProfile.opaqueTokens must be reject or introspect, got ${String(opaqueTokens)}`);
@@ -120,15 +124,17 @@ export function resolveTokenProfile(profile: TokenProfile | undefined, resource:
     scopeClaim,
     clientIdClaim,
     requiredClaims: [...new Set(required)],
-    audience,
+    resource,
+    audience: p.audience ?? undefined,
     allowOtherAudiences: p.allowOtherAudiences === true,
     opaqueTokens,
   };
 }
 
 /**
- * The audience rule: this MCP server accepts only tokens issued for it. One home for it, used by
- * the JWT path (verify-access-token.ts, check 5) and by introspection answers alike.
+ * The audience rule: this MCP server accepts only tokens issued for it. Its one home: the JWT
+ * path (verify-access-token.ts, checks 5 and 7) and introspection answers
+ * (introspected-access-token.ts) both come here, and hand on the profile, never the value.
  *
  * - RFC 9068 §4: the resource server "MUST validate that the "aud" claim contains a resource
  *   indicator value corresponding to an identifier the resource server expects for itself".
@@ -138,14 +144,29 @@ export function resolveTokenProfile(profile: TokenProfile | undefined, resource:
  * - MCP "Token Passthrough": a token valid for other servers too is not accepted, unless the
  *   profile's named relaxation `allowOtherAudiences` is on.
  *
- * The value checked is `profile.audience`: the RS's `resource` unless the profile names another
- * exact value (the Entra relaxation above). `what` names the source of `aud` in the description.
+ * The identifier is `profile.resource`, unless the profile names another exact value (the Entra
+ * relaxation above).
  */
+function expectedAudience(profile: ResolvedTokenProfile): string {
+  return profile.audience ?? profile.resource;
+}
+
+/**
+ * Check 5, for jose's `jwtVerify`: RFC 9068 §4, the token "MUST be rejected if "aud" does not
+ * contain a resource indicator of the current resource server". jose runs it with the issuer and
+ * expiry, so a token for another server is refused before its type is looked at.
+ */
+export function audienceOption(profile: ResolvedTokenProfile): Pick<JWTVerifyOptions, 'audience'> {
+  return { audience: expectedAudience(profile) };
+}
+
+/** Checks 5 and 7 on `aud` as it came (a JWT, or an introspection answer); `what` names its source. */
 export function checkAudience(aud: unknown, profile: ResolvedTokenProfile, what: string): void {
   const audiences = Array.isArray(aud) ? aud : aud === undefined ? [] : [aud];
+  const expected = expectedAudience(profile);
   // RFC 9068 §4 / RFC 8707 §2: `aud` must contain this server's identifier.
-  if (!audiences.includes(profile.audience)) {
-    throw new InvalidAccessToken('wrong_audience', `${what} was not issued for this MCP server (aud must name ${profile.audience}).`);
+  if (!audiences.includes(expected)) {
+    throw new InvalidAccessToken('wrong_audience', `${what} was not issued for this MCP server (aud must name ${expected}).`);
   }
   // MCP "Token Passthrough": this server only; the named relaxation lets others ride along.
   if (audiences.length !== 1 && !profile.allowOtherAudiences) {

@@ -33,7 +33,6 @@ beforeEach(async () => {
 function verify(token: string, cache: ReturnType<typeof createVerifiedTokenCache>) {
   return verifyAccessToken(token, {
     issuer: as.issuer,
-    resource: TEST_RESOURCE,
     getKey,
     clockToleranceSeconds: 0,
     now: () => clock,

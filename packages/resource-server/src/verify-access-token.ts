@@ -13,7 +13,7 @@
  *    an ID token or any other JWT signed by the same key is not mistaken for an access token
  *    (RFC 8725 §3.11).
  * 4. `iss` equals the configured issuer exactly (RFC 9068 §4). Never optional.
- * 5. `aud` includes this server's audience (RFC 9068 §4, RFC 8707 §2). Never optional.
+ * 5. `aud` includes this server's identifier (RFC 9068 §4, RFC 8707 §2; token-profile.ts). Never optional.
  * 6. `exp` is in the future and `nbf` (if present) in the past, with a small leeway (RFC 9068 §4).
  * 7. `aud` names this server ONLY, unless the profile allows others: a token also valid elsewhere
  *    could be replayed here by that other server (MCP security best practices, "Token Passthrough").
@@ -38,7 +38,7 @@ import { InvalidAccessToken, type InvalidTokenReason } from './invalid-access-to
 import { checkStillActive, verifyOpaqueAccessToken } from './introspected-access-token.ts';
 import type { TokenIntrospection } from './introspection-client.ts';
 import type { RevocationCheck } from './revocation-check.ts';
-import { checkAudience, normaliseTyp, readScopes, type ResolvedTokenProfile, type VerifiedAccessToken } from './token-profile.ts';
+import { audienceOption, checkAudience, normaliseTyp, readScopes, type ResolvedTokenProfile, type VerifiedAccessToken } from './token-profile.ts';
 import type { VerifiedTokenCache } from './verified-token-cache.ts';
 
 export type { InvalidTokenReason } from './invalid-access-token.ts';
@@ -49,12 +49,11 @@ export const ALLOWED_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 
 
 export interface VerifyOptions {
   issuer: string;
-  resource: string;
   getKey: JWTVerifyGetKey;
   clockToleranceSeconds: number;
   now: () => number;
   emit: Emit;
-  /** The token profile (token-profile.ts); strict RFC 9068 when resolved from an empty config. */
+  /** The token profile (token-profile.ts), with this server's `resource`; strict RFC 9068 when resolved from an empty config. */
   profile: ResolvedTokenProfile;
   /** RFC 7662 introspection at the AS; when present, check 9 (revocation) runs on every request. */
   introspection?: TokenIntrospection | undefined;
@@ -144,8 +143,8 @@ async function verifyJwt(token: string, options: VerifyOptions) {
       algorithms: ALLOWED_ALGORITHMS,
       // RFC 9068 §4: the issuer "MUST exactly match the value of the "iss" claim".
       issuer: options.issuer,
-      // RFC 9068 §4: the token "MUST be rejected if "aud" does not contain a resource indicator of the current resource server".
-      audience: options.profile.audience,
+      // Check 5, the audience rule's part that jose runs (token-profile.ts).
+      ...audienceOption(options.profile),
       // RFC 9068 §4: "The current time MUST be before the time represented by the "exp" claim", with "some small leeway".
       clockTolerance: options.clockToleranceSeconds,
       currentDate: new Date(options.now()),
@@ -183,7 +182,8 @@ export async function verifyAccessToken(token: string, options: VerifyOptions): 
   }
 
   const { claims, scopes } = verified;
-  options.emit('token.accepted', { claims, resource: options.resource, spec: opaque ? 'RFC 7662 §2.2 (introspected); RFC 8707 §2 (aud is this server)' : 'RFC 9068 §4; RFC 8707 §2 (aud is this server)' });
+  const { resource } = options.profile;
+  options.emit('token.accepted', { claims, resource, spec: opaque ? 'RFC 7662 §2.2 (introspected); RFC 8707 §2 (aud is this server)' : 'RFC 9068 §4; RFC 8707 §2 (aud is this server)' });
   return {
     claims,
     scopes,
@@ -193,7 +193,7 @@ export async function verifyAccessToken(token: string, options: VerifyOptions): 
       clientId: claims.client_id,
       scopes,
       expiresAt: claims.exp,
-      resource: new URL(options.resource),
+      resource: new URL(resource),
       extra: { sub: claims.sub, iss: claims.iss, aud: claims.aud, jti: claims.jti },
     },
   };
