@@ -13,9 +13,10 @@
  * of it late (a scenario, the page), so they are split into shared chunks. A server process is
  * one file of its own: with shared chunks, a server would load every module that any command
  * shares with it through a package's index (the trace's printer, lesson and page), since esbuild
- * assigns whole modules to chunks; alone, it is tree-shaken to what it uses (the MCP server 1.1
- * MB instead of 1.3 MB, the AS 306 KB instead of 484 KB, the client host 133 KB instead of 250 KB),
- * and every server reads and compiles less on its way to listening.
+ * assigns whole modules to chunks; built alone, it is tree-shaken to what it uses (the AS 307 KB
+ * instead of 484 KB, the client host 130 KB instead of 250 KB), and every server reads and
+ * compiles less on its way to listening. A server's own late imports still become chunks of its
+ * own, loaded when first used.
  *
  *   node scripts/build.mjs          build now (pnpm runs it on install, as `prepare`)
  *   ensureBuilt()                   build only when a source is newer than dist/ (scripts/run.mjs)
@@ -88,7 +89,8 @@ export async function build() {
   const isServer = (entry) => entry.endsWith(join('src', 'serve.ts'));
   await Promise.all([
     esbuild({ ...common, entryPoints: entries.filter((entry) => !isServer(entry)), splitting: true, chunkNames: 'chunks/[name]-[hash]' }),
-    esbuild({ ...common, entryPoints: entries.filter(isServer), splitting: false }),
+    // One build per server: its chunks are only the parts it loads late (the MCP server's SDK layer).
+    ...entries.filter(isServer).map((entry) => esbuild({ ...common, entryPoints: [entry], splitting: true, chunkNames: 'chunks/[name]-[hash]' })),
   ]);
   writeFileSync(join(next, '.built'), `${new Date().toISOString()}\n`);
   if (existsSync(dist)) renameSync(dist, old);
