@@ -21,7 +21,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { measureAsFlows } from './as-flows.ts';
 import { startBaseline, type Baseline } from './baselines.ts';
-import { measureHttpsCost, runDemoCold } from './demo-runs.ts';
+import { measureHttpsCost, measurePnpmFloor, runDemoCold } from './demo-runs.ts';
 import { measurePage } from './page-cost.ts';
 import { rssMegabytes } from './process-stats.ts';
 import { printReport, type BenchReport } from './report.ts';
@@ -106,6 +106,7 @@ export async function runBench(options: { quick: boolean }): Promise<BenchReport
 
     const demo = [];
     for (let i = 0; i < 5; i += 1) demo.push(await runDemoCold(root));
+    const pnpmFloorMs = await measurePnpmFloor(root, 5);
     const https = await measureHttpsCost(root, options.quick ? 3 : 5);
     const page = await measurePage(root);
 
@@ -117,7 +118,7 @@ export async function runBench(options: { quick: boolean }): Promise<BenchReport
       revocation,
       as,
       journey: { n: journeys.length, p50: percentile(journeys, 0.5), p95: percentile(journeys, 0.95) },
-      demo: { wallMs: percentile(demo.map((d) => d.wallMs), 0.5), journeyMs: percentile(demo.map((d) => d.journeyMs), 0.5), runs: demo },
+      demo: { wallMs: percentile(demo.map((d) => d.wallMs), 0.5), journeyMs: percentile(demo.map((d) => d.journeyMs), 0.5), runs: demo, pnpmFloorMs },
       https,
       page,
     };

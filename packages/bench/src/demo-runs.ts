@@ -3,6 +3,13 @@
  * set of processes per run), on free ports. The journey's own duration comes from the demo's
  * `journey.succeeded` event (`--json`), so both figures come from the same runs.
  *
+ * `measurePnpmFloor`: what any `pnpm <script>` costs here before the script's own work begins,
+ * pnpm starting one node that does nothing (`pnpm exec node -e ""`), median of its runs. pnpm 10
+ * is one 8 MB CommonJS file; on Node 20 nothing caches its compiled code (its own
+ * v8-compile-cache is not found from its bin/), so on the 2-core machine this floor alone is
+ * some 0.7-1.0 s of every `pnpm demo`. The bench prints it beside the demo, so that the part of
+ * the figure that is the lab's own is visible.
+ *
  * `measureHttpsCost`: what `--https` adds to `pnpm demo` once the lab CA exists. One `--https`
  * run first makes the CA (in a temporary directory, `MCP_DEMO_CA_DIR`: never the user's), then
  * runs alternate, http then https, so a machine that slows down or speeds up meanwhile weighs on
@@ -37,6 +44,17 @@ export async function runDemoCold(cwd: string, args: string[] = [], env: Record<
     .map((line) => parseEventLine(line))
     .find((event) => event?.kind === 'journey.succeeded');
   return { wallMs, journeyMs: succeeded?.kind === 'journey.succeeded' ? succeeded.ms : Number.NaN };
+}
+
+/** Median wall time of `pnpm exec node -e ""` in `cwd`: pnpm's start and one node's, nothing else. */
+export async function measurePnpmFloor(cwd: string, runs: number): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i += 1) {
+    const started = performance.now();
+    await execa('pnpm', ['--silent', 'exec', 'node', '-e', ''], { cwd, timeout: 60_000 });
+    times.push(performance.now() - started);
+  }
+  return percentile(times, 0.5);
 }
 
 export interface HttpsCost {

@@ -15,7 +15,8 @@ export interface BenchReport {
   revocation: RevocationLatencyFigures;
   as: AsFigures;
   journey: { n: number; p50: number; p95: number };
-  demo: { wallMs: number; journeyMs: number; runs: DemoRun[] };
+  /** `pnpmFloorMs`: pnpm starting one empty node (demo-runs.ts measurePnpmFloor), inside `wallMs`. */
+  demo: { wallMs: number; journeyMs: number; runs: DemoRun[]; pnpmFloorMs: number };
   /** What `pnpm demo --https` adds, the CA made beforehand (paired runs). */
   https: HttpsCost;
   /** `pnpm demo --html`: the page of a default run, and drawing it. */
@@ -36,7 +37,7 @@ export function judge(report: BenchReport): Target[] {
   const last = as.batches.at(-1)!.rate;
   const idle = Object.values(rss.idle).filter((v): v is number => v !== undefined);
   return [
-    { name: 'pnpm demo, command to exit, median of 5 ≤ 1000 ms', measured: `${demo.wallMs.toFixed(0)} ms`, met: demo.wallMs <= 1000 },
+    { name: 'pnpm demo, command to exit, median of 5 ≤ 1000 ms', measured: `${demo.wallMs.toFixed(0)} ms (pnpm alone ${demo.pnpmFloorMs.toFixed(0)} ms)`, met: demo.wallMs <= 1000 },
     { name: '--https adds ≤ 150 ms to pnpm demo (CA made)', measured: `${https.addsMs.toFixed(0)} ms (median of ${https.pairs.length} pairs)`, met: https.addsMs <= 150 },
     { name: 'the journey inside pnpm demo < 150 ms', measured: `${demo.journeyMs.toFixed(0)} ms`, met: demo.journeyMs < 150 },
     { name: 'RS authenticated (push on) / unauthenticated SDK ≥ 0.90', measured: authRatio.toFixed(2), met: authRatio >= 0.9 },
@@ -85,6 +86,7 @@ export function formatReport(report: BenchReport): string {
     '',
     `whole journey (2 authorizations, 3 calls), n=${report.journey.n}: p50 ${ms(report.journey.p50)}  p95 ${ms(report.journey.p95)}`,
     `pnpm demo end to end, cold, median of ${report.demo.runs.length}: ${ms(report.demo.wallMs)} (the journey inside it: ${ms(report.demo.journeyMs)})`,
+    `  of which pnpm starting an empty node, the floor of any pnpm command here: ${ms(report.demo.pnpmFloorMs)}; the lab's own part: ${ms(report.demo.wallMs - report.demo.pnpmFloorMs)}`,
     `pnpm demo --https, the CA made, ${report.https.pairs.length} runs each paired with one without: adds ${ms(report.https.addsMs)} (the journey: ${ms(report.https.journeyAddsMs)})`,
     `the page of a run (--html): ${(report.page.bytes / 1024).toFixed(0)} KB from ${report.page.events} events; drawn and written in ${ms(report.page.firstMs)} the first time, ${ms(report.page.medianMs)} median of ${report.page.n} more`,
     '',
