@@ -53,7 +53,7 @@ describe('the lab-trusting fetch', () => {
 
   it('sends a request to any other host to the fetch it was given (the default trust store)', async () => {
     const seen: string[] = [];
-    const fetch = createLabTrustingFetch('unused', { load: 'first-use', otherwise: async (input) => {
+    const fetch = createLabTrustingFetch('unused', { otherwise: async (input) => {
       seen.push(String(input));
       return new Response('from elsewhere');
     } });

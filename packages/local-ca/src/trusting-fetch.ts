@@ -19,13 +19,6 @@ import type * as Undici from 'undici';
 export interface LabTrustingFetchOptions {
   /** Where a request to any other host goes (default: Node's global fetch). */
   otherwise?: typeof fetch;
-  /**
-   * When undici is loaded: `now` (default), started at once without waiting, so it loads while the
-   * caller does something else (the orchestrator starts its servers); `first-use`, for a process
-   * that may never need it (the AS pushes revocations only when it revokes). Loading it takes
-   * some 100-200 ms of one core; a run that never sends such a request never pays it.
-   */
-  load?: 'now' | 'first-use';
 }
 
 export function createLabTrustingFetch(caPem: string, options: LabTrustingFetchOptions = {}): typeof fetch {
@@ -37,7 +30,11 @@ export function createLabTrustingFetch(caPem: string, options: LabTrustingFetchO
       const { Agent, fetch } = module.Agent ? module : module.default;
       return { agent: new Agent({ connect: { ca: caPem } }), fetch };
     }));
-  if (options.load !== 'first-use') void load().catch(() => {});
+  // Loading undici takes some 100-200 ms of one core: it starts at once, without waiting, so it
+  // loads while the caller does something else (the orchestrator starts its servers). Its only
+  // users are the orchestrator's client and `pnpm client --https`, which need it straight away;
+  // the servers trust the CA through NODE_EXTRA_CA_CERTS instead (lab-tls.ts).
+  void load().catch(() => {});
   const trusting = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const url = new URL(input instanceof Request ? input.url : String(input));
     if (!isLoopbackHost(url.hostname)) return otherwise(input, init);
