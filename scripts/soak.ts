@@ -2,7 +2,7 @@
  * `pnpm soak`: 1,000 whole journeys, 100 at a time, against the real servers; exits 1 if any
  * failed or any server answered a 5xx. What it measures is told in packages/bench/src/soak.ts.
  *
- *   pnpm soak [--journeys N] [--concurrency N] [--rounds N] [--settle S]   (--rounds: the same batch N times on the same servers; --settle: idle seconds before RSS is read, default 20)
+ *   pnpm soak [--journeys N] [--concurrency N] [--rounds N] [--settle S]   (--rounds: the same batch N times on the same servers; --settle: idle seconds before RSS is read, default 45)
  */
 import { formatSoak, runSoak } from '@mcp-auth-demo/bench';
 import { parseArgs } from 'node:util';

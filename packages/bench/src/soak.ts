@@ -9,7 +9,7 @@
  * step-up, the retry. It prints the failures (there must be none; the first few are shown),
  * the 5xx answers any server gave (from the servers' own trace: there must be none), journey
  * latency p50/p95, the rate, and each server's RSS idle before, right after, and after
- * `--settle` seconds of idleness (default 20; what "back to idle" is measured against), and
+ * `--settle` seconds of idleness (default 45: the servers collect after 30 s of quiet; what "back to idle" is measured against), and
  * that last figure against idle as a percentage (issue 23: within 10%).
  */
 import { clientUrls, runJourney } from '@mcp-auth-demo/client';
@@ -24,7 +24,7 @@ import { percentile } from './percentile.ts';
  * both idle-time collections of a server (server-process idle-collection.ts, the second 9-12 s
  * after the load).
  */
-const SETTLE_SECONDS = 20;
+const SETTLE_SECONDS = 45;
 
 /** One batch of journeys and what each server's memory did after it. */
 export interface SoakRound {

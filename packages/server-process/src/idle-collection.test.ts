@@ -1,11 +1,11 @@
 /**
- * The idle-time collection (idle-collection.ts): at the first and third quiet periods after a busy one;
+ * The idle-time collection (idle-collection.ts): after 30 s and 36 s of quiet following a busy period;
  * never for a server that stays idle or only sees a trickle (the RS's renewals), never while a
  * load goes on, never after stop. Fake timers: what is asserted is when the collection is asked
  * for, not how long anything takes.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createIdleCollection, exposedCollector, QUIET_PERIOD_MAX_REQUESTS, QUIET_PERIOD_MS, type IdleCollection } from './idle-collection.ts';
+import { COLLECT_AFTER_QUIET_PERIODS, createIdleCollection, exposedCollector, QUIET_PERIOD_MAX_REQUESTS, QUIET_PERIOD_MS, type IdleCollection } from './idle-collection.ts';
 
 beforeEach(() => vi.useFakeTimers());
 afterEach(() => {
@@ -24,6 +24,11 @@ function period(idle: IdleCollection, requests: number) {
   vi.advanceTimersByTime(QUIET_PERIOD_MS);
 }
 
+/** `n` periods with a trickle in each (3 requests: about the RS's renewals). */
+function quiet(idle: IdleCollection, n: number) {
+  for (let i = 0; i < n; i++) period(idle, 3);
+}
+
 const BUSY = QUIET_PERIOD_MAX_REQUESTS + 1;
 
 describe('createIdleCollection', () => {
@@ -34,39 +39,40 @@ describe('createIdleCollection', () => {
     expect(collections.count).toBe(0);
   });
 
-  it('does not collect while a load goes on; at the first and third quiet periods after it, and not again while quiet', () => {
+  it('does not collect while a load goes on; after ten quiet periods (30 s) and twelve, and not again while quiet', () => {
+    expect(COLLECT_AFTER_QUIET_PERIODS).toEqual([10, 12]);
     const { collections, idle } = counted();
     for (let i = 0; i < 10; i++) period(idle, 100);
+    quiet(idle, 9);
     expect(collections.count).toBe(0);
-    period(idle, 3);
+    quiet(idle, 1);
     expect(collections.count).toBe(1);
-    period(idle, 3);
+    quiet(idle, 1);
     expect(collections.count).toBe(1);
-    period(idle, 3);
+    quiet(idle, 1);
     expect(collections.count).toBe(2);
-    for (let i = 0; i < 20; i++) period(idle, 3);
+    quiet(idle, 20);
     expect(collections.count).toBe(2);
   });
 
   it('a period just over the bound is busy, one at it is quiet', () => {
     const { collections, idle } = counted();
     period(idle, BUSY);
+    for (let i = 0; i < 9; i++) period(idle, QUIET_PERIOD_MAX_REQUESTS);
     expect(collections.count).toBe(0);
     period(idle, QUIET_PERIOD_MAX_REQUESTS);
     expect(collections.count).toBe(1);
   });
 
-  it('a load that comes back before the third quiet period starts the count again', () => {
+  it('a pause between bursts is not idleness: a load that comes back within 30 s starts the count again', () => {
     const { collections, idle } = counted();
     period(idle, BUSY);
-    period(idle, 0);
-    period(idle, 0);
+    quiet(idle, 5);
     period(idle, BUSY);
-    period(idle, 0);
-    expect(collections.count).toBe(2);
-    period(idle, 0);
-    period(idle, 0);
-    expect(collections.count).toBe(3);
+    quiet(idle, 9);
+    expect(collections.count).toBe(0);
+    quiet(idle, 1);
+    expect(collections.count).toBe(1);
   });
 
   it('after stop, nothing is collected', () => {
