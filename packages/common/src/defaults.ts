@@ -46,6 +46,11 @@ export const ENV = {
    * contrast to the default, where the AS pushes revocations to it as Security Event Tokens.
    */
   introspectEveryRequest: 'MCP_DEMO_INTROSPECT_EVERY_REQUEST',
+  /**
+   * `1`: the MCP server loads its MCP layer (SDK, zod, tools) once it listens instead of at the
+   * first MCP request (resource-server mcp-layer.ts): `pnpm demo`, whose client calls at once.
+   */
+  loadMcpLayerAtStart: 'MCP_DEMO_LOAD_MCP_LAYER_AT_START',
   /** `1`: the authorization server asks a person (sign-in and consent page) for every request. */
   interactive: 'MCP_DEMO_INTERACTIVE',
   /**

@@ -45,8 +45,11 @@ function specOf(error: OAuthError): string | undefined {
   return ERROR_SPEC[error.error];
 }
 
-/** The app, plus its revocation channel (when revocations are pushed): serve.ts starts and stops it. */
-export type ResourceServerApp = Hono & { readonly revocationChannel: RevocationChannel | undefined };
+/**
+ * The app, plus its revocation channel (when revocations are pushed), which serve.ts starts, and
+ * `loadMcpLayer`, which starts loading the MCP layer before the first request (mcp-layer.ts).
+ */
+export type ResourceServerApp = Hono & { readonly revocationChannel: RevocationChannel | undefined; loadMcpLayer(): void };
 
 /** Builds the resource server; throws `ConfigError` for an invalid config. */
 export function createResourceServer(input: ResourceServerConfig): ResourceServerApp {
@@ -66,7 +69,8 @@ export function createResourceServer(input: ResourceServerConfig): ResourceServe
   app.route('/', protectedResourceMetadataRoutes(config));
 
   app.use(config.mcpPath, mcpCors(config.allowedOrigins));
-  app.all(config.mcpPath, createMcpEndpoint(config, keys, emit, introspection, revocation.check));
+  const mcpEndpoint = createMcpEndpoint(config, keys, emit, introspection, revocation.check);
+  app.all(config.mcpPath, mcpEndpoint);
   // RFC 8935 §2: the SET receiver, POST only; anything else gets the JSON 404 below.
   if (revocation.receiver) app.post(revocation.receiver.path, limitSetBody, revocation.receiver.handler);
 
@@ -80,5 +84,5 @@ export function createResourceServer(input: ResourceServerConfig): ResourceServe
   app.onError((thrown, c) => reject(c, thrown));
   app.notFound((c) => reject(c, notFound(c.req.path)));
 
-  return Object.assign(app, { revocationChannel: revocation.channel });
+  return Object.assign(app, { revocationChannel: revocation.channel, loadMcpLayer: mcpEndpoint.loadMcpLayer });
 }

@@ -67,7 +67,10 @@ function declaring(request: Request, emit: Emit): Emit {
   return (kind, payload) => emit(kind, kind === 'token.rejected' || kind === 'token.misplaced' ? ({ ...payload, contrast } as typeof payload) : payload);
 }
 
-/** The Hono handler of the MCP endpoint, for every method; `baseEmit` is the app's one emitter. */
+/**
+ * The Hono handler of the MCP endpoint, for every method; `baseEmit` is the app's one emitter.
+ * `loadMcpLayer` starts loading the SDK layer before the first request (mcp-layer.ts).
+ */
 export function createMcpEndpoint(config: ResolvedConfig, keys: AuthorizationServerKeys, baseEmit: Emit, introspection?: TokenIntrospection, revocation?: RevocationCheck) {
   const resourceMetadata = config.resourceMetadataUrl;
   // The SDK and the tools are loaded at the first request that gets this far (mcp-layer.ts).
@@ -94,7 +97,7 @@ export function createMcpEndpoint(config: ResolvedConfig, keys: AuthorizationSer
     });
   }
 
-  return async (c: Context): Promise<Response> => {
+  const handler = async (c: Context): Promise<Response> => {
     const request = c.req.raw;
     const emit = declaring(request, baseEmit);
 
@@ -128,4 +131,5 @@ export function createMcpEndpoint(config: ResolvedConfig, keys: AuthorizationSer
     // The SDK gets the very body that was checked: what is authorized is what runs.
     return serveMcp(request, body, accessToken.authInfo);
   };
+  return Object.assign(handler, { loadMcpLayer: serveMcp.load });
 }

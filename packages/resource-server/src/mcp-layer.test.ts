@@ -42,4 +42,30 @@ describe('mcpLayerOnFirstUse', () => {
     expect(await (await serve(request(), body, authInfo)).text()).toBe('served');
     expect(loads).toBe(2);
   });
+
+  it('load() starts the one load ahead of any request; the requests then share it', async () => {
+    let loads = 0;
+    const serve = mcpLayerOnFirstUse(() => {}, async () => {
+      loads += 1;
+      return async () => new Response('served');
+    });
+    serve.load();
+    serve.load();
+    expect(loads).toBe(1);
+    expect(await (await serve(request(), body, authInfo)).text()).toBe('served');
+    expect(loads).toBe(1);
+  });
+
+  it('a load() that fails loses nothing: it is not remembered, and the first request loads again', async () => {
+    let loads = 0;
+    const serve = mcpLayerOnFirstUse(() => {}, async () => {
+      loads += 1;
+      if (loads === 1) throw new Error('load failed');
+      return async () => new Response('served');
+    });
+    serve.load();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await (await serve(request(), body, authInfo)).text()).toBe('served');
+    expect(loads).toBe(2);
+  });
 });

@@ -12,6 +12,8 @@
  *   MCP_DEMO_INTROSPECTION_CACHE_SECONDS  how long an "active" answer is reused (default 0)
  *   MCP_DEMO_INTROSPECT_EVERY_REQUEST=1  introspect every token (the contrast); default: subscribe
  *                             to the AS's revocation SETs and introspect only while that channel is down
+ *   MCP_DEMO_LOAD_MCP_LAYER_AT_START=1  load the MCP layer once listening, not at the first MCP
+ *                             request (`pnpm demo`: its client calls at once; mcp-layer.ts)
  *   MCP_DEMO_CLOCK_TOLERANCE_SECONDS  clock skew allowed on exp/iat/nbf (default 30)
  *   MCP_DEMO_TLS_CERT_FILE, MCP_DEMO_TLS_KEY_FILE, MCP_DEMO_TLS_CA_FILE  `--https`: listen with this
  *                             certificate and key (an https resource), and trust this CA, explicitly
@@ -65,3 +67,5 @@ serveApp({
 });
 // Subscribe to the AS's revocation SETs (configured-revocation.ts); the timer never holds the process.
 app.revocationChannel?.start();
+// `pnpm demo`: the MCP layer loads while the other servers start, not in the first MCP request.
+if (process.env[ENV.loadMcpLayerAtStart] === '1') setImmediate(() => app.loadMcpLayer());

@@ -159,6 +159,8 @@ async function demo(argv: string[]): Promise<number> {
       accommodateSdk1StepUp: values['accommodate-sdk1-step-up'],
       resources,
       introspectEveryRequest: values['introspect-every-request'],
+      // The client calls within a second: the MCP layer loads while the other servers start.
+      loadMcpLayerAtStart: true,
       ...(otherResource && { unservedResources: [otherResource] }),
       tlsEnvironment: https.serverEnvironment,
     });

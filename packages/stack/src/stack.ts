@@ -106,6 +106,11 @@ export interface StackOptions {
    */
   introspectEveryRequest?: boolean;
   /**
+   * The MCP server loads its MCP layer once it listens, not at the first MCP request (mcp-layer.ts):
+   * `pnpm demo`, whose client calls at once. Default: lazy, so an uncalled server's idle RSS stays low.
+   */
+  loadMcpLayerAtStart?: boolean;
+  /**
    * Also run these MCP servers, each on its own port and resource URI, for which the
    * authorization server issues tokens too (the scenarios' other servers). They check tokens
    * locally: the AS's introspection client is the main MCP server only.
@@ -193,6 +198,7 @@ export function startStack(urls: StackUrls, onEvent: (event: TraceEvent) => void
           ...(party === 'authorization-server' && options.gradingTokens && { [ENV.gradingTokens]: '1' }),
           ...(options.accommodateSdk1StepUp && { [ENV.accommodateSdk1StepUp]: '1' }),
           ...(party === 'resource-server' && options.introspectEveryRequest && { [ENV.introspectEveryRequest]: '1' }),
+          ...(party === 'resource-server' && options.loadMcpLayerAtStart && { [ENV.loadMcpLayerAtStart]: '1' }),
           ...(party === 'resource-server' && options.introspectionCacheSeconds !== undefined && { [ENV.introspectionCacheSeconds]: String(options.introspectionCacheSeconds) }),
         },
         stdin: 'pipe',
