@@ -9,7 +9,8 @@
  * step-up, the retry. It prints the failures (there must be none; the first few are shown),
  * the 5xx answers any server gave (from the servers' own trace: there must be none), journey
  * latency p50/p95, the rate, and each server's RSS idle before, right after, and after
- * `--settle` seconds of idleness (default 45: the servers collect after 30 s of quiet; what "back to idle" is measured against), and
+ * `--settle` seconds of idleness (default 45, SETTLE_SECONDS; what "back to idle" is measured
+ * against), and
  * that last figure against idle as a percentage (issue 23: within 10%).
  */
 import { clientUrls, runJourney } from '@mcp-auth-demo/client';
@@ -21,8 +22,8 @@ import { percentile } from './percentile.ts';
 
 /**
  * How long the servers sit idle after the run before their RSS is read again: long enough for
- * both idle-time collections of a server (server-process idle-collection.ts, the second 9-12 s
- * after the load).
+ * both idle-time collections of a server (server-process idle-collection.ts: after 30 s of quiet,
+ * and 6 s later; the periods are counted in 3 s steps, so the second comes 36-39 s after the load).
  */
 const SETTLE_SECONDS = 45;
 

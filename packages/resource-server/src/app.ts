@@ -22,6 +22,7 @@ import { discoverOnce } from './authorization-server-metadata.ts';
 import { resolveConfig, type ResourceServerConfig } from './config.ts';
 import { mcpCors } from './cors.ts';
 import { createMcpEndpoint } from './mcp-endpoint.ts';
+import { mcpLayerOnFirstUse } from './mcp-layer.ts';
 import { protectedResourceMetadataRoutes } from './protected-resource-metadata.ts';
 import { createConfiguredIntrospection } from './introspection-client.ts';
 import { createConfiguredRevocation } from './configured-revocation.ts';
@@ -69,8 +70,9 @@ export function createResourceServer(input: ResourceServerConfig): ResourceServe
   app.route('/', protectedResourceMetadataRoutes(config));
 
   app.use(config.mcpPath, mcpCors(config.allowedOrigins));
-  const mcpEndpoint = createMcpEndpoint(config, keys, emit, introspection, revocation.check);
-  app.all(config.mcpPath, mcpEndpoint);
+  // The SDK and the tools, loaded at the first MCP request or at loadMcpLayer() (mcp-layer.ts).
+  const mcpLayer = mcpLayerOnFirstUse(emit);
+  app.all(config.mcpPath, createMcpEndpoint(config, keys, emit, mcpLayer, introspection, revocation.check));
   // RFC 8935 §2: the SET receiver, POST only; anything else gets the JSON 404 below.
   if (revocation.receiver) app.post(revocation.receiver.path, limitSetBody, revocation.receiver.handler);
 
@@ -84,5 +86,5 @@ export function createResourceServer(input: ResourceServerConfig): ResourceServe
   app.onError((thrown, c) => reject(c, thrown));
   app.notFound((c) => reject(c, notFound(c.req.path)));
 
-  return Object.assign(app, { revocationChannel: revocation.channel, loadMcpLayer: mcpEndpoint.loadMcpLayer });
+  return Object.assign(app, { revocationChannel: revocation.channel, loadMcpLayer: mcpLayer.load });
 }

@@ -43,7 +43,7 @@ import { BASE_SCOPE, checkScopes, requiredScopes } from './scopes.ts';
 import type { RevocationCheck } from './revocation-check.ts';
 import type { TokenIntrospection } from './introspection-client.ts';
 import type { ReadBody } from './protocol-eras.ts';
-import { mcpLayerOnFirstUse } from './mcp-layer.ts';
+import type { ServeMcp } from './mcp-layer.ts';
 import { methodNotAllowed } from './transport-errors.ts';
 import { createVerifiedTokenCache } from './verified-token-cache.ts';
 import { verifyAccessToken, type VerifiedAccessToken } from './verify-access-token.ts';
@@ -69,12 +69,11 @@ function declaring(request: Request, emit: Emit): Emit {
 
 /**
  * The Hono handler of the MCP endpoint, for every method; `baseEmit` is the app's one emitter.
- * `loadMcpLayer` starts loading the SDK layer before the first request (mcp-layer.ts).
+ * `serveMcp` is the MCP layer: the SDK and the tools, loaded at the first request that gets this
+ * far, or earlier when the app asks (mcp-layer.ts).
  */
-export function createMcpEndpoint(config: ResolvedConfig, keys: AuthorizationServerKeys, baseEmit: Emit, introspection?: TokenIntrospection, revocation?: RevocationCheck) {
+export function createMcpEndpoint(config: ResolvedConfig, keys: AuthorizationServerKeys, baseEmit: Emit, serveMcp: ServeMcp, introspection?: TokenIntrospection, revocation?: RevocationCheck) {
   const resourceMetadata = config.resourceMetadataUrl;
-  // The SDK and the tools are loaded at the first request that gets this far (mcp-layer.ts).
-  const serveMcp = mcpLayerOnFirstUse(baseEmit);
   // One cache of verified tokens per app; emptied when the JWK Set is fetched again.
   const verifiedTokens = createVerifiedTokenCache({ now: config.now, keysVersion: () => keys.version });
   // Before the body is read, a challenge can only name what every request needs.
@@ -97,7 +96,7 @@ export function createMcpEndpoint(config: ResolvedConfig, keys: AuthorizationSer
     });
   }
 
-  const handler = async (c: Context): Promise<Response> => {
+  return async (c: Context): Promise<Response> => {
     const request = c.req.raw;
     const emit = declaring(request, baseEmit);
 
@@ -131,5 +130,4 @@ export function createMcpEndpoint(config: ResolvedConfig, keys: AuthorizationSer
     // The SDK gets the very body that was checked: what is authorized is what runs.
     return serveMcp(request, body, accessToken.authInfo);
   };
-  return Object.assign(handler, { loadMcpLayer: serveMcp.load });
 }

@@ -11,6 +11,17 @@ const body: ReadBody = { text: '{}', json: { ok: true, value: {} } };
 const authInfo = { token: 't', clientId: 'c', scopes: [] };
 const request = () => new Request('http://localhost/mcp', { method: 'POST' });
 
+/** A layer whose loads are counted; with `failFirst`, the first load fails. */
+function countedLayer({ failFirst }: { failFirst: boolean }) {
+  const loads = { count: 0 };
+  const serve = mcpLayerOnFirstUse(() => {}, async () => {
+    loads.count += 1;
+    if (failFirst && loads.count === 1) throw new Error('load failed');
+    return async () => new Response('served');
+  });
+  return { serve, loads };
+}
+
 describe('mcpLayerOnFirstUse', () => {
   it('loads nothing until the first request, then loads once for concurrent first requests', async () => {
     let loads = 0;
@@ -32,40 +43,26 @@ describe('mcpLayerOnFirstUse', () => {
   });
 
   it('does not remember a failed load: the next request loads again', async () => {
-    let loads = 0;
-    const serve = mcpLayerOnFirstUse(() => {}, async () => {
-      loads += 1;
-      if (loads === 1) throw new Error('load failed');
-      return async () => new Response('served');
-    });
+    const { serve, loads } = countedLayer({ failFirst: true });
     await expect(serve(request(), body, authInfo)).rejects.toThrow('load failed');
     expect(await (await serve(request(), body, authInfo)).text()).toBe('served');
-    expect(loads).toBe(2);
+    expect(loads.count).toBe(2);
   });
 
   it('load() starts the one load ahead of any request; the requests then share it', async () => {
-    let loads = 0;
-    const serve = mcpLayerOnFirstUse(() => {}, async () => {
-      loads += 1;
-      return async () => new Response('served');
-    });
+    const { serve, loads } = countedLayer({ failFirst: false });
     serve.load();
     serve.load();
-    expect(loads).toBe(1);
+    expect(loads.count).toBe(1);
     expect(await (await serve(request(), body, authInfo)).text()).toBe('served');
-    expect(loads).toBe(1);
+    expect(loads.count).toBe(1);
   });
 
   it('a load() that fails loses nothing: it is not remembered, and the first request loads again', async () => {
-    let loads = 0;
-    const serve = mcpLayerOnFirstUse(() => {}, async () => {
-      loads += 1;
-      if (loads === 1) throw new Error('load failed');
-      return async () => new Response('served');
-    });
+    const { serve, loads } = countedLayer({ failFirst: true });
     serve.load();
     await new Promise((resolve) => setImmediate(resolve));
     expect(await (await serve(request(), body, authInfo)).text()).toBe('served');
-    expect(loads).toBe(2);
+    expect(loads.count).toBe(2);
   });
 });
