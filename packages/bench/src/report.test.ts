@@ -39,6 +39,12 @@ describe('the benchmark judges its targets from the measured figures', () => {
     expect(missed).toEqual([name]);
   });
 
+  it('prints the ratio it judges to three places, so a miss never reads as the target', () => {
+    // 1,792 / 2,000 = 0.896: "0.90" beside a ✘ looked like a wrong verdict.
+    const text = formatReport(report({ rs: { ours: figures(1792), oursIntrospected: figures(1950), sdkNoAuth: figures(2000), bareHono: figures(9000) } }));
+    expect(text).toMatch(/✘ RS authenticated \(push on\) \/ unauthenticated SDK ≥ 0\.90 0\.896/);
+  });
+
   it('prints both ratios and every target in the table', () => {
     const text = formatReport(report());
     expect(text).toContain('ours/(a) 0.95');

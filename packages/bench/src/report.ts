@@ -40,7 +40,7 @@ export function judge(report: BenchReport): Target[] {
     { name: 'pnpm demo, command to exit, median of 5 ≤ 1000 ms', measured: `${demo.wallMs.toFixed(0)} ms (pnpm alone ${demo.pnpmFloorMs.toFixed(0)} ms)`, met: demo.wallMs <= 1000 },
     { name: '--https adds ≤ 150 ms to pnpm demo (CA made)', measured: `${https.addsMs.toFixed(0)} ms (median of ${https.pairs.length} pairs)`, met: https.addsMs <= 150 },
     { name: 'the journey inside pnpm demo < 150 ms', measured: `${demo.journeyMs.toFixed(0)} ms`, met: demo.journeyMs < 150 },
-    { name: 'RS authenticated (push on) / unauthenticated SDK ≥ 0.90', measured: authRatio.toFixed(2), met: authRatio >= 0.9 },
+    { name: 'RS authenticated (push on) / unauthenticated SDK ≥ 0.90', measured: authRatio.toFixed(3), met: authRatio >= 0.9 },
     { name: 'a revoked token refused by the RS ≤ 250 ms, p99', measured: `${revocation.p99.toFixed(1)} ms (${revocation.acceptedAfter} accepted after)`, met: revocation.p99 <= 250 },
     { name: 'AS ≥ 1,000 flows/s at concurrency 8', measured: `${Math.min(...as.batches.map((b) => b.rate)).toFixed(0)} flows/s (slowest batch)`, met: as.batches.every((b) => b.rate >= 1000) },
     { name: 'AS flat: last batch within 10% of the first', measured: `${((last / first) * 100).toFixed(0)}%`, met: last >= first * 0.9 },
