@@ -1,12 +1,19 @@
 /**
  * The process stack on its own: real server processes on ephemeral ports. A server that dies
- * while the stack runs is reported with its name, and stopping leaves nothing behind.
+ * while the stack runs is reported with its name, and stopping leaves nothing behind; a start-up
+ * option meant for one server reaches that server's environment and no other's.
  */
+import { ENV } from '@mcp-auth-demo/common';
 import type { TraceEvent } from '@mcp-auth-demo/trace';
+import { readFileSync } from 'node:fs';
 import { commandLine, isListening, processesWithEnv } from '@mcp-auth-demo/stack/testing';
 import { describe, expect, it } from 'vitest';
 import { freePorts, urlsForPorts } from './ports.ts';
 import { startStack } from './stack.ts';
+
+/** The environment a live process was started with, as NAME=value lines. */
+const environment = (pid: number | undefined) => readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+const loadAtStart = `${ENV.loadMcpLayerAtStart}=1`;
 
 describe('startStack', () => {
   it('reports a server that dies while running, by name, and stops the others', async () => {
@@ -19,6 +26,9 @@ describe('startStack', () => {
       'authorization-server', 'client-host', 'resource-server',
     ]);
 
+    // By default the MCP server loads its MCP layer at its first MCP request (pnpm serve, pnpm bench).
+    expect(environment(stack.pids()['resource-server'])).not.toContain(loadAtStart);
+
     const marker = `MCP_DEMO_ISSUER=${urls.issuer}`;
     const as = processesWithEnv(marker).find((pid) => commandLine(pid).includes('authorization-server/src/serve.ts'));
     expect(as).toBeDefined();
@@ -28,5 +38,18 @@ describe('startStack', () => {
     await stack.stop();
     for (const port of Object.values(ports)) expect(await isListening(port)).toBe(false);
     expect(processesWithEnv(marker)).toEqual([]);
+  });
+
+  it('tells only the MCP server to load its MCP layer at start, when asked (pnpm demo asks)', async () => {
+    const stack = startStack(urlsForPorts(await freePorts()), () => {}, { loadMcpLayerAtStart: true });
+    try {
+      await stack.ready;
+      const pids = stack.pids();
+      expect(environment(pids['resource-server'])).toContain(loadAtStart);
+      expect(environment(pids['authorization-server'])).not.toContain(loadAtStart);
+      expect(environment(pids['client-host'])).not.toContain(loadAtStart);
+    } finally {
+      await stack.stop();
+    }
   });
 });
