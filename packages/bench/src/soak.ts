@@ -67,8 +67,9 @@ export interface SoakReport {
   rounds: SoakRound[];
 }
 
-/** Journeys before the warm idle is read: enough for a busy period at every server. */
+/** Journeys before the warm idle is read, and how many at once: a busy period at every server. */
 const WARM_UP_JOURNEYS = 20;
+const WARM_UP_CONCURRENCY = 5;
 
 export interface SoakOptions {
   journeys: number;
@@ -79,8 +80,9 @@ export interface SoakOptions {
 }
 
 /**
- * `pnpm soak`'s flags, bounded. A flag not given stays undefined, so runSoak's own default
- * applies (one home per default: a parser default of its own once overrode SETTLE_SECONDS).
+ * `pnpm soak`'s flags, bounded. The size of the run defaults here (1,000 journeys, 100 at a
+ * time); a timing flag not given stays undefined, so runSoak's own default applies (a parser
+ * default of its own once overrode SETTLE_SECONDS).
  */
 export function parseSoakArgs(argv: string[]): SoakOptions {
   const { values } = parseArgs({ args: argv, options: { journeys: { type: 'string' }, concurrency: { type: 'string' }, rounds: { type: 'string' }, settle: { type: 'string' }, 'warm-up': { type: 'string' } } });
@@ -142,7 +144,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     };
     let warm: Partial<Record<Party, number>> | undefined;
     if (warmUpJourneys > 0) {
-      await batch(warmUpJourneys, 5);
+      await batch(warmUpJourneys, WARM_UP_CONCURRENCY);
       await sleep(settleSeconds * 1000);
       warm = rss();
     }

@@ -5,14 +5,11 @@
  */
 import { ENV } from '@mcp-auth-demo/common';
 import type { TraceEvent } from '@mcp-auth-demo/trace';
-import { readFileSync } from 'node:fs';
-import { commandLine, isListening, processesWithEnv } from '@mcp-auth-demo/stack/testing';
+import { commandLine, environmentOf, isListening, processesWithEnv } from '@mcp-auth-demo/stack/testing';
 import { describe, expect, it } from 'vitest';
 import { freePorts, urlsForPorts } from './ports.ts';
 import { startStack } from './stack.ts';
 
-/** The environment a live process was started with, as NAME=value lines. */
-const environment = (pid: number | undefined) => readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
 const loadAtStart = `${ENV.loadMcpLayerAtStart}=1`;
 
 describe('startStack', () => {
@@ -27,7 +24,7 @@ describe('startStack', () => {
     ]);
 
     // By default the MCP server loads its MCP layer at its first MCP request (pnpm serve, pnpm bench).
-    expect(environment(stack.pids()['resource-server'])).not.toContain(loadAtStart);
+    expect(environmentOf(stack.pids()['resource-server']!)).not.toContain(loadAtStart);
 
     const marker = `MCP_DEMO_ISSUER=${urls.issuer}`;
     const as = processesWithEnv(marker).find((pid) => commandLine(pid).includes('authorization-server/src/serve.ts'));
@@ -45,9 +42,9 @@ describe('startStack', () => {
     try {
       await stack.ready;
       const pids = stack.pids();
-      expect(environment(pids['resource-server'])).toContain(loadAtStart);
-      expect(environment(pids['authorization-server'])).not.toContain(loadAtStart);
-      expect(environment(pids['client-host'])).not.toContain(loadAtStart);
+      expect(environmentOf(pids['resource-server']!)).toContain(loadAtStart);
+      expect(environmentOf(pids['authorization-server']!)).not.toContain(loadAtStart);
+      expect(environmentOf(pids['client-host']!)).not.toContain(loadAtStart);
     } finally {
       await stack.stop();
     }

@@ -6,14 +6,18 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
+/** The environment a live process was started with, as NAME=value entries (throws once it has gone). */
+export function environmentOf(pid: number): string[] {
+  return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+}
+
 /** Pids of live processes whose environment holds `needle` (e.g. a test's unique issuer URL). */
 export function processesWithEnv(needle: string): number[] {
   const pids: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
     try {
-      const environ = readFileSync(`/proc/${entry}/environ`, 'utf8');
-      if (environ.split('\0').includes(needle)) pids.push(Number(entry));
+      if (environmentOf(Number(entry)).includes(needle)) pids.push(Number(entry));
     } catch {
       // The process ended meanwhile, or is not ours to read.
     }
